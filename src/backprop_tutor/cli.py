@@ -1,0 +1,144 @@
+"""The ``backprop-tutor`` command: parse options, call the library, print.
+
+Errors in files or options end the command with one line on stderr and exit
+status 2; nothing is printed on stdout then.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+
+import click
+
+from .network import DEFAULT_NETWORK, NetworkFileError, load_network
+
+TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+ALL_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+
+
+class PositiveFloat(click.ParamType):
+    """A finite number > 0 (click's FloatRange lets nan and inf through)."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not (math.isfinite(number) and number > 0):
+            self.fail(f"{value!r} is not a positive finite number", param, ctx)
+        return number
+
+
+def network_options(function):
+    """The FILE argument and the options that override the file's settings."""
+    @click.argument("file", required=False, type=click.Path(dir_okay=True))
+    @click.option("--hidden-activation", type=click.Choice(ALL_ACTIVATIONS),
+                  help="Activation of every hidden layer (overrides the file).")
+    @click.option("--output-activation", type=click.Choice(ALL_ACTIVATIONS),
+                  help="Activation of the output layer (overrides the file).")
+    @click.option("--loss", type=click.Choice(["half_sse", "mse"]),
+                  help="half_sse: E = 1/2 Σ (t − out)²; mse: E = mean (t − out)², Keras' MSE.")
+    @click.option("--learning-rate", type=PositiveFloat(), help="SGD learning rate η.")
+    @functools.wraps(function)
+    def wrapper(file, hidden_activation, output_activation, loss, learning_rate, **kwargs):
+        network = load_network(file or DEFAULT_NETWORK).with_options(
+            hidden_activation=hidden_activation, output_activation=output_activation,
+            loss=loss, learning_rate=learning_rate)
+        return function(network=network, default=file is None and hidden_activation is None,
+                        **kwargs)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="backprop-tutor")
+def cli():
+    """Backpropagation, worked by hand and checked in code.
+
+    FILE is a network file (TOML); without it the tutorial's default network
+    is used. See README.md for the file format.
+    """
+
+
+@cli.command()
+@network_options
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "markdown", "latex", "json"]))
+@click.option("--decimals", default=6, show_default=True, type=click.IntRange(0, 15),
+              help="Decimals shown (JSON always has full precision).")
+@click.option("--round-as-you-go", type=click.IntRange(0, 15), metavar="N",
+              help="Round every intermediate value to N decimals, as done by hand.")
+@click.option("--check", is_flag=True, help="Check every gradient by central finite differences.")
+def solve(network, default, output_format, decimals, round_as_you_go, check):
+    """The worked solution of one SGD step (Problem 2).
+
+    Without FILE and without --hidden-activation it solves the default network
+    three times: with sigmoid, tanh and relu hidden units, as in the tutorial.
+    """
+    from .gradcheck import check_gradients
+    from .render import Case, render_json, render_latex, render_markdown, render_text
+    from .worksheet import solve as solve_step
+
+    networks = ([network.with_options(hidden_activation=a) for a in TUTORIAL_ACTIVATIONS]
+                if default else [network])
+    cases = []
+    for net in networks:
+        sheet = solve_step(net, round_to=round_as_you_go)
+        cases.append(Case(sheet, check_gradients(sheet) if check else None, round_as_you_go))
+    if output_format == "json":
+        click.echo(render_json(cases), nl=False)
+    else:
+        render = {"text": render_text, "markdown": render_markdown, "latex": render_latex}
+        click.echo(render[output_format](cases, decimals), nl=False)
+
+
+@cli.command()
+@network_options
+@click.option("--epochs", default=1000, show_default=True, type=click.IntRange(1),
+              help="Number of SGD updates on the file's sample.")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def train(network, default, epochs, output_format):
+    """Train the NumPy network (Problem 3) with SGD on the file's sample."""
+    from .numpy_network import NumpyNetwork
+    from .render import describe
+    from . import notation
+
+    model = NumpyNetwork.from_network(network)
+    # A progress bar only where somebody watches a long run.
+    watched = output_format == "text" and epochs >= 100_000 and sys.stderr.isatty()
+    with click.progressbar(length=epochs, label="Training", file=sys.stderr,
+                           hidden=not watched, update_min_steps=1000) as bar:
+        losses = model.train(network.inputs, network.targets, network.learning_rate, epochs,
+                             progress=lambda done: bar.update(1))
+    final_loss = model.loss_value(network.inputs, network.targets)
+    if output_format == "json":
+        click.echo(json.dumps({"loss": losses, "final_loss": final_loss,
+                               "values": model.parameters()}, indent=2))
+        return
+    click.echo(f"Training {network.title or 'network'}: {describe(network)}")
+    click.echo(f"  {'update':>8}  {'E before the update':>20}")
+    every = max(1, epochs // 10)
+    for epoch in sorted({*range(0, epochs, every), epochs - 1}):
+        click.echo(f"  {epoch + 1:>8}  {notation.format_number(losses[epoch], 8):>20}")
+    click.echo(f"After {epochs} updates: E = {notation.format_number(final_loss, 8)}")
+    click.echo("Weights and biases after training:")
+    for name, value in model.parameters().items():
+        click.echo(f"  {name:<8} = {notation.format_number(value, 6)}")
+
+
+def main(argv=None):
+    """Entry point: run the command; bad input ends with one line on stderr and status 2."""
+    try:
+        code = cli.main(args=argv, prog_name="backprop-tutor", standalone_mode=False)
+    except (click.ClickException, NetworkFileError) as error:
+        message = error.format_message() if isinstance(error, click.ClickException) else str(error)
+        click.echo(f"backprop-tutor: error: {message}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        sys.exit(1)
+    sys.exit(code or 0)

@@ -1,0 +1,250 @@
+"""The network file: a small fully connected network and one training sample.
+
+A network file is TOML::
+
+    learning_rate = 0.5
+    loss = "half_sse"              # or "mse" (Keras' MeanSquaredError)
+    inputs = [0.05, 0.10]
+    targets = [0.01, 0.99]         # one per output unit
+
+    [[layers]]                     # hidden layer(s) first, output layer last
+    activation = "sigmoid"         # sigmoid | tanh | relu | linear
+    weights = [[0.15, 0.20],       # row r: the weights into unit r of this layer,
+               [0.25, 0.30]]       # one per unit of the previous layer
+    biases = [0.35, 0.35]          # optional: no biases when absent
+    train_biases = false           # optional, default true
+
+    [[layers]]
+    activation = "sigmoid"
+    weights = [[0.40, 0.45], [0.50, 0.55]]
+    biases = [0.60, 0.60]
+
+``title`` and ``description`` strings are allowed too; any other key is an
+error, so that a typo is caught instead of silently ignored. Errors name the
+file and the key, counting layers and rows from 1: ``layers[2].weights[1]``
+is the first row of the second ``[[layers]]`` table.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import names
+from .activations import ACTIVATIONS
+from .losses import LOSSES
+
+EXAMPLES = Path(__file__).parent / "examples"
+DEFAULT_NETWORK = EXAMPLES / "tutorial.toml"
+
+
+class NetworkFileError(ValueError):
+    """A network file (or network option) that cannot be used.
+
+    Its message is one line naming the file and the key, e.g.
+    ``net.toml: layers[1].weights[2]: expected 2 numbers (one per unit of the previous layer), got 3``.
+    """
+
+    def __init__(self, source, key: str | None, message: str):
+        where = f"{source}: {key}" if key else f"{source}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: ``weights[r][c]`` connects unit c of the previous layer to unit r of this one."""
+
+    activation: str
+    weights: tuple[tuple[float, ...], ...]
+    biases: tuple[float, ...] | None = None
+    train_biases: bool = True
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network with one training sample, as read from a network file."""
+
+    inputs: tuple[float, ...]
+    targets: tuple[float, ...]
+    layers: tuple[Layer, ...]
+    learning_rate: float
+    loss: str = "half_sse"
+    title: str = ""
+    description: str = ""
+
+    @property
+    def sizes(self) -> list[int]:
+        """Units per layer, input layer first: ``[2, 2, 1]`` for a 2-2-1 network."""
+        return [len(self.inputs)] + [len(layer.weights) for layer in self.layers]
+
+    @property
+    def hidden_activation(self) -> str | None:
+        """The first hidden layer's activation (None without hidden layers)."""
+        return self.layers[0].activation if len(self.layers) > 1 else None
+
+    @property
+    def output_activation(self) -> str:
+        return self.layers[-1].activation
+
+    def parameters(self) -> dict[str, float]:
+        """Every weight and bias by name: ``w1 ... wN`` first, then ``b_h1 ...``, ``b_o1 ...``."""
+        weight_names = names.weight_names(self.sizes)
+        values = {name: w
+                  for layer, layer_names in zip(self.layers, weight_names)
+                  for row, name_row in zip(layer.weights, layer_names)
+                  for w, name in zip(row, name_row)}
+        for layer, units in zip(self.layers, names.unit_names(self.sizes)[1:]):
+            if layer.biases is not None:
+                values.update({f"b_{unit}": b for unit, b in zip(units, layer.biases)})
+        return values
+
+    def with_parameters(self, values: dict[str, float]) -> Network:
+        """A copy whose weights and biases are taken, by name, from ``values``."""
+        layers = []
+        for layer, layer_names, units in zip(self.layers, names.weight_names(self.sizes),
+                                             names.unit_names(self.sizes)[1:]):
+            weights = tuple(tuple(float(values[n]) for n in row) for row in layer_names)
+            biases = None if layer.biases is None else tuple(float(values[f"b_{u}"]) for u in units)
+            layers.append(replace(layer, weights=weights, biases=biases))
+        return replace(self, layers=tuple(layers))
+
+    def with_options(self, *, hidden_activation: str | None = None,
+                     output_activation: str | None = None, loss: str | None = None,
+                     learning_rate: float | None = None) -> Network:
+        """A copy with the given options changed (None leaves one as it is).
+
+        ``hidden_activation`` applies to every hidden layer.
+
+        >>> net = load_network(DEFAULT_NETWORK).with_options(hidden_activation="tanh")
+        >>> net.hidden_activation
+        'tanh'
+        """
+        for option, value, allowed in (("hidden_activation", hidden_activation, ACTIVATIONS),
+                                       ("output_activation", output_activation, ACTIVATIONS),
+                                       ("loss", loss, LOSSES)):
+            if value is not None and value not in allowed:
+                raise ValueError(f"{option} must be one of {', '.join(allowed)}; got {value!r}")
+        if learning_rate is not None and not (math.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning_rate must be a positive finite number; got {learning_rate!r}")
+        layers = [replace(layer, activation=hidden_activation or layer.activation)
+                  for layer in self.layers[:-1]]
+        layers.append(replace(self.layers[-1],
+                              activation=output_activation or self.layers[-1].activation))
+        return replace(self, layers=tuple(layers), loss=loss or self.loss,
+                       learning_rate=learning_rate or self.learning_rate)
+
+
+def load_network(path) -> Network:
+    """Read and check a network file; raise NetworkFileError naming the file and key."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NetworkFileError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise NetworkFileError(path, None, "is a folder, not a network file") from None
+    except OSError as error:
+        raise NetworkFileError(path, None, f"cannot be read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NetworkFileError(path, None, "is not a text file (not UTF-8)") from None
+    if "\x00" in text:
+        raise NetworkFileError(path, None, "is not a text file (contains NUL bytes)")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise NetworkFileError(path, None, f"is not valid TOML: {error}") from None
+    return network_from_dict(document, source=path)
+
+
+def network_from_dict(document: dict, source="network") -> Network:
+    """Check a parsed network file and build the Network; ``source`` names it in errors."""
+    def fail(key, message):
+        raise NetworkFileError(source, key, message)
+
+    if not document:
+        fail(None, "is empty; a network file needs inputs, targets, learning_rate and [[layers]]")
+    allowed = {"title", "description", "learning_rate", "loss", "inputs", "targets", "layers"}
+    _reject_unknown(document, allowed, "", fail)
+    for key in ("inputs", "targets", "learning_rate", "layers"):
+        if key not in document:
+            fail(key, "missing")
+
+    inputs = _numbers(document["inputs"], "inputs", fail)
+    learning_rate = _number(document["learning_rate"], "learning_rate", fail)
+    if learning_rate <= 0:
+        fail("learning_rate", f"must be positive, got {learning_rate}")
+    loss = document.get("loss", "half_sse")
+    if loss not in LOSSES:
+        fail("loss", f"must be one of {', '.join(LOSSES)}; got {loss!r}")
+    for key in ("title", "description"):
+        if not isinstance(document.get(key, ""), str):
+            fail(key, "must be a string")
+
+    tables = document["layers"]
+    if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
+        fail("layers", "expected one or more [[layers]] tables")
+    layers, n_previous = [], len(inputs)
+    for index, table in enumerate(tables, start=1):
+        layers.append(_layer(table, f"layers[{index}]", n_previous, fail))
+        n_previous = len(layers[-1].weights)
+
+    targets = _numbers(document["targets"], "targets", fail)
+    if len(targets) != n_previous:
+        fail("targets", f"expected {n_previous} numbers (one per output unit), got {len(targets)}")
+    return Network(inputs=inputs, targets=targets, layers=tuple(layers),
+                   learning_rate=learning_rate, loss=loss,
+                   title=document.get("title", ""), description=document.get("description", ""))
+
+
+def _layer(table: dict, key: str, n_previous: int, fail) -> Layer:
+    _reject_unknown(table, {"activation", "weights", "biases", "train_biases"}, f"{key}.", fail)
+    for required in ("activation", "weights"):
+        if required not in table:
+            fail(f"{key}.{required}", "missing")
+    activation = table["activation"]
+    if activation not in ACTIVATIONS:
+        fail(f"{key}.activation", f"must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    rows = table["weights"]
+    if not isinstance(rows, list) or not rows or not all(isinstance(row, list) for row in rows):
+        fail(f"{key}.weights", "expected a list of rows, one row of numbers per unit of this layer")
+    weights = []
+    for r, row in enumerate(rows, start=1):
+        row_key = f"{key}.weights[{r}]"
+        weights.append(_numbers(row, row_key, fail))
+        if len(row) != n_previous:
+            fail(row_key, f"expected {n_previous} numbers (one per unit of the previous layer), "
+                          f"got {len(row)}")
+    biases = None
+    if "biases" in table:
+        biases = _numbers(table["biases"], f"{key}.biases", fail)
+        if len(biases) != len(weights):
+            fail(f"{key}.biases", f"expected {len(weights)} numbers (one per unit), got {len(biases)}")
+    train_biases = table.get("train_biases", True)
+    if not isinstance(train_biases, bool):
+        fail(f"{key}.train_biases", f"must be true or false, got {train_biases!r}")
+    return Layer(activation, tuple(weights), biases, train_biases)
+
+
+def _reject_unknown(table: dict, allowed: set[str], prefix: str, fail) -> None:
+    for key in table:
+        if key not in allowed:
+            fail(f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _number(value, key: str, fail) -> float:
+    # bool is an int in Python, but `true` is no weight.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fail(key, f"expected a number, got {value!r}")
+    if not math.isfinite(value):
+        fail(key, f"expected a finite number, got {value}")
+    return float(value)
+
+
+def _numbers(values, key: str, fail) -> tuple[float, ...]:
+    if not isinstance(values, list) or not values:
+        fail(key, f"expected a non-empty list of numbers, got {values!r}")
+    return tuple(_number(v, f"{key}[{n}]", fail) for n, v in enumerate(values, start=1))

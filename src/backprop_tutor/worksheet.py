@@ -1,0 +1,188 @@
+"""One SGD step as a list of named quantities: the worked solution of Problem 2.
+
+Each quantity has a name from the naming contract (``net_h1``, ``delta_o1``,
+``dE_dw5``, ``w5_new`` ...) and a formula: a Python expression over the names
+of given numbers and of earlier quantities, e.g.::
+
+    delta_o1 = (out_o1 - t1) * out_o1 * (1 - out_o1)
+
+The formula string is the single source of truth. It is evaluated on floats
+here, printed by the renderers, re-evaluated from a student's own numbers by
+the answer checker, and evaluated on SymPy symbols by the derivation.
+
+The step, for a unit u with weighted sum net_u and output out_u = f(net_u)::
+
+    forward   net_u    = sum_s w_us * out_s + b_u        out_u = f(net_u)
+    loss      E        = sum_k E_k                        (half_sse or mse)
+    backward  delta_o  = dE/dout_o * f'(net_o)            for an output unit o
+              delta_h  = (sum_u w_uh * delta_u) * f'(net_h)   summed over the units u fed by h
+    gradients dE/dw_us = delta_u * out_s                  dE/db_u = delta_u
+    update    w_new    = w - eta * dE/dw                  b_new   = b - eta * dE/db
+
+The backward pass uses the weights from before the update.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import names
+from .activations import ACTIVATIONS, FORMULA_FUNCTIONS
+from .losses import LOSSES
+from .network import Network
+
+#: Section keys of a worksheet, in order, with their headings.
+SECTIONS = {
+    "forward": "Forward pass",
+    "loss": "Loss",
+    "deltas": "Backward pass: deltas",
+    "gradients": "Gradients",
+    "update": "SGD update",
+}
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True)
+class Step:
+    """A quantity's definition: its section, name and formula (no number yet)."""
+
+    section: str
+    name: str
+    formula: str
+
+    @property
+    def depends(self) -> list[str]:
+        """The names the formula reads, in order of appearance."""
+        found = [n for n in _NAME.findall(self.formula) if n not in FORMULA_FUNCTIONS]
+        return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Quantity(Step):
+    """A step with its value."""
+
+    value: float = float("nan")
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """One worked SGD step on a network: the given numbers and every quantity."""
+
+    network: Network
+    given: dict[str, float]
+    quantities: list[Quantity]
+
+    @property
+    def values(self) -> dict[str, float]:
+        """Every computed quantity by name, in worksheet order."""
+        return {q.name: q.value for q in self.quantities}
+
+    def __getitem__(self, name: str) -> float:
+        return {**self.given, **self.values}[name]
+
+
+def given_values(network: Network) -> dict[str, float]:
+    """The numbers a student starts from: inputs, targets, weights, biases and ``eta``."""
+    inputs = dict(zip(names.unit_names(network.sizes)[0], network.inputs))
+    targets = dict(zip(names.target_names(len(network.targets)), network.targets))
+    return {**inputs, **targets, **network.parameters(), "eta": network.learning_rate}
+
+
+def steps(network: Network) -> list[Step]:
+    """The formulas of one SGD step on ``network``, in the order they are worked out."""
+    units = names.unit_names(network.sizes)
+    weights = names.weight_names(network.sizes)
+    loss = LOSSES[network.loss]
+    outputs, targets = units[-1], names.target_names(len(units[-1]))
+    result = []
+
+    def source(unit: str) -> str:
+        return unit if unit.startswith("i") else f"out_{unit}"
+
+    def derivative(layer, unit: str) -> str:
+        template = ACTIVATIONS[layer.activation].derivative_formula
+        return template.format(net=f"net_{unit}", out=f"out_{unit}")
+
+    for layer, w, previous, current in zip(network.layers, weights, units, units[1:]):
+        for r, unit in enumerate(current):
+            terms = [f"{w[r][c]} * {source(s)}" for c, s in enumerate(previous)]
+            if layer.biases is not None:
+                terms.append(f"b_{unit}")
+            result.append(Step("forward", f"net_{unit}", " + ".join(terms)))
+            output = ACTIVATIONS[layer.activation].output_formula.format(net=f"net_{unit}")
+            result.append(Step("forward", f"out_{unit}", output))
+
+    for o, t in zip(outputs, targets):
+        result.append(Step("loss", f"E_{o}", loss.share_formula(f"out_{o}", t, len(outputs))))
+    result.append(Step("loss", "E", " + ".join(f"E_{o}" for o in outputs)))
+
+    for o, t in zip(outputs, targets):
+        factors = [loss.gradient_formula(f"out_{o}", t, len(outputs)),
+                   derivative(network.layers[-1], o)]
+        result.append(Step("deltas", f"delta_{o}", _product(factors)))
+    for index in range(len(network.layers) - 2, -1, -1):
+        downstream, w_next = units[index + 2], weights[index + 1]
+        for c, unit in enumerate(units[index + 1]):
+            paths = " + ".join(f"{w_next[r][c]} * delta_{u}" for r, u in enumerate(downstream))
+            if len(downstream) > 1:
+                paths = f"({paths})"
+            factors = [paths, derivative(network.layers[index], unit)]
+            result.append(Step("deltas", f"delta_{unit}", _product(factors)))
+
+    for w, previous, current in zip(weights, units, units[1:]):
+        for r, unit in enumerate(current):
+            for c, s in enumerate(previous):
+                result.append(Step("gradients", f"dE_d{w[r][c]}", f"delta_{unit} * {source(s)}"))
+    for layer, current in zip(network.layers, units[1:]):
+        if layer.biases is not None:
+            result.extend(Step("gradients", f"dE_db_{u}", f"delta_{u}") for u in current)
+
+    for w in (name for layer in weights for row in layer for name in row):
+        result.append(Step("update", f"{w}_new", f"{w} - eta * dE_d{w}"))
+    for layer, current in zip(network.layers, units[1:]):
+        if layer.biases is not None:
+            for u in current:
+                # A frozen bias keeps its value: its update is the identity.
+                update = f"b_{u} - eta * dE_db_{u}" if layer.train_biases else f"b_{u}"
+                result.append(Step("update", f"b_{u}_new", update))
+    return result
+
+
+def _product(factors: list[str]) -> str:
+    # A factor of 1 (the linear activation's derivative) is left out.
+    return " * ".join(f for f in factors if f != "1")
+
+
+def evaluate(formula: str, values: dict, functions: dict = FORMULA_FUNCTIONS):
+    """The value of ``formula`` with the names in ``values`` and the given functions.
+
+    The functions default to the NumPy ones; the derivation passes SymPy's.
+
+    >>> evaluate("w1 * i1 + b_h1", {"w1": 0.5, "i1": 2.0, "b_h1": 0.25})
+    1.25
+    """
+    return eval(formula, {"__builtins__": {}, **functions}, dict(values))  # noqa: S307 (our formulas)
+
+
+def solve(network: Network, round_to: int | None = None) -> Worksheet:
+    """Work one SGD step on ``network``, quantity by quantity.
+
+    With ``round_to=N`` every computed value is rounded to N decimals before
+    it is used further, as a student does with a calculator.
+
+    >>> from backprop_tutor.network import load_network, EXAMPLES
+    >>> sheet = solve(load_network(EXAMPLES / "mazur.toml"))
+    >>> round(sheet["E"], 9)   # Mazur's published total error
+    0.298371109
+    """
+    values = given_values(network)
+    quantities = []
+    for step in steps(network):
+        value = float(evaluate(step.formula, values))
+        if round_to is not None:
+            value = round(value, round_to)
+        values[step.name] = value
+        quantities.append(Quantity(step.section, step.name, step.formula, value))
+    return Worksheet(network, given_values(network), quantities)
