@@ -19,7 +19,7 @@ computed first, then every weight is changed.
 >>> losses = net.train([0.05, 0.10], [0.01, 0.99], learning_rate=0.5, epochs=1)
 >>> round(losses[0], 9)   # Mazur's published total error before the update
 0.298371109
->>> round(net.weights[1][0, 0], 8)   # his w5 after the update
+>>> round(net.parameters()["w5"], 8)   # his w5 after the update
 0.35891648
 """
 

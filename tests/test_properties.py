@@ -1,0 +1,76 @@
+"""Property tests over random small networks: three routes to the same gradients.
+
+For random networks (1-4 inputs, 1-4 units per layer, 1-3 hidden layers, every
+activation, both losses, biases present, absent or frozen) the worksheet of
+named scalars, the NumPy network in matrix form and central finite
+differences must agree.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from backprop_tutor.gradcheck import finite_difference_gradients
+from backprop_tutor.network import Layer, Network
+from backprop_tutor.numpy_network import NumpyNetwork
+from backprop_tutor.worksheet import solve
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
+numbers = st.floats(-1, 1, allow_nan=False).map(lambda x: round(x, 3))
+
+
+@st.composite
+def networks(draw):
+    sizes = [draw(st.integers(1, 4)) for _ in range(draw(st.integers(2, 4)) + 1)]
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        weights = tuple(tuple(draw(numbers) for _ in range(n_in)) for _ in range(n_out))
+        bias_mode = draw(st.sampled_from(["trained", "frozen", "absent"]))
+        biases = None if bias_mode == "absent" else tuple(draw(numbers) for _ in range(n_out))
+        layers.append(Layer(draw(st.sampled_from(ACTIVATIONS)), weights, biases,
+                            train_biases=bias_mode == "trained"))
+    return Network(inputs=tuple(draw(numbers) for _ in range(sizes[0])),
+                   targets=tuple(draw(numbers) for _ in range(sizes[-1])),
+                   layers=tuple(layers), learning_rate=draw(st.sampled_from([0.1, 0.5, 2.0])),
+                   loss=draw(st.sampled_from(["half_sse", "mse"])))
+
+
+def relu_kink_far(network: Network, margin: float = 1e-3) -> bool:
+    """True unless a relu unit's net is within ``margin`` of 0, where relu' jumps."""
+    nets, _ = NumpyNetwork.from_network(network).forward(network.inputs)
+    return all(layer.activation != "relu" or np.all(np.abs(net) > margin)
+               for layer, net in zip(network.layers, nets))
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_worksheet_agrees_with_numpy_network(network):
+    sheet = solve(network)
+    model = NumpyNetwork.from_network(network)
+    before = model.loss_value(network.inputs, network.targets)
+    model.sgd_step(network.inputs, network.targets, network.learning_rate)
+    assert sheet["E"] == pytest.approx(before, rel=1e-12, abs=1e-15)
+    updated = {f"{name}_new": value for name, value in model.parameters().items()}
+    for name, value in updated.items():
+        assert sheet[name] == pytest.approx(value, rel=1e-12, abs=1e-14), name
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_worksheet_agrees_with_finite_differences(network):
+    assume(relu_kink_far(network))
+    sheet = solve(network)
+    for name, estimate in finite_difference_gradients(network).items():
+        assert sheet[f"dE_d{name}"] == pytest.approx(estimate, rel=1e-5, abs=1e-8), name
+
+
+@settings(max_examples=50, deadline=None)
+@given(networks())
+def test_mse_gradient_is_2_over_k_times_half_sse(network):
+    """Keras' convention scales every gradient by 2/K (K outputs), nothing else."""
+    k = len(network.targets)
+    tutorial = solve(network.with_options(loss="half_sse"))
+    keras = solve(network.with_options(loss="mse"))
+    for name in (n for n in tutorial.values if n.startswith("dE_d")):
+        assert keras[name] == pytest.approx(2 / k * tutorial[name], rel=1e-12, abs=1e-15)
