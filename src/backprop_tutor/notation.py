@@ -121,3 +121,12 @@ def latex_number(value: float, decimals: int = 6, parenthesize: bool = False) ->
         mantissa, exponent = number.split("e")
         number = rf"{mantissa} \times 10^{{{int(exponent)}}}"
     return f"({number})" if parenthesize and value < 0 else number
+
+
+_LATEX_SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
+                                                    "\\": r"\textbackslash{}"}
+
+
+def latex_text(words: str) -> str:
+    r"""Plain words made safe for LaTeX text mode: ``half_sse`` → ``half\_sse``."""
+    return "".join(_LATEX_SPECIALS.get(c, c) for c in words)

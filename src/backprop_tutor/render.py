@@ -178,8 +178,8 @@ def render_latex(cases: list[Case], decimals: int = 6) -> str:
 
 def _latex_case(case: Case, decimals: int) -> str:
     sheet = case.worksheet
-    title = (sheet.network.title or "Network").replace("&", r"\&")
-    summary = describe(sheet.network).replace("η", r"$\eta$")
+    title = notation.latex_text(sheet.network.title or "Network")
+    summary = notation.latex_text(describe(sheet.network)).replace("η", r"$\eta$")
     lines = [rf"\subsection*{{{title}: {summary}}}"]
     if case.round_to is not None:
         lines.append(f"Every intermediate value is rounded to {case.round_to} decimals.")
@@ -191,12 +191,12 @@ def _latex_case(case: Case, decimals: int) -> str:
         lines.append(rf"\paragraph{{{heading}}}")
         if section == "deltas":
             lines.append(NOTE)
-        lines.append(r"\begin{align*}")
+        rows = []
         for q in quantities:
-            lines.append(rf"{notation.latex_name(q.name)} &= {notation.latex(q.formula)} \\")
-            lines.append(rf"  &= {notation.latex(q.formula, values, decimals)}"
-                         rf" = {notation.latex_number(q.value, decimals)} \\")
-        lines.append(r"\end{align*}")
+            rows.append(rf"{notation.latex_name(q.name)} &= {notation.latex(q.formula)}")
+            rows.append(rf"  &= {notation.latex(q.formula, values, decimals)}"
+                        rf" = {notation.latex_number(q.value, decimals)}")
+        lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
     if case.check is not None:
         check = case.check
         lines.append(rf"Finite-difference check (central, $h = {check.h:g}$): max relative error "
