@@ -10,6 +10,7 @@ import functools
 import json
 import math
 import sys
+import textwrap
 
 import click
 
@@ -129,6 +130,55 @@ def train(network, default, epochs, output_format):
     click.echo("Weights and biases after training:")
     for name, value in model.parameters().items():
         click.echo(f"  {name:<8} = {notation.format_number(value, 6)}")
+
+
+@cli.command("check")
+@click.argument("answers", type=click.Path(dir_okay=True))
+@network_options
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def check_command(answers, network, default, output_format):
+    """Mark a student's own numbers (ANSWERS: name = number lines, TOML or JSON).
+
+    Each answer is compared with what its formula gives from the student's own
+    earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
+    """
+    from .answers import check_answers, load_answers
+    from . import notation
+    from .render import describe
+
+    marks = check_answers(network, load_answers(answers), source=answers)
+    unanswered = [name for name in _quantity_names(network) if name not in {m.name for m in marks}]
+    wrong = [m for m in marks if not m.right]
+    if output_format == "json":
+        click.echo(json.dumps({"marks": [vars(m) for m in marks], "right": len(marks) - len(wrong),
+                               "wrong": len(wrong), "unanswered": unanswered}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(f"Checking {answers}: {network.title or 'network'}, {describe(network)}")
+        click.echo("Each answer is compared with what its formula gives from your own earlier answers.")
+        width = max(len(m.name) for m in marks)
+        for m in marks:
+            answer = notation.format_number(m.answer, 10)
+            if m.right:
+                click.echo(f"  ✓ {m.name:<{width}} = {answer}")
+                continue
+            click.echo(f"  ✗ {m.name:<{width}} = {answer}")
+            click.echo(f"      but {notation.text(m.formula)} = {notation.format_number(m.expected)}"
+                       " from your own numbers")
+            if m.hint:
+                click.echo(f"      hint: {m.hint}")
+        click.echo(f"{len(marks) - len(wrong)} of {len(marks)} answers right.")
+        if unanswered:
+            click.echo(textwrap.fill("Not answered: " + ", ".join(unanswered), 80))
+    if wrong:
+        sys.exit(1)
+
+
+def _quantity_names(network) -> list[str]:
+    from .worksheet import steps
+
+    return [step.name for step in steps(network)]
 
 
 def main(argv=None):

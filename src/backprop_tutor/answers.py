@@ -1,0 +1,130 @@
+"""Checking a student's own numbers, line by line, with follow-through.
+
+A student's answer file names the quantities they worked out (TOML or JSON)::
+
+    net_h1 = 0.65
+    out_h1 = 0.657
+    delta_o1 = -0.0708
+
+Each answer is compared with the value its formula gives *from the student's
+own earlier answers* (follow-through): one slip early on is marked once, and
+every later line that was worked correctly from it is marked right (so is a
+line that has the exact value). An answer is right when it is what the
+student's own inputs give, rounded to the decimals the student wrote::
+
+    |answer - expected| <= 0.5 * 10**(-decimals written) + 1e-9 * |expected|
+
+For a wrong answer the checker looks for the usual slips: a sign, a missing
+factor 2/K of the loss convention, the updated weights used in the backward
+pass.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .network import Network, NetworkFileError
+from .worksheet import evaluate, given_values, solve, steps
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One checked answer."""
+
+    name: str
+    formula: str
+    answer: float
+    expected: float   # from the student's own earlier answers
+    exact: float      # from the exact values
+    right: bool
+    hint: str = ""
+
+
+def load_answers(path) -> dict[str, float]:
+    """Read a student's answers (TOML, or JSON if the file ends in .json): ``{name: number}``.
+
+    A JSON file may also be the output of ``solve --format json``: its ``values`` are used.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetworkFileError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise NetworkFileError(path, None, "is a folder, not an answer file") from None
+    except (UnicodeDecodeError, OSError):
+        raise NetworkFileError(path, None, "cannot be read as a UTF-8 text file") from None
+    try:
+        document = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise NetworkFileError(path, None, f"cannot be parsed: {error}") from None
+    if isinstance(document, dict) and isinstance(document.get("values"), dict):
+        document = document["values"]
+    if not isinstance(document, dict) or not document:
+        raise NetworkFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
+    for name, value in document.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise NetworkFileError(path, name, f"expected a finite number, got {value!r}")
+    return {name: float(value) for name, value in document.items()}
+
+
+def decimals_written(value: float) -> int:
+    """Decimals of the shortest way to write ``value``: 0.657 → 3, 0.65 → 2, 12.0 → 0."""
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return max(0, len(mantissa.partition(".")[2].rstrip("0")) - int(exponent))
+    return len(text.partition(".")[2].rstrip("0"))
+
+
+def is_right(answer: float, expected: float) -> bool:
+    """Whether ``answer`` is ``expected`` rounded to the decimals the answer has."""
+    return abs(answer - expected) <= 0.5 * 10.0 ** -decimals_written(answer) + 1e-9 * abs(expected)
+
+
+def check_answers(network: Network, answers: dict[str, float], source="answers") -> list[Mark]:
+    """Mark every answered quantity, in worksheet order, with follow-through.
+
+    Raises NetworkFileError for a name that is not a quantity of this network.
+    """
+    exact = solve(network)
+    known = set(exact.values)
+    for name in answers:
+        if name not in known:
+            raise NetworkFileError(source, name, "not a quantity of this network "
+                                   f"(names like {', '.join(list(known)[:4])}, ...)")
+    own = given_values(network)       # the student's values where given, exact ones elsewhere
+    marks = []
+    for step in steps(network):
+        expected = float(evaluate(step.formula, own))
+        if step.name in answers:
+            answer = answers[step.name]
+            right = is_right(answer, expected) or is_right(answer, exact[step.name])
+            hint = "" if right else _hint(step, answer, expected, own, exact, network)
+            marks.append(Mark(step.name, step.formula, answer, expected, exact[step.name], right, hint))
+            own[step.name] = answer
+        else:
+            own[step.name] = expected
+    return marks
+
+
+def _hint(step, answer: float, expected: float, own: dict, exact, network: Network) -> str:
+    """The usual slip that explains a wrong answer, if one does."""
+    n_outputs = len(network.targets)
+    candidates = {
+        "the sign is wrong": -expected,
+        "off by the factor 2/K between ½Σ(t − out)² and mean((t − out)²)": expected * 2 / n_outputs,
+        "off by the factor K/2 between mean((t − out)²) and ½Σ(t − out)²": expected * n_outputs / 2,
+    }
+    if step.name.startswith("delta_h"):
+        updated = {name: exact[f"{name}_new"] for name in own if f"{name}_new" in exact.values}
+        candidates["the backward pass must use the weights from before the update"] = float(
+            evaluate(step.formula, {**own, **updated}))
+    for hint, value in candidates.items():
+        if value != expected and is_right(answer, value):
+            return hint
+    return ""
