@@ -1,28 +1,28 @@
-"""Writing the worksheet's formulas for people: plain text, LaTeX, and with numbers.
+"""Writing the worksheet's formulas for people: plain text, LaTeX and Typst, with or without numbers.
 
 A formula such as ``(out_o1 - t1) * out_o1 * (1 - out_o1)`` is split into
-tokens (names, numbers, operators, brackets) and written token by token:
+tokens (names, numbers, operators, brackets) and written token by token in
+one of three notations:
 
 >>> text("(out_o1 - t1) * out_o1 * (1 - out_o1)")
 '(out_o1 − t1) · out_o1 · (1 − out_o1)'
 >>> text("w1 * i1 + b_h1", {"w1": -0.6, "i1": 0.5, "b_h1": 0.1})
 '(-0.6) · 0.5 + 0.1'
->>> latex("delta_o1 * out_h1")
-'\\\\delta_{o1} \\\\cdot \\\\mathrm{out}_{h1}'
+>>> print(latex("1/2 * (t1 - out_o1)**2"))
+\\tfrac{1}{2} \\cdot (t_{1} - \\mathrm{out}_{o1})^{2}
+>>> print(typst("delta_o1 * out_h1"))
+delta_(o 1) dot.c "out"_(h 1)
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 _TOKEN = re.compile(r"\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*/()])")
-
-_TEXT_SYMBOLS = {"*": " · ", "-": " − ", "+": " + ", "/": "/", "sigmoid": "σ", "eta": "η"}
+_NAME = re.compile(r"(net|out|delta|E|b)_([a-z]+\d+)|([a-z])(\d+)")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-_LATEX_SYMBOLS = {"*": r" \cdot ", "-": " - ", "+": " + ", "/": " / ", "sigmoid": r"\sigma",
-                  "tanh": r"\tanh", "relu": r"\operatorname{relu}", "step": r"\operatorname{step}",
-                  "eta": r"\eta", "E": "E"}
 
 
 def tokens(formula: str) -> list[str]:
@@ -50,20 +50,73 @@ def format_number(value: float, decimals: int = 6) -> str:
     return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
 
 
-def text(formula: str, values: dict | None = None, decimals: int = 6) -> str:
-    """A formula in plain Unicode; with ``values``, its names replaced by numbers."""
-    out, parts = [], tokens(formula)
-    for k, token in enumerate(parts):
-        if k > 0 and parts[k - 1] == "**":
-            out[-1] = token.translate(_SUPERSCRIPTS)
-            continue
-        if values is not None and token in values:
-            number = format_number(values[token], decimals)
-            out.append(f"({number})" if number.startswith("-") and not _bracketed(parts, k)
-                       else number)
+@dataclass(frozen=True)
+class Notation:
+    """How one notation writes operators, names, numbers and powers.
+
+    Without ``subscript`` names are written as they are (the text notation).
+    """
+
+    symbols: dict[str, str]                 # operators, function names, eta
+    scientific: Callable[[str, int], str]   # a tiny number: mantissa, exponent
+    power: Callable[[str], str]             # the exponent after **
+    fraction: Callable[[str, str], str] | None = None   # number / number, if set apart
+    upright: Callable[[str], str] | None = None         # a word: net, out
+    subscript: Callable[[str, str], str] | None = None  # head, index: w_5, net_h1
+    partial: Callable[[str], str] | None = None         # dE/d(inner)
+    updated: Callable[[str], str] | None = None         # inner after the update
+
+    def name(self, name: str) -> str:
+        """A contract name: net_h1, delta_o1, dE_dw5, w5_new, ..."""
+        if self.subscript is None:
+            return name
+        if name.endswith("_new"):
+            return self.updated(self.name(name[:-4]))
+        if name.startswith("dE_d"):
+            return self.partial(self.name(name[4:]))
+        match = _NAME.fullmatch(name)
+        if not match:
+            return self.upright(name)
+        if match[3]:
+            return self.subscript(match[3], match[4])
+        head = {"net": self.upright("net"), "out": self.upright("out"),
+                "delta": self.symbols["delta"]}.get(match[1], match[1])
+        return self.subscript(head, match[2])
+
+
+def write(formula: str, notation: Notation, values: dict | None = None, decimals: int = 6) -> str:
+    """A formula in ``notation``; with ``values``, its names replaced by numbers."""
+    out, parts, k = [], tokens(formula), 0
+    while k < len(parts):
+        token = parts[k]
+        if token == "**":
+            out.append(notation.power(parts[k + 1]))
+            k += 2
+        elif (notation.fraction and token[0].isdigit() and k + 2 < len(parts)
+              and parts[k + 1] == "/" and parts[k + 2][0].isdigit()):
+            out.append(notation.fraction(token, parts[k + 2]))
+            k += 3
         else:
-            out.append(_TEXT_SYMBOLS.get(token, token))
-    return "".join(out)
+            if values is not None and token in values:
+                out.append(number(values[token], notation, decimals,
+                                  parenthesize=not _bracketed(parts, k)))
+            elif token in notation.symbols:
+                out.append(notation.symbols[token])
+            elif token[0].isalpha():
+                out.append(notation.name(token))
+            else:
+                out.append(token)
+            k += 1
+    return "".join(out).strip()
+
+
+def number(value: float, notation: Notation, decimals: int = 6, parenthesize: bool = False) -> str:
+    """A number in ``notation``: 4.3e-08 becomes 4.3 × 10⁻⁸; negatives bracketed if asked."""
+    written = format_number(value, decimals)
+    if "e" in written:
+        mantissa, exponent = written.split("e")
+        written = notation.scientific(mantissa, int(exponent))
+    return f"({written})" if parenthesize and value < 0 else written
 
 
 def _bracketed(parts: list[str], k: int) -> bool:
@@ -71,62 +124,92 @@ def _bracketed(parts: list[str], k: int) -> bool:
     return 0 < k < len(parts) - 1 and parts[k - 1] == "(" and parts[k + 1] == ")"
 
 
-def latex_name(name: str) -> str:
-    r"""A contract name in LaTeX: ``net_h1`` → ``\mathrm{net}_{h1}``, ``dE_dw5`` → ∂E/∂w_5 ..."""
-    if name in _LATEX_SYMBOLS:
-        return _LATEX_SYMBOLS[name]
-    if name.endswith("_new"):
-        return latex_name(name[:-4]) + "^{+}"
-    if name.startswith("dE_d"):
-        return r"\frac{\partial E}{\partial " + latex_name(name[4:]) + "}"
-    match = re.fullmatch(r"(net|out|delta|E|b)_(\w+)|([a-z])(\d+)", name)
-    if not match:
-        return rf"\mathrm{{{name}}}"
-    if match[3]:
-        return f"{match[3]}_{{{match[4]}}}"
-    head = {"net": r"\mathrm{net}", "out": r"\mathrm{out}", "delta": r"\delta"}.get(match[1], match[1])
-    return f"{head}_{{{match[2]}}}"
+def _typst_subscript(head: str, index: str) -> str:
+    # "h1" is written "h 1": Typst would read h1 as one (unknown) name.
+    letters = index.rstrip("0123456789")
+    return f"{head}_({letters} {index[len(letters):]})" if letters else f"{head}_{index}"
+
+
+# ---------------------------------------------------------------- the three notations
+
+TEXT = Notation(
+    symbols={"*": " · ", "-": " − ", "+": " + ", "/": "/", "sigmoid": "σ", "eta": "η"},
+    scientific=lambda mantissa, exponent: f"{mantissa}e{exponent:+03d}",
+    power=lambda exponent: exponent.translate(_SUPERSCRIPTS),
+)
+
+LATEX = Notation(
+    symbols={"*": r" \cdot ", "-": " - ", "+": " + ", "/": " / ", "sigmoid": r"\sigma",
+             "tanh": r"\tanh", "relu": r"\operatorname{relu}", "step": r"\operatorname{step}",
+             "eta": r"\eta", "delta": r"\delta", "E": "E"},
+    scientific=lambda mantissa, exponent: rf"{mantissa} \times 10^{{{exponent}}}",
+    power=lambda exponent: f"^{{{exponent}}}",
+    fraction=lambda a, b: rf"\tfrac{{{a}}}{{{b}}}",
+    upright=lambda word: rf"\mathrm{{{word}}}",
+    subscript=lambda head, index: f"{head}_{{{index}}}",
+    partial=lambda inner: rf"\frac{{\partial E}}{{\partial {inner}}}",
+    updated=lambda inner: inner + "^{+}",
+)
+
+TYPST = Notation(
+    # Typst sets a/b as a fraction by itself.
+    symbols={"*": " dot.c ", "-": " - ", "+": " + ", "/": "/", "sigmoid": "sigma",
+             "tanh": "tanh", "relu": '"relu"', "step": '"step"', "eta": "eta",
+             "delta": "delta", "E": "E"},
+    scientific=lambda mantissa, exponent: f"{mantissa} times 10^({exponent})",
+    power=lambda exponent: f"^{exponent}",
+    upright=lambda word: f'"{word}"',
+    subscript=_typst_subscript,
+    partial=lambda inner: f"(partial E)/(partial {inner})",
+    updated=lambda inner: inner + "^+",
+)
+
+
+def text(formula: str, values: dict | None = None, decimals: int = 6) -> str:
+    """A formula in plain Unicode; with ``values``, its names replaced by numbers."""
+    return write(formula, TEXT, values, decimals)
 
 
 def latex(formula: str, values: dict | None = None, decimals: int = 6) -> str:
     """A formula in LaTeX math; with ``values``, its names replaced by numbers."""
-    out, parts = [], tokens(formula)
-    k = 0
-    while k < len(parts):
-        token = parts[k]
-        if token == "**":
-            out.append(f"^{{{parts[k + 1]}}}")
-            k += 2
-            continue
-        if (token[0].isdigit() and k + 2 < len(parts) and parts[k + 1] == "/"
-                and parts[k + 2][0].isdigit()):
-            out.append(rf"\tfrac{{{token}}}{{{parts[k + 2]}}}")
-            k += 3
-            continue
-        if values is not None and token in values:
-            out.append(latex_number(values[token], decimals,
-                                    parenthesize=not _bracketed(parts, k)))
-        elif token[0].isalpha() or token[0] == "_":
-            out.append(latex_name(token))
-        else:
-            out.append(_LATEX_SYMBOLS.get(token, token))
-        k += 1
-    return "".join(out).strip()
+    return write(formula, LATEX, values, decimals)
 
 
-def latex_number(value: float, decimals: int = 6, parenthesize: bool = False) -> str:
-    r"""A number for LaTeX math: ``4.3e-08`` → ``4.3 \times 10^{-8}``; negatives in brackets if asked."""
-    number = format_number(value, decimals)
-    if "e" in number:
-        mantissa, exponent = number.split("e")
-        number = rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return f"({number})" if parenthesize and value < 0 else number
+def typst(formula: str, values: dict | None = None, decimals: int = 6) -> str:
+    """A formula in Typst math; with ``values``, its names replaced by numbers."""
+    return write(formula, TYPST, values, decimals)
+
+
+def latex_name(name: str) -> str:
+    r"""A contract name in LaTeX: ``net_h1`` → ``\mathrm{net}_{h1}``, ``dE_dw5`` → ∂E/∂w_5 ..."""
+    return write(name, LATEX)
+
+
+def typst_name(name: str) -> str:
+    """A contract name in Typst math: ``net_h1`` → ``"net"_(h 1)``."""
+    return write(name, TYPST)
+
+
+def latex_number(value: float, decimals: int = 6) -> str:
+    r"""A number for LaTeX math: ``4.3e-08`` → ``4.3 \times 10^{-8}``."""
+    return number(value, LATEX, decimals)
+
+
+def typst_number(value: float, decimals: int = 6) -> str:
+    """A number for Typst math: ``4.3e-08`` → ``4.3 times 10^(-8)``."""
+    return number(value, TYPST, decimals)
 
 
 _LATEX_SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
                                                     "\\": r"\textbackslash{}"}
+_TYPST_SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~"}
 
 
 def latex_text(words: str) -> str:
     r"""Plain words made safe for LaTeX text mode: ``half_sse`` → ``half\_sse``."""
     return "".join(_LATEX_SPECIALS.get(c, c) for c in words)
+
+
+def typst_text(words: str) -> str:
+    r"""Plain words made safe for Typst markup: ``half_sse`` → ``half\_sse``."""
+    return "".join(_TYPST_SPECIALS.get(c, c) for c in words)

@@ -1,4 +1,4 @@
-"""Renderers of worked solutions: text for a terminal, Markdown, LaTeX and JSON.
+"""Renderers of worked solutions: text for a terminal, Markdown, LaTeX, Typst and JSON.
 
 Each renderer walks the worksheet's quantities; every line shows the general
 formula, the formula with the numbers substituted, and the result, e.g.::
@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
+from typing import Callable
 
 from . import notation
 from .gradcheck import GradientCheck
 from .losses import LOSSES
 from .network import Network
-from .worksheet import SECTIONS, Worksheet
+from .worksheet import SECTIONS, Quantity, Worksheet
 
 WIDTH = 80
 NOTE = "The backward pass uses the weights from before the update."
@@ -44,18 +45,32 @@ def describe(network: Network) -> str:
     return ", ".join(parts)
 
 
-def _given_groups(given: dict[str, float]) -> dict[str, dict[str, float]]:
-    """The given numbers grouped for display: inputs, targets, weights, biases, learning rate."""
-    groups = {"inputs": "i", "targets": "t", "weights": "w", "biases": "b_", "learning rate": "eta"}
-    return {label: {n: v for n, v in given.items() if n.startswith(prefix)}
-            for label, prefix in groups.items()
-            if any(n.startswith(prefix) for n in given)}
-
-
-def _section_quantities(worksheet: Worksheet):
+def _sections(worksheet: Worksheet):
+    """(section key, heading, quantities) in worksheet order."""
     for section, heading in SECTIONS.items():
-        quantities = [q for q in worksheet.quantities if q.section == section]
-        yield section, heading, quantities
+        yield section, heading, [q for q in worksheet.quantities if q.section == section]
+
+
+def _equation(q: Quantity, values: dict, decimals: int, style: notation.Notation) -> list[str]:
+    """The right-hand sides of a line: formula, formula with numbers, result.
+
+    A formula that is a single name (dE_db_h1 = delta_h1) needs no line with
+    numbers, and a result equal to the line before it is not repeated.
+    """
+    parts = [notation.write(q.formula, style)]
+    if len(notation.tokens(q.formula)) > 1:
+        parts.append(notation.write(q.formula, style, values, decimals))
+    result = notation.number(q.value, style, decimals)
+    return parts if parts[-1] == result else parts + [result]
+
+
+def _check_summary(check: GradientCheck) -> str:
+    if check.max_relative_error < 1e-5:
+        verdict = "backpropagation agrees with finite differences."
+    else:
+        verdict = ("backpropagation and finite differences disagree (a relu unit with net "
+                   "within h of 0, or rounding as you go, can cause this).")
+    return f"max relative error {check.max_relative_error:.1e}: {verdict}"
 
 
 # ---------------------------------------------------------------- text
@@ -68,52 +83,50 @@ def render_text(cases: list[Case], decimals: int = 6) -> str:
 
 def _text_case(case: Case, decimals: int, number: int, count: int) -> str:
     sheet = case.worksheet
-    network = sheet.network
-    title = network.title or "Network"
     label = f"Case {number} of {count}: " if count > 1 else ""
-    lines = [f"{label}{title}", f"{describe(sheet.network)}", "=" * WIDTH]
-    loss = LOSSES[network.loss]
-    lines.append(f"Loss: {loss.description}.")
+    lines = [f"{label}{sheet.network.title or 'Network'}", describe(sheet.network), "=" * WIDTH,
+             f"Loss: {LOSSES[sheet.network.loss].description}."]
     if case.round_to is not None:
         lines.append(f"Every intermediate value is rounded to {case.round_to} decimals as it is used.")
-    lines += ["", "Given"]
-    for label, group in _given_groups(sheet.given).items():
-        # No-break spaces keep "w1 = 0.3" together when the line is wrapped.
-        items = ",  ".join(f"{notation.text(n)}\u00a0=\u00a0{notation.format_number(v, decimals)}"
-                           for n, v in group.items())
-        lines += [line.replace("\u00a0", " ") for line in
-                  textwrap.wrap(f"{label:<15}{items}", WIDTH, initial_indent="  ",
-                                subsequent_indent=" " * 17)]
+    lines += ["", "Given", *_text_given(sheet.given, decimals)]
     values = {**sheet.given, **sheet.values}
-    for section, heading, quantities in _section_quantities(sheet):
+    for section, heading, quantities in _sections(sheet):
         lines += ["", heading]
         if section == "deltas":
             lines.append(f"  ({NOTE})")
         width = max(len(q.name) for q in quantities)
         for q in quantities:
-            lines += _text_quantity(q, values, decimals, width)
+            lines += _text_lines(q.name, _equation(q, values, decimals, notation.TEXT), width)
     if case.check is not None:
         lines += ["", *_text_check(case.check, decimals)]
     return "\n".join(lines)
 
 
-def _text_quantity(q, values, decimals, width) -> list[str]:
-    general = notation.text(q.formula)
-    substituted = notation.text(q.formula, values, decimals)
-    result = notation.format_number(q.value, decimals)
-    # A formula that is a single name (dE_db_h1 = delta_h1) needs no substitution line.
-    parts = [general] if len(notation.tokens(q.formula)) == 1 else [general, substituted]
-    if parts[-1] != result:
-        parts.append(result)
-    line = f"  {q.name:<{width}} = " + " = ".join(parts)
+def _text_given(given: dict[str, float], decimals: int) -> list[str]:
+    """The given numbers by kind, wrapped at 80 columns."""
+    kinds = {"inputs": "i", "targets": "t", "weights": "w", "biases": "b_", "learning rate": "eta"}
+    lines = []
+    for label, prefix in kinds.items():
+        # No-break spaces keep "w1 = 0.3" together when the line is wrapped.
+        items = ",  ".join(f"{notation.text(n)}\u00a0=\u00a0{notation.format_number(v, decimals)}"
+                           for n, v in given.items() if n.startswith(prefix))
+        if items:
+            lines += [line.replace("\u00a0", " ") for line in
+                      textwrap.wrap(f"{label:<15}{items}", WIDTH, initial_indent="  ",
+                                    subsequent_indent=" " * 17)]
+    return lines
+
+
+def _text_lines(name: str, parts: list[str], width: int) -> list[str]:
+    """One line if it fits in 80 columns, else the = signs aligned below each other."""
+    line = f"  {name:<{width}} = " + " = ".join(parts)
     if len(line) <= WIDTH:
         return [line]
     indent = " " * (width + 3)
-    lines = [f"  {q.name:<{width}} = {parts[0]}"]
     rest = " = ".join(parts[1:])
     if len(indent) + 2 + len(rest) <= WIDTH:
-        return lines + [f"{indent}= {rest}"]
-    return lines + [f"{indent}= {part}" for part in parts[1:]]
+        return [f"  {name:<{width}} = {parts[0]}", f"{indent}= {rest}"]
+    return [f"  {name:<{width}} = {parts[0]}"] + [f"{indent}= {part}" for part in parts[1:]]
 
 
 def _text_check(check: GradientCheck, decimals: int) -> list[str]:
@@ -123,15 +136,8 @@ def _text_check(check: GradientCheck, decimals: int) -> list[str]:
         lines.append(f"  {'dE_d' + name:<12}{notation.format_number(check.backprop[name], decimals):>16}"
                      f"{notation.format_number(check.finite_difference[name], decimals):>16}"
                      f"{check.relative_error(name):>14.1e}")
-    lines.append(f"  Max relative error {check.max_relative_error:.1e}: {_verdict(check)}")
+    lines.append(f"  {_check_summary(check).capitalize()}")
     return lines
-
-
-def _verdict(check: GradientCheck) -> str:
-    if check.max_relative_error < 1e-5:
-        return "backpropagation agrees with finite differences."
-    return ("backpropagation and finite differences disagree (a relu unit with net "
-            "within h of 0, or rounding as you go, can cause this).")
 
 
 # ---------------------------------------------------------------- Markdown
@@ -143,64 +149,100 @@ def render_markdown(cases: list[Case], decimals: int = 6) -> str:
 
 def _markdown_case(case: Case, decimals: int) -> str:
     sheet = case.worksheet
-    title = sheet.network.title or "Network"
-    lines = [f"## {title}: {describe(sheet.network)}", ""]
+    lines = [f"## {sheet.network.title or 'Network'}: {describe(sheet.network)}", ""]
     if case.round_to is not None:
         lines += [f"Every intermediate value is rounded to {case.round_to} decimals.", ""]
-    given = ", ".join(f"${notation.latex_name(n)} = {notation.latex_number(v, decimals)}$"
-                      for n, v in sheet.given.items())
-    lines += [f"**Given:** {given}", ""]
+    lines += [f"**Given:** {_math_given(sheet.given, decimals, notation.LATEX)}", ""]
     values = {**sheet.given, **sheet.values}
-    for section, heading, quantities in _section_quantities(sheet):
+    for section, heading, quantities in _sections(sheet):
         lines += [f"### {heading}", ""]
         if section == "deltas":
             lines += [NOTE, ""]
         lines += ["| Quantity | Formula | With the numbers | Value |", "|---|---|---|---|"]
         for q in quantities:
-            lines.append(f"| `{q.name}` | ${notation.latex(q.formula)}$ "
-                         f"| ${notation.latex(q.formula, values, decimals)}$ "
-                         f"| ${notation.latex_number(q.value, decimals)}$ |")
+            parts = _equation(q, values, decimals, notation.LATEX)
+            formula, substituted = parts[0], parts[1] if len(parts) == 3 else ""
+            result = notation.number(q.value, notation.LATEX, decimals)
+            lines.append(f"| `{q.name}` | ${formula}$ | {f'${substituted}$' if substituted else ''} "
+                         f"| ${result}$ |")
         lines.append("")
     if case.check is not None:
-        check = case.check
         lines += ["### Finite-difference check", "",
-                  f"Central differences with $h = {check.h:g}$: "
-                  f"max relative error {check.max_relative_error:.1e}, {_verdict(check)}", ""]
+                  f"Central differences with $h = {case.check.h:g}$: {_check_summary(case.check)}", ""]
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- LaTeX
+def _math_given(given: dict[str, float], decimals: int, style: notation.Notation) -> str:
+    return ", ".join(f"${notation.write(n, style)} = {notation.number(v, style, decimals)}$"
+                     for n, v in given.items())
+
+
+# ---------------------------------------------------------------- LaTeX and Typst
+
+@dataclass(frozen=True)
+class Markup:
+    """How a typesetting language writes headings, plain words and aligned equations."""
+
+    notation: notation.Notation
+    heading: Callable[[int, str], str]     # level (1 = case, 2 = section), text
+    escape: Callable[[str], str]           # plain words made safe
+    aligned: Callable[[list[str]], str]    # rows "lhs &= rhs" as one display
+
+
+LATEX_MARKUP = Markup(
+    notation.LATEX,
+    heading=lambda level, words: (r"\subsection*{" if level == 1 else r"\paragraph{") + words + "}",
+    escape=notation.latex_text,
+    aligned=lambda rows: "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}",
+)
+
+TYPST_MARKUP = Markup(
+    notation.TYPST,
+    heading=lambda level, words: "=" * (level + 1) + " " + words,
+    escape=notation.typst_text,
+    aligned=lambda rows: "$ " + " \\\n".join(rows) + " $",
+)
+
 
 def render_latex(cases: list[Case], decimals: int = 6) -> str:
     """Worked solutions as a LaTeX fragment (needs amsmath), ready to paste into notes."""
-    return "\n\n".join(_latex_case(case, decimals) for case in cases).rstrip() + "\n"
+    return _render_markup(cases, decimals, LATEX_MARKUP)
 
 
-def _latex_case(case: Case, decimals: int) -> str:
-    sheet = case.worksheet
-    title = notation.latex_text(sheet.network.title or "Network")
-    summary = notation.latex_text(describe(sheet.network)).replace("η", r"$\eta$")
-    lines = [rf"\subsection*{{{title}: {summary}}}"]
+def render_typst(cases: list[Case], decimals: int = 6) -> str:
+    """Worked solutions as Typst markup (for the printable PDF)."""
+    return _render_markup(cases, decimals, TYPST_MARKUP)
+
+
+def _render_markup(cases: list[Case], decimals: int, markup: Markup) -> str:
+    return "\n\n".join(_markup_case(case, decimals, markup) for case in cases).rstrip() + "\n"
+
+
+def _markup_case(case: Case, decimals: int, markup: Markup) -> str:
+    sheet, style = case.worksheet, markup.notation
+    eta = f"${style.symbols['eta']}$"
+    summary = markup.escape(describe(sheet.network)).replace("η", eta)
+    lines = [markup.heading(1, f"{markup.escape(sheet.network.title or 'Network')}: {summary}"), ""]
     if case.round_to is not None:
-        lines.append(f"Every intermediate value is rounded to {case.round_to} decimals.")
-    given = ", ".join(f"${notation.latex_name(n)} = {notation.latex_number(v, decimals)}$"
-                      for n, v in sheet.given.items())
-    lines.append(f"Given: {given}.")
+        lines += [f"Every intermediate value is rounded to {case.round_to} decimals.", ""]
+    lines += [f"Given: {_math_given(sheet.given, decimals, style)}.", ""]
     values = {**sheet.given, **sheet.values}
-    for section, heading, quantities in _section_quantities(sheet):
-        lines.append(rf"\paragraph{{{heading}}}")
+    for section, heading, quantities in _sections(sheet):
+        lines += [markup.heading(2, heading), ""]
         if section == "deltas":
-            lines.append(NOTE)
+            lines += [NOTE, ""]
         rows = []
         for q in quantities:
-            rows.append(rf"{notation.latex_name(q.name)} &= {notation.latex(q.formula)}")
-            rows.append(rf"  &= {notation.latex(q.formula, values, decimals)}"
-                        rf" = {notation.latex_number(q.value, decimals)}")
-        lines += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+            name, parts = notation.write(q.name, style), _equation(q, values, decimals, style)
+            # Short lines stay on one row; long ones put the numbers on a second row.
+            if len(" = ".join(_equation(q, values, decimals, notation.TEXT))) <= 50:
+                rows.append(f"{name} &= " + " = ".join(parts))
+            else:
+                rows += [f"{name} &= {parts[0]}", "  &= " + " = ".join(parts[1:])]
+        lines += [markup.aligned(rows), ""]
     if case.check is not None:
-        check = case.check
-        lines.append(rf"Finite-difference check (central, $h = {check.h:g}$): max relative error "
-                     rf"${notation.latex_number(check.max_relative_error, 2)}$.")
+        lines.append(f"Finite-difference check (central differences, h = {case.check.h:g}): "
+                     f"{markup.escape(_check_summary(case.check))}")
     return "\n".join(lines)
 
 
