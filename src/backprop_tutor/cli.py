@@ -181,6 +181,54 @@ def _quantity_names(network) -> list[str]:
     return [step.name for step in steps(network)]
 
 
+@cli.command(name="keras")
+# Not @network_options: its --loss names the NumPy conventions (half_sse, mse), while here
+# --loss names the Keras losses (keras-mse, tutorial).
+@click.argument("file", required=False, type=click.Path(dir_okay=True))
+@click.option("--hidden-activation", type=click.Choice(ALL_ACTIVATIONS),
+              help="Activation of every hidden layer (overrides the file).")
+@click.option("--output-activation", type=click.Choice(ALL_ACTIVATIONS),
+              help="Activation of the output layer (overrides the file).")
+@click.option("--learning-rate", type=PositiveFloat(), help="SGD learning rate η.")
+@click.option("--loss", default="keras-mse", show_default=True,
+              type=click.Choice(["keras-mse", "tutorial"]),
+              help="keras-mse: Keras' MeanSquaredError, E = mean (t − out)²; "
+                   "tutorial: E = ½ Σ (t − out)². The file's loss is not used.")
+@click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
+              help="Number of SGD updates on the file's sample.")
+@click.option("--precision", default="float64", show_default=True,
+              type=click.Choice(["float64", "float32"]), help="Keras' floating-point type.")
+@click.option("--random-weights", is_flag=True,
+              help="Start from Keras' default initialisers instead of the file's weights.")
+@click.option("--seed", type=click.IntRange(0), help="Seed of --random-weights  [default: 0]")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def keras_command(file, hidden_activation, output_activation, learning_rate, loss, steps,
+                  precision, random_weights, seed, output_format):
+    """The network in Keras (Problem 4), side by side with the NumPy network.
+
+    Keras and the NumPy network do the same SGD updates from the same start
+    with the same loss; the output shows both, and what the choice of loss
+    convention changes for this network.
+    """
+    from .keras_network import TensorFlowMissing, compare_with_numpy, comparison_json, comparison_text
+
+    if seed is not None and not random_weights:
+        raise click.UsageError("--seed needs --random-weights")
+    network = load_network(file or DEFAULT_NETWORK).with_options(
+        hidden_activation=hidden_activation, output_activation=output_activation,
+        learning_rate=learning_rate)
+    try:
+        result = compare_with_numpy(network, loss, steps, precision,
+                                    seed=(seed or 0) if random_weights else None)
+    except TensorFlowMissing as error:
+        raise click.ClickException(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(comparison_json(result), indent=2))
+    else:
+        click.echo(comparison_text(result), nl=False)
+
+
 def main(argv=None):
     """Entry point: run the command; bad input ends with one line on stderr and status 2."""
     try:

@@ -1,0 +1,391 @@
+"""Problem 4: the same network in Keras (TensorFlow 2), side by side with the NumPy network.
+
+A network file becomes a ``keras.Sequential`` of ``Dense`` layers. Keras keeps
+a layer's weights the other way round from the file: its kernel has shape
+(inputs × units), so the file's row r (the weights into unit r) is column r of
+the kernel::
+
+    Keras      out = f(a_prev @ kernel + bias)      kernel: (inputs, units)
+    the file   out = f(W @ a_prev + b)              W = kernel.T: (units, inputs)
+
+Keras then does plain SGD on the file's one sample (a batch of one), while the
+NumPy network of Problem 3 does the same from the very same start, with the
+same loss convention:
+
+* ``keras-mse`` — Keras' built-in ``MeanSquaredError``, our ``mse``:
+  E = mean((t - out)**2)
+* ``tutorial``  — :func:`half_sum_of_squares`, our ``half_sse``:
+  E = 1/2 * sum((t - out)**2)
+
+With K output units, dE/dout is (2/K)·(out - t) for the first and (out - t) for
+the second: Keras' gradient is 2/K times the tutorial's. Keras' MSE with
+learning rate η therefore takes exactly the tutorial's step with η·2/K.
+
+TensorFlow is imported by the functions that need it, never when this module
+is imported: ``backprop-tutor solve`` must not wait for it.
+
+>>> from backprop_tutor.network import load_network, EXAMPLES
+>>> mazur = load_network(EXAMPLES / "mazur.toml")
+>>> result = compare_with_numpy(mazur, loss="tutorial")
+>>> round(result.keras_values["w5"], 8), round(result.keras_values["w1"], 9)
+(0.35891648, 0.149780716)
+>>> result.max_abs_diff < 1e-12
+True
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .losses import LOSSES
+from .network import Network
+from .notation import format_number
+from .numpy_network import NumpyNetwork
+from .render import describe
+
+#: Keras loss convention -> the name of the same loss in losses.py.
+LOSS_CONVENTIONS = {"keras-mse": "mse", "tutorial": "half_sse"}
+PRECISIONS = ("float64", "float32")
+INSTALL_HINT = "pip install 'backprop-tutor[keras]'"
+
+
+class TensorFlowMissing(ImportError):
+    """TensorFlow is not installed; the message says how to install it."""
+
+    def __init__(self):
+        super().__init__(f"TensorFlow is not installed; install it with: {INSTALL_HINT}")
+
+
+def import_keras():
+    """Import TensorFlow's Keras quietly and return the ``keras`` module.
+
+    The environment variables only take effect before TensorFlow's first import:
+    TF_CPP_MIN_LOG_LEVEL=3 hides its C++ start-up messages, TF_ENABLE_ONEDNN_OPTS=0
+    turns off oneDNN's reordered kernels (and their notice), so that TensorFlow
+    sums in the plain order on every machine.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    try:
+        import tensorflow as tf
+        import keras
+    except ImportError:
+        raise TensorFlowMissing() from None
+    import absl.logging
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+    tf.get_logger().setLevel("ERROR")
+    return keras
+
+
+@contextmanager
+def keras_precision(dtype: str):
+    """Run Keras in ``dtype`` ("float64" or "float32") inside the ``with`` block.
+
+    Keras has two global settings for it: the dtype policy, read when a layer
+    is created, and the float type ``floatx``, read when the optimizer's
+    learning rate, the loss and its loss tracker are created. All must be
+    float64 for agreement to rounding: a learning rate of 0.1 held in float32
+    is 0.10000000149. Both settings are restored afterwards.
+    """
+    if dtype not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {dtype!r}")
+    keras = import_keras()
+    previous_floatx, previous_policy = keras.config.floatx(), keras.config.dtype_policy()
+    keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous_floatx)
+        keras.config.set_dtype_policy(previous_policy)
+
+
+def half_sum_of_squares(y_true, y_pred):
+    """The tutorial's loss as a Keras loss function.
+
+    Formula:
+        loss = 1/2 * sum((y_true - y_pred)**2)     summed over the output units
+
+    Keras then averages it over the samples of the batch; with a batch of one
+    sample that leaves it as it is.
+
+    Args:
+        y_true: targets, shape (batch, K).
+        y_pred: the network's outputs, shape (batch, K).
+    """
+    from keras import ops
+
+    return 0.5 * ops.sum(ops.square(y_true - y_pred), axis=-1)
+
+
+def build_model(network: Network, loss: str = "keras-mse", seed: int | None = None):
+    """A compiled ``keras.Sequential`` with the network's layers and SGD(learning_rate).
+
+    Formula:
+        out = activation(a_prev @ kernel + bias)     one Dense layer, kernel = W.T
+        w <- w - learning_rate * dE/dw              plain SGD: no momentum
+
+    Without ``seed`` the layers hold the network's weights and biases. With a
+    seed they start from Keras' default initialisers, seeded: Glorot-uniform
+    kernels and zero biases. Call it inside ``with keras_precision(...)``.
+
+    Args:
+        network: layers, activations, biases (absent, trained or frozen), learning rate.
+        loss: "keras-mse" (Keras' ``MeanSquaredError``) or "tutorial" (:func:`half_sum_of_squares`).
+        seed: None for the network's own weights, an integer for random ones.
+    """
+    keras = import_keras()
+    if loss not in LOSS_CONVENTIONS:
+        raise ValueError(f"loss must be one of {', '.join(LOSS_CONVENTIONS)}; got {loss!r}")
+    # One generator for all layers, so that two layers of the same shape get different weights.
+    # Without a seed, what it draws is replaced by the network's weights below.
+    seeds = keras.random.SeedGenerator(0 if seed is None else seed)
+    layers = [keras.layers.Dense(len(layer.weights), activation=layer.activation,
+                                 use_bias=layer.biases is not None,
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=seeds),
+                                 name="output" if k == len(network.layers) else f"hidden{k}")
+              for k, layer in enumerate(network.layers, start=1)]
+    model = keras.Sequential([keras.Input(shape=(len(network.inputs),)), *layers])
+    if seed is None:
+        load_weights(model, network)
+    for dense, layer in zip(model.layers, network.layers):
+        if dense.use_bias and not layer.train_biases:
+            # A non-trainable variable is left out of model.trainable_variables,
+            # so Keras neither computes its gradient nor lets the optimizer touch it.
+            # (A bias_constraint that puts the old value back would also keep it,
+            # but only after the optimizer has changed it.)
+            dense.bias.trainable = False
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate),
+                  loss=keras.losses.MeanSquaredError() if loss == "keras-mse"
+                  else half_sum_of_squares,
+                  # No XLA: it may fuse operations and round differently from machine to machine.
+                  jit_compile=False)
+    return model
+
+
+def load_weights(model, network: Network) -> None:
+    """Copy the network's weights into the model: each kernel is the file's matrix transposed."""
+    for dense, layer in zip(model.layers, network.layers):
+        dense.kernel.assign(np.array(layer.weights).T)
+        if layer.biases is not None:
+            dense.bias.assign(np.array(layer.biases))
+
+
+def network_from_model(model, network: Network) -> Network:
+    """The network with the model's current weights and biases, read back from Keras."""
+    layers = tuple(replace(layer,
+                           weights=tuple(map(tuple, dense.kernel.numpy().T.tolist())),
+                           biases=tuple(dense.bias.numpy().tolist()) if dense.use_bias else None)
+                   for dense, layer in zip(model.layers, network.layers))
+    return replace(network, layers=layers)
+
+
+def gradient_factor(n_outputs: int) -> float:
+    """Keras' MSE gradient over the tutorial's, for one sample with K output units.
+
+    Formula:
+        (2/K * (out - t)) / (out - t) = 2/K
+
+    >>> gradient_factor(1), gradient_factor(2)
+    (2.0, 1.0)
+    """
+    return LOSSES["mse"].factor(n_outputs) / LOSSES["half_sse"].factor(n_outputs)
+
+
+def same_step_learning_rates(learning_rate: float, loss: str, n_outputs: int) -> dict[str, float]:
+    """The learning rate of each convention that takes the step ``loss`` takes at ``learning_rate``.
+
+    Formula:
+        keras-mse with η_keras = tutorial with η_tutorial   when   η_tutorial = η_keras * 2/K
+
+    >>> same_step_learning_rates(0.5, "keras-mse", n_outputs=1)
+    {'keras-mse': 0.5, 'tutorial': 1.0}
+    >>> same_step_learning_rates(0.5, "tutorial", n_outputs=1)
+    {'keras-mse': 0.25, 'tutorial': 0.5}
+    """
+    factor = gradient_factor(n_outputs)
+    if loss == "keras-mse":
+        return {"keras-mse": learning_rate, "tutorial": learning_rate * factor}
+    return {"keras-mse": learning_rate / factor, "tutorial": learning_rate}
+
+
+@dataclass(frozen=True)
+class KerasComparison:
+    """Keras and the NumPy network after the same SGD updates from the same start.
+
+    ``start`` is the network both began with: its weights as Keras held them
+    (the file's, or Keras' random ones) and its ``loss`` the NumPy network's
+    name for the convention Keras used.
+    """
+
+    start: Network
+    loss_convention: str
+    precision: str
+    seed: int | None
+    keras_loss: list[float]
+    keras_values: dict[str, float]
+    numpy_loss: list[float]
+    numpy_values: dict[str, float]
+
+    @property
+    def steps(self) -> int:
+        return len(self.keras_loss)
+
+    @property
+    def max_abs_diff(self) -> float:
+        """Formula: max over every weight and bias p of |p_Keras - p_NumPy|"""
+        return max(abs(self.keras_values[name] - self.numpy_values[name])
+                   for name in self.keras_values)
+
+    @property
+    def n_outputs(self) -> int:
+        """K, the number of output units."""
+        return len(self.start.targets)
+
+    @property
+    def factor(self) -> float:
+        """2/K: Keras' MSE gradient over the tutorial's (see :func:`gradient_factor`)."""
+        return gradient_factor(self.n_outputs)
+
+    def same_step_learning_rates(self) -> dict[str, float]:
+        """The learning rate with which each convention takes this run's SGD step."""
+        return same_step_learning_rates(self.start.learning_rate, self.loss_convention,
+                                        self.n_outputs)
+
+    def initial_loss(self) -> dict[str, float]:
+        """E before the first update under each convention, by the NumPy network.
+
+        Formula:
+            half_sse = 1/2 * sum((t - out)**2)
+            mse      = mean((t - out)**2) = 2/K * half_sse
+        """
+        outputs = NumpyNetwork.from_network(self.start).forward(self.start.inputs)[1][-1]
+        return {name: LOSSES[name].value(outputs, self.start.targets)
+                for name in ("half_sse", "mse")}
+
+
+def compare_with_numpy(network: Network, loss: str = "keras-mse", steps: int = 1,
+                       precision: str = "float64", seed: int | None = None) -> KerasComparison:
+    """Train Keras and the NumPy network side by side: ``steps`` SGD updates on the one sample.
+
+    Args:
+        network: the network and its sample; its own ``loss`` is not used.
+        loss: "keras-mse" or "tutorial"; the NumPy network uses the same ("mse" or "half_sse").
+        steps: number of SGD updates, each on a batch of the one sample.
+        precision: "float64" (agreement to rounding) or "float32" (Keras in single precision).
+        seed: None for the network's weights; an integer for Keras' seeded random start.
+    """
+    if not (isinstance(steps, int) and steps >= 1):
+        raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
+    with keras_precision(precision):
+        model = build_model(network, loss, seed)
+        start = replace(network_from_model(model, network), loss=LOSS_CONVENTIONS[loss])
+        x, y = np.array([start.inputs], dtype=precision), np.array([start.targets], dtype=precision)
+        # train_on_batch returns the loss of its forward pass, computed before the update.
+        keras_loss = [float(model.train_on_batch(x, y)) for _ in range(steps)]
+        keras_values = network_from_model(model, network).parameters()
+    numpy_network = NumpyNetwork.from_network(start)
+    numpy_loss = numpy_network.train(start.inputs, start.targets, start.learning_rate, steps)
+    return KerasComparison(start, loss, precision, seed, keras_loss, keras_values,
+                           numpy_loss, numpy_network.parameters())
+
+
+def comparison_json(result: KerasComparison) -> dict:
+    """The comparison as JSON-ready data: ``loss``, ``values``, ``numpy``, ``max_abs_diff``, ..."""
+    return {
+        "loss": result.keras_loss,
+        "values": result.keras_values,
+        "numpy": result.numpy_values,
+        "max_abs_diff": result.max_abs_diff,
+        "numpy_loss": result.numpy_loss,
+        "start": result.start.parameters(),
+        "loss_convention": result.loss_convention,
+        "numpy_loss_convention": result.start.loss,
+        "precision": result.precision,
+        "steps": result.steps,
+        "learning_rate": result.start.learning_rate,
+        "seed": result.seed,
+        "outputs": result.n_outputs,
+        "factor": result.factor,
+        "same_step_learning_rates": result.same_step_learning_rates(),
+        "initial_loss": result.initial_loss(),
+    }
+
+
+def comparison_text(result: KerasComparison, decimals: int = 10) -> str:
+    """The comparison for people: loss per update, weights after the last, the loss convention."""
+    sections = [_text_heading(result), _text_losses(result, decimals),
+                _text_values(result, decimals), _text_convention(result, decimals)]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+def _text_heading(result: KerasComparison) -> list[str]:
+    start = ("the file's weights" if result.seed is None
+             else f"Keras' random weights (seed {result.seed})")
+    return [f"Keras beside the NumPy network: {result.start.title or 'network'}",
+            f"  {describe(result.start)}",
+            f"  Keras loss {result.loss_convention} (= {result.start.loss}), {result.precision}, "
+            f"{start}"]
+
+
+def _text_losses(result: KerasComparison, decimals: int) -> list[str]:
+    every = max(1, result.steps // 10)
+    shown = sorted({*range(0, result.steps, every), result.steps - 1})
+    return ["E before each update", _row("update", ["Keras", "NumPy"], "difference", decimals),
+            *(_comparison_row(str(step + 1), [], result.keras_loss[step], result.numpy_loss[step],
+                              decimals) for step in shown)]
+
+
+def _text_values(result: KerasComparison, decimals: int) -> list[str]:
+    updates = "update" if result.steps == 1 else "updates"
+    return [f"Weights and biases after {result.steps} {updates}",
+            _row("name", ["start", "Keras", "NumPy"], "difference", decimals),
+            *(_comparison_row(name, [format_number(start, decimals)], result.keras_values[name],
+                              result.numpy_values[name], decimals)
+              for name, start in result.start.parameters().items()),
+            f"Largest difference |Keras − NumPy|: {_difference(result.max_abs_diff)} "
+            f"({result.precision})"]
+
+
+def _comparison_row(label: str, before: list[str], keras_value: float, numpy_value: float,
+                    decimals: int) -> str:
+    """One table row: label, any leading columns, Keras, NumPy, Keras − NumPy."""
+    numbers = [format_number(keras_value, decimals), format_number(numpy_value, decimals)]
+    return _row(label, before + numbers, _difference(keras_value - numpy_value), decimals)
+
+
+def _row(label: str, columns: list[str], difference: str, decimals: int) -> str:
+    width = decimals + 6  # sign, "0." and a few digits of an exponent
+    return "  ".join([f"  {label:<6}", *(f"{column:>{width}}" for column in columns),
+                      f"{difference:>10}"])
+
+
+def _text_convention(result: KerasComparison, decimals: int) -> list[str]:
+    k, factor, rate = result.n_outputs, format_number(result.factor), result.start.learning_rate
+    loss = {name: format_number(value, decimals) for name, value in result.initial_loss().items()}
+    times = "the same as" if result.factor == 1 else f"{factor} times"
+    lines = [f"The loss convention for this network: K = {k} output unit{'s' if k > 1 else ''}, "
+             f"2/K = {factor}",
+             f"  tutorial   E = ½·Σ (t − out)²   = {loss['half_sse']}"
+             " before the first update",
+             f"  keras-mse  E = mean (t − out)²  = {loss['mse']} = 2/K · the tutorial's E",
+             f"  Keras' gradient 2/K · (out − t) is {times} the tutorial's (out − t),",
+             "  so these take the same SGD step (η_tutorial = η_keras · 2/K):"]
+    pairs = dict.fromkeys(tuple(same_step_learning_rates(rate, convention, k).values())
+                          for convention in LOSS_CONVENTIONS)
+    for keras_rate, tutorial_rate in pairs:
+        lines.append(f"    {'keras-mse with η = ' + format_number(keras_rate):<28}"
+                     f"tutorial with η = {format_number(tutorial_rate)}")
+    return lines + ["  `backprop-tutor solve --loss half_sse` works by hand what --loss tutorial",
+                    "  does here; `backprop-tutor solve --loss mse` what --loss keras-mse does."]
+
+
+def _difference(value: float) -> str:
+    """A difference of rounding size, in scientific notation: 1.1e-16."""
+    return "0" if value == 0 else f"{value:.1e}"
