@@ -21,14 +21,13 @@ def sigmoid(x):
     """Logistic sigmoid.
 
     Formula:
-        sigmoid(x) = 1 / (1 + exp(-x))
+        sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2
 
-    Written as exp(-|x|) / (1 + exp(-|x|)) for negative x, so that exp never
-    overflows: sigmoid(-1e4) is 0.0 and sigmoid(1e4) is 1.0, without warnings.
+    Computed in the tanh form, which cannot overflow: exp(-x) is inf for
+    x < -709, while tanh stays in [-1, 1]. So sigmoid(-1e4) is 0.0 and
+    sigmoid(1e4) is 1.0, without warnings, and it costs no more than tanh.
     """
-    x = np.asarray(x, dtype=float)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
 
 
 def sigmoid_derivative(x):

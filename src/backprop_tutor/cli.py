@@ -132,6 +132,27 @@ def train(network, default, epochs, output_format):
         click.echo(f"  {name:<8} = {notation.format_number(value, 6)}")
 
 
+@cli.command("bench-activations")
+@click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
+              help="Number of float64 elements of the test array.")
+@click.option("--repeats", default=7, show_default=True, type=click.IntRange(1, 1000),
+              help="Timings per function; the median is reported.")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def bench_activations(size, repeats, output_format):
+    """Time per element of sigmoid, tanh, relu and their derivatives in NumPy.
+
+    Ratios compare each function with relu and each derivative with relu'.
+    """
+    from .activation_cost import EXPLANATION, measure_costs, render_cost_text
+
+    table = measure_costs(size=size, repeats=repeats)
+    if output_format == "json":
+        click.echo(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
+
+
 @cli.command("check")
 @click.argument("answers", type=click.Path(dir_okay=True))
 @network_options

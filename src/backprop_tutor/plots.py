@@ -1,0 +1,497 @@
+"""Figures for slides and notebooks: the network, the activations, learning, cost.
+
+Every ``plot_*`` function builds a matplotlib Figure and returns it; given a
+``path`` it also saves it there with ``save``: a PNG and an SVG, each written
+whole or not at all, and byte-identical for the same inputs. matplotlib is
+imported inside the functions that draw, so importing this module (and the
+command line) stays fast. Figures are drawn with the Agg canvas directly,
+without pyplot: nothing here changes the backend of a notebook, and figures
+are not kept alive by pyplot's list of open figures.
+
+The data behind two of the figures is computed here too, with the NumPy
+network of Problem 3:
+
+>>> from backprop_tutor.network import load_network, DEFAULT_NETWORK
+>>> curves = learning_curves(load_network(DEFAULT_NETWORK), updates=10)
+>>> sorted(curves), len(curves["tanh"])
+(['relu', 'sigmoid', 'tanh'], 11)
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import names, notation
+from .activations import ACTIVATIONS
+from .network import Layer, Network
+from .numpy_network import NumpyNetwork
+from .worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .activation_cost import CostTable
+
+#: The hidden activations the tutorial compares.
+TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+#: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
+COLORS = {"sigmoid": "#0072B2", "tanh": "#D55E00", "relu": "#009E73", "linear": "#666666"}
+
+#: Learning rates of the sweep: 10⁻³ to 10³, five per decade.
+SWEEP_LEARNING_RATES = tuple(np.logspace(-3, 3, 31).tolist())
+
+DPI = 150
+
+_STYLE = {
+    "font.size": 12,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "legend.fontsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    # SVG ids are hashes salted with a random value unless a salt is given.
+    "svg.hashsalt": "backprop-tutor",
+}
+
+# Without a date the SVG does not change from one run to the next; the PNG holds no date.
+_METADATA = {"png": {}, "svg": {"Date": None}}
+
+
+# ---------------------------------------------------------------- saving
+
+def save(fig: Figure, path, formats=("png", "svg")) -> list[Path]:
+    """Write ``fig`` as ``path`` with each suffix of ``formats``; return the files written.
+
+    A suffix already on ``path`` is replaced: ``save(fig, "out/network.png")``
+    writes ``out/network.png`` and ``out/network.svg``. Every format is
+    rendered in memory before any file is touched, and each file is written
+    with ``write_atomic``; the folder is made if needed.
+    """
+    path = Path(path)
+    with _style():
+        rendered = {path.with_suffix(f".{fmt}"): _render(fig, fmt) for fmt in formats}
+    for target, data in rendered.items():
+        write_atomic(target, data)
+    return list(rendered)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all.
+
+    The bytes go to a new hidden file in the same folder, which then replaces
+    ``path`` in one step (``os.replace``); on any error the new file is
+    removed and ``path`` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "xb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _render(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA.get(fmt, {}))
+    return buffer.getvalue()
+
+
+def _style():
+    import matplotlib
+
+    return matplotlib.rc_context(_STYLE)
+
+
+def _figure(width: float, height: float, layout="constrained", **subplots):
+    """A Figure on the Agg canvas, and its axes as ``Figure.subplots`` gives them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout=layout)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(**subplots)
+
+
+def _finish(fig: Figure, path) -> Figure:
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+# ---------------------------------------------------------------- the network
+
+# Layout of the network drawing, in data units, and the size of a data unit and
+# of the title and footnote bands, in inches.
+_LAYER_GAP = 4.6
+_UNIT_GAP = 3.4
+_RADIUS = 0.42
+_INCH_PER_UNIT = 0.7
+_TITLE_INCHES = 0.8
+_FOOTNOTE_INCHES = 0.35
+
+
+def plot_network(worksheet: Worksheet, path=None, decimals: int = 4) -> Figure:
+    """The network of one worked SGD step, with every number of the forward and backward pass.
+
+    Units are circles, inputs on the left, outputs on the right. Each
+    connection carries its weight (before the update). Above each unit: its
+    bias b, net = Σ w·out + b and out = f(net); below it, in red, its
+    δ = ∂E/∂net from the backward pass. Each output shows its target and its
+    share of the loss; the title names the activations and gives E.
+
+    Args:
+        worksheet: the solved step, from ``worksheet.solve(network)``.
+        path: where to save the figure (PNG and SVG), or None to only return it.
+        decimals: decimals shown for every number.
+    """
+    network = worksheet.network
+    values = {**worksheet.given, **worksheet.values}
+
+    def number(name: str) -> str:
+        return notation.format_number(values[name], decimals)
+
+    units = names.unit_names(network.sizes)
+    position = _unit_positions(units)
+    xs = [x for x, _ in position.values()]
+    ys = [y for _, y in position.values()]
+    left, right = min(xs) - 1.6, max(xs) + 3.0
+    bottom, top = min(ys) - 1.15, max(ys) + 1.85
+    drawing = (top - bottom) * _INCH_PER_UNIT
+    height = drawing + _TITLE_INCHES + _FOOTNOTE_INCHES
+
+    with _style():
+        # Placed by hand: the drawing keeps one scale, whatever the network's shape.
+        fig, ax = _figure((right - left) * _INCH_PER_UNIT, height, layout=None)
+        ax.set_position([0, _FOOTNOTE_INCHES / height, 1, drawing / height])
+        ax.set_axis_off()
+        ax.set_xlim(left, right)
+        ax.set_ylim(bottom, top)
+        ax.set_aspect("equal")
+        for layer_weights, sources, targets in zip(names.weight_names(network.sizes),
+                                                  units, units[1:]):
+            for row, target in zip(layer_weights, targets):
+                for c, (weight, source) in enumerate(zip(row, sources)):
+                    # Labels sit further along for later sources, so that the labels
+                    # of crossing connections do not meet where the lines cross.
+                    along = 0.5 if len(sources) == 1 else 0.3 + 0.4 * c / (len(sources) - 1)
+                    _draw_connection(ax, position[source], position[target],
+                                     f"{weight} = {number(weight)}", along)
+        for layer, layer_units in zip((None, *network.layers), units):
+            for unit in layer_units:
+                activation = None if layer is None else layer.activation
+                _draw_unit(ax, position[unit], unit, activation, _unit_notes(unit, layer, number))
+        for unit, target in zip(units[-1], names.target_names(len(units[-1]))):
+            x, y = position[unit]
+            ax.annotate(f"{target} = {number(target)}\nE_{unit} = {number(f'E_{unit}')}",
+                        (x + _RADIUS, y), (x + 1.0, y), va="center", ha="left", fontsize=11,
+                        arrowprops={"arrowstyle": "<-", "color": "0.4"})
+        fig.suptitle(_network_title(network, number("E")), y=1 - 0.1 / height, va="top",
+                     fontsize=14)
+        has_biases = any(layer.biases is not None for layer in network.layers)
+        forward = "bias b, net = Σ w·out + b" if has_biases else "net = Σ w·out"
+        fig.text(0.5, 0.1 / height, f"Weights before the update. Above each unit: {forward}, "
+                 "out = f(net). Below, red: δ = ∂E/∂net.", ha="center", fontsize=10, color="0.3")
+    return _finish(fig, path)
+
+
+def _unit_positions(units: list[list[str]]) -> dict[str, tuple[float, float]]:
+    """Centre of each unit: a column per layer, centred on y = 0, its first unit on top."""
+    return {unit: (layer * _LAYER_GAP, ((len(column) - 1) / 2 - j) * _UNIT_GAP)
+            for layer, column in enumerate(units) for j, unit in enumerate(column)}
+
+
+def _unit_notes(unit: str, layer: Layer | None, number) -> tuple[str, str | None]:
+    """The text above a unit (its forward-pass numbers) and below it (its δ; None for an input).
+
+    ``layer`` is the unit's layer, None for an input; ``number`` formats a value by name.
+    """
+    if layer is None:
+        return f"{unit} = {number(unit)}", None
+    above = [f"net = {number(f'net_{unit}')}", f"out = {number(f'out_{unit}')}"]
+    if layer.biases is not None:
+        fixed = "" if layer.train_biases else " (fixed)"
+        above.insert(0, f"b = {number(f'b_{unit}')}{fixed}")
+    return "\n".join(above), f"δ = {number(f'delta_{unit}')}"
+
+
+def _draw_connection(ax, start, end, label: str, along: float) -> None:
+    """A line between two units, labelled at fraction ``along`` of the way, parallel to the line."""
+    (x0, y0), (x1, y1) = start, end
+    ax.plot([x0, x1], [y0, y1], color="0.55", linewidth=1.4, zorder=1)
+    angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    ax.text(x0 + along * (x1 - x0), y0 + along * (y1 - y0), label, rotation=angle,
+            rotation_mode="anchor", transform_rotates_text=True, ha="center", va="center",
+            fontsize=10, zorder=3,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+
+
+def _draw_unit(ax, centre, name: str, activation: str | None,
+               notes: tuple[str, str | None]) -> None:
+    """A unit: a circle with its name, its forward-pass numbers above and its δ below."""
+    from matplotlib.patches import Circle
+
+    x, y = centre
+    color = COLORS.get(activation, "0.6")
+    ax.add_patch(Circle(centre, _RADIUS, facecolor="white", edgecolor=color, linewidth=2.5,
+                        zorder=4))
+    ax.text(x, y, name, ha="center", va="center", fontsize=13, fontweight="bold", zorder=5)
+    above, below = notes
+    box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": color, "alpha": 0.95}
+    ax.text(x, y + _RADIUS + 0.15, above, ha="center", va="bottom", fontsize=10.5, zorder=6,
+            bbox=box)
+    if below is not None:
+        ax.text(x, y - _RADIUS - 0.15, below, ha="center", va="top", fontsize=10.5, zorder=6,
+                color="#B2182B", bbox={**box, "edgecolor": "#B2182B"})
+
+
+def _network_title(network: Network, loss: str) -> str:
+    from .render import describe
+
+    return f"{network.title or 'Network'}\n{describe(network)}; E = {loss} before the update"
+
+
+# ---------------------------------------------------------------- the activations
+
+def plot_activations(path=None, activations=TUTORIAL_ACTIVATIONS) -> Figure:
+    """The activations f (left) and their derivatives f' (right) for x in [-4, 4].
+
+    Formula:
+        sigmoid(x) = 1 / (1 + exp(-x))     sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x))
+        tanh(x)                            tanh'(x)    = 1 - tanh(x)**2
+        relu(x)    = max(0, x)             relu'(x)    = 1 if x > 0 else 0   (relu'(0) = 0)
+    """
+    x = np.linspace(-4.0, 4.0, 801)
+    with _style():
+        fig, (left, right) = _figure(12, 4.8, ncols=2)
+        for name in activations:
+            activation = ACTIVATIONS[name]
+            left.plot(x, activation.function(x), color=COLORS[name], linewidth=2.5, label=name)
+            right.plot(x, activation.derivative(x), color=COLORS[name], linewidth=2.5,
+                       label=f"{name}′")
+        for ax, title in ((left, "Activation f(x)"), (right, "Derivative f′(x)")):
+            ax.set_title(title)
+            ax.set_xlabel("x (the weighted sum net)")
+            ax.axhline(0, color="0.3", linewidth=0.8)
+            ax.axvline(0, color="0.3", linewidth=0.8)
+            ax.set_xlim(-4, 4)
+            ax.legend(loc="upper left")
+        left.set_ylim(-1.25, 2.5)
+        right.set_ylim(-0.1, 1.2)
+    return _finish(fig, path)
+
+
+# ---------------------------------------------------------------- learning
+
+def learning_curves(network: Network, updates: int = 1000,
+                    activations=TUTORIAL_ACTIVATIONS) -> dict[str, list[float]]:
+    """Loss E after 0, 1, ..., ``updates`` SGD updates, for each hidden activation.
+
+    Every run starts from the same weights, those of ``network``, and trains
+    the NumPy network on the network's one sample with its learning rate;
+    only the hidden activation changes. Entry k of a curve is E after k updates.
+    """
+    _check_updates(updates)
+    curves = {}
+    for name in activations:
+        model, net = _model(network, name)
+        losses = model.train(net.inputs, net.targets, net.learning_rate, updates)
+        curves[name] = losses + [model.loss_value(net.inputs, net.targets)]
+    return curves
+
+
+def plot_learning_curves(curves: dict[str, list[float]], path=None,
+                         title: str = "Learning curves from the same start") -> Figure:
+    """Loss against the number of updates, one line per curve (log scale for E).
+
+    Args:
+        curves: a label (a hidden activation) → E after 0, 1, 2, ... updates.
+        path: where to save the figure (PNG and SVG), or None to only return it.
+        title: the figure's title.
+    """
+    with _style():
+        fig, ax = _figure(9, 5.2)
+        for label, losses in curves.items():
+            ax.plot(range(len(losses)), losses, color=COLORS.get(label), linewidth=2.5,
+                    label=f"hidden {label}")
+        ax.set_yscale("log")
+        ax.set_xlabel("updates (SGD steps)")
+        ax.set_ylabel("loss E")
+        ax.set_title(title)
+        ax.legend()
+    return _finish(fig, path)
+
+
+#: An output unit whose activation has slope f'(net) below this is saturated.
+SATURATED_SLOPE = 1e-3
+
+
+@dataclass(frozen=True)
+class LearningRateSweep:
+    """Training runs that differ only in the learning rate, and how each ended.
+
+    ``final_loss[activation][k]`` is E after ``updates`` updates with
+    ``learning_rates[k]``: nan or inf where the weights overflowed.
+    ``saturated[activation][k]`` says whether every output unit ended
+    saturated, f'(net) < ``SATURATED_SLOPE``: its δ is then about 0 and
+    learning has all but stopped. ``initial_loss[activation]`` is E before training.
+    """
+
+    learning_rates: tuple[float, ...]
+    updates: int
+    initial_loss: dict[str, float]
+    final_loss: dict[str, tuple[float, ...]]
+    saturated: dict[str, tuple[bool, ...]]
+
+    def diverged(self, activation: str) -> tuple[bool, ...]:
+        """Per learning rate: did the run end worse than it started (or overflow)?"""
+        start = self.initial_loss[activation]
+        return tuple(not (math.isfinite(loss) and loss <= start)
+                     for loss in self.final_loss[activation])
+
+
+def learning_rate_sweep(network: Network, learning_rates=SWEEP_LEARNING_RATES,
+                        updates: int = 100,
+                        activations=TUTORIAL_ACTIVATIONS) -> LearningRateSweep:
+    """Train from the same start with each learning rate; keep how each run ended.
+
+    Too small a learning rate leaves E where it started. Too large a one
+    overshoots: with a sigmoid output E stays bounded, but the first steps can
+    throw the output into a flat end of the sigmoid (out ≈ 0 or 1), where its
+    δ is about 0 and learning stops; or E can end above where it started.
+    Overflowing weights give nan or inf, without warnings.
+    """
+    _check_updates(updates)
+    for rate in learning_rates:
+        if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+            raise ValueError(f"learning_rates must be positive finite numbers; got {rate!r}")
+    initial, final, saturated = {}, {}, {}
+    for name in activations:
+        model, net = _model(network, name)
+        initial[name] = model.loss_value(net.inputs, net.targets)
+        runs = [_train_run(net, learning_rate, updates) for learning_rate in learning_rates]
+        final[name] = tuple(loss for loss, _ in runs)
+        saturated[name] = tuple(flat for _, flat in runs)
+    return LearningRateSweep(tuple(learning_rates), updates, initial, final, saturated)
+
+
+def _train_run(network: Network, learning_rate: float, updates: int) -> tuple[float, bool]:
+    """E after ``updates`` SGD updates from the network's weights; whether the outputs saturated."""
+    model = NumpyNetwork.from_network(network)
+    # A divergent run overflows on purpose here: its nan or inf is the result.
+    with np.errstate(over="ignore", invalid="ignore"):
+        model.train(network.inputs, network.targets, learning_rate, updates)
+        nets, _ = model.forward(network.inputs)
+        slopes = model.activations[-1].derivative(nets[-1])
+        return (model.loss_value(network.inputs, network.targets),
+                bool(np.all(slopes < SATURATED_SLOPE)))
+
+
+def plot_learning_rate_effect(sweep: LearningRateSweep, path=None) -> Figure:
+    """E after a fixed number of updates against the learning rate η (both log scale).
+
+    A dashed line marks each activation's E before training: on the left the
+    curves stay near it (η too small, learning is slow). On the right, open
+    squares mark runs whose output saturated and × marks runs that ended worse
+    than they started; losses above ten times the start, inf and nan are drawn
+    at the top edge, exact zeros at the bottom edge.
+    """
+    rates = np.array(sweep.learning_rates)
+    # Above 10 times the worst start a run has diverged anyway: it is drawn at the edge.
+    top = 10 * max(sweep.initial_loss.values())
+    floor = min((loss for losses in sweep.final_loss.values() for loss in losses
+                 if 0 < loss < top), default=top) / 3
+    markers = {"saturated": {"marker": "s", "markersize": 10, "markerfacecolor": "none",
+                             "markeredgewidth": 1.8},
+               "diverged": {"marker": "x", "markersize": 11, "markeredgewidth": 2.5}}
+    with _style():
+        fig, ax = _figure(9, 5.4)
+        for name, losses in sweep.final_loss.items():
+            color = COLORS.get(name)
+            shown = np.clip(np.nan_to_num(np.array(losses), nan=top, posinf=top), floor, top)
+            ax.plot(rates, shown, color=color, linewidth=2.2, marker="o", markersize=4,
+                    label=f"hidden {name}")
+            ax.axhline(sweep.initial_loss[name], color=color, linestyle="--", linewidth=1.2)
+            for kind, marked in (("saturated", sweep.saturated[name]),
+                                 ("diverged", sweep.diverged(name))):
+                marked = np.array(marked, dtype=bool)
+                ax.plot(rates[marked], shown[marked], linestyle="none", color="0.2",
+                        **markers[kind])
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylim(floor, top)
+        ax.set_xlabel("learning rate η")
+        ax.set_ylabel(f"loss E after {sweep.updates} updates")
+        ax.set_title("Effect of the learning rate, from the same start")
+        ax.plot([], [], color="0.3", linestyle="--", label="E before training")
+        legend = {"saturated": "output saturated: δ ≈ 0, learning stops",
+                  "diverged": "ended worse than it started"}
+        for kind, flags in (("saturated", sweep.saturated.values()),
+                            ("diverged", map(sweep.diverged, sweep.final_loss))):
+            if any(any(run) for run in flags):
+                ax.plot([], [], linestyle="none", color="0.3", label=legend[kind],
+                        **markers[kind])
+        ax.legend(loc="lower left")
+    return _finish(fig, path)
+
+
+def _check_updates(updates) -> None:
+    if isinstance(updates, bool) or not isinstance(updates, int) or updates < 0:
+        raise ValueError(f"updates must be a whole number of at least 0; got {updates!r}")
+
+
+def _model(network: Network, hidden_activation: str) -> tuple[NumpyNetwork, Network]:
+    """The network with the given hidden activation, and a fresh NumPy network of it."""
+    network = network.with_options(hidden_activation=hidden_activation)
+    return NumpyNetwork.from_network(network), network
+
+
+# ---------------------------------------------------------------- cost
+
+def plot_activation_cost(table: CostTable, path=None) -> Figure:
+    """Measured nanoseconds per element of each activation and derivative, as bars.
+
+    Each bar is labelled with its time and its multiple of relu's (for a
+    function) or relu′'s (for a derivative); derivatives are hatched.
+
+    Args:
+        table: the measurement, from ``activation_cost.measure_costs()``.
+        path: where to save the figure (PNG and SVG), or None to only return it.
+    """
+    from .activation_cost import BASELINE
+
+    rows = table.rows
+    with _style():
+        fig, ax = _figure(10, 0.75 * len(rows) + 1.6)
+        positions = np.arange(len(rows))[::-1]
+        ax.barh(positions, [row.ns_per_element for row in rows],
+                color=[COLORS.get(row.activation) for row in rows],
+                hatch=["//" if row.kind == "derivative" else "" for row in rows],
+                edgecolor="white")
+        ax.set_yticks(positions, [f"{row.label}\n{row.formula}" for row in rows])
+        for position, row in zip(positions, rows):
+            ax.text(row.ns_per_element, position,
+                    f"  {row.ns_per_element:.2f} ns = {row.ratio:.1f} × {BASELINE[row.kind]}",
+                    va="center", fontsize=11)
+        ax.set_xlim(0, 1.45 * max(row.ns_per_element for row in rows))
+        ax.set_xlabel("nanoseconds per element (less is faster)")
+        ax.grid(axis="y", visible=False)
+        ax.set_title(f"Cost of the activations (hatched: derivatives) in NumPy\n"
+                     f"{table.size:,} float64 numbers, median of {table.repeats} timings",
+                     fontsize=13)
+    return _finish(fig, path)
