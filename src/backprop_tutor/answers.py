@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import notation
 from .network import Network, NetworkFileError
 from .worksheet import evaluate, given_values, solve, steps
 
@@ -128,3 +130,38 @@ def _hint(step, answer: float, expected: float, own: dict, exact, network: Netwo
         if value != expected and is_right(answer, value):
             return hint
     return ""
+
+
+def unanswered(marks: list[Mark], network: Network) -> list[str]:
+    """The quantities of the network that were not answered, in worksheet order."""
+    answered = {m.name for m in marks}
+    return [step.name for step in steps(network) if step.name not in answered]
+
+
+def render_marks(marks: list[Mark], network: Network) -> str:
+    """The marks for a terminal: ✓ or ✗ per answer, what was expected, hints, a summary."""
+    from .render import describe
+
+    lines = [f"{network.title or 'Network'}, {describe(network)}",
+             "Each answer is compared with what its formula gives from your own earlier answers."]
+    width = max(len(m.name) for m in marks)
+    for m in marks:
+        lines.append(f"  {'✓' if m.right else '✗'} {m.name:<{width}} = "
+                     f"{notation.format_number(m.answer, 10)}")
+        if not m.right:
+            lines.append(f"      but {notation.text(m.formula)} = "
+                         f"{notation.format_number(m.expected)} from your own numbers")
+        if m.hint:
+            lines.append(f"      hint: {m.hint}")
+    lines.append(f"{sum(m.right for m in marks)} of {len(marks)} answers right.")
+    missing = unanswered(marks, network)
+    if missing:
+        lines += textwrap.wrap("Not answered: " + ", ".join(missing), 80)
+    return "\n".join(lines) + "\n"
+
+
+def marks_json(marks: list[Mark], network: Network) -> dict:
+    """The marks as JSON-ready data."""
+    right = sum(m.right for m in marks)
+    return {"marks": [asdict(m) for m in marks], "right": right, "wrong": len(marks) - right,
+            "unanswered": unanswered(marks, network)}

@@ -10,10 +10,10 @@ import functools
 import json
 import math
 import sys
-import textwrap
 
 import click
 
+from . import notation
 from .network import DEFAULT_NETWORK, NetworkFileError, load_network
 
 TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -68,7 +68,7 @@ def cli():
 @cli.command()
 @network_options
 @click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "markdown", "latex", "json"]))
+              type=click.Choice(["text", "markdown", "latex", "typst", "json"]))
 @click.option("--decimals", default=6, show_default=True, type=click.IntRange(0, 15),
               help="Decimals shown (JSON always has full precision).")
 @click.option("--round-as-you-go", type=click.IntRange(0, 15), metavar="N",
@@ -81,7 +81,8 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     three times: with sigmoid, tanh and relu hidden units, as in the tutorial.
     """
     from .gradcheck import check_gradients
-    from .render import Case, render_json, render_latex, render_markdown, render_text
+    from .render import (Case, render_json, render_latex, render_markdown, render_text,
+                         render_typst)
     from .worksheet import solve as solve_step
 
     networks = ([network.with_options(hidden_activation=a) for a in TUTORIAL_ACTIVATIONS]
@@ -93,7 +94,8 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     if output_format == "json":
         click.echo(render_json(cases), nl=False)
     else:
-        render = {"text": render_text, "markdown": render_markdown, "latex": render_latex}
+        render = {"text": render_text, "markdown": render_markdown, "latex": render_latex,
+                  "typst": render_typst}
         click.echo(render[output_format](cases, decimals), nl=False)
 
 
@@ -164,42 +166,16 @@ def check_command(answers, network, default, output_format):
     Each answer is compared with what its formula gives from the student's own
     earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
     """
-    from .answers import check_answers, load_answers
-    from . import notation
-    from .render import describe
+    from .answers import check_answers, load_answers, marks_json, render_marks
 
     marks = check_answers(network, load_answers(answers), source=answers)
-    unanswered = [name for name in _quantity_names(network) if name not in {m.name for m in marks}]
-    wrong = [m for m in marks if not m.right]
     if output_format == "json":
-        click.echo(json.dumps({"marks": [vars(m) for m in marks], "right": len(marks) - len(wrong),
-                               "wrong": len(wrong), "unanswered": unanswered}, indent=2,
-                              ensure_ascii=False))
+        click.echo(json.dumps(marks_json(marks, network), indent=2, ensure_ascii=False))
     else:
-        click.echo(f"Checking {answers}: {network.title or 'network'}, {describe(network)}")
-        click.echo("Each answer is compared with what its formula gives from your own earlier answers.")
-        width = max(len(m.name) for m in marks)
-        for m in marks:
-            answer = notation.format_number(m.answer, 10)
-            if m.right:
-                click.echo(f"  ✓ {m.name:<{width}} = {answer}")
-                continue
-            click.echo(f"  ✗ {m.name:<{width}} = {answer}")
-            click.echo(f"      but {notation.text(m.formula)} = {notation.format_number(m.expected)}"
-                       " from your own numbers")
-            if m.hint:
-                click.echo(f"      hint: {m.hint}")
-        click.echo(f"{len(marks) - len(wrong)} of {len(marks)} answers right.")
-        if unanswered:
-            click.echo(textwrap.fill("Not answered: " + ", ".join(unanswered), 80))
-    if wrong:
+        click.echo(f"Checking {answers}:")
+        click.echo(render_marks(marks, network), nl=False)
+    if not all(m.right for m in marks):
         sys.exit(1)
-
-
-def _quantity_names(network) -> list[str]:
-    from .worksheet import steps
-
-    return [step.name for step in steps(network)]
 
 
 @cli.command(name="keras")
@@ -248,6 +224,57 @@ def keras_command(file, hidden_activation, output_activation, learning_rate, los
         click.echo(json.dumps(comparison_json(result), indent=2))
     else:
         click.echo(comparison_text(result), nl=False)
+
+
+@cli.command()
+@network_options
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "markdown", "latex", "typst", "json"]))
+def derive(network, default, output_format):
+    """Derive backpropagation step by step with SymPy and prove it (Problem 1).
+
+    Without FILE: the default network, sigmoid hidden and output units, as in
+    the tutorial. Every gradient is checked against SymPy's direct
+    derivative of the loss and against the worked solution; the exit status
+    is 1 if any check fails.
+    """
+    from .derivation import RENDERERS, SymPyMissing, derive as derive_network
+
+    try:
+        derivation = derive_network(network)
+    except SymPyMissing as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(RENDERERS[output_format](derivation), nl=False)
+    if not derivation.proven:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=True))
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the pack into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+def tutorial(file, out, force):
+    """The whole tutorial solved: Markdown, PDF and figures in one folder.
+
+    Problem 1 (derivation), Problem 2 (the single update for sigmoid, tanh and
+    relu hidden units), Problem 3 (the NumPy network and training runs),
+    Problem 4 (Keras), and the activations compared. Without FILE: the
+    tutorial's default network.
+    """
+    from .pack import build_pack
+
+    network = load_network(file or DEFAULT_NETWORK)
+    summary = build_pack(network, out, force=force)
+    click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
+    for name in summary.files:
+        if "/" not in name:
+            click.echo(f"  {name}")
+    click.echo(f"  figures/ ({sum('/' in name for name in summary.files)} files)")
+    click.echo("Loss of the single SGD update (Problem 2):")
+    click.echo(f"  {'hidden':<8}{'E before':>14}{'E after':>14}")
+    for activation, (before, after) in summary.losses.items():
+        click.echo(f"  {activation:<8}{notation.format_number(before, 8):>14}"
+                   f"{notation.format_number(after, 8):>14}")
 
 
 def main(argv=None):

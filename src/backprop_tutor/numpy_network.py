@@ -75,13 +75,15 @@ class NumpyNetwork:
     def backward(self, x, target):
         """Gradients (dE/dW per layer, dE/db per layer) for one sample."""
         nets, outs = self.forward(x)
-        delta = self.loss.gradient(outs[-1], target) * self.activations[-1].derivative(nets[-1])
+        f_prime = self.activations[-1].derivative(nets[-1])
+        delta = self.loss.gradient(outs[-1], target) * f_prime
         weight_grads, bias_grads = [], []
         for layer in range(len(self.weights) - 1, -1, -1):
             weight_grads.insert(0, np.outer(delta, outs[layer]))
             bias_grads.insert(0, delta)
             if layer > 0:
-                delta = (self.weights[layer].T @ delta) * self.activations[layer - 1].derivative(nets[layer - 1])
+                f_prime = self.activations[layer - 1].derivative(nets[layer - 1])
+                delta = (self.weights[layer].T @ delta) * f_prime
         return weight_grads, bias_grads
 
     def sgd_step(self, x, target, learning_rate: float) -> None:

@@ -1,0 +1,275 @@
+"""The tutorial pack: all four problems solved on one network, as Markdown, PDF and figures.
+
+``build_pack(network, out)`` writes into the folder ``out``:
+
+* ``tutorial.md`` and ``tutorial.pdf`` (the same content; the PDF typeset by Typst),
+* ``figures/``: the network with its forward and backward values per hidden
+  activation, the activations and their derivatives, learning curves, the
+  learning-rate effect and the measured cost of each activation (PNG and SVG),
+* ``activation_cost.md``: the measured cost table. It is kept out of
+  ``tutorial.md`` because timings differ from run to run, while the same
+  network always gives the same ``tutorial.md``.
+
+Everything is built in a temporary folder beside ``out`` and moved into place
+at the end: the pack is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import notation
+from .document import Block, Code, Figure, Heading, Paragraph, Rendered, Table, to_markdown, to_typst
+from .network import Network, NetworkFileError
+from .numpy_network import NumpyNetwork
+from .render import Case, describe, render_markdown, render_typst
+from .worksheet import solve
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+CHECKPOINTS = (1, 10, 100, 1000)
+KERAS_UPDATES = 10
+RANDOM_SEED = 0
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """What was written, and each case's loss before and after its single update."""
+
+    out: Path
+    files: list[str]
+    losses: dict[str, tuple[float, float]]   # activation -> (E before, E after the update)
+
+
+def build_pack(network: Network, out, force: bool = False) -> PackSummary:
+    """Write the tutorial pack for ``network`` into the folder ``out``.
+
+    Refuses a non-empty ``out`` unless ``force``; then its old content is
+    replaced only once the new pack is complete.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NetworkFileError(out, None, "exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise NetworkFileError(out, None, "is not empty (use --force to replace its content)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (work / "figures").mkdir()
+        blocks, losses, cost_table = _content(network, work)
+        (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
+        (work / "activation_cost.md").write_text(cost_table, encoding="utf-8")
+        _write_pdf(blocks, work, title=_title(network))
+        _move_into_place(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    return PackSummary(out, files, losses)
+
+
+def _move_into_place(work: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    work.rename(out)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def _write_pdf(blocks: list[Block], work: Path, title: str) -> None:
+    import typst
+
+    pdf = typst.compile(to_typst(blocks, title).encode("utf-8"), root=str(work))
+    (work / "tutorial.pdf").write_bytes(pdf)
+
+
+def _title(network: Network) -> str:
+    return f"Backpropagation tutorial, solved: {network.title or 'network'}"
+
+
+# ---------------------------------------------------------------- content
+
+def _content(network: Network, work: Path):
+    """All blocks of the pack; figures are written into ``work/figures``."""
+    from . import plots
+    from .activation_cost import measure_costs, render_cost_text
+
+    sheets = {a: solve(network.with_options(hidden_activation=a)) for a in ACTIVATIONS}
+    losses = {a: (sheet["E"], _loss_after_update(sheet.network)) for a, sheet in sheets.items()}
+    for activation, sheet in sheets.items():
+        plots.plot_network(sheet, work / "figures" / f"network_{activation}.png")
+    plots.plot_activations(work / "figures" / "activations.png")
+    curves = plots.learning_curves(network, updates=max(CHECKPOINTS))
+    plots.plot_learning_curves(curves, work / "figures" / "learning_curves.png")
+    plots.plot_learning_rate_effect(plots.learning_rate_sweep(network),
+                                    work / "figures" / "learning_rate.png")
+    costs = measure_costs()
+    plots.plot_activation_cost(costs, work / "figures" / "activation_cost.png")
+
+    blocks = [Heading(1, _title(network)),
+              Paragraph(f"Network: {network.title or 'from a network file'} — "
+                        f"{len(network.inputs)} inputs, layers of "
+                        f"{', '.join(str(len(layer.weights)) for layer in network.layers)} units; "
+                        f"{describe(network)}."),
+              Paragraph(" ".join(network.description.split()))]
+    blocks += _problem1(network)
+    blocks += _problem2(sheets)
+    blocks += _problem3(network, curves)
+    blocks += _problem4(network, sheets)
+    cost_text = render_cost_text(costs)
+    blocks += _comparison(cost_text)
+    return blocks, losses, f"# Measured cost of the activations\n\n```\n{cost_text}```\n"
+
+
+def _loss_after_update(network: Network) -> float:
+    model = NumpyNetwork.from_network(network)
+    model.sgd_step(network.inputs, network.targets, network.learning_rate)
+    return model.loss_value(network.inputs, network.targets)
+
+
+def _problem1(network: Network) -> list[Block]:
+    from .derivation import RENDERERS, derive
+
+    derivation = derive(network.with_options(hidden_activation="sigmoid",
+                                             output_activation="sigmoid"))
+    return [Heading(1, "Problem 1: deriving backpropagation"),
+            Paragraph("Sigmoid hidden and output units; the loss of the network file. Every "
+                      "gradient found by the chain rule is checked against SymPy's direct "
+                      "differentiation of the loss, and against the worked numbers of Problem 2."),
+            Rendered(RENDERERS["markdown"](derivation), RENDERERS["typst"](derivation))]
+
+
+def _problem2(sheets: dict) -> list[Block]:
+    blocks = [Heading(1, "Problem 2: one SGD update by hand"),
+              Paragraph("One update for each hidden activation, the output unit a sigmoid. Each "
+                        "line gives the formula, the formula with the numbers, and the result. "
+                        "The backward pass uses the weights from before the update.")]
+    for activation, sheet in sheets.items():
+        case = [Case(sheet)]
+        blocks += [Rendered(render_markdown(case), render_typst(case)),
+                   Figure(f"figures/network_{activation}.png",
+                          f"The network with {activation} hidden units: weights, the forward "
+                          f"pass (net, out) and the deltas of the backward pass.")]
+    relu = sheets["relu"]
+    inactive = [n[4:] for n, v in relu.values.items() if n.startswith("net_h") and v <= 0]
+    if inactive:
+        blocks.append(Paragraph(
+            f"With ReLU, unit {', '.join(inactive)} has a negative weighted sum: its output is 0, "
+            f"relu′ is 0 there, so its delta is 0 and neither its incoming weights nor the weights "
+            f"it feeds learn anything from this sample. A unit that stays in this state for every "
+            f"sample is a “dead” ReLU."))
+    return blocks
+
+
+def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
+    code = "\n\n".join(textwrap.dedent(inspect.getsource(method)) for method in
+                       (NumpyNetwork.forward, NumpyNetwork.backward, NumpyNetwork.sgd_step))
+    rows = [[f"{n:,}"] + [notation.format_number(curves[a][n], 8) for a in ACTIVATIONS]
+            for n in CHECKPOINTS]
+    return [Heading(1, "Problem 3: the network from scratch in NumPy"),
+            Paragraph("The NumPy network (`backprop_tutor/numpy_network.py`) works with whole "
+                      "layers: a weight matrix W whose row r holds the weights into unit r, "
+                      "net = W·a + b and a = f(net). Its backward pass is the matrix form of the "
+                      "deltas of Problem 2: δ = (Wᵀ·δ_next) ⊙ f′(net). The hidden activation is "
+                      "chosen by name. The heart of it:"),
+            Code(code),
+            Paragraph(f"Training on the file's sample with η = "
+                      f"{notation.format_number(network.learning_rate)}, from the same starting "
+                      f"weights, the loss E after n updates:"),
+            Table(["updates", *ACTIVATIONS], rows),
+            Figure("figures/learning_curves.png",
+                   "Learning curves: the loss against the number of updates, one line per "
+                   "hidden activation, all from the same start.")]
+
+
+def _problem4(network: Network, sheets: dict) -> list[Block]:
+    from .keras_network import compare_with_numpy
+
+    rows = []
+    for activation, sheet in sheets.items():
+        result = compare_with_numpy(sheet.network, loss="tutorial", steps=1)
+        worked = max(abs(result.keras_values[n] - sheet[f"{n}_new"]) for n in result.keras_values)
+        rows.append([activation, notation.format_number(result.keras_loss[0], 10),
+                     f"{worked:.1e}", f"{result.max_abs_diff:.1e}"])
+    keras = compare_with_numpy(network, loss="keras-mse", steps=KERAS_UPDATES)
+    tutorial = compare_with_numpy(network, loss="tutorial", steps=KERAS_UPDATES)
+    k, factor = keras.n_outputs, keras.factor
+    eta = network.learning_rate
+    initial = keras.initial_loss()
+    falls = [[str(n + 1), notation.format_number(tutorial.keras_loss[n], 8),
+              notation.format_number(keras.keras_loss[n], 8),
+              notation.format_number(keras.keras_loss[n] / factor, 8)]
+             for n in range(KERAS_UPDATES)]
+    random = compare_with_numpy(network, loss="keras-mse", steps=KERAS_UPDATES, seed=RANDOM_SEED)
+    return [
+        Heading(1, "Problem 4: the same network in Keras"),
+        Paragraph("A `keras.Sequential` of `Dense` layers with the file's activations, its kernels "
+                  "loaded with the file's weights (Keras stores a kernel as inputs × units, the "
+                  "transpose of our rows), trained with `keras.optimizers.SGD` by `train_on_batch` "
+                  "on the one sample, in float64. With a loss computing ½·Σ(t − y)², Keras "
+                  "reproduces the hand calculation of Problem 2:"),
+        Table(["hidden", "Keras E before the update", "max |Keras − Problem 2|",
+               "max |Keras − NumPy|"], rows),
+        Heading(2, "Keras' MSE and the tutorial's loss"),
+        Paragraph(f"Keras' `MeanSquaredError` is E_K = mean((t − y)²) = (1/K)·Σ(t − y)²; the "
+                  f"tutorial's is E_T = ½·Σ(t − y)². So E_K = (2/K)·E_T, and every gradient of E_K "
+                  f"is 2/K times the tutorial's. This network has K = {k} output"
+                  f"{'s' if k > 1 else ''}, so 2/K = {notation.format_number(factor)}: "
+                  + (f"one Keras update with η = {notation.format_number(eta)} is the tutorial's "
+                     f"update with η = {notation.format_number(eta * factor)}, and the tutorial "
+                     f"needs η = {notation.format_number(eta * factor)} to match Keras (or Keras "
+                     f"η = {notation.format_number(eta / factor)} to match the tutorial)."
+                     if factor != 1 else
+                     "both conventions give the same gradients and the same updates.")
+                  + f" Before the first update, E_T = {notation.format_number(initial['half_sse'], 8)}"
+                  f" and E_K = {notation.format_number(initial['mse'], 8)}."),
+        Paragraph(f"The loss before each of {KERAS_UPDATES} updates with η = "
+                  f"{notation.format_number(eta)}, for each convention, and Keras' loss rescaled to "
+                  f"the tutorial's scale (E_K·K/2): "
+                  + ("rescaled, Keras' loss still falls faster, because its steps are longer."
+                     if factor > 1 else "the two runs are the same run." if factor == 1 else
+                     "rescaled, Keras' loss falls more slowly, because its steps are shorter.")),
+        Table(["update", "tutorial E_T", "Keras E_K", "Keras E_K·K/2"], falls),
+        Heading(2, "Random weights"),
+        Paragraph(f"Starting instead from Keras' own initialisers (Glorot uniform kernels, zero "
+                  f"biases; seed {RANDOM_SEED}), and running the NumPy network from the very same "
+                  f"weights, the two agree after {KERAS_UPDATES} updates to "
+                  f"{random.max_abs_diff:.1e} (largest difference of any weight or bias). The "
+                  f"loss fell from {notation.format_number(random.keras_loss[0], 8)} to "
+                  f"{notation.format_number(random.keras_loss[-1], 8)}."),
+    ]
+
+
+def _comparison(cost_text: str) -> list[Block]:
+    return [
+        Heading(1, "The activations compared"),
+        Paragraph("How they learn. The learning curves of Problem 3 start from the same weights. "
+                  "The derivative sets the size of every delta: σ′ is at most 0.25, so deltas "
+                  "shrink by a factor of 4 or more at each sigmoid layer; tanh′ reaches 1 near 0; "
+                  "relu′ is 1 for an active unit and 0 for an inactive one, which then stops "
+                  "learning."),
+        Figure("figures/activations.png", "The activations and their derivatives."),
+        Paragraph("The learning rate. Too small, and the loss barely moves in a fixed number of "
+                  "updates; too large, and the updates overshoot: the loss stalls, oscillates or "
+                  "grows (diverges). The best η lies in between and differs per activation."),
+        Figure("figures/learning_rate.png",
+               "The loss after a fixed number of updates against the learning rate."),
+        Paragraph("Computational cost. σ and tanh each need an exponential per element, a "
+                  "function of many floating-point operations; ReLU needs one comparison. "
+                  "Their derivatives differ the same way, although σ′ and tanh′ can reuse the "
+                  "unit's output (out·(1 − out), 1 − out²). On arrays of a million elements "
+                  "ReLU is the cheapest by a wide factor; it is then limited by memory "
+                  "bandwidth rather than arithmetic. The figures were measured when this "
+                  "pack was made and vary from run to run (the table is in activation_cost.md)."),
+        # The measured table goes into the PDF only: tutorial.md stays the same from run to run.
+        Rendered("", f"```\n{cost_text}```"),
+        Figure("figures/activation_cost.png",
+               "Measured time per element of each activation and derivative (NumPy)."),
+    ]

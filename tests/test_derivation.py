@@ -1,0 +1,292 @@
+"""Problem 1, the symbolic derivation, against results obtained elsewhere.
+
+* The NumPy network (matrix form, numpy_network.py) gives the gradients at
+  random points; the JSON expressions, read back by sympy.sympify, must agree.
+* Closed forms written out by hand below with SymPy, e.g. the sigmoid/sigmoid
+  dE/dw5 of a 2-2-1 network.
+* Matt Mazur's published gradients of his 2-2-2 example.
+"""
+
+import dataclasses
+import json
+import subprocess
+import sys
+from functools import lru_cache
+
+import numpy as np
+import pytest
+import sympy
+
+from backprop_tutor import derivation, names
+from backprop_tutor.derivation import SymbolicWorksheet, derivation_json, derive, prove, zero_by
+from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.numpy_network import NumpyNetwork
+from backprop_tutor.worksheet import Step, steps
+
+ONE_OUTPUT = DEFAULT_NETWORK                  # 2-2-1
+TWO_OUTPUTS = EXAMPLES / "two_outputs_mse.toml"  # 2-2-2
+PAIRS = [("sigmoid", "sigmoid"), ("tanh", "sigmoid"), ("relu", "sigmoid"),
+         ("sigmoid", "linear"), ("sigmoid", "tanh")]
+
+# Symbols and the sigmoid, written out by hand for the closed forms.
+i1, i2, t1, w1, w2, w3, w4, w5, w6, b_h1, b_h2, b_o1 = sympy.symbols(
+    "i1 i2 t1 w1 w2 w3 w4 w5 w6 b_h1 b_h2 b_o1")
+NET_H1, NET_H2 = w1 * i1 + w2 * i2 + b_h1, w3 * i1 + w4 * i2 + b_h2
+
+
+def s(x):
+    return 1 / (1 + sympy.exp(-x))
+
+
+def relu(x):
+    return sympy.Max(0, x)
+
+
+@lru_cache(maxsize=None)
+def derived(path, hidden=None, output=None, loss=None) -> dict:
+    """The JSON of a derivation (each one derived once for all tests)."""
+    network = load_network(path).with_options(hidden_activation=hidden,
+                                              output_activation=output, loss=loss)
+    return derivation_json(derive(network))
+
+
+def parsed(document: dict, name: str):
+    return sympy.sympify(document["gradients"][name])
+
+
+def numpy_gradients(network, x, t) -> dict[str, float]:
+    """dE/dw and dE/db by name, from the NumPy network's matrices."""
+    weight_grads, bias_grads = NumpyNetwork.from_network(network).backward(x, t)
+    result = {}
+    for dW, db, layer_names, units, layer in zip(weight_grads, bias_grads,
+                                                  names.weight_names(network.sizes),
+                                                  names.unit_names(network.sizes)[1:],
+                                                  network.layers):
+        result.update({f"dE_d{n}": dW[r, c] for r, row in enumerate(layer_names)
+                       for c, n in enumerate(row)})
+        if layer.biases is not None:
+            result.update({f"dE_db_{u}": db[r] for r, u in enumerate(units)})
+    return result
+
+
+def random_point(network, rng):
+    """A network with random weights, biases, inputs and targets, no relu unit at its kink."""
+    while True:
+        values = {n: rng.uniform(-1, 1) for n in network.parameters()}
+        point = dataclasses.replace(network.with_parameters(values),
+                                    inputs=tuple(rng.uniform(-1, 1, len(network.inputs))),
+                                    targets=tuple(rng.uniform(0, 1, len(network.targets))))
+        nets, _ = NumpyNetwork.from_network(point).forward(point.inputs)
+        if all(np.abs(net).min() > 1e-3 for net in nets):
+            return point
+
+
+def substitution(point) -> dict:
+    inputs = dict(zip(names.unit_names(point.sizes)[0], point.inputs))
+    targets = dict(zip(names.target_names(len(point.targets)), point.targets))
+    return {sympy.Symbol(n): sympy.Float(v, 30)
+            for n, v in {**inputs, **targets, **point.parameters()}.items()}
+
+
+def assert_matches_numpy(path, hidden=None, output=None, loss=None, points=3):
+    network = load_network(path).with_options(hidden_activation=hidden,
+                                              output_activation=output, loss=loss)
+    document = derived(path, hidden, output, loss)
+    gradients = {name: sympy.sympify(text) for name, text in document["gradients"].items()}
+    rng = np.random.default_rng(2024)
+    for _ in range(points):
+        point = random_point(network, rng)
+        expected = numpy_gradients(point, point.inputs, point.targets)
+        assert set(gradients) == set(expected)
+        values = substitution(point)
+        for name, value in expected.items():
+            got = float(gradients[name].xreplace(values))
+            assert got == pytest.approx(value, rel=1e-10, abs=1e-12), (name, point)
+
+
+# ---------------------------------------------------------------- against the NumPy network
+
+@pytest.mark.parametrize("loss", ["half_sse", "mse"])
+@pytest.mark.parametrize("path", [ONE_OUTPUT, TWO_OUTPUTS], ids=["one output", "two outputs"])
+@pytest.mark.parametrize("hidden, output", PAIRS)
+def test_json_gradients_equal_numpy_at_random_points(path, hidden, output, loss):
+    assert_matches_numpy(path, hidden, output, loss)
+
+
+@pytest.mark.parametrize("path", [EXAMPLES / "deep.toml", EXAMPLES / "no_biases.toml"],
+                         ids=["two hidden layers", "no biases"])
+def test_other_shapes_equal_numpy_at_random_points(path):
+    assert_matches_numpy(path)
+
+
+def test_no_biases_no_bias_gradients():
+    assert not any(name.startswith("dE_db") for name in derived(EXAMPLES / "no_biases.toml")["gradients"])
+
+
+# ---------------------------------------------------------------- closed forms by hand
+
+def test_sigmoid_output_weight_closed_form():
+    out_o1 = s(w5 * s(NET_H1) + w6 * s(NET_H2) + b_o1)
+    by_hand = (out_o1 - t1) * out_o1 * (1 - out_o1) * s(NET_H1)
+    assert sympy.simplify(parsed(derived(ONE_OUTPUT), "dE_dw5") - by_hand) == 0
+
+
+def test_sigmoid_hidden_weight_and_bias_closed_forms():
+    out_o1 = s(w5 * s(NET_H1) + w6 * s(NET_H2) + b_o1)
+    delta_o1 = (out_o1 - t1) * out_o1 * (1 - out_o1)
+    document = derived(ONE_OUTPUT)
+    by_hand = {"dE_dw1": w5 * delta_o1 * s(NET_H1) * (1 - s(NET_H1)) * i1,
+               "dE_db_h2": w6 * delta_o1 * s(NET_H2) * (1 - s(NET_H2))}
+    for name, expected in by_hand.items():
+        assert sympy.simplify(parsed(document, name) - expected) == 0, name
+
+
+def test_relu_hidden_weight_closed_form():
+    out_o1 = s(w5 * relu(NET_H1) + w6 * relu(NET_H2) + b_o1)
+    by_hand = (out_o1 - t1) * out_o1 * (1 - out_o1) * w5 * sympy.Heaviside(NET_H1, 0) * i1
+    assert sympy.simplify(parsed(derived(ONE_OUTPUT, "relu"), "dE_dw1") - by_hand) == 0
+
+
+def test_linear_output_with_keras_mse_closed_form():
+    # One output: Keras' E = (t - out)^2, so dE/dout = 2 (out - t).
+    net_o1 = w5 * s(NET_H1) + w6 * s(NET_H2) + b_o1
+    by_hand = 2 * (net_o1 - t1) * s(NET_H1)
+    assert sympy.simplify(parsed(derived(ONE_OUTPUT, None, "linear", "mse"), "dE_dw5") - by_hand) == 0
+
+
+def test_tanh_output_bias_closed_form():
+    out_o1 = sympy.tanh(w5 * s(NET_H1) + w6 * s(NET_H2) + b_o1)
+    by_hand = (out_o1 - t1) * (1 - out_o1**2)
+    assert sympy.simplify(parsed(derived(ONE_OUTPUT, None, "tanh"), "dE_db_o1") - by_hand) == 0
+
+
+def test_delta_form_is_the_textbook_one():
+    delta_form = derived(EXAMPLES / "mazur.toml")["delta_form"]
+    out_o1, out_h1, delta_o1, delta_o2, delta_h1, w7 = sympy.symbols(
+        "out_o1 out_h1 delta_o1 delta_o2 delta_h1 w7")
+    expected = {"delta_o1": (out_o1 - t1) * out_o1 * (1 - out_o1),
+                "delta_h1": (w5 * delta_o1 + w7 * delta_o2) * out_h1 * (1 - out_h1),
+                "dE_dw5": delta_o1 * out_h1, "dE_dw1": delta_h1 * i1}
+    for name, value in expected.items():
+        assert sympy.expand(sympy.sympify(delta_form[name]) - value) == 0, name
+
+
+def test_mazur_published_gradients():
+    document = derived(EXAMPLES / "mazur.toml")
+    network = load_network(EXAMPLES / "mazur.toml")
+    values = substitution(network)
+    # "A Step by Step Backpropagation Example": dE/dw5 = 0.082167041, dE/dw1 = 0.000438568.
+    assert float(parsed(document, "dE_dw5").xreplace(values)) == pytest.approx(0.082167041, abs=1e-9)
+    assert float(parsed(document, "dE_dw1").xreplace(values)) == pytest.approx(0.000438568, abs=1e-9)
+
+
+def test_expressions_use_only_the_primitive_symbols():
+    document = derived(EXAMPLES / "mazur.toml", "relu")
+    primitive = {sympy.Symbol(n) for kind in document["symbols"].values() for n in kind}
+    for text in [document["E"], *document["gradients"].values()]:
+        expr = sympy.sympify(text)
+        assert expr.free_symbols <= primitive
+        # relu and its derivative read back as SymPy's own functions
+        assert not any(isinstance(f, sympy.core.function.AppliedUndef) for f in expr.atoms(sympy.Function))
+    assert sympy.sympify(document["gradients"]["dE_dw1"]).has(sympy.Heaviside, sympy.Max)
+
+
+# ---------------------------------------------------------------- the proof
+
+def test_every_difference_is_zero_and_matches_the_worksheet():
+    for document in [derived(EXAMPLES / "mazur.toml"), derived(EXAMPLES / "deep.toml"),
+                     derived(TWO_OUTPUTS, "relu", "tanh", "half_sse")]:
+        proof = document["proof"]
+        assert proof["proven"]
+        assert set(proof["gradients"]) == set(document["gradients"])
+        for name, check in proof["gradients"].items():
+            assert check["difference"] == "0" and check["holds"], name
+            assert check["value"] == pytest.approx(check["worksheet"], rel=1e-12, abs=1e-15)
+
+
+def test_a_wrong_gradient_is_not_proven(monkeypatch):
+    def wrong_steps(network):
+        return [Step(s.section, s.name, "delta_h1 * i2" if s.name == "dE_dw1" else s.formula)
+                for s in steps(network)]
+    monkeypatch.setattr(derivation, "steps", wrong_steps)
+    proofs = {p.gradient: p for p in prove(SymbolicWorksheet.of(load_network(DEFAULT_NETWORK)))}
+    assert not proofs["dE_dw1"].holds and proofs["dE_dw1"].difference != "0"
+    assert proofs["dE_dw2"].holds
+
+
+def test_zero_by_falls_back_to_simplify_and_refuses_what_is_not_zero():
+    x, y = sympy.symbols("x y")
+    assert zero_by(sympy.exp(x) * sympy.exp(y) - sympy.exp(x + y)) == "simplify"
+    assert zero_by(sympy.exp(x) - x) is None
+
+
+# ---------------------------------------------------------------- the command
+
+def test_default_is_the_tutorials_problem_1(run):
+    status, out, err = run("derive")
+    assert (status, err) == (0, "")
+    assert "Tutorial network (2-2-1)" in out and "hidden sigmoid, output sigmoid, loss half_sse" in out
+    for line in ["σ′(x)     = exp(−x)/(1 + exp(−x))²",
+                 "= σ(x) · (1 − σ(x))",
+                 "∂E/∂w5 = (out_o1 − t1) · out_o1 · (1 − out_o1) · out_h1",
+                 "= delta_o1 · out_h1",
+                 "delta_h1 = w5 · delta_o1 · out_h1 · (1 − out_h1)",
+                 "delta_h  = f′(net_h) · Σ_u w_uh · delta_u",
+                 "All 9 gradients proven"]:
+        assert line in out, line
+
+
+def test_text_proof_lines_say_the_differences_are_zero(run):
+    status, out, _ = run("derive", str(EXAMPLES / "mazur.toml"))
+    assert status == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ∂E/∂") and "yes" in line]
+    assert [row[0] for row in rows] == [f"∂E/∂w{k}" for k in range(1, 9)] + [
+        "∂E/∂b_h1", "∂E/∂b_h2", "∂E/∂b_o1", "∂E/∂b_o2"]
+    assert all(row[1] == "0" and row[2] == row[3] for row in rows)
+    assert "0.082167040564" in out  # Mazur's dE/dw5
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "latex"])
+def test_markdown_and_latex_are_balanced_math(run, output_format):
+    status, out, err = run("derive", str(TWO_OUTPUTS), "--hidden-activation", "relu",
+                           "--format", output_format)
+    assert (status, err) == (0, "")
+    environment = "aligned" if output_format == "markdown" else "align*"
+    assert out.count(rf"\begin{{{environment}}}") == out.count(rf"\end{{{environment}}}") > 5
+    assert out.count("{") == out.count("}")
+    assert out.count(r"\left") == out.count(r"\right")
+    assert r"\frac{\partial E}{\partial w_{5}}" in out and r"\delta_{h1}" in out
+    if output_format == "markdown":
+        assert out.count("$$") % 2 == 0 and "| $\\frac{\\partial E}{\\partial w_{1}}$ | $0$ |" in out
+    else:
+        assert r"\begin{tabular}" in out and "half\\_sse" not in out and "mse" in out
+
+
+def test_json_format_and_options(run):
+    status, out, err = run("derive", str(ONE_OUTPUT), "--hidden-activation", "tanh",
+                           "--output-activation", "linear", "--loss", "mse", "--format", "json")
+    assert (status, err) == (0, "")
+    document = json.loads(out)
+    assert document["activations"] == ["tanh", "linear"] and document["loss"] == "mse"
+    assert document["proof"]["proven"]
+    assert document["symbols"]["biases"] == ["b_h1", "b_h2", "b_o1"]
+    assert document["definitions"]["out_h1"] == "tanh(net_h1)"
+    assert sympy.sympify(document["delta_form"]["delta_o1"]) == sympy.sympify("2*(out_o1 - t1)")
+
+
+def test_bad_file_is_one_line_and_status_2(run, tmp_path):
+    status, out, err = run("derive", str(tmp_path / "missing.toml"))
+    assert (status, out) == (2, "") and err.count("\n") == 1 and "missing.toml" in err
+
+
+def test_without_sympy_says_how_to_install_it(run, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sympy", None)
+    status, out, err = run("derive")
+    assert (status, out) == (2, "")
+    assert err == "backprop-tutor: error: the derivation needs SymPy: pip install 'backprop-tutor[derive]'\n"
+
+
+def test_the_command_line_does_not_import_sympy():
+    code = "import sys, backprop_tutor.cli; print('sympy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "False\n"

@@ -1,0 +1,252 @@
+"""The four tutorial notebooks run top to bottom in a fresh kernel and show the right numbers.
+
+Each notebook is executed once per test session, with nbclient, in a new
+IPython kernel of the interpreter running the tests, in an empty temporary
+working folder. The kernel's IPython, matplotlib and Keras settings folders are
+temporary too, so that running the notebooks leaves nothing behind.
+
+The expected numbers are worked by hand from examples/tutorial.toml
+(i = (0.5, 1), t1 = 0.9, w = (0.3, 0.4, -0.6, 0.1, 0.7, -0.5), b = (0.1, 0.1, 0.2),
+η = 0.5), never taken from the package:
+
+    sigmoid hidden  net_h1 = 0.3·0.5 + 0.4·1 + 0.1 = 0.65,  net_h2 = -0.6·0.5 + 0.1·1 + 0.1 = -0.1
+                    out_h1 = σ(0.65) = 0.657010,  out_h2 = σ(-0.1) = 0.475021
+                    net_o1 = 0.7·0.657010 - 0.5·0.475021 + 0.2 = 0.422397,  out_o1 = 0.604057
+                    E = ½(0.9 - 0.604057)² = 0.043791
+                    delta_o1 = (0.604057 - 0.9)·0.604057·(1 - 0.604057) = -0.070781
+                    delta_h1 = 0.7·(-0.070781)·0.657010·(1 - 0.657010) = -0.011165
+    tanh hidden     out_h1 = tanh(0.65) = 0.571670, out_h2 = tanh(-0.1) = -0.099668
+                    net_o1 = 0.650003, out_o1 = 0.657011, delta_o1 = -0.054757, E = 0.029522
+    relu hidden     out_h1 = 0.65, out_h2 = 0 (net_h2 < 0), net_o1 = 0.655
+                    out_o1 = 0.658136, delta_o1 = -0.054418, E = 0.029249, delta_h2 = 0
+    Keras' MSE      E = (0.9 - 0.604057)² = 0.087582; its gradient is twice the tutorial's,
+                    so w5 = 0.7 - 0.5·2·(-0.070781)·0.657010 = 0.746504 after one update
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from traitlets import default
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NAMES = ("problem1_derivation.ipynb", "problem2_single_update.ipynb", "problem3_numpy.ipynb",
+         "problem4_keras.ipynb")
+#: Seconds one cell may take; the slowest (importing TensorFlow) takes a few.
+CELL_TIMEOUT = 180
+
+
+class CurrentPythonKernel(AsyncKernelManager):
+    """Starts ipykernel with this interpreter, whatever kernelspecs are installed.
+
+    Without kernel folders to search, jupyter_client falls back to ipykernel's
+    own "python3" spec, whose command is ``sys.executable -m ipykernel_launcher``.
+    So the kernel sees this environment's packages in a fresh venv where no
+    kernelspec was ever registered, and a user-wide "python3" kernelspec that
+    points at another Python cannot take its place.
+    """
+
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self):
+        return KernelSpecManager(kernel_dirs=[])
+
+
+@pytest.fixture(scope="module")
+def execute(tmp_path_factory):
+    """Run a notebook (once) and return it with its outputs, and its working folder."""
+    settings = tmp_path_factory.mktemp("kernel-settings")
+    env = {**os.environ, "IPYTHONDIR": str(settings / "ipython"),
+           "MPLCONFIGDIR": str(settings / "matplotlib"), "KERAS_HOME": str(settings / "keras")}
+    done = {}
+
+    def run(name: str):
+        if name not in done:
+            notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+            folder = tmp_path_factory.mktemp(name.removesuffix(".ipynb"))
+            client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                    kernel_manager_class=CurrentPythonKernel,
+                                    resources={"metadata": {"path": str(folder)}})
+            client.execute(env=env)   # raises CellExecutionError if a cell fails
+            done[name] = notebook, folder
+        return done[name]
+
+    return run
+
+
+def text_of(cell) -> str:
+    """Everything a code cell printed or showed as text (Markdown included)."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif "data" in output:
+            data = output.data
+            parts.append(data.get("text/markdown") or data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def all_text(notebook) -> str:
+    return "\n".join(text_of(cell) for cell in notebook.cells if cell.cell_type == "code")
+
+
+def cell_text(notebook, containing: str) -> str:
+    """The output of the one code cell whose source contains ``containing``."""
+    cells = [cell for cell in notebook.cells
+             if cell.cell_type == "code" and containing in cell.source]
+    assert len(cells) == 1, f"expected one code cell containing {containing!r}, found {len(cells)}"
+    return text_of(cells[0])
+
+
+def images(notebook) -> int:
+    return sum("image/png" in output.get("data", {})
+               for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+
+
+def numbers_after(text: str, label: str) -> list[float]:
+    """The numbers on the line that starts with ``label`` (after leading spaces)."""
+    for line in text.splitlines():
+        if line.strip().startswith(label + " ") or line.strip() == label:
+            return [float(word) for word in line.strip()[len(label):].split()]
+    raise AssertionError(f"no line starting with {label!r} in:\n{text}")
+
+
+# ---------------------------------------------------------------- every notebook
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_cleanly(execute, name):
+    notebook, folder = execute(name)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count is not None, f"cell {cell.id} did not run"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {cell.id}: {output.get('ename')}"
+            # A warning or TensorFlow's start-up chatter would end up here, in red.
+            assert not (output.output_type == "stream" and output.name == "stderr"), (
+                f"cell {cell.id} wrote to stderr:\n{output.text}")
+    assert list(folder.iterdir()) == [], "a notebook wrote files into its working folder"
+
+
+# ---------------------------------------------------------------- the key numbers
+
+def test_problem1_derives_proves_and_marks_formulas(execute):
+    notebook, _ = execute("problem1_derivation.ipynb")
+    assert "not written yet" in cell_text(notebook, "check_formulas(my_formulas, network)")
+    derivation = cell_text(notebook, "sympy_derivation.derive(network)")
+    assert "Problem 1" in derivation and "\\delta" in derivation and "$$" in derivation
+    summary = cell_text(notebook, 'print("Proven:"')
+    assert "Proven: True" in summary
+    assert "delta_o1 = out_o1*(1 - out_o1)*(out_o1 - t1)" in summary
+    assert "dE_dw1 = delta_h1*i1" in summary
+    marks = cell_text(notebook, "check_formulas(example, network)")
+    assert "✓ delta_h1 = w5 * delta_o1 * out_h1 * (1 - out_h1)" in marks
+    assert "✓ dE_dw6 = (out_o1 - t1) * out_o1 * (1 - out_o1) * out_h2" in marks
+    # The slip delta_h1 · i2 gives -0.011165 · 1; the right value is -0.011165 · 0.5.
+    assert "✗ dE_dw1 = delta_h1 * i2" in marks
+    assert "gives -0.0111653 at the file's numbers, where dE_dw1 = -0.00558265" in marks
+    assert marks.count("✗") == 1 and marks.count("✓") == 5
+
+
+def test_problem2_solution_shows_the_hand_worked_numbers(execute):
+    notebook, _ = execute("problem2_single_update.ipynb")
+    assert cell_text(notebook, "for activation, answers in my_answers.items()").count(
+        "no answers yet") == 3
+    expected = {"sigmoid": ("0.604057", "-0.070781", "0.043791"),
+                "tanh": ("0.657011", "-0.054757", "0.029522"),
+                "relu": ("0.658136", "-0.054418", "0.029249")}
+    for activation, (out_o1, delta_o1, loss) in expected.items():
+        worked = cell_text(notebook, f'render_markdown([bt.Case(sheets["{activation}"])])')
+        assert f"hidden {activation}: out_o1 = {out_o1}, delta_o1 = {delta_o1}; E = {loss} " in worked
+        before, after = map(float, re.search(r"E = (\S+) before the update, (\S+) after", worked).groups())
+        assert after < before
+        assert "| `delta_o1` |" in worked and f"${delta_o1}$" in worked
+    table = cell_text(notebook, "rows = [q.name for q in")
+    assert numbers_after(table, "out_h1") == pytest.approx([0.65701, 0.57167, 0.65])
+    assert numbers_after(table, "delta_o1") == [-0.070781, -0.054757, -0.054418]
+    assert numbers_after(table, "delta_h1")[0] == -0.011165
+    assert numbers_after(table, "delta_h2")[2] == 0          # ReLU: h2 is inactive
+    assert numbers_after(table, "w3_new")[2] == -0.6         # ... so its weights stay
+    assert images(notebook) == 3                             # one network drawing per activation
+
+
+def test_problem2_checker_marks_the_slip_once_and_follows_through(execute):
+    notebook, _ = execute("problem2_single_update.ipynb")
+    marks = cell_text(notebook, "render_marks(check_answers(network, example_answers), network)")
+    assert "✗ delta_h1 = -0.011536" in marks and "✗ delta_h2 = 0.008529" in marks
+    assert marks.count("hint: the backward pass must use the weights from before the update") == 2
+    # Worked correctly from the wrong delta_h1: -0.011536 · 0.5 = -0.005768.
+    assert "✓ dE_dw1   = -0.005768" in marks
+    assert "✓ w1_new   = 0.302884" in marks                 # 0.3 - 0.5 · (-0.005768)
+    assert "20 of 22 answers right" in marks
+
+
+def test_problem3_checks_trains_and_plots(execute):
+    notebook, _ = execute("problem3_numpy.ipynb")
+    assert cell_text(notebook, "my_backward(W1, b1, W2, b2, x, t, activation)").count(
+        "not written yet") == 3
+    checks = cell_text(notebook, "finite_difference_gradients(net)")
+    for activation in ("sigmoid", "tanh", "relu"):
+        to_worksheet, to_differences, after_step = numbers_after(checks, activation)
+        assert to_worksheet < 1e-15 and after_step < 1e-15 and to_differences < 1e-8
+    curves = cell_text(notebook, "curves = learning_curves(network")
+    assert numbers_after(curves, "0") == pytest.approx([0.0437912, 0.0295218, 0.029249], abs=1e-7)
+    assert all(loss < 1e-6 for loss in numbers_after(curves, "1000"))
+    # Learning curves, learning-rate effect, "try it yourself", the activations.
+    assert images(notebook) == 4
+    assert "relu'" in cell_text(notebook, "measure_costs(")
+
+
+def test_problem4_keras_shows_the_factor_two(execute):
+    notebook, _ = execute("problem4_keras.ipynb")
+    assert "Not written yet" in cell_text(notebook, "my_model = build_my_model(network)")
+    weights = cell_text(notebook, "keras_after = dict(")
+    assert "Keras' loss before the update: 0.087582" in weights
+    # Keras, Problem 2 (½Σ), the mse step worked by hand.
+    assert numbers_after(weights, "w5") == [0.746504, 0.723252, 0.746504]
+    factor = cell_text(notebook, 'print(f"K = {K} output unit(s)')
+    assert "K = 1 output unit(s), 2/K = 2" in factor
+    assert numbers_after(factor, "delta_o1") == [-0.070781, -0.141563, 2.0]
+    assert numbers_after(factor, "E") == [0.043791, 0.087582, 2.0]
+    runs = cell_text(notebook, "runs = {")
+    # Keras' MSE with η = 0.25 takes the tutorial's step with η = 0.5; with η = 0.5 it goes further.
+    after_one = dict(re.findall(r"^(.+?)\s+E_tutorial after 1 update: (\S+)", runs, re.MULTILINE))
+    assert after_one["Keras MSE, η = 0.25"] == after_one["tutorial loss, η = 0.5"]
+    assert float(after_one["Keras MSE, η = 0.5"]) < float(after_one["tutorial loss, η = 0.5"])
+    assert "seed 42" in cell_text(notebook, "random_start = compare_with_numpy")
+    precision = cell_text(notebook, 'for precision in ("float64", "float32")')
+    differences = dict(re.findall(r"(float\d\d): max \|Keras - NumPy\| after 10 updates = (\S+)",
+                                  precision))
+    assert float(differences["float64"]) < 1e-12 and float(differences["float32"]) < 1e-5
+    assert images(notebook) == 1
+
+
+# ---------------------------------------------------------------- the files as committed
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebooks_have_no_outputs(name):
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec.name == "python3"
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"cell {cell.id}"
+        assert "execution" not in cell.metadata
+
+
+def test_committed_notebooks_are_what_the_generator_writes():
+    spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOKS / "build_notebooks.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    built = generator.rendered()
+    assert sorted(path.name for path in built) == sorted(NAMES)
+    for path, text in built.items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.name} differs from notebooks/build_notebooks.py: run that script")

@@ -1,0 +1,99 @@
+"""The tutorial pack: Markdown, PDF and figures, written whole or not at all."""
+
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from backprop_tutor.network import DEFAULT_NETWORK, load_network
+from backprop_tutor.pack import build_pack
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# mpmath, 50 digits, by a separate script (see test_worksheet.py), at 6 decimals.
+DELTA_O1 = {"sigmoid": "-0.070781", "tanh": "-0.054757", "relu": "-0.054418"}
+W1_NEW = {"sigmoid": "0.302791", "tanh": "0.306451", "relu": "0.309523"}
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("packs") / "pack"
+    summary = build_pack(load_network(DEFAULT_NETWORK), out)
+    return out, summary
+
+
+def test_pack_has_markdown_pdf_and_figures(pack):
+    out, summary = pack
+    assert {"tutorial.md", "tutorial.pdf", "activation_cost.md"} <= set(summary.files)
+    figures = {name for name in summary.files if name.startswith("figures/")}
+    for stem in ("network_sigmoid", "network_tanh", "network_relu", "activations",
+                 "learning_curves", "learning_rate", "activation_cost"):
+        assert {f"figures/{stem}.png", f"figures/{stem}.svg"} <= figures, stem
+        assert (out / "figures" / f"{stem}.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_markdown_has_every_problem_activation_and_number(pack):
+    out, _ = pack
+    markdown = (out / "tutorial.md").read_text()
+    for heading in ("# Problem 1", "# Problem 2", "# Problem 3", "# Problem 4",
+                    "# The activations compared"):
+        assert f"\n{heading}" in markdown, heading
+    for activation in ("sigmoid", "tanh", "relu"):
+        assert f"hidden {activation}, output sigmoid" in markdown
+        assert f"${DELTA_O1[activation]}$" in markdown and f"${W1_NEW[activation]}$" in markdown
+    assert "class NumpyNetwork" not in markdown and "def backward" in markdown
+    for figure in ("figures/network_relu.png", "figures/learning_curves.png"):
+        assert f"]({figure})" in markdown
+
+
+def test_markdown_is_the_same_when_made_again(pack, tmp_path):
+    out, _ = pack
+    again = tmp_path / "again"
+    build_pack(load_network(DEFAULT_NETWORK), again)
+    assert (again / "tutorial.md").read_bytes() == (out / "tutorial.md").read_bytes()
+
+
+def test_pdf_opens_and_has_the_problems(pack):
+    out, _ = pack
+    reader = PdfReader(out / "tutorial.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) > 5
+    for heading in ("Problem 1: deriving backpropagation", "Problem 2: one SGD update by hand",
+                    "Problem 3: the network from scratch in NumPy",
+                    "Problem 4: the same network in Keras", "The activations compared"):
+        assert heading in text, heading
+
+
+def test_non_empty_folder_is_refused_and_kept(run, tmp_path):
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    status, stdout, err = run("tutorial", "--out", str(out))
+    assert (status, stdout) == (2, "")
+    assert f"{out}: is not empty (use --force" in err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_failure_leaves_nothing_behind(tmp_path, monkeypatch):
+    import typst
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("typesetting failed")
+
+    monkeypatch.setattr(typst, "compile", broken)
+    with pytest.raises(RuntimeError):
+        build_pack(load_network(DEFAULT_NETWORK), tmp_path / "pack")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_force_replaces_the_old_content(tmp_path):
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    result = subprocess.run([sys.executable, "-m", "backprop_tutor", "tutorial", "--out", str(out),
+                             "--force"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "old.txt").exists() and (out / "tutorial.pdf").exists()
+    assert "tutorial.pdf" in result.stdout and "E before" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
