@@ -265,3 +265,15 @@ def test_the_command_is_quiet_on_stderr_in_a_fresh_process():
     done = subprocess.run(command, capture_output=True, text=True, env=environment)
     assert (done.returncode, done.stderr) == (0, "")
     assert "Largest difference" in done.stdout
+
+
+def test_one_update_reproduces_the_hand_calculation(run):
+    """Keras with the tutorial's loss lands on the worked solution's w_new (mpmath values)."""
+    status, out, _ = run("keras", "--loss", "tutorial", "--format", "json")
+    document = json.loads(out)
+    assert document["values"]["w1"] == pytest.approx(0.302791325485474, rel=1e-12)
+    assert document["values"]["w5"] == pytest.approx(0.723252066914187, rel=1e-12)
+    assert document["by_hand_max_abs_diff"] < 1e-12
+    _, text, _ = run("keras", "--loss", "tutorial")
+    assert "Largest difference |Keras − worked by hand|:" in text
+    assert max(len(line) for line in text.splitlines()) <= 80

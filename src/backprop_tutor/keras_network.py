@@ -46,6 +46,7 @@ from .network import Network
 from .notation import format_number
 from .numpy_network import NumpyNetwork
 from .render import describe
+from .worksheet import solve
 
 #: Keras loss convention -> the name of the same loss in losses.py.
 LOSS_CONVENTIONS = {"keras-mse": "mse", "tutorial": "half_sse"}
@@ -258,6 +259,17 @@ class KerasComparison:
         return same_step_learning_rates(self.start.learning_rate, self.loss_convention,
                                         self.n_outputs)
 
+    def by_hand_max_abs_diff(self) -> float | None:
+        """After one update: max |p_Keras - p_new| over the worked solution's updated weights.
+
+        The worked solution (``backprop-tutor solve``) of the same start and loss
+        convention is the hand calculation; None after several updates.
+        """
+        if self.steps != 1:
+            return None
+        sheet = solve(self.start)
+        return max(abs(value - sheet[f"{name}_new"]) for name, value in self.keras_values.items())
+
     def initial_loss(self) -> dict[str, float]:
         """E before the first update under each convention, by the NumPy network.
 
@@ -303,6 +315,7 @@ def comparison_json(result: KerasComparison) -> dict:
         "values": result.keras_values,
         "numpy": result.numpy_values,
         "max_abs_diff": result.max_abs_diff,
+        "by_hand_max_abs_diff": result.by_hand_max_abs_diff(),
         "numpy_loss": result.numpy_loss,
         "start": result.start.parameters(),
         "loss_convention": result.loss_convention,
@@ -350,7 +363,10 @@ def _text_values(result: KerasComparison, decimals: int) -> list[str]:
                               result.numpy_values[name], decimals)
               for name, start in result.start.parameters().items()),
             f"Largest difference |Keras − NumPy|: {_difference(result.max_abs_diff)} "
-            f"({result.precision})"]
+            f"({result.precision})",
+            *([f"Largest difference |Keras − worked by hand|: "
+               f"{_difference(result.by_hand_max_abs_diff())} (solve --loss {result.start.loss})"]
+              if result.steps == 1 else [])]
 
 
 def _comparison_row(label: str, before: list[str], keras_value: float, numpy_value: float,
