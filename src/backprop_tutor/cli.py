@@ -35,27 +35,54 @@ class PositiveFloat(click.ParamType):
         return number
 
 
-def network_options(function):
-    """The FILE argument and the options that override the file's settings."""
-    @click.argument("file", required=False, type=click.Path(dir_okay=True))
-    @click.option("--hidden-activation", type=click.Choice(ALL_ACTIVATIONS),
-                  help="Activation of every hidden layer (overrides the file).")
-    @click.option("--output-activation", type=click.Choice(ALL_ACTIVATIONS),
-                  help="Activation of the output layer (overrides the file).")
-    @click.option("--loss", type=click.Choice(["half_sse", "mse"]),
-                  help="half_sse: E = 1/2 Σ (t − out)²; mse: E = mean (t − out)², Keras' MSE.")
-    @click.option("--learning-rate", type=PositiveFloat(), help="SGD learning rate η.")
-    @functools.wraps(function)
-    def wrapper(file, hidden_activation, output_activation, loss, learning_rate, **kwargs):
-        network = load_network(file or DEFAULT_NETWORK).with_options(
-            hidden_activation=hidden_activation, output_activation=output_activation,
-            loss=loss, learning_rate=learning_rate)
-        return function(network=network, default=file is None and hidden_activation is None,
-                        **kwargs)
-    return wrapper
+FILE_ARGUMENT = click.argument("file", required=False, type=click.Path(dir_okay=True))
+OVERRIDES = {
+    "hidden_activation": click.option(
+        "--hidden-activation", type=click.Choice(ALL_ACTIVATIONS),
+        help="Activation of every hidden layer (overrides the file)."),
+    "output_activation": click.option(
+        "--output-activation", type=click.Choice(ALL_ACTIVATIONS),
+        help="Activation of the output layer (overrides the file)."),
+    "loss": click.option(
+        "--loss", type=click.Choice(["half_sse", "mse"]),
+        help="half_sse: E = 1/2 Σ (t − out)²; mse: E = mean (t − out)², Keras' MSE."),
+    "learning_rate": click.option("--learning-rate", type=PositiveFloat(), help="SGD learning rate η."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def network_options(*overrides: str):
+    """The FILE argument and the options that override the file's settings.
+
+    The command receives ``network`` (the file, with the overrides applied) and
+    ``default`` (True without FILE and without --hidden-activation).
+
+    Args:
+        overrides: which of ``OVERRIDES`` the command offers; all of them if none are named.
+    """
+    overrides = overrides or tuple(OVERRIDES)
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(file, **kwargs):
+            chosen = {name: kwargs.pop(name) for name in overrides}
+            network = load_network(file or DEFAULT_NETWORK).with_options(**chosen)
+            return function(network=network,
+                            default=file is None and chosen.get("hidden_activation") is None,
+                            **kwargs)
+        for name in reversed(overrides):
+            wrapper = OVERRIDES[name](wrapper)
+        return FILE_ARGUMENT(wrapper)
+    return decorate
+
+
+class ProblemOrder(click.Group):
+    """Lists the commands in the order they are defined: the tutorial's order."""
+
+    def list_commands(self, ctx):
+        return list(self.commands)
+
+
+@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="backprop-tutor")
 def cli():
     """Backpropagation, worked by hand and checked in code.
@@ -66,7 +93,58 @@ def cli():
 
 
 @cli.command()
-@network_options
+@FILE_ARGUMENT
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the pack into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+def tutorial(file, out, force):
+    """The whole tutorial solved: Markdown, PDF and figures in one folder.
+
+    Problem 1 (derivation), Problem 2 (the single update for sigmoid, tanh and
+    relu hidden units), Problem 3 (the NumPy network and training runs),
+    Problem 4 (Keras), and the activations compared. Without FILE: the
+    tutorial's default network.
+    """
+    from .pack import build_pack
+
+    network = load_network(file or DEFAULT_NETWORK)
+    summary = build_pack(network, out, force=force)
+    click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
+    for name in summary.files:
+        if "/" not in name:
+            click.echo(f"  {name}")
+    click.echo(f"  figures/ ({sum('/' in name for name in summary.files)} files)")
+    click.echo("Loss of the single SGD update (Problem 2):")
+    click.echo(f"  {'hidden':<8}{'E before':>14}{'E after':>14}")
+    for activation, (before, after) in summary.losses.items():
+        click.echo(f"  {activation:<8}{notation.format_number(before, 8):>14}"
+                   f"{notation.format_number(after, 8):>14}")
+
+
+@cli.command()
+@network_options("hidden_activation", "output_activation", "loss")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "markdown", "latex", "typst", "json"]))
+def derive(network, default, output_format):
+    """Derive backpropagation step by step with SymPy and prove it (Problem 1).
+
+    Without FILE: the default network, sigmoid hidden and output units, as in
+    the tutorial. Every gradient is checked against SymPy's direct
+    derivative of the loss and against the worked solution; the exit status
+    is 1 if any check fails.
+    """
+    from .derivation import RENDERERS, SymPyMissing, derive as derive_network
+
+    try:
+        derivation = derive_network(network)
+    except SymPyMissing as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(RENDERERS[output_format](derivation), nl=False)
+    if not derivation.proven:
+        sys.exit(1)
+
+
+@cli.command()
+@network_options()
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "markdown", "latex", "typst", "json"]))
 @click.option("--decimals", default=6, show_default=True, type=click.IntRange(0, 15),
@@ -99,8 +177,31 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
         click.echo(render[output_format](cases, decimals), nl=False)
 
 
+@cli.command("check")
+@click.argument("answers", type=click.Path(dir_okay=True))
+@network_options()
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def check_command(answers, network, default, output_format):
+    """Mark a student's own numbers (ANSWERS: name = number lines, TOML or JSON).
+
+    Each answer is compared with what its formula gives from the student's own
+    earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
+    """
+    from .answers import check_answers, load_answers, marks_json, render_marks
+
+    marks = check_answers(network, load_answers(answers), source=answers)
+    if output_format == "json":
+        click.echo(json.dumps(marks_json(marks, network), indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"Checking {answers}:")
+        click.echo(render_marks(marks, network), nl=False)
+    if not all(m.right for m in marks):
+        sys.exit(1)
+
+
 @cli.command()
-@network_options
+@network_options()
 @click.option("--epochs", default=1000, show_default=True, type=click.IntRange(1),
               help="Number of SGD updates on the file's sample.")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -134,6 +235,44 @@ def train(network, default, epochs, output_format):
         click.echo(f"  {name:<8} = {notation.format_number(value, 6)}")
 
 
+@cli.command(name="keras")
+# Here --loss names the Keras losses (keras-mse, tutorial), not the file's conventions.
+@network_options("hidden_activation", "output_activation", "learning_rate")
+@click.option("--loss", default="keras-mse", show_default=True,
+              type=click.Choice(["keras-mse", "tutorial"]),
+              help="keras-mse: Keras' MeanSquaredError, E = mean (t − out)²; "
+                   "tutorial: E = ½ Σ (t − out)². The file's loss is not used.")
+@click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
+              help="Number of SGD updates on the file's sample.")
+@click.option("--precision", default="float64", show_default=True,
+              type=click.Choice(["float64", "float32"]), help="Keras' floating-point type.")
+@click.option("--random-weights", is_flag=True,
+              help="Start from Keras' default initialisers instead of the file's weights.")
+@click.option("--seed", type=click.IntRange(0), help="Seed of --random-weights  [default: 0]")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def keras_command(network, default, loss, steps, precision, random_weights, seed, output_format):
+    """The network in Keras (Problem 4), side by side with the NumPy network.
+
+    Keras and the NumPy network do the same SGD updates from the same start
+    with the same loss; the output shows both, and what the choice of loss
+    convention changes for this network.
+    """
+    from .keras_network import TensorFlowMissing, compare_with_numpy, comparison_json, comparison_text
+
+    if seed is not None and not random_weights:
+        raise click.UsageError("--seed needs --random-weights")
+    try:
+        result = compare_with_numpy(network, loss, steps, precision,
+                                    seed=(seed or 0) if random_weights else None)
+    except TensorFlowMissing as error:
+        raise click.ClickException(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(comparison_json(result), indent=2))
+    else:
+        click.echo(comparison_text(result), nl=False)
+
+
 @cli.command("bench-activations")
 @click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
               help="Number of float64 elements of the test array.")
@@ -153,128 +292,6 @@ def bench_activations(size, repeats, output_format):
         click.echo(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
-
-
-@cli.command("check")
-@click.argument("answers", type=click.Path(dir_okay=True))
-@network_options
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "json"]))
-def check_command(answers, network, default, output_format):
-    """Mark a student's own numbers (ANSWERS: name = number lines, TOML or JSON).
-
-    Each answer is compared with what its formula gives from the student's own
-    earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
-    """
-    from .answers import check_answers, load_answers, marks_json, render_marks
-
-    marks = check_answers(network, load_answers(answers), source=answers)
-    if output_format == "json":
-        click.echo(json.dumps(marks_json(marks, network), indent=2, ensure_ascii=False))
-    else:
-        click.echo(f"Checking {answers}:")
-        click.echo(render_marks(marks, network), nl=False)
-    if not all(m.right for m in marks):
-        sys.exit(1)
-
-
-@cli.command(name="keras")
-# Not @network_options: its --loss names the NumPy conventions (half_sse, mse), while here
-# --loss names the Keras losses (keras-mse, tutorial).
-@click.argument("file", required=False, type=click.Path(dir_okay=True))
-@click.option("--hidden-activation", type=click.Choice(ALL_ACTIVATIONS),
-              help="Activation of every hidden layer (overrides the file).")
-@click.option("--output-activation", type=click.Choice(ALL_ACTIVATIONS),
-              help="Activation of the output layer (overrides the file).")
-@click.option("--learning-rate", type=PositiveFloat(), help="SGD learning rate η.")
-@click.option("--loss", default="keras-mse", show_default=True,
-              type=click.Choice(["keras-mse", "tutorial"]),
-              help="keras-mse: Keras' MeanSquaredError, E = mean (t − out)²; "
-                   "tutorial: E = ½ Σ (t − out)². The file's loss is not used.")
-@click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
-              help="Number of SGD updates on the file's sample.")
-@click.option("--precision", default="float64", show_default=True,
-              type=click.Choice(["float64", "float32"]), help="Keras' floating-point type.")
-@click.option("--random-weights", is_flag=True,
-              help="Start from Keras' default initialisers instead of the file's weights.")
-@click.option("--seed", type=click.IntRange(0), help="Seed of --random-weights  [default: 0]")
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "json"]))
-def keras_command(file, hidden_activation, output_activation, learning_rate, loss, steps,
-                  precision, random_weights, seed, output_format):
-    """The network in Keras (Problem 4), side by side with the NumPy network.
-
-    Keras and the NumPy network do the same SGD updates from the same start
-    with the same loss; the output shows both, and what the choice of loss
-    convention changes for this network.
-    """
-    from .keras_network import TensorFlowMissing, compare_with_numpy, comparison_json, comparison_text
-
-    if seed is not None and not random_weights:
-        raise click.UsageError("--seed needs --random-weights")
-    network = load_network(file or DEFAULT_NETWORK).with_options(
-        hidden_activation=hidden_activation, output_activation=output_activation,
-        learning_rate=learning_rate)
-    try:
-        result = compare_with_numpy(network, loss, steps, precision,
-                                    seed=(seed or 0) if random_weights else None)
-    except TensorFlowMissing as error:
-        raise click.ClickException(str(error)) from None
-    if output_format == "json":
-        click.echo(json.dumps(comparison_json(result), indent=2))
-    else:
-        click.echo(comparison_text(result), nl=False)
-
-
-@cli.command()
-@network_options
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "markdown", "latex", "typst", "json"]))
-def derive(network, default, output_format):
-    """Derive backpropagation step by step with SymPy and prove it (Problem 1).
-
-    Without FILE: the default network, sigmoid hidden and output units, as in
-    the tutorial. Every gradient is checked against SymPy's direct
-    derivative of the loss and against the worked solution; the exit status
-    is 1 if any check fails.
-    """
-    from .derivation import RENDERERS, SymPyMissing, derive as derive_network
-
-    try:
-        derivation = derive_network(network)
-    except SymPyMissing as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(RENDERERS[output_format](derivation), nl=False)
-    if not derivation.proven:
-        sys.exit(1)
-
-
-@cli.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=True))
-@click.option("--out", required=True, type=click.Path(), help="Folder to write the pack into.")
-@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
-def tutorial(file, out, force):
-    """The whole tutorial solved: Markdown, PDF and figures in one folder.
-
-    Problem 1 (derivation), Problem 2 (the single update for sigmoid, tanh and
-    relu hidden units), Problem 3 (the NumPy network and training runs),
-    Problem 4 (Keras), and the activations compared. Without FILE: the
-    tutorial's default network.
-    """
-    from .pack import build_pack
-
-    network = load_network(file or DEFAULT_NETWORK)
-    summary = build_pack(network, out, force=force)
-    click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
-    for name in summary.files:
-        if "/" not in name:
-            click.echo(f"  {name}")
-    click.echo(f"  figures/ ({sum('/' in name for name in summary.files)} files)")
-    click.echo("Loss of the single SGD update (Problem 2):")
-    click.echo(f"  {'hidden':<8}{'E before':>14}{'E after':>14}")
-    for activation, (before, after) in summary.losses.items():
-        click.echo(f"  {activation:<8}{notation.format_number(before, 8):>14}"
-                   f"{notation.format_number(after, 8):>14}")
 
 
 def main(argv=None):
