@@ -14,33 +14,34 @@ cold starts are measured interleaved, in one run, and compared as a ratio).
 from __future__ import annotations
 
 import argparse
-import shutil
+import compileall
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from timing import command, wall_time
+
+import backprop_tutor
 from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.numpy_network import NumpyNetwork
 
 
-def wall_time(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def cold_start(runs: int) -> tuple[float, float]:
-    """Median wall times (solve, import numpy), measured alternately."""
-    executable = shutil.which("backprop-tutor", path=str(Path(sys.executable).parent))
-    solve = [executable, "solve", "--format", "json"]
+    """Median wall times (solve, import numpy), measured alternately.
+
+    The package is byte-compiled first, as `pip install` does: where
+    PYTHONDONTWRITEBYTECODE is set, an editable install would otherwise
+    recompile every module at every start.
+    """
+    compileall.compile_dir(Path(backprop_tutor.__file__).parent, quiet=1)
+    solve = command("solve", "--format", "json")
     numpy = [sys.executable, "-c", "import numpy"]
     wall_time(solve), wall_time(numpy)  # warm the file cache
     solve_times, numpy_times = [], []
     for _ in range(runs):
-        solve_times.append(wall_time(solve))
-        numpy_times.append(wall_time(numpy))
+        solve_times.append(wall_time(solve)[0])
+        numpy_times.append(wall_time(numpy)[0])
     return statistics.median(solve_times), statistics.median(numpy_times)
 
 

@@ -130,3 +130,13 @@ def test_console_script_end_to_end(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"backprop-tutor: error: {bad}: is not valid TOML")
+
+
+def test_solve_imports_nothing_heavy():
+    """solve starts fast: no NumPy, TensorFlow, SymPy, matplotlib or Typst behind it."""
+    code = ("import sys; from backprop_tutor.cli import main\n"
+            "try:\n    main(['solve', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+            "heavy = {'numpy', 'tensorflow', 'keras', 'sympy', 'matplotlib', 'typst'}\n"
+            "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr.strip() == "[]"

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from backprop_tutor.activations import ACTIVATIONS, sigmoid
+from backprop_tutor.numpy_network import ACTIVATIONS, sigmoid
 from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.numpy_network import NumpyNetwork
 

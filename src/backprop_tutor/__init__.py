@@ -10,16 +10,35 @@ The Python API in a few lines::
     print(bt.render_text([bt.Case(sheet)]))        # the worked solution
     model = bt.NumpyNetwork.from_network(network)  # Problem 3
     losses = model.train(network.inputs, network.targets, network.learning_rate, epochs=100)
+
+The names below are imported from their modules when first used, so that
+``backprop-tutor solve`` does not pay for NumPy, which it does not need.
 """
 
-from .gradcheck import check_gradients
-from .network import DEFAULT_NETWORK, EXAMPLES, Layer, Network, NetworkFileError, load_network
-from .numpy_network import NumpyNetwork
-from .render import Case, render_json, render_latex, render_markdown, render_text
-from .worksheet import Worksheet, solve
+import importlib
 
-__all__ = [
-    "Case", "DEFAULT_NETWORK", "EXAMPLES", "Layer", "Network", "NetworkFileError",
-    "NumpyNetwork", "Worksheet", "check_gradients", "load_network", "render_json",
-    "render_latex", "render_markdown", "render_text", "solve",
-]
+_API = {
+    "Case": "render", "render_json": "render", "render_latex": "render",
+    "render_markdown": "render", "render_text": "render", "render_typst": "render",
+    "DEFAULT_NETWORK": "network", "EXAMPLES": "network", "Layer": "network",
+    "Network": "network", "NetworkFileError": "network", "load_network": "network",
+    "NumpyNetwork": "numpy_network",
+    "Worksheet": "worksheet", "solve": "worksheet",
+    "check_gradients": "gradcheck",
+    "check_answers": "answers", "render_marks": "answers",
+    "compare_with_numpy": "keras_network",
+    "derive": "derivation",
+    "build_pack": "pack",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'backprop_tutor' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+
+
+def __dir__():
+    return sorted([*globals(), *_API])

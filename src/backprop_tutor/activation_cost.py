@@ -9,8 +9,8 @@ than about the function::
     ratio          = ns per element / ns per element of relu (functions)
                                                 or of relu' (derivatives)
 
-The functions timed are those of ``activations``, which the NumPy network
-uses; the plain ``1 / (1 + exp(-x))`` is timed as well, to show what the
+The functions timed are those the NumPy network uses (``numpy_network``);
+the plain ``1 / (1 + exp(-x))`` is timed as well, to show what the
 sigmoid's guard against overflow costs. The timings depend on the machine and
 on the NumPy build; their order and rough ratios are the lesson (see
 ``EXPLANATION``).
@@ -33,7 +33,7 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .numpy_network import ACTIVATIONS
 
 
 def plain_sigmoid(x):

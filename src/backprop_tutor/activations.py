@@ -1,57 +1,39 @@
-"""Activation functions f and their derivatives f'.
+"""The activation functions as the worked solution writes them (Problem 2).
 
-Each activation is given twice, on purpose:
+For each activation f: how the worksheet writes a unit's output from its
+weighted sum ``net``, and how it writes the derivative f'(net) — the way it is
+done by hand, from the unit's output ``out`` where that is possible (sigmoid,
+tanh), from ``net`` otherwise (relu).
 
-* as NumPy functions of the weighted sum ``net`` (used by the NumPy network of
-  Problem 3 and by the worksheet's arithmetic), and
-* as formula templates for the worked solution of Problem 2, where the
-  derivative is written the way it is done by hand: from the unit's output
-  ``out`` where that is possible (sigmoid, tanh), from ``net`` otherwise (relu).
+The functions here work on single numbers, as a student with a calculator
+does; the NumPy network of Problem 3 has its own, on arrays
+(``numpy_network``). The tests hold the two routes against each other.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Callable
-
-import numpy as np
 
 
-def sigmoid(x):
+def sigmoid(x: float) -> float:
     """Logistic sigmoid.
 
     Formula:
         sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2
 
-    Computed in the tanh form, which cannot overflow: exp(-x) is inf for
-    x < -709, while tanh stays in [-1, 1]. So sigmoid(-1e4) is 0.0 and
-    sigmoid(1e4) is 1.0, without warnings, and it costs no more than tanh.
+    Computed in the tanh form, which cannot overflow: exp(-x) overflows for
+    x < -709, while tanh stays in [-1, 1].
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+    return 0.5 * (1.0 + math.tanh(0.5 * x))
 
 
-def sigmoid_derivative(x):
-    """Formula: sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x))"""
-    s = sigmoid(x)
-    return s * (1.0 - s)
-
-
-def tanh(x):
-    """Formula: tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))"""
-    return np.tanh(np.asarray(x, dtype=float))
-
-
-def tanh_derivative(x):
-    """Formula: tanh'(x) = 1 - tanh(x)**2"""
-    return 1.0 - np.tanh(np.asarray(x, dtype=float)) ** 2
-
-
-def relu(x):
+def relu(x: float) -> float:
     """Formula: relu(x) = max(0, x)"""
-    return np.maximum(0.0, np.asarray(x, dtype=float))
+    return max(0.0, x)
 
 
-def step(x):
+def step(x: float) -> float:
     """Heaviside step, the derivative of relu.
 
     Formula:
@@ -59,45 +41,24 @@ def step(x):
 
     relu is not differentiable at 0; like TensorFlow we take relu'(0) = 0.
     """
-    return (np.asarray(x, dtype=float) > 0).astype(float)
-
-
-def linear(x):
-    """Formula: linear(x) = x"""
-    return np.asarray(x, dtype=float)
-
-
-def linear_derivative(x):
-    """Formula: linear'(x) = 1"""
-    return np.ones_like(np.asarray(x, dtype=float))
+    return 1.0 if x > 0 else 0.0
 
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function, its derivative, and how the worksheet writes them.
-
-    ``output_formula`` and ``derivative_formula`` are templates over ``{net}``
-    and ``{out}``, the names of the unit's weighted sum and output.
-    """
+    """How the worksheet writes an activation: templates over ``{net}`` and ``{out}``."""
 
     name: str
-    function: Callable
-    derivative: Callable
     output_formula: str
     derivative_formula: str
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative,
-                          "sigmoid({net})", "{out} * (1 - {out})"),
-    "tanh": Activation("tanh", tanh, tanh_derivative,
-                       "tanh({net})", "(1 - {out}**2)"),
-    "relu": Activation("relu", relu, step,
-                       "relu({net})", "step({net})"),
-    "linear": Activation("linear", linear, linear_derivative,
-                         "{net}", "1"),
+    "sigmoid": Activation("sigmoid", "sigmoid({net})", "{out} * (1 - {out})"),
+    "tanh": Activation("tanh", "tanh({net})", "(1 - {out}**2)"),
+    "relu": Activation("relu", "relu({net})", "step({net})"),
+    "linear": Activation("linear", "{net}", "1"),
 }
 
 #: The functions the worksheet's formulas may call, by name.
-FORMULA_FUNCTIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "step": step}
-
+FORMULA_FUNCTIONS = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": relu, "step": step}

@@ -158,7 +158,6 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     Without FILE and without --hidden-activation it solves the default network
     three times: with sigmoid, tanh and relu hidden units, as in the tutorial.
     """
-    from .gradcheck import check_gradients
     from .render import (Case, render_json, render_latex, render_markdown, render_text,
                          render_typst)
     from .worksheet import solve as solve_step
@@ -168,7 +167,7 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     cases = []
     for net in networks:
         sheet = solve_step(net, round_to=round_as_you_go)
-        cases.append(Case(sheet, check_gradients(sheet) if check else None, round_as_you_go))
+        cases.append(Case(sheet, _gradient_check(sheet) if check else None, round_as_you_go))
     if output_format == "json":
         click.echo(render_json(cases), nl=False)
     else:
@@ -198,6 +197,13 @@ def check_command(answers, network, default, output_format):
         click.echo(render_marks(marks, network), nl=False)
     if not all(m.right for m in marks):
         sys.exit(1)
+
+
+def _gradient_check(sheet):
+    # Imported only when asked for: it needs NumPy, which solve alone does not.
+    from .gradcheck import check_gradients
+
+    return check_gradients(sheet)
 
 
 @cli.command()

@@ -14,36 +14,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss convention: its value, its gradient and how the worksheet writes them."""
+    """A loss convention: its value, its gradient factor and how the worksheet writes them."""
 
     name: str
     description: str
 
     def value(self, out, target) -> float:
-        """Formula:
+        """E for one sample: ``out`` and ``target`` are sequences (or arrays), one per output.
+
+        Formula:
             half_sse: E = 1/2 * sum((t - out)**2)
             mse:      E = mean((t - out)**2)
         """
-        squared = (np.asarray(target, dtype=float) - np.asarray(out, dtype=float)) ** 2
-        return float(0.5 * squared.sum() if self.name == "half_sse" else squared.mean())
-
-    def gradient(self, out, target):
-        """dE/dout, one entry per output unit.
-
-        Formula:
-            half_sse: dE/dout_k = out_k - t_k
-            mse:      dE/dout_k = 2/K * (out_k - t_k)
-        """
-        out = np.asarray(out, dtype=float)
-        return self.factor(out.size) * (out - np.asarray(target, dtype=float))
+        squares = [(t - o) ** 2 for o, t in zip(out, target, strict=True)]
+        return float(sum(squares) / (2 if self.name == "half_sse" else len(squares)))
 
     def factor(self, n_outputs: int) -> float:
-        """The constant c in dE/dout_k = c * (out_k - t_k): 1 or 2/K."""
+        """The constant c in dE/dout_k = c * (out_k - t_k).
+
+        Formula:
+            half_sse: c = 1
+            mse:      c = 2/K
+        """
         return 1.0 if self.name == "half_sse" else 2.0 / n_outputs
 
     def share_formula(self, out: str, target: str, n_outputs: int) -> str:

@@ -25,12 +25,81 @@ computed first, then every weight is changed.
 
 from __future__ import annotations
 
+from typing import Callable, NamedTuple
+
 import numpy as np
 
 from . import names
-from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .network import Network
+
+
+# ---------------------------------------------------------------- activations on arrays
+
+def sigmoid(x):
+    """Logistic sigmoid, elementwise.
+
+    Formula:
+        sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2
+
+    Computed in the tanh form, which cannot overflow: exp(-x) is inf (with a
+    warning) for x < -709, while tanh stays in [-1, 1].
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+
+
+def sigmoid_derivative(x):
+    """Formula: sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x))"""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh(x):
+    """Formula: tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))"""
+    return np.tanh(np.asarray(x, dtype=float))
+
+
+def tanh_derivative(x):
+    """Formula: tanh'(x) = 1 - tanh(x)**2"""
+    return 1.0 - np.tanh(np.asarray(x, dtype=float)) ** 2
+
+
+def relu(x):
+    """Formula: relu(x) = max(0, x)"""
+    return np.maximum(0.0, np.asarray(x, dtype=float))
+
+
+def step(x):
+    """Formula: relu'(x) = step(x) = 1 if x > 0 else 0   (relu'(0) = 0, as in TensorFlow)"""
+    return (np.asarray(x, dtype=float) > 0).astype(float)
+
+
+def linear(x):
+    """Formula: linear(x) = x"""
+    return np.asarray(x, dtype=float)
+
+
+def linear_derivative(x):
+    """Formula: linear'(x) = 1"""
+    return np.ones_like(np.asarray(x, dtype=float))
+
+
+class Activation(NamedTuple):
+    """An activation f and its derivative f', both on arrays of weighted sums."""
+
+    function: Callable
+    derivative: Callable
+
+
+ACTIVATIONS = {
+    "sigmoid": Activation(sigmoid, sigmoid_derivative),
+    "tanh": Activation(tanh, tanh_derivative),
+    "relu": Activation(relu, step),
+    "linear": Activation(linear, linear_derivative),
+}
+
+
+# ---------------------------------------------------------------- the network
 
 
 class NumpyNetwork:
@@ -75,8 +144,9 @@ class NumpyNetwork:
     def backward(self, x, target):
         """Gradients (dE/dW per layer, dE/db per layer) for one sample."""
         nets, outs = self.forward(x)
-        f_prime = self.activations[-1].derivative(nets[-1])
-        delta = self.loss.gradient(outs[-1], target) * f_prime
+        # dE/dout = c * (out - t), with c = 1 (half_sse) or 2/K (mse)
+        dE_dout = self.loss.factor(outs[-1].size) * (outs[-1] - np.asarray(target, dtype=float))
+        delta = dE_dout * self.activations[-1].derivative(nets[-1])
         weight_grads, bias_grads = [], []
         for layer in range(len(self.weights) - 1, -1, -1):
             weight_grads.insert(0, np.outer(delta, outs[layer]))

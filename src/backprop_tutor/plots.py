@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import names, notation
-from .activations import ACTIVATIONS
 from .network import Layer, Network
-from .numpy_network import NumpyNetwork
+from .numpy_network import ACTIVATIONS, NumpyNetwork
 from .worksheet import Worksheet
 
 if TYPE_CHECKING:

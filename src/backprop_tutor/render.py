@@ -15,13 +15,15 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import notation
-from .gradcheck import GradientCheck
 from .losses import LOSSES
 from .network import Network
 from .worksheet import SECTIONS, Quantity, Worksheet
+
+if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not
+    from .gradcheck import GradientCheck
 
 WIDTH = 80
 NOTE = "The backward pass uses the weights from before the update."
