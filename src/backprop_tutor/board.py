@@ -199,14 +199,6 @@ def _in_text(paragraph: str) -> str:
     return _with_math(paragraph, lambda f: formula(f).text, str)
 
 
-def _in_markdown(paragraph: str) -> str:
-    return _with_math(paragraph, lambda f: f"${formula(f).latex}$", str)
-
-
-def _in_latex(paragraph: str) -> str:
-    return _with_math(paragraph, lambda f: f"${formula(f).latex}$", notation.latex_text)
-
-
 def _cell(cell: Math | str, math_: Callable[[Math], str], words: Callable[[str], str]) -> str:
     return math_(cell) if isinstance(cell, Math) else words(cell)
 
@@ -275,75 +267,89 @@ def _latex_words(words: str) -> str:
     return rf"\text{{{notation.latex_text(words)}}}"
 
 
-def render_markdown(document: Document) -> str:
-    """The document in Markdown with $...$ and $$...$$ math (GitHub, Jupyter)."""
-    lines = [f"## {document.heading}: {document.title}", "", document.summary, ""]
+@dataclass(frozen=True)
+class Markup:
+    """How one markup language writes the parts of a document."""
+
+    words: Callable[[str], str]                  # plain words made safe
+    math: Callable[[str], str]                   # LaTeX math in this language's math
+    title: Callable[[str], str]                  # the document's title line
+    heading: Callable[[str], str]                # a section heading
+    table: Callable[[list[str], list[list[str]]], list[str]]  # header, rows (already written)
+    display: Callable[[str], list[str]]          # an aligned group of equations (LaTeX rows)
+
+
+def _write(document: Document, markup: Markup) -> str:
+    """The document in a markup language: one walk, the language's own pieces."""
+    def inline(latex: str) -> str:
+        return f"${markup.math(latex)}$"
+
+    lines = [markup.title(markup.words(f"{document.heading}: {document.title}")), "",
+             markup.words(document.summary) + ".", ""]
     for index, section in enumerate(document.sections, start=1):
-        lines += [f"### {index}. {section.heading}", ""]
+        lines += [markup.heading(markup.words(f"{index}. {section.heading}")), ""]
         for block in section.blocks:
             if isinstance(block, str):
-                lines.append(_in_markdown(block))
+                lines.append(_with_math(block, lambda f: inline(formula(f).latex), markup.words))
             elif isinstance(block, Table):
-                lines += ["| " + " | ".join(block.header) + " |", "|" + "---|" * len(block.header)]
-                lines += ["| " + " | ".join(_cell(c, lambda m: f"${m.latex}$", str) for c in row)
-                          + " |" for row in block.rows]
+                rows = [[_cell(c, lambda m: inline(m.latex), markup.words) for c in row]
+                        for row in block.rows]
+                lines += markup.table([markup.words(h) for h in block.header], rows)
             else:
-                lines += ["$$", r"\begin{aligned}", _aligned(block), r"\end{aligned}", "$$"]
+                lines += markup.display(_aligned(block))
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+MARKDOWN = Markup(
+    words=_identity, math=_identity,
+    title=lambda text: f"## {text}", heading=lambda text: f"### {text}",
+    table=lambda header, rows: ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+                                *("| " + " | ".join(row) + " |" for row in rows)],
+    display=lambda rows: ["$$", r"\begin{aligned}", rows, r"\end{aligned}", "$$"],
+)
+
+LATEX = Markup(
+    words=notation.latex_text, math=_identity,
+    title=lambda text: rf"\subsection*{{{text}}}",
+    heading=lambda text: rf"\subsubsection*{{{text}}}",
+    table=lambda header, rows: [r"\begin{tabular}{" + "l" * len(header) + "}",
+                                " & ".join(header) + r" \\ \hline",
+                                *(" & ".join(row) + r" \\" for row in rows), r"\end{tabular}"],
+    display=lambda rows: [r"\begin{align*}", rows, r"\end{align*}"],
+)
+
+
+def _tex2typst(latex: str) -> str:
+    from tex2typst import tex2typst
+
+    return tex2typst(latex)
+
+
+TYPST = Markup(
+    words=notation.typst_text, math=_tex2typst,
+    title=lambda text: f"== {text}", heading=lambda text: f"=== {text}",
+    table=lambda header, rows: [f"#table(columns: {len(header)}, stroke: 0.5pt + luma(180), "
+                                + ", ".join(f"[{cell}]" for cell in
+                                            [f"*{h}*" for h in header] + sum(rows, [])) + ")"],
+    display=lambda rows: ["$ " + _tex2typst(r"\begin{aligned}" + rows + r"\end{aligned}") + " $"],
+)
+
+
+def render_markdown(document: Document) -> str:
+    """The document in Markdown with $...$ and $$...$$ math (GitHub, Jupyter)."""
+    return _write(document, MARKDOWN)
 
 
 def render_latex(document: Document) -> str:
     """The document as a LaTeX fragment (needs amsmath), ready to paste into notes."""
-    lines = [rf"\subsection*{{{notation.latex_text(f'{document.heading}: {document.title}')}}}",
-             notation.latex_text(document.summary) + ".", ""]
-    for index, section in enumerate(document.sections, start=1):
-        lines += [rf"\subsubsection*{{{index}. {notation.latex_text(section.heading)}}}", ""]
-        for block in section.blocks:
-            if isinstance(block, str):
-                lines.append(_in_latex(block))
-            elif isinstance(block, Table):
-                lines += [r"\begin{tabular}{" + "l" * len(block.header) + "}",
-                          " & ".join(map(notation.latex_text, block.header)) + r" \\ \hline"]
-                lines += [" & ".join(_cell(c, lambda m: f"${m.latex}$", notation.latex_text)
-                                     for c in row) + r" \\" for row in block.rows]
-                lines.append(r"\end{tabular}")
-            else:
-                lines += [r"\begin{align*}", _aligned(block), r"\end{align*}"]
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return _write(document, LATEX)
 
-
-# ---------------------------------------------------------------- Typst
 
 def render_typst(document: Document) -> str:
-    """The document as Typst markup (for the printable PDF).
-
-    The LaTeX of each formula is translated to Typst math by ``tex2typst``.
-    """
-    from tex2typst import tex2typst
-
-    def math(latex: str) -> str:
-        return tex2typst(latex)
-
-    def in_typst(paragraph: str) -> str:
-        return _with_math(paragraph, lambda f: f"${math(formula(f).latex)}$", notation.typst_text)
-
-    lines = [f"== {notation.typst_text(f'{document.heading}: {document.title}')}", "",
-             notation.typst_text(document.summary) + ".", ""]
-    for index, section in enumerate(document.sections, start=1):
-        lines += [f"=== {index}. {notation.typst_text(section.heading)}", ""]
-        for block in section.blocks:
-            if isinstance(block, str):
-                lines.append(in_typst(block))
-            elif isinstance(block, Table):
-                cells = [f"[*{notation.typst_text(h)}*]" for h in block.header]
-                cells += [f"[{_cell(c, lambda m: f'${math(m.latex)}$', notation.typst_text)}]"
-                          for row in block.rows for c in row]
-                lines.append(f"#table(columns: {len(block.header)}, stroke: 0.5pt + luma(180), "
-                             + ", ".join(cells) + ")")
-            else:
-                aligned = math(r"\begin{aligned}" + _aligned(block) + r"\end{aligned}")
-                lines.append(f"$ {aligned} $")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    """The document as Typst markup (for the printable PDF); ``tex2typst`` translates the math."""
+    return _write(document, TYPST)

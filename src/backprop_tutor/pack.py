@@ -248,6 +248,8 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
 
 
 def _comparison(cost_text: str) -> list[Block]:
+    from .activation_cost import EXPLANATION
+
     return [
         Heading(1, "The activations compared"),
         Paragraph("How they learn. The learning curves of Problem 3 start from the same weights. "
@@ -257,17 +259,15 @@ def _comparison(cost_text: str) -> list[Block]:
                   "learning."),
         Figure("figures/activations.png", "The activations and their derivatives."),
         Paragraph("The learning rate. Too small, and the loss barely moves in a fixed number of "
-                  "updates; too large, and the updates overshoot: the loss stalls, oscillates or "
-                  "grows (diverges). The best η lies in between and differs per activation."),
+                  "updates. Too large, and the updates overshoot: a sigmoid output is pushed "
+                  "into saturation, where σ′ ≈ 0 makes every delta vanish and learning stops "
+                  "(open squares in the figure); with an unbounded output, such as a linear "
+                  "one, the loss can grow without bound (diverge). The best η lies in between "
+                  "and differs per activation."),
         Figure("figures/learning_rate.png",
                "The loss after a fixed number of updates against the learning rate."),
-        Paragraph("Computational cost. σ and tanh each need an exponential per element, a "
-                  "function of many floating-point operations; ReLU needs one comparison. "
-                  "Their derivatives differ the same way, although σ′ and tanh′ can reuse the "
-                  "unit's output (out·(1 − out), 1 − out²). On arrays of a million elements "
-                  "ReLU is the cheapest by a wide factor; it is then limited by memory "
-                  "bandwidth rather than arithmetic. The figures were measured when this "
-                  "pack was made and vary from run to run (the table is in activation_cost.md)."),
+        Paragraph(" ".join(EXPLANATION.split()) + " The figures were measured when this pack "
+                  "was made and vary from run to run (the table is in activation_cost.md)."),
         # The measured table goes into the PDF only: tutorial.md stays the same from run to run.
         Rendered("", f"```\n{cost_text}```"),
         Figure("figures/activation_cost.png",
