@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 import sympy
 
-from backprop_tutor import derivation, names
-from backprop_tutor.derivation import SymbolicWorksheet, derivation_json, derive, prove, zero_by
+from backprop_tutor import names, symbolic
+from backprop_tutor.derivation import derivation_json, derive, prove
+from backprop_tutor.symbolic import SymbolicWorksheet, zero_by
 from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.numpy_network import NumpyNetwork
 from backprop_tutor.worksheet import Step, steps
@@ -208,7 +209,7 @@ def test_a_wrong_gradient_is_not_proven(monkeypatch):
     def wrong_steps(network):
         return [Step(s.section, s.name, "delta_h1 * i2" if s.name == "dE_dw1" else s.formula)
                 for s in steps(network)]
-    monkeypatch.setattr(derivation, "steps", wrong_steps)
+    monkeypatch.setattr(symbolic, "steps", wrong_steps)
     proofs = {p.gradient: p for p in prove(SymbolicWorksheet.of(load_network(DEFAULT_NETWORK)))}
     assert not proofs["dE_dw1"].holds and proofs["dE_dw1"].difference != "0"
     assert proofs["dE_dw2"].holds

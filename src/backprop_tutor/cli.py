@@ -132,7 +132,8 @@ def derive(network, default, output_format):
     derivative of the loss and against the worked solution; the exit status
     is 1 if any check fails.
     """
-    from .derivation import RENDERERS, SymPyMissing, derive as derive_network
+    from .derivation import RENDERERS, derive as derive_network
+    from .symbolic import SymPyMissing
 
     try:
         derivation = derive_network(network)
