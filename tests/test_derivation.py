@@ -284,7 +284,8 @@ def test_without_sympy_says_how_to_install_it(run, monkeypatch):
     monkeypatch.setitem(sys.modules, "sympy", None)
     status, out, err = run("derive")
     assert (status, out) == (2, "")
-    assert err == "backprop-tutor: error: the derivation needs SymPy: pip install 'backprop-tutor[derive]'\n"
+    assert err == ("backprop-tutor: error: SymPy is not installed; "
+                   "install it with: pip install 'backprop-tutor[derive]'\n")
 
 
 def test_the_command_line_does_not_import_sympy():

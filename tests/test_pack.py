@@ -97,3 +97,12 @@ def test_force_replaces_the_old_content(tmp_path):
     assert not (out / "old.txt").exists() and (out / "tutorial.pdf").exists()
     assert "tutorial.pdf" in result.stdout and "E before" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
+
+
+def test_without_an_optional_library_one_line_says_how_to_install_it(run, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    status, out, err = run("tutorial", "--out", str(tmp_path / "pack"))
+    assert (status, out) == (2, "")
+    assert err == ("backprop-tutor: error: matplotlib is not installed; "
+                   "install it with: pip install 'backprop-tutor[plots]'\n")
+    assert list(tmp_path.iterdir()) == []

@@ -14,6 +14,7 @@ import sys
 import click
 
 from . import notation
+from .extras import MissingLibrary
 from .network import DEFAULT_NETWORK, NetworkFileError, load_network
 
 TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -104,8 +105,10 @@ def tutorial(file, out, force):
     Problem 4 (Keras), and the activations compared. Without FILE: the
     tutorial's default network.
     """
+    from .extras import EXTRAS, require
     from .pack import build_pack
 
+    require(*EXTRAS)  # the pack uses every optional library: say so before any work
     network = load_network(file or DEFAULT_NETWORK)
     summary = build_pack(network, out, force=force)
     click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
@@ -133,12 +136,8 @@ def derive(network, default, output_format):
     is 1 if any check fails.
     """
     from .derivation import RENDERERS, derive as derive_network
-    from .symbolic import SymPyMissing
 
-    try:
-        derivation = derive_network(network)
-    except SymPyMissing as error:
-        raise click.ClickException(str(error)) from None
+    derivation = derive_network(network)
     click.echo(RENDERERS[output_format](derivation), nl=False)
     if not derivation.proven:
         sys.exit(1)
@@ -217,7 +216,6 @@ def train(network, default, epochs, output_format):
     """Train the NumPy network (Problem 3) with SGD on the file's sample."""
     from .numpy_network import NumpyNetwork
     from .render import describe
-    from . import notation
 
     model = NumpyNetwork.from_network(network)
     # A progress bar only where somebody watches a long run.
@@ -265,15 +263,12 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
     with the same loss; the output shows both, and what the choice of loss
     convention changes for this network.
     """
-    from .keras_network import TensorFlowMissing, compare_with_numpy, comparison_json, comparison_text
+    from .keras_network import compare_with_numpy, comparison_json, comparison_text
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    try:
-        result = compare_with_numpy(network, loss, steps, precision,
-                                    seed=(seed or 0) if random_weights else None)
-    except TensorFlowMissing as error:
-        raise click.ClickException(str(error)) from None
+    result = compare_with_numpy(network, loss, steps, precision,
+                                seed=(seed or 0) if random_weights else None)
     if output_format == "json":
         click.echo(json.dumps(comparison_json(result), indent=2))
     else:
@@ -305,7 +300,7 @@ def main(argv=None):
     """Entry point: run the command; bad input ends with one line on stderr and status 2."""
     try:
         code = cli.main(args=argv, prog_name="backprop-tutor", standalone_mode=False)
-    except (click.ClickException, NetworkFileError) as error:
+    except (click.ClickException, NetworkFileError, MissingLibrary) as error:
         message = error.format_message() if isinstance(error, click.ClickException) else str(error)
         click.echo(f"backprop-tutor: error: {message}", err=True)
         sys.exit(2)

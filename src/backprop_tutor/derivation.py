@@ -44,7 +44,8 @@ from .board import (Document, Equation, Math, Section, Table, derivative_of, equ
                     formula, number, partial, partial_of, product, total, total_by_line)
 from .losses import LOSSES
 from .network import Network
-from .symbolic import (SymbolicWorksheet, equal, read, require, require_sympy,
+from . import extras
+from .symbolic import (SymbolicWorksheet, equal, read, require,
                        same_function, symbolic, zero_by)
 from .worksheet import given_values, solve
 
@@ -411,7 +412,7 @@ def derive(network: Network) -> Derivation:
     >>> derivation.delta_form["delta_o1"], derivation.proven
     ('out_o1*(1 - out_o1)*(out_o1 - t1)', True)
     """
-    require_sympy()
+    extras.require("sympy")
     sheet = SymbolicWorksheet.of(network)
     proofs = prove(sheet)
     hidden = [_hidden_section(sheet, layer) for layer in range(len(network.layers) - 2, -1, -1)]

@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .extras import require
 from .losses import LOSSES
 from .network import Network
 from .notation import format_number
@@ -51,14 +52,6 @@ from .worksheet import solve
 #: Keras loss convention -> the name of the same loss in losses.py.
 LOSS_CONVENTIONS = {"keras-mse": "mse", "tutorial": "half_sse"}
 PRECISIONS = ("float64", "float32")
-INSTALL_HINT = "pip install 'backprop-tutor[keras]'"
-
-
-class TensorFlowMissing(ImportError):
-    """TensorFlow is not installed; the message says how to install it."""
-
-    def __init__(self):
-        super().__init__(f"TensorFlow is not installed; install it with: {INSTALL_HINT}")
 
 
 def import_keras():
@@ -72,11 +65,9 @@ def import_keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    try:
-        import tensorflow as tf
-        import keras
-    except ImportError:
-        raise TensorFlowMissing() from None
+    require("tensorflow")
+    import tensorflow as tf
+    import keras
     import absl.logging
 
     absl.logging.set_verbosity(absl.logging.ERROR)

@@ -24,18 +24,6 @@ from .worksheet import given_values, steps
 
 # ---------------------------------------------------------------- the worksheet's formulas in SymPy
 
-class SymPyMissing(ImportError):
-    """SymPy is not installed; the message says how to install it."""
-
-
-def require_sympy() -> None:
-    """Raise SymPyMissing, with the command that installs SymPy, unless it can be imported."""
-    try:
-        import sympy  # noqa: F401
-    except ImportError:
-        raise SymPyMissing("the derivation needs SymPy: pip install 'backprop-tutor[derive]'") from None
-
-
 def sympy_functions() -> dict:
     """The functions of the worksheet's formulas, written for SymPy.
 

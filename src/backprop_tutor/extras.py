@@ -1,0 +1,45 @@
+"""The optional libraries: which extra of the package brings each, and a clear error without it.
+
+``pip install backprop-tutor`` brings NumPy and click: enough for solve, check
+and train. The rest comes with extras (``pip install 'backprop-tutor[all]'``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+#: module -> (the library's name, the extra that installs it)
+EXTRAS = {
+    "tensorflow": ("TensorFlow", "keras"),
+    "sympy": ("SymPy", "derive"),
+    "matplotlib": ("matplotlib", "plots"),
+    "typst": ("Typst", "pdf"),
+    "tex2typst": ("tex2typst", "pdf"),
+}
+
+
+class MissingLibrary(ImportError):
+    """An optional library is not installed; the message says how to install it.
+
+    >>> print(MissingLibrary("sympy"))
+    SymPy is not installed; install it with: pip install 'backprop-tutor[derive]'
+    """
+
+    def __init__(self, module: str):
+        library, extra = EXTRAS[module]
+        super().__init__(f"{library} is not installed; install it with: "
+                         f"pip install 'backprop-tutor[{extra}]'")
+
+
+def require(*modules: str) -> None:
+    """Raise MissingLibrary for the first of ``modules`` that cannot be imported.
+
+    Looks the modules up without importing them, so it costs nothing. A module
+    set to None in sys.modules counts as missing, as it does for ``import``.
+    """
+    for module in modules:
+        found = (sys.modules[module] is not None if module in sys.modules
+                 else importlib.util.find_spec(module) is not None)
+        if not found:
+            raise MissingLibrary(module)
