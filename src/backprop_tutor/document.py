@@ -14,6 +14,11 @@ from .notation import typst_text
 
 
 @dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
 class Heading:
     level: int
     text: str
@@ -50,7 +55,7 @@ class Rendered:
     typst: str
 
 
-Block = Heading | Paragraph | Table | Code | Figure | Rendered
+Block = Title | Heading | Paragraph | Table | Code | Figure | Rendered
 
 
 # ---------------------------------------------------------------- Markdown
@@ -63,6 +68,8 @@ def to_markdown(blocks: list[Block]) -> str:
 
 def _markdown(block: Block) -> str:
     match block:
+        case Title(text):
+            return f"# {text}"
         case Heading(level, text):
             return f"{'#' * level} {text}"
         case Paragraph(text):
@@ -87,7 +94,7 @@ TYPST_PREAMBLE = """\
 #set text(size: 10pt)
 #set par(justify: true)
 #set heading(numbering: none)
-#show heading.where(level: 1): it => {{ pagebreak(weak: true); it }}
+#show heading.where(level: 1, outlined: true): it => {{ pagebreak(weak: true); it }}
 #show math.equation: set block(breakable: true)
 #show raw.where(block: true): set block(fill: luma(245), inset: 6pt, radius: 3pt, width: 100%)
 #show raw: set text(size: 8.5pt)
@@ -103,6 +110,8 @@ def to_typst(blocks: list[Block], title: str) -> str:
 
 def _typst(block: Block) -> str:
     match block:
+        case Title(text):
+            return f"#align(center, text(16pt, weight: \"bold\")[{_typst_words(text)}])"
         case Heading(level, text):
             return f"{'=' * level} {_typst_words(text)}"
         case Paragraph(text):

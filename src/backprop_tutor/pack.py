@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import notation
-from .document import Block, Code, Figure, Heading, Paragraph, Rendered, Table, to_markdown, to_typst
+from .document import (Block, Code, Figure, Heading, Paragraph, Rendered, Table, Title, to_markdown,
+                       to_typst)
 from .network import Network, NetworkFileError
 from .numpy_network import NumpyNetwork
 from .render import Case, describe, render_markdown, render_typst
@@ -113,19 +114,28 @@ def _content(network: Network, work: Path):
     costs = measure_costs()
     plots.plot_activation_cost(costs, work / "figures" / "activation_cost.png")
 
-    blocks = [Heading(1, _title(network)),
-              Paragraph(f"Network: {network.title or 'from a network file'} — "
-                        f"{len(network.inputs)} inputs, layers of "
-                        f"{', '.join(str(len(layer.weights)) for layer in network.layers)} units; "
-                        f"{describe(network)}."),
-              Paragraph(" ".join(network.description.split()))]
-    blocks += _problem1(network)
-    blocks += _problem2(sheets)
-    blocks += _problem3(network, curves)
-    blocks += _problem4(network, sheets)
     cost_text = render_cost_text(costs)
-    blocks += _comparison(cost_text)
+    body = [*_problem1(network), *_problem2(sheets), *_problem3(network, curves),
+            *_problem4(network, sheets), *_comparison(cost_text)]
+    shape = "-".join(str(size) for size in network.sizes)
+    blocks = [Title(_title(network)),
+              Paragraph(f"The {shape} network of the file, {describe(network)}. "
+                        + " ".join(network.description.split())),
+              _contents(body), *body]
     return blocks, losses, f"# Measured cost of the activations\n\n```\n{cost_text}```\n"
+
+
+def _contents(blocks: list[Block]) -> Rendered:
+    """A list of the problems: links in Markdown, Typst's own outline in the PDF."""
+    headings = [block.text for block in blocks if isinstance(block, Heading) and block.level == 1]
+    links = [f"- [{text}](#{_anchor(text)})" for text in headings]
+    return Rendered("**Contents**\n\n" + "\n".join(links), "#outline(depth: 1)")
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens."""
+    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -")
+    return kept.replace(" ", "-")
 
 
 def _loss_after_update(network: Network) -> float:
