@@ -60,5 +60,8 @@ ACTIVATIONS = {
     "linear": Activation("linear", "{net}", "1"),
 }
 
+#: The hidden activations the tutorial compares, in its order.
+TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
 #: The functions the worksheet's formulas may call, by name.
 FORMULA_FUNCTIONS = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": relu, "step": step}

@@ -14,11 +14,10 @@ import sys
 import click
 
 from . import notation
+from .activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from .extras import MissingLibrary
 from .network import DEFAULT_NETWORK, NetworkFileError, load_network
 
-TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-ALL_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 
 class PositiveFloat(click.ParamType):
@@ -39,10 +38,10 @@ class PositiveFloat(click.ParamType):
 FILE_ARGUMENT = click.argument("file", required=False, type=click.Path(dir_okay=True))
 OVERRIDES = {
     "hidden_activation": click.option(
-        "--hidden-activation", type=click.Choice(ALL_ACTIVATIONS),
+        "--hidden-activation", type=click.Choice(list(ACTIVATIONS)),
         help="Activation of every hidden layer (overrides the file)."),
     "output_activation": click.option(
-        "--output-activation", type=click.Choice(ALL_ACTIVATIONS),
+        "--output-activation", type=click.Choice(list(ACTIVATIONS)),
         help="Activation of the output layer (overrides the file)."),
     "loss": click.option(
         "--loss", type=click.Choice(["half_sse", "mse"]),

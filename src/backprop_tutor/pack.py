@@ -26,12 +26,12 @@ from pathlib import Path
 from . import notation
 from .document import (Block, Code, Figure, Heading, Paragraph, Rendered, Table, Title, to_markdown,
                        to_typst)
+from .activations import TUTORIAL_ACTIVATIONS
 from .network import Network, NetworkFileError
 from .numpy_network import NumpyNetwork
 from .render import Case, describe, render_markdown, render_typst
 from .worksheet import solve
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
 CHECKPOINTS = (1, 10, 100, 1000)
 KERAS_UPDATES = 10
 RANDOM_SEED = 0
@@ -102,7 +102,7 @@ def _content(network: Network, work: Path):
     from . import plots
     from .activation_cost import measure_costs, render_cost_text
 
-    sheets = {a: solve(network.with_options(hidden_activation=a)) for a in ACTIVATIONS}
+    sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     losses = {a: (sheet["E"], _loss_after_update(sheet.network)) for a, sheet in sheets.items()}
     for activation, sheet in sheets.items():
         plots.plot_network(sheet, work / "figures" / f"network_{activation}.png")
@@ -181,7 +181,7 @@ def _problem2(sheets: dict) -> list[Block]:
 def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
     code = "\n\n".join(textwrap.dedent(inspect.getsource(method)) for method in
                        (NumpyNetwork.forward, NumpyNetwork.backward, NumpyNetwork.sgd_step))
-    rows = [[f"{n:,}"] + [notation.format_number(curves[a][n], 8) for a in ACTIVATIONS]
+    rows = [[f"{n:,}"] + [notation.format_number(curves[a][n], 8) for a in TUTORIAL_ACTIVATIONS]
             for n in CHECKPOINTS]
     return [Heading(1, "Problem 3: the network from scratch in NumPy"),
             Paragraph("The NumPy network (`backprop_tutor/numpy_network.py`) works with whole "
@@ -193,7 +193,7 @@ def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
             Paragraph(f"Training on the file's sample with η = "
                       f"{notation.format_number(network.learning_rate)}, from the same starting "
                       f"weights, the loss E after n updates:"),
-            Table(["updates", *ACTIVATIONS], rows),
+            Table(["updates", *TUTORIAL_ACTIVATIONS], rows),
             Figure("figures/learning_curves.png",
                    "Learning curves: the loss against the number of updates, one line per "
                    "hidden activation, all from the same start.")]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import names, notation
+from .activations import TUTORIAL_ACTIVATIONS
 from .network import Layer, Network
 from .numpy_network import ACTIVATIONS, NumpyNetwork
 from .worksheet import Worksheet
@@ -38,9 +39,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from .activation_cost import CostTable
-
-#: The hidden activations the tutorial compares.
-TUTORIAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
 COLORS = {"sigmoid": "#0072B2", "tanh": "#D55E00", "relu": "#009E73", "linear": "#666666"}
