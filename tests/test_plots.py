@@ -6,15 +6,14 @@ import sys
 import warnings
 import xml.etree.ElementTree as ElementTree
 
+import matplotlib.text
 import pytest
+from PIL import Image
 
 from backprop_tutor import plots
 from backprop_tutor.activation_cost import Cost, CostTable
 from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.worksheet import solve
-
-matplotlib = pytest.importorskip("matplotlib")
-Image = pytest.importorskip("PIL.Image")
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
