@@ -104,5 +104,5 @@ def test_without_an_optional_library_one_line_says_how_to_install_it(run, tmp_pa
     status, out, err = run("tutorial", "--out", str(tmp_path / "pack"))
     assert (status, out) == (2, "")
     assert err == ("backprop-tutor: error: matplotlib is not installed; "
-                   "install it with: pip install 'backprop-tutor[plots]'\n")
+                   "install it with: pip install 'backprop-tutor[all]'\n")
     assert list(tmp_path.iterdir()) == []

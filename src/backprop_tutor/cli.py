@@ -107,7 +107,7 @@ def tutorial(file, out, force):
     from .extras import EXTRAS, require
     from .pack import build_pack
 
-    require(*EXTRAS)  # the pack uses every optional library: say so before any work
+    require(*EXTRAS, extra="all")  # the pack uses every optional library: say so before any work
     network = load_network(file or DEFAULT_NETWORK)
     summary = build_pack(network, out, force=force)
     click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")

@@ -26,20 +26,22 @@ class MissingLibrary(ImportError):
     SymPy is not installed; install it with: pip install 'backprop-tutor[derive]'
     """
 
-    def __init__(self, module: str):
-        library, extra = EXTRAS[module]
+    def __init__(self, module: str, extra: str | None = None):
+        library, own_extra = EXTRAS[module]
+        extra = extra or own_extra
         super().__init__(f"{library} is not installed; install it with: "
                          f"pip install 'backprop-tutor[{extra}]'")
 
 
-def require(*modules: str) -> None:
+def require(*modules: str, extra: str | None = None) -> None:
     """Raise MissingLibrary for the first of ``modules`` that cannot be imported.
 
-    Looks the modules up without importing them, so it costs nothing. A module
-    set to None in sys.modules counts as missing, as it does for ``import``.
+    The message names ``extra`` to install, if given, or the module's own extra.
+    The modules are looked up without being imported, so this costs nothing. A
+    module set to None in sys.modules counts as missing, as it does for ``import``.
     """
     for module in modules:
         found = (sys.modules[module] is not None if module in sys.modules
                  else importlib.util.find_spec(module) is not None)
         if not found:
-            raise MissingLibrary(module)
+            raise MissingLibrary(module, extra)
