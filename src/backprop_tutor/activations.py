@@ -52,6 +52,14 @@ class Activation:
     output_formula: str
     derivative_formula: str
 
+    def output_of(self, unit: str) -> str:
+        """The worksheet's out_unit, e.g. ``sigmoid(net_h1)``."""
+        return self.output_formula.format(net=f"net_{unit}")
+
+    def derivative_of(self, unit: str) -> str:
+        """The worksheet's f'(net_unit), e.g. ``out_h1 * (1 - out_h1)``."""
+        return self.derivative_formula.format(net=f"net_{unit}", out=f"out_{unit}")
+
 
 ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", "sigmoid({net})", "{out} * (1 - {out})"),

@@ -47,16 +47,11 @@ from .network import Network
 from . import extras
 from .symbolic import (SymbolicWorksheet, equal, read, require,
                        same_function, symbolic, zero_by)
-from .worksheet import given_values, solve
+from .worksheet import given_values, solve, source
 
 #: The chain rule at the file's numbers and the worksheet must agree this closely (relative).
 TOLERANCE = 1e-12
 HEADING = "Problem 1, backpropagation derived"
-
-
-def _source(unit: str) -> str:
-    """What a unit sends on: an input unit its input, any other unit its output."""
-    return unit if unit.startswith("i") else f"out_{unit}"
 
 
 def _inline(formula_text: str, definitions: dict[str, str]) -> str:
@@ -228,7 +223,7 @@ def _output_section(sheet: SymbolicWorksheet) -> Section:
     loss_gradient = LOSSES[sheet.network.loss].gradient_formula(out, target, len(outputs))
     by_output = sympy.diff(sheet.symbolic[share], sympy.Symbol(out))
     require(equal(by_output, symbolic(loss_gradient)), f"∂E/∂{out} = {loss_gradient}")
-    factors = [f for f in (loss_gradient, sheet.derivative(unit), _source(sender)) if f != "1"]
+    factors = [f for f in (loss_gradient, sheet.derivative(unit), source(sender)) if f != "1"]
     require(equal(sheet.with_delta(gradient), symbolic(" * ".join(factors))),
              f"{gradient} = {' * '.join(factors)}")
     only = f" (of `E`, only the share `{share}` depends on `{out}`)" if len(outputs) > 1 else ""
@@ -261,7 +256,7 @@ def _hidden_section(sheet: SymbolicWorksheet, layer: int) -> Section:
     out, net, delta, gradient = f"out_{unit}", f"net_{unit}", f"delta_{unit}", f"dE_d{weight}"
     by_output = [sympy.diff(sheet.symbolic[f"net_{u}"], sympy.Symbol(out)) for u in fed]
     path_sum = sum(sympy.Symbol(f"delta_{u}") * d for u, d in zip(fed, by_output))
-    chain = path_sum * symbolic(sheet.derivative(unit)) * sympy.Symbol(_source(sender))
+    chain = path_sum * symbolic(sheet.derivative(unit)) * sympy.Symbol(source(sender))
     require(equal(sheet.with_delta(gradient), chain), f"{delta} = {sheet.formulas[delta]}")
     paths = [product(partial("E", f"net_{u}"), partial(f"net_{u}", out)) for u in fed]
     common = [partial(out, net), partial(net, weight)]
@@ -279,7 +274,7 @@ def _hidden_section(sheet: SymbolicWorksheet, layer: int) -> Section:
         "Each factor in turn:",
         (*path_rows, *weight_rows, *_unit_factor_rows(sheet, unit, weight)),
         "Together:",
-        (equation(partial("E", weight), product(formula(sheet.formulas[delta]), formula(_source(sender))),
+        (equation(partial("E", weight), product(formula(sheet.formulas[delta]), formula(source(sender))),
                   formula(sheet.formulas[gradient])),),
         f"All but the last factor are the same for every weight into `{unit}` and for its bias: "
         f"they are its delta, the deltas of the units it feeds, weighted by the connecting "

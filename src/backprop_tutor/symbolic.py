@@ -180,8 +180,7 @@ class SymbolicWorksheet:
 
     def derivative(self, unit: str) -> str:
         """The worksheet's f′(net_unit), e.g. ``out_h1 * (1 - out_h1)``."""
-        template = ACTIVATIONS[self.activation(unit)].derivative_formula
-        return template.format(out=f"out_{unit}", net=f"net_{unit}")
+        return ACTIVATIONS[self.activation(unit)].derivative_of(unit)
 
     def with_delta(self, gradient: str):
         """A gradient's delta form with its delta replaced by the delta's formula."""

@@ -90,6 +90,11 @@ def given_values(network: Network) -> dict[str, float]:
     return {**inputs, **targets, **network.parameters(), "eta": network.learning_rate}
 
 
+def source(unit: str) -> str:
+    """What a unit sends on: an input unit its input, any other unit its output."""
+    return unit if unit.startswith("i") else f"out_{unit}"
+
+
 def steps(network: Network) -> list[Step]:
     """The formulas of one SGD step on ``network``, in the order they are worked out."""
     units = names.unit_names(network.sizes)
@@ -98,20 +103,13 @@ def steps(network: Network) -> list[Step]:
     outputs, targets = units[-1], names.target_names(len(units[-1]))
     result = []
 
-    def source(unit: str) -> str:
-        return unit if unit.startswith("i") else f"out_{unit}"
-
-    def derivative(layer, unit: str) -> str:
-        template = ACTIVATIONS[layer.activation].derivative_formula
-        return template.format(net=f"net_{unit}", out=f"out_{unit}")
-
     for layer, w, previous, current in zip(network.layers, weights, units, units[1:]):
         for r, unit in enumerate(current):
             terms = [f"{w[r][c]} * {source(s)}" for c, s in enumerate(previous)]
             if layer.biases is not None:
                 terms.append(f"b_{unit}")
             result.append(Step("forward", f"net_{unit}", " + ".join(terms)))
-            output = ACTIVATIONS[layer.activation].output_formula.format(net=f"net_{unit}")
+            output = ACTIVATIONS[layer.activation].output_of(unit)
             result.append(Step("forward", f"out_{unit}", output))
 
     for o, t in zip(outputs, targets):
@@ -120,7 +118,7 @@ def steps(network: Network) -> list[Step]:
 
     for o, t in zip(outputs, targets):
         factors = [loss.gradient_formula(f"out_{o}", t, len(outputs)),
-                   derivative(network.layers[-1], o)]
+                   ACTIVATIONS[network.layers[-1].activation].derivative_of(o)]
         result.append(Step("deltas", f"delta_{o}", _product(factors)))
     for index in range(len(network.layers) - 2, -1, -1):
         downstream, w_next = units[index + 2], weights[index + 1]
@@ -128,7 +126,7 @@ def steps(network: Network) -> list[Step]:
             paths = " + ".join(f"{w_next[r][c]} * delta_{u}" for r, u in enumerate(downstream))
             if len(downstream) > 1:
                 paths = f"({paths})"
-            factors = [paths, derivative(network.layers[index], unit)]
+            factors = [paths, ACTIVATIONS[network.layers[index].activation].derivative_of(unit)]
             result.append(Step("deltas", f"delta_{unit}", _product(factors)))
 
     for w, previous, current in zip(weights, units, units[1:]):
