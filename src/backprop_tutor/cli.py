@@ -214,7 +214,7 @@ def _gradient_check(sheet):
 def train(network, default, epochs, output_format):
     """Train the NumPy network (Problem 3) with SGD on the file's sample."""
     from .numpy_network import NumpyNetwork
-    from .render import describe
+    from .render import describe, shown_updates
 
     model = NumpyNetwork.from_network(network)
     # A progress bar only where somebody watches a long run.
@@ -230,8 +230,7 @@ def train(network, default, epochs, output_format):
         return
     click.echo(f"Training {network.title or 'network'}: {describe(network)}")
     click.echo(f"  {'update':>8}  {'E before the update':>20}")
-    every = max(1, epochs // 10)
-    for epoch in sorted({*range(0, epochs, every), epochs - 1}):
+    for epoch in shown_updates(epochs):
         click.echo(f"  {epoch + 1:>8}  {notation.format_number(losses[epoch], 8):>20}")
     click.echo(f"After {epochs} updates: E = {notation.format_number(final_loss, 8)}")
     click.echo("Weights and biases after training:")

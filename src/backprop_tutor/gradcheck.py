@@ -19,13 +19,14 @@ from .numpy_network import NumpyNetwork
 
 def finite_difference_gradients(network: Network, h: float = 1e-6) -> dict[str, float]:
     """dE/dp for every weight and bias p of ``network``, by central differences."""
+    parameters = network.parameters()
+
     def loss_with(name: str, value: float) -> float:
-        parameters = {**network.parameters(), name: value}
-        return NumpyNetwork.from_network(network.with_parameters(parameters)).loss_value(
-            network.inputs, network.targets)
+        changed = network.with_parameters({**parameters, name: value})
+        return NumpyNetwork.from_network(changed).loss_value(network.inputs, network.targets)
 
     return {name: (loss_with(name, p + h) - loss_with(name, p - h)) / (2 * h)
-            for name, p in network.parameters().items()}
+            for name, p in parameters.items()}
 
 
 @dataclass(frozen=True)

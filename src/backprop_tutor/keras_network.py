@@ -46,7 +46,7 @@ from .losses import LOSSES
 from .network import Network
 from .notation import format_number
 from .numpy_network import NumpyNetwork
-from .render import describe
+from .render import describe, shown_updates
 from .worksheet import solve
 
 #: Keras loss convention -> the name of the same loss in losses.py.
@@ -339,11 +339,9 @@ def _text_heading(result: KerasComparison) -> list[str]:
 
 
 def _text_losses(result: KerasComparison, decimals: int) -> list[str]:
-    every = max(1, result.steps // 10)
-    shown = sorted({*range(0, result.steps, every), result.steps - 1})
     return ["E before each update", _row("update", ["Keras", "NumPy"], "difference", decimals),
             *(_comparison_row(str(step + 1), [], result.keras_loss[step], result.numpy_loss[step],
-                              decimals) for step in shown)]
+                              decimals) for step in shown_updates(result.steps))]
 
 
 def _text_values(result: KerasComparison, decimals: int) -> list[str]:
