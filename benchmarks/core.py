@@ -23,8 +23,8 @@ from pathlib import Path
 from timing import command, wall_time
 
 import backprop_tutor
-from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.numpy_network import NumpyNetwork
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 
 def cold_start(runs: int) -> tuple[float, float]:

@@ -20,7 +20,7 @@ import sys
 
 from timing import command, median_time, wall_time
 
-from backprop_tutor.network import EXAMPLES
+from backprop_tutor.core.network import EXAMPLES
 
 TARGET = 3.0
 

@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from backprop_tutor.keras_network import build_model, keras_precision
-from backprop_tutor.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.numpy_network import NumpyNetwork
+from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
+from backprop_tutor.networks.keras_network import build_model, keras_precision
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 
 def median_seconds_per_step(step, steps: int, repeats: int) -> float:

@@ -118,8 +118,8 @@ PROBLEM1 = [
     import math
 
     import numpy as np
-    from backprop_tutor.activations import FORMULA_FUNCTIONS
-    from backprop_tutor.worksheet import evaluate
+    from backprop_tutor.core.activations import FORMULA_FUNCTIONS
+    from backprop_tutor.core.worksheet import evaluate
 
 
     def known_before(sheet, name):
@@ -169,7 +169,7 @@ PROBLEM1 = [
     """),
     code("""
     from IPython.display import Markdown, display
-    from backprop_tutor import derivation as sympy_derivation
+    from backprop_tutor.symbolic import derivation as sympy_derivation
 
     derived = sympy_derivation.derive(network)
     display(Markdown(sympy_derivation.RENDERERS["markdown"](derived)))
@@ -258,7 +258,7 @@ PROBLEM2 = [
     """),
     code("""
     import backprop_tutor as bt
-    from backprop_tutor.worksheet import given_values
+    from backprop_tutor.core.worksheet import given_values
 
     ACTIVATIONS = ("sigmoid", "tanh", "relu")
     network = bt.load_network(bt.DEFAULT_NETWORK)
@@ -290,8 +290,9 @@ PROBLEM2 = [
     }
     """),
     code("""
-    from backprop_tutor.answers import check_answers, render_marks
-    from backprop_tutor.notation import format_number
+    from backprop_tutor.output.reports.marks import render_marks
+    from backprop_tutor.teaching.answers import check_answers
+    from backprop_tutor.output.notation import format_number
 
 
     for activation, answers in my_answers.items():
@@ -314,7 +315,7 @@ PROBLEM2 = [
     code("""
     %matplotlib inline
     from IPython.display import Markdown, display
-    from backprop_tutor.plots import plot_network
+    from backprop_tutor.output.figures import plot_network
 
     sheets = {a: bt.solve(network.with_options(hidden_activation=a)) for a in ACTIVATIONS}
 
@@ -500,7 +501,7 @@ PROBLEM3 = [
     against Problem 2's $w_\text{new}$.
     """),
     code("""
-    from backprop_tutor.gradcheck import finite_difference_gradients
+    from backprop_tutor.core.gradcheck import finite_difference_gradients
 
     print("Largest difference |NumPy network - other|, over all weights and biases")
     print(f"{'hidden':<10}{'gradients,':>14}{'gradients,':>14}{'after one step,':>17}")
@@ -528,7 +529,8 @@ PROBLEM3 = [
     activation changes. $E$ after 0, 1, 10, 100 and 1000 updates:
     """),
     code("""
-    from backprop_tutor.plots import learning_curves, plot_learning_curves
+    from backprop_tutor.output.figures import plot_learning_curves
+    from backprop_tutor.teaching.experiments import learning_curves
 
     curves = learning_curves(network, updates=1000)
     print(f"{'updates':>8}" + "".join(f"{a:>14}" for a in curves))
@@ -553,7 +555,8 @@ PROBLEM3 = [
     $10^{-3}$ to $10^{3}$.
     """),
     code("""
-    from backprop_tutor.plots import learning_rate_sweep, plot_learning_rate_effect
+    from backprop_tutor.output.figures import plot_learning_rate_effect
+    from backprop_tutor.teaching.experiments import learning_rate_sweep
 
     sweep = learning_rate_sweep(network)
     plot_learning_rate_effect(sweep)
@@ -588,12 +591,13 @@ PROBLEM3 = [
     order does not).
     """),
     code("""
-    from backprop_tutor.plots import plot_activations
+    from backprop_tutor.output.figures import plot_activations
 
     plot_activations()
     """),
     code("""
-    from backprop_tutor.activation_cost import EXPLANATION, measure_costs, render_cost_text
+    from backprop_tutor.output.reports.cost import EXPLANATION, render_cost_text
+    from backprop_tutor.teaching.activation_cost import measure_costs
 
     print(render_cost_text(measure_costs(size=200_000, repeats=5)))
     print(EXPLANATION)
@@ -672,7 +676,7 @@ PROBLEM4 = [
     it afterwards.
     """),
     code("""
-    from backprop_tutor.keras_network import import_keras, keras_precision
+    from backprop_tutor.networks.keras_network import import_keras, keras_precision
 
     keras = import_keras()   # TensorFlow's Keras, without its start-up messages
 
@@ -719,7 +723,7 @@ PROBLEM4 = [
     This network's numbers:
     """),
     code("""
-    from backprop_tutor.notation import format_number
+    from backprop_tutor.output.notation import format_number
 
     K = len(network.targets)
     print(f"K = {K} output unit(s), 2/K = {2 / K:g}")
@@ -741,7 +745,8 @@ PROBLEM4 = [
     the tutorial's steps with $\\eta = 0.5$.
     """),
     code("""
-    from backprop_tutor.keras_network import compare_with_numpy, comparison_text
+    from backprop_tutor.networks.keras_network import compare_with_numpy
+    from backprop_tutor.output.reports.keras import comparison_text
 
     runs = {
         "tutorial loss, η = 0.5": compare_with_numpy(network, loss="tutorial", steps=50),

@@ -6,8 +6,12 @@ import math
 import numpy as np
 import pytest
 
-from backprop_tutor.activation_cost import (
-    benchmark_input, measure_costs, plain_sigmoid, render_cost_text)
+from backprop_tutor.output.reports.cost import render_cost_text
+from backprop_tutor.teaching.activation_cost import (
+    benchmark_input,
+    measure_costs,
+    plain_sigmoid,
+)
 
 LABELS = ["sigmoid", "sigmoid'", "tanh", "tanh'", "relu", "relu'", "sigmoid, plain"]
 SIX = LABELS[:6]

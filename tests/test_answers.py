@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from backprop_tutor.answers import check_answers, decimals_written, is_right
-from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, NetworkFileError, load_network
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.errors import AnswerFileError
+from backprop_tutor.teaching.answers import check_answers, decimals_written, is_right
 
 
 @pytest.mark.parametrize("value, decimals", [(0.657, 3), (0.65, 2), (12.0, 0), (-0.0708, 4),
@@ -51,7 +52,7 @@ def test_hints():
 
 
 def test_unknown_name_is_an_error_naming_it():
-    with pytest.raises(NetworkFileError, match="answers.toml: delta_h3: not a quantity"):
+    with pytest.raises(AnswerFileError, match="answers.toml: delta_h3: not a quantity"):
         check_answers(load_network(DEFAULT_NETWORK), {"delta_h3": 1.0}, source="answers.toml")
 
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from backprop_tutor.network import EXAMPLES
+from backprop_tutor.core.network import EXAMPLES
 
 # mpmath, 50 digits, by a separate script (see test_worksheet.py).
 SIGMOID_DELTA_O1 = -0.0707814204954064

@@ -17,12 +17,13 @@ import numpy as np
 import pytest
 import sympy
 
-from backprop_tutor import names, symbolic
-from backprop_tutor.derivation import derivation_json, derive, prove
-from backprop_tutor.symbolic import SymbolicWorksheet, zero_by
-from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.numpy_network import NumpyNetwork
-from backprop_tutor.worksheet import Step, steps
+from backprop_tutor.core import names
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.core.worksheet import Step, steps
+from backprop_tutor.networks.numpy_network import NumpyNetwork
+from backprop_tutor.symbolic import reading as symbolic
+from backprop_tutor.symbolic.derivation import derivation_json, derive, prove
+from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
 
 ONE_OUTPUT = DEFAULT_NETWORK                  # 2-2-1
 TWO_OUTPUTS = EXAMPLES / "two_outputs_mse.toml"  # 2-2-2

@@ -15,10 +15,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backprop_tutor.keras_network import compare_with_numpy, import_keras
-from backprop_tutor.network import EXAMPLES, load_network
-from backprop_tutor.numpy_network import NumpyNetwork
-from backprop_tutor.worksheet import solve
+from backprop_tutor.core.network import EXAMPLES, load_network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.networks.keras_network import compare_with_numpy, import_keras
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 #: Our name for the loss each Keras loss computes.
 NUMPY_LOSS = {"keras-mse": "mse", "tutorial": "half_sse"}
@@ -251,7 +251,7 @@ def test_without_tensorflow_one_line_says_how_to_install_it(run, monkeypatch):
 
 
 def test_tensorflow_is_not_imported_by_the_package_or_its_command_line():
-    code = ("import sys, backprop_tutor, backprop_tutor.cli, backprop_tutor.keras_network; "
+    code = ("import sys, backprop_tutor, backprop_tutor.cli, backprop_tutor.networks.keras_network; "
             "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "False False\n"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from backprop_tutor.network import EXAMPLES, NetworkFileError, load_network
+from backprop_tutor.core.network import EXAMPLES, load_network
+from backprop_tutor.errors import NetworkFileError
 
 GOOD = """\
 learning_rate = 0.5

@@ -6,9 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from backprop_tutor.numpy_network import ACTIVATIONS, sigmoid
-from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.numpy_network import NumpyNetwork
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.networks.numpy_network import ACTIVATIONS, NumpyNetwork, sigmoid
 
 
 def test_mazur_after_one_update():

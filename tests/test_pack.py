@@ -6,8 +6,8 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from backprop_tutor.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.pack import build_pack
+from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
+from backprop_tutor.output.pack import build_pack
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

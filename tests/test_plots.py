@@ -10,10 +10,11 @@ import matplotlib.text
 import pytest
 from PIL import Image
 
-from backprop_tutor import plots
-from backprop_tutor.activation_cost import Cost, CostTable
-from backprop_tutor.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.worksheet import solve
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.output import figures as plots
+from backprop_tutor.teaching import experiments
+from backprop_tutor.teaching.activation_cost import Cost, CostTable
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -102,10 +103,10 @@ def test_every_figure_is_a_valid_png_and_svg(default, tmp_path):
         for label, ns, ratio in [("relu", 1.0, 1.0), ("relu'", 2.0, 1.0)]))
     figures = {
         "activations": plots.plot_activations(tmp_path / "activations"),
-        "curves": plots.plot_learning_curves(plots.learning_curves(default, updates=5),
+        "curves": plots.plot_learning_curves(experiments.learning_curves(default, updates=5),
                                              tmp_path / "curves"),
         "rates": plots.plot_learning_rate_effect(
-            plots.learning_rate_sweep(default, [0.1, 1.0, 10.0], updates=5), tmp_path / "rates"),
+            experiments.learning_rate_sweep(default, [0.1, 1.0, 10.0], updates=5), tmp_path / "rates"),
         "cost": plots.plot_activation_cost(table, tmp_path / "cost"),
     }
     for name, fig in figures.items():
@@ -157,7 +158,7 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_importing_the_command_line_does_not_import_matplotlib():
-    code = ("import sys, backprop_tutor.cli, backprop_tutor.plots, backprop_tutor.activation_cost;"
+    code = ("import sys, backprop_tutor.cli, backprop_tutor.output.figures, backprop_tutor.teaching.activation_cost;"
             "print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
@@ -200,10 +201,10 @@ def test_deep_network_names_every_unit_and_weight():
 # ---------------------------------------------------------------- learning
 
 @pytest.mark.parametrize("call", [
-    lambda net: plots.learning_curves(net, updates=-1),
-    lambda net: plots.learning_rate_sweep(net, updates=2.5),
-    lambda net: plots.learning_rate_sweep(net, [0.1, 0.0]),
-    lambda net: plots.learning_rate_sweep(net, [float("nan")]),
+    lambda net: experiments.learning_curves(net, updates=-1),
+    lambda net: experiments.learning_rate_sweep(net, updates=2.5),
+    lambda net: experiments.learning_rate_sweep(net, [0.1, 0.0]),
+    lambda net: experiments.learning_rate_sweep(net, [float("nan")]),
 ])
 def test_bad_training_settings_name_the_parameter(default, call):
     with pytest.raises(ValueError, match="^(updates|learning_rates) must be"):
@@ -211,7 +212,7 @@ def test_bad_training_settings_name_the_parameter(default, call):
 
 
 def test_learning_curves_follow_a_hand_written_training_loop(default):
-    curves = plots.learning_curves(default, updates=20)
+    curves = experiments.learning_curves(default, updates=20)
     assert list(curves) == ["sigmoid", "tanh", "relu"]
     for activation, losses in curves.items():
         assert len(losses) == 21
@@ -221,7 +222,7 @@ def test_learning_curves_follow_a_hand_written_training_loop(default):
 
 
 def test_learning_rate_sweep_agrees_with_a_hand_written_loop(default):
-    sweep = plots.learning_rate_sweep(default, [1e-9, 2.0, 1e3], updates=20)
+    sweep = experiments.learning_rate_sweep(default, [1e-9, 2.0, 1e3], updates=20)
     for activation in ("sigmoid", "tanh", "relu"):
         start = hand_training(activation, 0.5, 0)
         tiny, good, huge = sweep.final_loss[activation]
@@ -239,7 +240,7 @@ def test_divergence_is_marked_without_warnings(default, tmp_path):
     network = default.with_options(output_activation="linear")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sweep = plots.learning_rate_sweep(network, [0.1, 100.0], updates=50,
+        sweep = experiments.learning_rate_sweep(network, [0.1, 100.0], updates=50,
                                           activations=["relu"])
         plots.plot_learning_rate_effect(sweep, tmp_path / "rates")
     small, large = sweep.final_loss["relu"]

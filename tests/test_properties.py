@@ -11,10 +11,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from backprop_tutor.gradcheck import finite_difference_gradients
-from backprop_tutor.network import Layer, Network
-from backprop_tutor.numpy_network import NumpyNetwork
-from backprop_tutor.worksheet import solve
+from backprop_tutor.core.gradcheck import finite_difference_gradients
+from backprop_tutor.core.network import Layer, Network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
 numbers = st.floats(-1, 1, allow_nan=False).map(lambda x: round(x, 3))

@@ -9,8 +9,8 @@
 
 import pytest
 
-from backprop_tutor.network import EXAMPLES, DEFAULT_NETWORK, load_network
-from backprop_tutor.worksheet import solve, steps
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.core.worksheet import solve, steps
 
 MAZUR = {
     "net_h1": 0.3775, "out_h1": 0.593269992, "out_h2": 0.596884378,

@@ -18,17 +18,17 @@ The names below are imported from their modules when first used, so that
 import importlib
 
 _API = {
-    "Case": "render", "render_json": "render", "render_latex": "render",
-    "render_markdown": "render", "render_text": "render", "render_typst": "render",
-    "DEFAULT_NETWORK": "network", "EXAMPLES": "network", "Layer": "network",
-    "Network": "network", "NetworkFileError": "network", "load_network": "network",
-    "NumpyNetwork": "numpy_network",
-    "Worksheet": "worksheet", "solve": "worksheet",
-    "check_gradients": "gradcheck",
-    "check_answers": "answers", "render_marks": "answers",
-    "compare_with_numpy": "keras_network",
-    "derive": "derivation",
-    "build_pack": "pack",
+    "Case": "output.reports.worksheet", "render_json": "output.reports.worksheet", "render_latex": "output.reports.worksheet",
+    "render_markdown": "output.reports.worksheet", "render_text": "output.reports.worksheet", "render_typst": "output.reports.worksheet",
+    "DEFAULT_NETWORK": "core.network", "EXAMPLES": "core.network", "Layer": "core.network",
+    "Network": "core.network", "InputError": "errors", "NetworkFileError": "errors", "AnswerFileError": "errors", "OutputFolderError": "errors", "load_network": "core.network",
+    "NumpyNetwork": "networks.numpy_network",
+    "Worksheet": "core.worksheet", "solve": "core.worksheet",
+    "check_gradients": "core.gradcheck",
+    "check_answers": "teaching.answers", "render_marks": "teaching.answers",
+    "compare_with_numpy": "networks.keras_network",
+    "derive": "symbolic.derivation",
+    "build_pack": "output.pack",
 }
 
 __all__ = sorted(_API)

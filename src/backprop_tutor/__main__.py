@@ -1,5 +1,5 @@
 """``python -m backprop_tutor``: the same as the ``backprop-tutor`` command."""
 
-from .cli import main
+from backprop_tutor.cli import main
 
 main()

@@ -13,11 +13,11 @@ import sys
 
 import click
 
-from . import notation
-from .activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
-from .extras import MissingLibrary
-from .network import DEFAULT_NETWORK, NetworkFileError, load_network
-
+from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
+from backprop_tutor.errors import InputError
+from backprop_tutor.extras import MissingLibrary
+from backprop_tutor.output import notation
 
 
 class PositiveFloat(click.ParamType):
@@ -104,8 +104,8 @@ def tutorial(file, out, force):
     Problem 4 (Keras), and the activations compared. Without FILE: the
     tutorial's default network.
     """
-    from .extras import EXTRAS, require
-    from .pack import build_pack
+    from backprop_tutor.extras import EXTRAS, require
+    from backprop_tutor.output.pack import build_pack
 
     require(*EXTRAS, extra="all")  # the pack uses every optional library: say so before any work
     network = load_network(file or DEFAULT_NETWORK)
@@ -134,7 +134,8 @@ def derive(network, default, output_format):
     derivative of the loss and against the worked solution; the exit status
     is 1 if any check fails.
     """
-    from .derivation import RENDERERS, derive as derive_network
+    from backprop_tutor.symbolic.derivation import RENDERERS
+    from backprop_tutor.symbolic.derivation import derive as derive_network
 
     derivation = derive_network(network)
     click.echo(RENDERERS[output_format](derivation), nl=False)
@@ -157,9 +158,15 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     Without FILE and without --hidden-activation it solves the default network
     three times: with sigmoid, tanh and relu hidden units, as in the tutorial.
     """
-    from .render import (Case, render_json, render_latex, render_markdown, render_text,
-                         render_typst)
-    from .worksheet import solve as solve_step
+    from backprop_tutor.core.worksheet import solve as solve_step
+    from backprop_tutor.output.reports.worksheet import (
+        Case,
+        render_json,
+        render_latex,
+        render_markdown,
+        render_text,
+        render_typst,
+    )
 
     networks = ([network.with_options(hidden_activation=a) for a in TUTORIAL_ACTIVATIONS]
                 if default else [network])
@@ -186,7 +193,8 @@ def check_command(answers, network, default, output_format):
     Each answer is compared with what its formula gives from the student's own
     earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
     """
-    from .answers import check_answers, load_answers, marks_json, render_marks
+    from backprop_tutor.output.reports.marks import render_marks
+    from backprop_tutor.teaching.answers import check_answers, load_answers, marks_json
 
     marks = check_answers(network, load_answers(answers), source=answers)
     if output_format == "json":
@@ -200,7 +208,7 @@ def check_command(answers, network, default, output_format):
 
 def _gradient_check(sheet):
     # Imported only when asked for: it needs NumPy, which solve alone does not.
-    from .gradcheck import check_gradients
+    from backprop_tutor.core.gradcheck import check_gradients
 
     return check_gradients(sheet)
 
@@ -213,8 +221,9 @@ def _gradient_check(sheet):
               type=click.Choice(["text", "json"]))
 def train(network, default, epochs, output_format):
     """Train the NumPy network (Problem 3) with SGD on the file's sample."""
-    from .numpy_network import NumpyNetwork
-    from .render import describe, shown_updates
+    from backprop_tutor.networks.numpy_network import NumpyNetwork
+    from backprop_tutor.output.reports.training import shown_updates
+    from backprop_tutor.output.reports.worksheet import describe
 
     model = NumpyNetwork.from_network(network)
     # A progress bar only where somebody watches a long run.
@@ -261,7 +270,11 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
     with the same loss; the output shows both, and what the choice of loss
     convention changes for this network.
     """
-    from .keras_network import compare_with_numpy, comparison_json, comparison_text
+    from backprop_tutor.networks.keras_network import (
+        compare_with_numpy,
+        comparison_json,
+    )
+    from backprop_tutor.output.reports.keras import comparison_text
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
@@ -285,7 +298,8 @@ def bench_activations(size, repeats, output_format):
 
     Ratios compare each function with relu and each derivative with relu'.
     """
-    from .activation_cost import EXPLANATION, measure_costs, render_cost_text
+    from backprop_tutor.output.reports.cost import EXPLANATION, render_cost_text
+    from backprop_tutor.teaching.activation_cost import measure_costs
 
     table = measure_costs(size=size, repeats=repeats)
     if output_format == "json":
@@ -298,7 +312,7 @@ def main(argv=None):
     """Entry point: run the command; bad input ends with one line on stderr and status 2."""
     try:
         code = cli.main(args=argv, prog_name="backprop-tutor", standalone_mode=False)
-    except (click.ClickException, NetworkFileError, MissingLibrary) as error:
+    except (click.ClickException, InputError, MissingLibrary) as error:
         message = error.format_message() if isinstance(error, click.ClickException) else str(error)
         click.echo(f"backprop-tutor: error: {message}", err=True)
         sys.exit(2)

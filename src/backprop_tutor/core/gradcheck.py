@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .network import Network
-from .numpy_network import NumpyNetwork
+from backprop_tutor.core.network import Network
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 
 def finite_difference_gradients(network: Network, h: float = 1e-6) -> dict[str, float]:

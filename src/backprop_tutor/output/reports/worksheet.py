@@ -17,13 +17,13 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from . import notation
-from .losses import LOSSES
-from .network import Network
-from .worksheet import SECTIONS, Quantity, Worksheet
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
+from backprop_tutor.output import notation
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not
-    from .gradcheck import GradientCheck
+    from backprop_tutor.core.gradcheck import GradientCheck
 
 WIDTH = 80
 NOTE = "The backward pass uses the weights from before the update."
@@ -45,18 +45,6 @@ def describe(network: Network) -> str:
     parts += [f"output {network.output_activation}", f"loss {network.loss}",
               f"η = {notation.format_number(network.learning_rate)}"]
     return ", ".join(parts)
-
-
-def shown_updates(updates: int) -> list[int]:
-    """Which updates (counted from 0) a table of a training run shows: every tenth, and the last.
-
-    >>> shown_updates(25)
-    [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]
-    >>> shown_updates(3)
-    [0, 1, 2]
-    """
-    every = max(1, updates // 10)
-    return sorted({*range(0, updates, every), updates - 1})
 
 
 def _sections(worksheet: Worksheet):

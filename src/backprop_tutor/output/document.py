@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .notation import typst_text
+from backprop_tutor.output.notation import typst_text
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import names
-from .activations import ACTIVATIONS, FORMULA_FUNCTIONS
-from .losses import LOSSES
-from .network import Network
+from backprop_tutor.core import names
+from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.network import Network
 
 #: Section keys of a worksheet, in order, with their headings.
 SECTIONS = {
@@ -170,7 +170,7 @@ def solve(network: Network, round_to: int | None = None) -> Worksheet:
     With ``round_to=N`` every computed value is rounded to N decimals before
     it is used further, as a student does with a calculator.
 
-    >>> from backprop_tutor.network import load_network, EXAMPLES
+    >>> from backprop_tutor.core.network import load_network, EXAMPLES
     >>> sheet = solve(load_network(EXAMPLES / "mazur.toml"))
     >>> round(sheet["E"], 9)   # Mazur's published total error
     0.298371109

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import json
 import math
-import textwrap
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import notation
-from .network import Network, NetworkFileError
-from .worksheet import evaluate, given_values, solve, steps
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import evaluate, given_values, solve, steps
+from backprop_tutor.errors import AnswerFileError
 
 
 @dataclass(frozen=True)
@@ -55,22 +54,22 @@ def load_answers(path) -> dict[str, float]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise NetworkFileError(path, None, "no such file") from None
+        raise AnswerFileError(path, None, "no such file") from None
     except IsADirectoryError:
-        raise NetworkFileError(path, None, "is a folder, not an answer file") from None
+        raise AnswerFileError(path, None, "is a folder, not an answer file") from None
     except (UnicodeDecodeError, OSError):
-        raise NetworkFileError(path, None, "cannot be read as a UTF-8 text file") from None
+        raise AnswerFileError(path, None, "cannot be read as a UTF-8 text file") from None
     try:
         document = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise NetworkFileError(path, None, f"cannot be parsed: {error}") from None
+        raise AnswerFileError(path, None, f"cannot be parsed: {error}") from None
     if isinstance(document, dict) and isinstance(document.get("values"), dict):
         document = document["values"]
     if not isinstance(document, dict) or not document:
-        raise NetworkFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
+        raise AnswerFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
     for name, value in document.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise NetworkFileError(path, name, f"expected a finite number, got {value!r}")
+            raise AnswerFileError(path, name, f"expected a finite number, got {value!r}")
     return {name: float(value) for name, value in document.items()}
 
 
@@ -91,13 +90,13 @@ def is_right(answer: float, expected: float) -> bool:
 def check_answers(network: Network, answers: dict[str, float], source="answers") -> list[Mark]:
     """Mark every answered quantity, in worksheet order, with follow-through.
 
-    Raises NetworkFileError for a name that is not a quantity of this network.
+    Raises AnswerFileError for a name that is not a quantity of this network.
     """
     exact = solve(network)
     known = set(exact.values)
     for name in answers:
         if name not in known:
-            raise NetworkFileError(source, name, "not a quantity of this network "
+            raise AnswerFileError(source, name, "not a quantity of this network "
                                    f"(names like {', '.join(list(known)[:4])}, ...)")
     own = given_values(network)       # the student's values where given, exact ones elsewhere
     marks = []
@@ -136,28 +135,6 @@ def unanswered(marks: list[Mark], network: Network) -> list[str]:
     """The quantities of the network that were not answered, in worksheet order."""
     answered = {m.name for m in marks}
     return [step.name for step in steps(network) if step.name not in answered]
-
-
-def render_marks(marks: list[Mark], network: Network) -> str:
-    """The marks for a terminal: ✓ or ✗ per answer, what was expected, hints, a summary."""
-    from .render import describe
-
-    lines = [f"{network.title or 'Network'}, {describe(network)}",
-             "Each answer is compared with what its formula gives from your own earlier answers."]
-    width = max(len(m.name) for m in marks)
-    for m in marks:
-        lines.append(f"  {'✓' if m.right else '✗'} {m.name:<{width}} = "
-                     f"{notation.format_number(m.answer, 10)}")
-        if not m.right:
-            lines.append(f"      but {notation.text(m.formula)} = "
-                         f"{notation.format_number(m.expected)} from your own numbers")
-        if m.hint:
-            lines.append(f"      hint: {m.hint}")
-    lines.append(f"{sum(m.right for m in marks)} of {len(marks)} answers right.")
-    missing = unanswered(marks, network)
-    if missing:
-        lines += textwrap.wrap("Not answered: " + ", ".join(missing), 80)
-    return "\n".join(lines) + "\n"
 
 
 def marks_json(marks: list[Mark], network: Network) -> dict:

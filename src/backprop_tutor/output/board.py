@@ -19,8 +19,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
-from . import notation
-from .render import WIDTH
+from backprop_tutor.output import notation
+from backprop_tutor.output.reports.worksheet import WIDTH
 
 # ---------------------------------------------------------------- the document
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import names
-from .activations import ACTIVATIONS, FORMULA_FUNCTIONS
-from .board import Equation, equation, formula
-from .network import Network
-from .worksheet import given_values, steps
-
+from backprop_tutor.core import names
+from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import given_values, steps
+from backprop_tutor.output.board import Equation, equation, formula
 
 # ---------------------------------------------------------------- the worksheet's formulas in SymPy
 

@@ -38,16 +38,39 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import board, names, notation
-from .activations import ACTIVATIONS
-from .board import (Document, Equation, Math, Section, Table, derivative_of, equation, expression,
-                    formula, number, partial, partial_of, product, total, total_by_line)
-from .losses import LOSSES
-from .network import Network
-from . import extras
-from .symbolic import (SymbolicWorksheet, equal, read, require,
-                       same_function, symbolic, zero_by)
-from .worksheet import given_values, solve, source
+from backprop_tutor import extras
+from backprop_tutor.core import names
+from backprop_tutor.core.activations import ACTIVATIONS
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import given_values, solve, source
+from backprop_tutor.output import board, notation
+from backprop_tutor.output.board import (
+    Document,
+    Equation,
+    Math,
+    Section,
+    Table,
+    derivative_of,
+    equation,
+    expression,
+    formula,
+    number,
+    partial,
+    partial_of,
+    product,
+    total,
+    total_by_line,
+)
+from backprop_tutor.symbolic.reading import (
+    SymbolicWorksheet,
+    equal,
+    read,
+    require,
+    same_function,
+    symbolic,
+    zero_by,
+)
 
 #: The chain rule at the file's numbers and the worksheet must agree this closely (relative).
 TOLERANCE = 1e-12
@@ -402,7 +425,7 @@ def prove(sheet: SymbolicWorksheet) -> tuple[Proof, ...]:
 def derive(network: Network) -> Derivation:
     """Derive backpropagation for ``network`` with SymPy, and prove every gradient.
 
-    >>> from backprop_tutor.network import load_network, DEFAULT_NETWORK
+    >>> from backprop_tutor.core.network import load_network, DEFAULT_NETWORK
     >>> derivation = derive(load_network(DEFAULT_NETWORK))
     >>> derivation.delta_form["delta_o1"], derivation.proven
     ('out_o1*(1 - out_o1)*(out_o1 - t1)', True)

@@ -17,20 +17,34 @@ at the end: the pack is written whole or not at all.
 from __future__ import annotations
 
 import inspect
-import shutil
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import notation
-from .document import (Block, Code, Figure, Heading, Paragraph, Rendered, Table, Title, to_markdown,
-                       to_typst)
-from .activations import TUTORIAL_ACTIVATIONS
-from .network import Network, NetworkFileError
-from .numpy_network import NumpyNetwork
-from .render import Case, describe, render_markdown, render_typst
-from .worksheet import solve
+from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.networks.numpy_network import NumpyNetwork
+from backprop_tutor.output import notation
+from backprop_tutor.output.document import (
+    Block,
+    Code,
+    Figure,
+    Heading,
+    Paragraph,
+    Rendered,
+    Table,
+    Title,
+    to_markdown,
+    to_typst,
+)
+from backprop_tutor.output.folder import files_in, output_folder
+from backprop_tutor.output.reports.worksheet import (
+    Case,
+    describe,
+    render_markdown,
+    render_typst,
+)
 
 CHECKPOINTS = (1, 10, 100, 1000)
 KERAS_UPDATES = 10
@@ -52,36 +66,13 @@ def build_pack(network: Network, out, force: bool = False) -> PackSummary:
     Refuses a non-empty ``out`` unless ``force``; then its old content is
     replaced only once the new pack is complete.
     """
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise NetworkFileError(out, None, "exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise NetworkFileError(out, None, "is not empty (use --force to replace its content)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with output_folder(out, force) as work:
         (work / "figures").mkdir()
         blocks, losses, cost_table = _content(network, work)
         (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
         (work / "activation_cost.md").write_text(cost_table, encoding="utf-8")
         _write_pdf(blocks, work, title=_title(network))
-        _move_into_place(work, out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    return PackSummary(out, files, losses)
-
-
-def _move_into_place(work: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-    work.rename(out)
-    if old is not None:
-        shutil.rmtree(old)
+    return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
 def _write_pdf(blocks: list[Block], work: Path, title: str) -> None:
@@ -99,18 +90,20 @@ def _title(network: Network) -> str:
 
 def _content(network: Network, work: Path):
     """All blocks of the pack; figures are written into ``work/figures``."""
-    from . import plots
-    from .activation_cost import measure_costs, render_cost_text
+    from backprop_tutor.output import figures as plots
+    from backprop_tutor.output.reports.cost import render_cost_text
+    from backprop_tutor.teaching import experiments
+    from backprop_tutor.teaching.activation_cost import measure_costs
 
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     for activation, sheet in sheets.items():
         plots.plot_network(sheet, work / "figures" / f"network_{activation}.png")
     plots.plot_activations(work / "figures" / "activations.png")
-    curves = plots.learning_curves(network, updates=max(CHECKPOINTS))
+    curves = experiments.learning_curves(network, updates=max(CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
     losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
     plots.plot_learning_curves(curves, work / "figures" / "learning_curves.png")
-    plots.plot_learning_rate_effect(plots.learning_rate_sweep(network),
+    plots.plot_learning_rate_effect(experiments.learning_rate_sweep(network),
                                     work / "figures" / "learning_rate.png")
     costs = measure_costs()
     plots.plot_activation_cost(costs, work / "figures" / "activation_cost.png")
@@ -140,7 +133,7 @@ def _anchor(heading: str) -> str:
 
 
 def _problem1(network: Network) -> list[Block]:
-    from .derivation import RENDERERS, derive
+    from backprop_tutor.symbolic.derivation import RENDERERS, derive
 
     derivation = derive(network.with_options(hidden_activation="sigmoid",
                                              output_activation="sigmoid"))
@@ -195,7 +188,7 @@ def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
 
 
 def _problem4(network: Network, sheets: dict) -> list[Block]:
-    from .keras_network import compare_with_numpy
+    from backprop_tutor.networks.keras_network import compare_with_numpy
 
     rows = []
     for activation, sheet in sheets.items():
@@ -253,7 +246,7 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
 
 
 def _comparison(cost_text: str) -> list[Block]:
-    from .activation_cost import EXPLANATION
+    from backprop_tutor.output.reports.cost import EXPLANATION
 
     return [
         Heading(1, "The activations compared"),

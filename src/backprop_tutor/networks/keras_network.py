@@ -24,7 +24,7 @@ learning rate η therefore takes exactly the tutorial's step with η·2/K.
 TensorFlow is imported by the functions that need it, never when this module
 is imported: ``backprop-tutor solve`` must not wait for it.
 
->>> from backprop_tutor.network import load_network, EXAMPLES
+>>> from backprop_tutor.core.network import load_network, EXAMPLES
 >>> mazur = load_network(EXAMPLES / "mazur.toml")
 >>> result = compare_with_numpy(mazur, loss="tutorial")
 >>> round(result.keras_values["w5"], 8), round(result.keras_values["w1"], 9)
@@ -41,13 +41,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .extras import require
-from .losses import LOSSES
-from .network import Network
-from .notation import format_number
-from .numpy_network import NumpyNetwork
-from .render import describe, shown_updates
-from .worksheet import solve
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.extras import require
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 #: Keras loss convention -> the name of the same loss in losses.py.
 LOSS_CONVENTIONS = {"keras-mse": "mse", "tutorial": "half_sse"}
@@ -66,9 +64,9 @@ def import_keras():
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     require("tensorflow")
-    import tensorflow as tf
-    import keras
     import absl.logging
+    import keras
+    import tensorflow as tf
 
     absl.logging.set_verbosity(absl.logging.ERROR)
     tf.get_logger().setLevel("ERROR")
@@ -320,77 +318,3 @@ def comparison_json(result: KerasComparison) -> dict:
         "same_step_learning_rates": result.same_step_learning_rates(),
         "initial_loss": result.initial_loss(),
     }
-
-
-def comparison_text(result: KerasComparison, decimals: int = 10) -> str:
-    """The comparison for people: loss per update, weights after the last, the loss convention."""
-    sections = [_text_heading(result), _text_losses(result, decimals),
-                _text_values(result, decimals), _text_convention(result, decimals)]
-    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
-
-
-def _text_heading(result: KerasComparison) -> list[str]:
-    start = ("the file's weights" if result.seed is None
-             else f"Keras' random weights (seed {result.seed})")
-    return [f"Keras beside the NumPy network: {result.start.title or 'network'}",
-            f"  {describe(result.start)}",
-            f"  Keras loss {result.loss_convention} (= {result.start.loss}), {result.precision}, "
-            f"{start}"]
-
-
-def _text_losses(result: KerasComparison, decimals: int) -> list[str]:
-    return ["E before each update", _row("update", ["Keras", "NumPy"], "difference", decimals),
-            *(_comparison_row(str(step + 1), [], result.keras_loss[step], result.numpy_loss[step],
-                              decimals) for step in shown_updates(result.steps))]
-
-
-def _text_values(result: KerasComparison, decimals: int) -> list[str]:
-    updates = "update" if result.steps == 1 else "updates"
-    return [f"Weights and biases after {result.steps} {updates}",
-            _row("name", ["start", "Keras", "NumPy"], "difference", decimals),
-            *(_comparison_row(name, [format_number(start, decimals)], result.keras_values[name],
-                              result.numpy_values[name], decimals)
-              for name, start in result.start.parameters().items()),
-            f"Largest difference |Keras − NumPy|: {_difference(result.max_abs_diff)} "
-            f"({result.precision})",
-            *([f"Largest difference |Keras − worked by hand|: "
-               f"{_difference(result.by_hand_max_abs_diff())} (solve --loss {result.start.loss})"]
-              if result.steps == 1 else [])]
-
-
-def _comparison_row(label: str, before: list[str], keras_value: float, numpy_value: float,
-                    decimals: int) -> str:
-    """One table row: label, any leading columns, Keras, NumPy, Keras − NumPy."""
-    numbers = [format_number(keras_value, decimals), format_number(numpy_value, decimals)]
-    return _row(label, before + numbers, _difference(keras_value - numpy_value), decimals)
-
-
-def _row(label: str, columns: list[str], difference: str, decimals: int) -> str:
-    width = decimals + 6  # sign, "0." and a few digits of an exponent
-    return "  ".join([f"  {label:<6}", *(f"{column:>{width}}" for column in columns),
-                      f"{difference:>10}"])
-
-
-def _text_convention(result: KerasComparison, decimals: int) -> list[str]:
-    k, factor, rate = result.n_outputs, format_number(result.factor), result.start.learning_rate
-    loss = {name: format_number(value, decimals) for name, value in result.initial_loss().items()}
-    times = "the same as" if result.factor == 1 else f"{factor} times"
-    lines = [f"The loss convention for this network: K = {k} output unit{'s' if k > 1 else ''}, "
-             f"2/K = {factor}",
-             f"  tutorial   E = ½·Σ (t − out)²   = {loss['half_sse']}"
-             " before the first update",
-             f"  keras-mse  E = mean (t − out)²  = {loss['mse']} = 2/K · the tutorial's E",
-             f"  Keras' gradient 2/K · (out − t) is {times} the tutorial's (out − t),",
-             "  so these take the same SGD step (η_tutorial = η_keras · 2/K):"]
-    pairs = dict.fromkeys(tuple(same_step_learning_rates(rate, convention, k).values())
-                          for convention in LOSS_CONVENTIONS)
-    for keras_rate, tutorial_rate in pairs:
-        lines.append(f"    {'keras-mse with η = ' + format_number(keras_rate):<28}"
-                     f"tutorial with η = {format_number(tutorial_rate)}")
-    return lines + ["  `backprop-tutor solve --loss half_sse` works by hand what --loss tutorial",
-                    "  does here; `backprop-tutor solve --loss mse` what --loss keras-mse does."]
-
-
-def _difference(value: float) -> str:
-    """A difference of rounding size, in scientific notation: 1.1e-16."""
-    return "0" if value == 0 else f"{value:.1e}"

@@ -32,24 +32,13 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import names
-from .activations import ACTIVATIONS
-from .losses import LOSSES
+from backprop_tutor.core import names
+from backprop_tutor.core.activations import ACTIVATIONS
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.errors import NetworkFileError
 
-EXAMPLES = Path(__file__).parent / "examples"
+EXAMPLES = Path(__file__).parent.parent / "examples"
 DEFAULT_NETWORK = EXAMPLES / "tutorial.toml"
-
-
-class NetworkFileError(ValueError):
-    """A network file (or network option) that cannot be used.
-
-    Its message is one line naming the file and the key, e.g.
-    ``net.toml: layers[1].weights[2]: expected 2 numbers (one per unit of the previous layer), got 3``.
-    """
-
-    def __init__(self, source, key: str | None, message: str):
-        where = f"{source}: {key}" if key else f"{source}"
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)

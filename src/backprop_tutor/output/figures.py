@@ -8,13 +8,7 @@ command line) stays fast. Figures are drawn with the Agg canvas directly,
 without pyplot: nothing here changes the backend of a notebook, and figures
 are not kept alive by pyplot's list of open figures.
 
-The data behind two of the figures is computed here too, with the NumPy
-network of Problem 3:
-
->>> from backprop_tutor.network import load_network, DEFAULT_NETWORK
->>> curves = learning_curves(load_network(DEFAULT_NETWORK), updates=10)
->>> sorted(curves), len(curves["tanh"])
-(['relu', 'sigmoid', 'tanh'], 11)
+The data of the learning figures comes from ``teaching.experiments``.
 """
 
 from __future__ import annotations
@@ -23,28 +17,31 @@ import io
 import math
 import os
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import names, notation
-from .activations import TUTORIAL_ACTIVATIONS
-from .network import Layer, Network
-from .numpy_network import ACTIVATIONS, NumpyNetwork
-from .worksheet import Worksheet
+from backprop_tutor.core import names
+from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.network import Layer, Network
+from backprop_tutor.core.worksheet import Worksheet
+from backprop_tutor.networks.numpy_network import ACTIVATIONS
+from backprop_tutor.output import notation
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .activation_cost import CostTable
+    from backprop_tutor.teaching.activation_cost import CostTable
+    from backprop_tutor.teaching.experiments import LearningRateSweep
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
 COLORS = {"sigmoid": "#0072B2", "tanh": "#D55E00", "relu": "#009E73", "linear": "#666666"}
 
 #: Learning rates of the sweep: 10⁻³ to 10³, five per decade.
-SWEEP_LEARNING_RATES = tuple(np.logspace(-3, 3, 31).tolist())
+
+
+
 
 DPI = 150
 
@@ -258,7 +255,7 @@ def _draw_unit(ax, centre, name: str, activation: str | None,
 
 
 def _network_title(network: Network, loss: str) -> str:
-    from .render import describe
+    from backprop_tutor.output.reports.worksheet import describe
 
     return f"{network.title or 'Network'}\n{describe(network)}; E = {loss} before the update"
 
@@ -295,22 +292,6 @@ def plot_activations(path=None, activations=TUTORIAL_ACTIVATIONS) -> Figure:
 
 # ---------------------------------------------------------------- learning
 
-def learning_curves(network: Network, updates: int = 1000,
-                    activations=TUTORIAL_ACTIVATIONS) -> dict[str, list[float]]:
-    """Loss E after 0, 1, ..., ``updates`` SGD updates, for each hidden activation.
-
-    Every run starts from the same weights, those of ``network``, and trains
-    the NumPy network on the network's one sample with its learning rate;
-    only the hidden activation changes. Entry k of a curve is E after k updates.
-    """
-    _check_updates(updates)
-    curves = {}
-    for name in activations:
-        model, net = _model(network, name)
-        losses = model.train(net.inputs, net.targets, net.learning_rate, updates)
-        curves[name] = losses + [model.loss_value(net.inputs, net.targets)]
-    return curves
-
 
 def plot_learning_curves(curves: dict[str, list[float]], path=None,
                          title: str = "Learning curves from the same start") -> Figure:
@@ -332,71 +313,6 @@ def plot_learning_curves(curves: dict[str, list[float]], path=None,
         ax.set_title(title)
         ax.legend()
     return _finish(fig, path)
-
-
-#: An output unit whose activation has slope f'(net) below this is saturated.
-SATURATED_SLOPE = 1e-3
-
-
-@dataclass(frozen=True)
-class LearningRateSweep:
-    """Training runs that differ only in the learning rate, and how each ended.
-
-    ``final_loss[activation][k]`` is E after ``updates`` updates with
-    ``learning_rates[k]``: nan or inf where the weights overflowed.
-    ``saturated[activation][k]`` says whether every output unit ended
-    saturated, f'(net) < ``SATURATED_SLOPE``: its δ is then about 0 and
-    learning has all but stopped. ``initial_loss[activation]`` is E before training.
-    """
-
-    learning_rates: tuple[float, ...]
-    updates: int
-    initial_loss: dict[str, float]
-    final_loss: dict[str, tuple[float, ...]]
-    saturated: dict[str, tuple[bool, ...]]
-
-    def diverged(self, activation: str) -> tuple[bool, ...]:
-        """Per learning rate: did the run end worse than it started (or overflow)?"""
-        start = self.initial_loss[activation]
-        return tuple(not (math.isfinite(loss) and loss <= start)
-                     for loss in self.final_loss[activation])
-
-
-def learning_rate_sweep(network: Network, learning_rates=SWEEP_LEARNING_RATES,
-                        updates: int = 100,
-                        activations=TUTORIAL_ACTIVATIONS) -> LearningRateSweep:
-    """Train from the same start with each learning rate; keep how each run ended.
-
-    Too small a learning rate leaves E where it started. Too large a one
-    overshoots: with a sigmoid output E stays bounded, but the first steps can
-    throw the output into a flat end of the sigmoid (out ≈ 0 or 1), where its
-    δ is about 0 and learning stops; or E can end above where it started.
-    Overflowing weights give nan or inf, without warnings.
-    """
-    _check_updates(updates)
-    for rate in learning_rates:
-        if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
-            raise ValueError(f"learning_rates must be positive finite numbers; got {rate!r}")
-    initial, final, saturated = {}, {}, {}
-    for name in activations:
-        model, net = _model(network, name)
-        initial[name] = model.loss_value(net.inputs, net.targets)
-        runs = [_train_run(net, learning_rate, updates) for learning_rate in learning_rates]
-        final[name] = tuple(loss for loss, _ in runs)
-        saturated[name] = tuple(flat for _, flat in runs)
-    return LearningRateSweep(tuple(learning_rates), updates, initial, final, saturated)
-
-
-def _train_run(network: Network, learning_rate: float, updates: int) -> tuple[float, bool]:
-    """E after ``updates`` SGD updates from the network's weights; whether the outputs saturated."""
-    model = NumpyNetwork.from_network(network)
-    # A divergent run overflows on purpose here: its nan or inf is the result.
-    with np.errstate(over="ignore", invalid="ignore"):
-        model.train(network.inputs, network.targets, learning_rate, updates)
-        nets, _ = model.forward(network.inputs)
-        slopes = model.activations[-1].derivative(nets[-1])
-        return (model.loss_value(network.inputs, network.targets),
-                bool(np.all(slopes < SATURATED_SLOPE)))
 
 
 def plot_learning_rate_effect(sweep: LearningRateSweep, path=None) -> Figure:
@@ -447,17 +363,6 @@ def plot_learning_rate_effect(sweep: LearningRateSweep, path=None) -> Figure:
     return _finish(fig, path)
 
 
-def _check_updates(updates) -> None:
-    if isinstance(updates, bool) or not isinstance(updates, int) or updates < 0:
-        raise ValueError(f"updates must be a whole number of at least 0; got {updates!r}")
-
-
-def _model(network: Network, hidden_activation: str) -> tuple[NumpyNetwork, Network]:
-    """The network with the given hidden activation, and a fresh NumPy network of it."""
-    network = network.with_options(hidden_activation=hidden_activation)
-    return NumpyNetwork.from_network(network), network
-
-
 # ---------------------------------------------------------------- cost
 
 def plot_activation_cost(table: CostTable, path=None) -> Figure:
@@ -470,7 +375,7 @@ def plot_activation_cost(table: CostTable, path=None) -> Figure:
         table: the measurement, from ``activation_cost.measure_costs()``.
         path: where to save the figure (PNG and SVG), or None to only return it.
     """
-    from .activation_cost import BASELINE
+    from backprop_tutor.teaching.activation_cost import BASELINE
 
     rows = table.rows
     with _style():

@@ -14,7 +14,7 @@ activation f::
 The backward pass uses the weights from before the update: all gradients are
 computed first, then every weight is changed.
 
->>> from backprop_tutor.network import load_network, EXAMPLES
+>>> from backprop_tutor.core.network import load_network, EXAMPLES
 >>> net = NumpyNetwork.from_network(load_network(EXAMPLES / "mazur.toml"))
 >>> losses = net.train([0.05, 0.10], [0.01, 0.99], learning_rate=0.5, epochs=1)
 >>> round(losses[0], 9)   # Mazur's published total error before the update
@@ -29,10 +29,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import names
-from .losses import LOSSES
-from .network import Network
-
+from backprop_tutor.core import names
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.network import Network
 
 # ---------------------------------------------------------------- activations on arrays
 
