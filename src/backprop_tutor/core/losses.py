@@ -28,6 +28,7 @@ class Loss:
     """A loss convention: E = (1/d) * sum_k (t_k - out_k)**2, with d a function of K."""
 
     name: str
+    formula: str                    # how prose writes E
     description: str
     divisor: Callable[[int], int]   # d, from the number of outputs K
 
@@ -70,7 +71,9 @@ def _times(factor: str, term: str) -> str:
 
 
 LOSSES = {
-    "half_sse": Loss("half_sse", "E = ½·Σ (t − out)², the tutorial's loss", divisor=lambda k: 2),
-    "mse": Loss("mse", "E = mean (t − out)² = (1/K)·Σ (t − out)², Keras' MeanSquaredError",
+    "half_sse": Loss("half_sse", "½·Σ (t − out)²", "E = ½·Σ (t − out)², the tutorial's loss",
+                     divisor=lambda k: 2),
+    "mse": Loss("mse", "mean (t − out)²",
+                "E = mean (t − out)² = (1/K)·Σ (t − out)², Keras' MeanSquaredError",
                 divisor=lambda k: k),
 }
