@@ -1,8 +1,8 @@
 """Problem 1's formula checker: a student's formulas against the worked solution.
 
 Numbers by hand on examples/tutorial.toml (i1 = 0.5, i2 = 1, sigmoid units):
-delta_o1 = (0.604057 - 0.9) · 0.604057 · 0.395943 = -0.0707814,
-delta_h1 = 0.7 · (-0.0707814) · 0.657010 · 0.342990 = -0.0111653,
+delta_o1 = (0.604057 - 0.9) · 0.604057 · (1 - 0.604057) = -0.0707814,
+delta_h1 = 0.7 · (-0.0707814) · 0.657010 · (1 - 0.657010) = -0.0111653,
 dE_dw1 = delta_h1 · i1 = -0.00558265, so the slip delta_h1 · i2 gives -0.0111653.
 """
 
