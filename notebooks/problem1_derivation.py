@@ -157,6 +157,7 @@ print(render_formula_marks(check_formulas(network, my_formulas)))
 
 # %% tags=["solution"]
 from IPython.display import Markdown, display
+
 from backprop_tutor.symbolic.derivation import RENDERERS
 
 derived = bt.derive(network)

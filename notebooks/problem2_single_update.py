@@ -115,6 +115,7 @@ print("after the update:", ", ".join(f"{p} = {v:.6f}" for p, v in new.items()))
 # %% tags=["solution"]
 # %matplotlib inline
 from IPython.display import Markdown, display
+
 from backprop_tutor.output.figures import plot_network
 
 sheets = {a: bt.solve(network.with_options(hidden_activation=a)) for a in ACTIVATIONS}

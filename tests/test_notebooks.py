@@ -350,3 +350,12 @@ def test_markdown_states_no_decimal_numbers(source):
         if cell.cell_type == "markdown":
             prose = re.sub(r"`[^`]*`", "", cell.source)
             assert not re.findall(r"\d\.\d", prose), cell.source
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_code_cells_are_short(stem):
+    """d2l.ai style: Markdown carries the explanation, code cells stay at 10 lines or fewer."""
+    for cell in jupytext.read(NOTEBOOKS / f"{stem}.py", fmt="py:percent").cells:
+        if cell.cell_type == "code":
+            lines = [line for line in cell.source.splitlines() if line.strip()]
+            assert len(lines) <= 10, cell.source

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from backprop_tutor.output.notation import format_number
 from backprop_tutor.teaching.formulas import FormulaMark
 
 
@@ -20,8 +19,7 @@ def render_formula_marks(marks: list[FormulaMark]) -> str:
         if m.error:
             lines.append(f"      cannot be evaluated {where}: {m.error}")
         else:
-            lines.append(f"      gives {format_number(m.value, 8)} {where}, where "
-                         f"{m.name} = {format_number(m.expected, 8)}")
+            lines.append(f"      gives {m.value:.6g} {where}, where {m.name} = {m.expected:.6g}")
         if m.point > 0:
             lines.append("      (it is right at the file's numbers only by coincidence)")
     return "\n".join(lines) + "\n"
