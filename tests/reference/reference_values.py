@@ -27,7 +27,7 @@ from pathlib import Path
 import mpmath
 from mpmath import mpf
 
-mpmath.mp.dps = 50
+PRECISION = 50  # significant digits of every computation (mpmath.workdps in main)
 DIGITS = 30     # printed; the gradient check below holds them to 1e-30 or better
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "backprop_tutor" / "examples"
@@ -183,11 +183,13 @@ def case_label(file: str, hidden: str | None, loss: str | None) -> str:
 
 
 def main() -> None:
-    for file, hidden, loss in CASES:
-        print(f"[{case_label(file, hidden, loss)}]")
-        for name, value in one_step(read_case(file, hidden, loss)).items():
-            print(f"{name:<10} {mpmath.nstr(value, DIGITS, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)}")
-        print()
+    with mpmath.workdps(PRECISION):   # not set at import: the tests import this file too
+        for file, hidden, loss in CASES:
+            print(f"[{case_label(file, hidden, loss)}]")
+            for name, value in one_step(read_case(file, hidden, loss)).items():
+                text = mpmath.nstr(value, DIGITS, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+                print(f"{name:<10} {text}")
+            print()
 
 
 if __name__ == "__main__":
