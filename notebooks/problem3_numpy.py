@@ -154,6 +154,10 @@ for activation in ACTIVATIONS:
     print(f"hidden {activation}: E = {losses[-1]:.6g} before the last update, "
           f"{'as' if same else 'NOT as'} the package")
 
+# %% tags=["student"]
+# Tasks 3 and 4, your work: train with my_train for each hidden activation and for several
+# learning rates, and plot E against the number of updates (matplotlib: plt.plot(losses)).
+
 # %% [markdown] tags=["solution"]
 # ## With the library: the package's NumPy network
 #

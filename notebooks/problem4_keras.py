@@ -99,6 +99,15 @@ if my_model is not None and my_prediction_w5 is not None:
 # %% [markdown] tags=["student"]
 # **Your explanation of the loss conventions** (double-click to edit): …
 
+# %% [markdown] tags=["student"]
+# **Task 2, random weights.** Build the model without `set_weights`, after
+# `keras.utils.set_random_seed(...)`; read its kernels and biases back
+# (`network.with_parameters({...})`) and train your NumPy network of Problem 3 from the same
+# start, side by side with Keras.
+
+# %% tags=["student"]
+# Your work for task 2.
+
 # %% [markdown] tags=["solution"]
 # ### Compared with Problem 2
 #
