@@ -6,18 +6,19 @@ status 2; nothing is printed on stdout then.
 
 from __future__ import annotations
 
+import errno
 import functools
-import json
 import math
+import os
 import sys
 
 import click
 
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.errors import InputError
+from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
-from backprop_tutor.output import notation
+from backprop_tutor.output import json_data, notation
 
 
 class PositiveFloat(click.ParamType):
@@ -50,7 +51,7 @@ OVERRIDES = {
 }
 
 
-def network_options(*overrides: str):
+def network_options(*overrides: str, worked_step: bool = True):
     """The FILE argument and the options that override the file's settings.
 
     The command receives ``network`` (the file, with the overrides applied) and
@@ -58,6 +59,8 @@ def network_options(*overrides: str):
 
     Args:
         overrides: which of ``OVERRIDES`` the command offers; all of them if none are named.
+        worked_step: refuse a network whose worked step (``solve``) is not finite,
+            before the command starts (see ``Worksheet.require_finite``).
     """
     overrides = overrides or tuple(OVERRIDES)
 
@@ -65,7 +68,9 @@ def network_options(*overrides: str):
         @functools.wraps(function)
         def wrapper(file, **kwargs):
             chosen = {name: kwargs.pop(name) for name in overrides}
-            network = load_network(file or DEFAULT_NETWORK).with_options(**chosen)
+            network = load_network(DEFAULT_NETWORK if file is None else file).with_options(**chosen)
+            if worked_step:
+                _require_finite_step(network)
             return function(network=network,
                             default=file is None and chosen.get("hidden_activation") is None,
                             **kwargs)
@@ -75,6 +80,13 @@ def network_options(*overrides: str):
     return decorate
 
 
+def _require_finite_step(network, hidden_activations=(None,)) -> None:
+    from backprop_tutor.core.worksheet import solve
+
+    for activation in hidden_activations:
+        solve(network.with_options(hidden_activation=activation)).require_finite()
+
+
 class ProblemOrder(click.Group):
     """Lists the commands in the order they are defined: the tutorial's order."""
 
@@ -82,14 +94,18 @@ class ProblemOrder(click.Group):
         return list(self.commands)
 
 
-@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.version_option(package_name="backprop-tutor")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Backpropagation, worked by hand and checked in code.
 
     FILE is a network file (TOML); without it the tutorial's default network
     is used. See README.md for the file format.
     """
+    if ctx.invoked_subcommand is None:   # bare `backprop-tutor`: the help, as asked for
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -108,7 +124,8 @@ def tutorial(file, out, force):
     from backprop_tutor.output.pack import build_pack
 
     require(*EXTRAS, extra="all")  # the pack uses every optional library: say so before any work
-    network = load_network(file or DEFAULT_NETWORK)
+    network = load_network(DEFAULT_NETWORK if file is None else file)
+    _require_finite_step(network, TUTORIAL_ACTIVATIONS)
     summary = build_pack(network, out, force=force)
     click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
     for name in summary.files:
@@ -198,7 +215,7 @@ def check_command(answers, network, default, output_format):
 
     marks = check_answers(network, load_answers(answers), source=answers)
     if output_format == "json":
-        click.echo(json.dumps(marks_json(marks, network), indent=2, ensure_ascii=False))
+        click.echo(json_data.dumps(marks_json(marks, network)), nl=False)
     else:
         click.echo(f"Checking {answers}:")
         click.echo(render_marks(marks, network), nl=False)
@@ -214,7 +231,7 @@ def _gradient_check(sheet):
 
 
 @cli.command()
-@network_options()
+@network_options(worked_step=False)
 @click.option("--epochs", default=1000, show_default=True, type=click.IntRange(1),
               help="Number of SGD updates on the file's sample.")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -234,8 +251,8 @@ def train(network, default, epochs, output_format):
                              progress=lambda done: bar.update(1))
     final_loss = model.loss_value(network.inputs, network.targets)
     if output_format == "json":
-        click.echo(json.dumps({"loss": losses, "final_loss": final_loss,
-                               "values": model.parameters()}, indent=2))
+        click.echo(json_data.dumps({"loss": losses, "final_loss": final_loss,
+                                    "values": model.parameters()}), nl=False)
         return
     click.echo(f"Training {network.title or 'network'}: {describe(network)}")
     click.echo(f"  {'update':>8}  {'E before the update':>20}")
@@ -260,7 +277,7 @@ def train(network, default, epochs, output_format):
               type=click.Choice(["float64", "float32"]), help="Keras' floating-point type.")
 @click.option("--random-weights", is_flag=True,
               help="Start from Keras' default initialisers instead of the file's weights.")
-@click.option("--seed", type=click.IntRange(0), help="Seed of --random-weights  [default: 0]")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Seed of --random-weights  [default: 0]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
 def keras_command(network, default, loss, steps, precision, random_weights, seed, output_format):
@@ -281,7 +298,7 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
     result = compare_with_numpy(network, loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":
-        click.echo(json.dumps(comparison_json(result), indent=2))
+        click.echo(json_data.dumps(comparison_json(result)), nl=False)
     else:
         click.echo(comparison_text(result), nl=False)
 
@@ -303,19 +320,55 @@ def bench_activations(size, repeats, output_format):
 
     table = measure_costs(size=size, repeats=repeats)
     if output_format == "json":
-        click.echo(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json_data.dumps(table.to_dict()), nl=False)
     else:
         click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
 
 
+#: errno values of a stdout that cannot take the output: a closed pipe, a full disk.
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def main(argv=None):
-    """Entry point: run the command; bad input ends with one line on stderr and status 2."""
+    """Entry point: run the command; bad input ends with one line on stderr and status 2.
+
+    Status 0: done; 1: an answer wrong, a proof failed, or interrupted (Ctrl-C,
+    SIGTERM); 2: bad input or options, or the output cannot be written (a
+    closed pipe, a full disk). Click's own main is not used because it ends
+    a closed pipe silently.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        code = cli.main(args=argv, prog_name="backprop-tutor", standalone_mode=False)
+        with cli.make_context("backprop-tutor", args) as ctx:
+            cli.invoke(ctx)
+        sys.stdout.flush()   # a full disk may only show at the last write
+    except click.exceptions.Exit as done:   # --help, --version
+        sys.exit(done.exit_code)
     except (click.ClickException, InputError, MissingLibrary) as error:
         message = error.format_message() if isinstance(error, click.ClickException) else str(error)
-        click.echo(f"backprop-tutor: error: {message}", err=True)
-        sys.exit(2)
-    except click.Abort:
-        sys.exit(1)
-    sys.exit(code or 0)
+        _fail(message)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("interrupted", status=1)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _silence_stdout()
+        _fail(f"cannot write the output ({error.strerror})")
+    sys.exit(0)
+
+
+def _fail(message: str, status: int = 2):
+    click.echo(f"backprop-tutor: error: {one_line(message, MESSAGE_WIDTH)}", err=True)
+    sys.exit(status)
+
+
+def _silence_stdout() -> None:
+    # What is still buffered would fail again when Python flushes stdout at exit,
+    # with a second message: send it to the null device instead.
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

@@ -12,7 +12,6 @@ finite-difference check (see ``gradcheck``).
 
 from __future__ import annotations
 
-import json
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
-from backprop_tutor.output import notation
+from backprop_tutor.output import json_data, notation
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not
     from backprop_tutor.core.gradcheck import GradientCheck
@@ -275,4 +274,4 @@ def case_json(case: Case) -> dict:
 def render_json(cases: list[Case]) -> str:
     """``{"values": ...}`` for one case, ``{"cases": [...]}`` for several."""
     document = case_json(cases[0]) if len(cases) == 1 else {"cases": [case_json(c) for c in cases]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_data.dumps(document)
