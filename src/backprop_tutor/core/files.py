@@ -59,12 +59,12 @@ def read_text(path, error: type, what: str) -> str:
     try:
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
-            raise error(path, None, f"is a folder, not a {what}")
+            raise error(path, None, f"is a folder, not {_a(what)}")
         if not stat.S_ISREG(status.st_mode):
             raise error(path, None, f"is not a regular file (a device, FIFO or socket), "
-                                    f"not a {what}")
+                                    f"not {_a(what)}")
         if status.st_size > MAX_BYTES:
-            raise error(path, None, f"is {status.st_size:,} bytes; a {what} has at most "
+            raise error(path, None, f"is {status.st_size:,} bytes; {_a(what)} has at most "
                                     f"{MAX_BYTES:,}")
         data = os.read(fd, MAX_BYTES + 1)
     except OSError as failure:
@@ -80,6 +80,10 @@ def read_text(path, error: type, what: str) -> str:
     if "\x00" in text:
         raise error(path, None, "is not a text file (contains NUL bytes)")
     return text
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[0] in "aeiou" else f"a {what}"
 
 
 def parse_toml(text: str, source, error: type) -> dict:

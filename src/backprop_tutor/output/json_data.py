@@ -3,12 +3,12 @@
 Python's ``json`` writes a non-finite float as ``NaN``, ``Infinity`` or
 ``-Infinity``, which are not JSON (a browser's ``JSON.parse`` and ``jq``
 reject them). Every ``--format json`` goes through ``dumps``, which writes
-them as the strings ``"NaN"``, ``"Infinity"`` and ``"-Infinity"`` instead:
-a reader that expects a number sees a string, and both Python's ``float()``
-and JavaScript's ``Number()`` turn it back into the value.
+them as ``null`` instead, as JavaScript's ``JSON.stringify`` and pandas'
+``to_json`` do: a number that could not be computed is no number. Where a
+command can meet one, its JSON says so in a field of its own.
 
->>> dumps({"E": float("inf"), "loss": [0.5, float("nan")]}, indent=None)
-'{"E": "Infinity", "loss": [0.5, "NaN"]}\\n'
+>>> print(dumps({"E": float("inf"), "loss": [0.5, float("nan")]}, indent=None), end="")
+{"E": null, "loss": [0.5, null]}
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ from __future__ import annotations
 import json
 import math
 
-#: How a non-finite float is written.
-NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
-
 
 def plain(data):
-    """``data`` with every non-finite float replaced by its string (dicts, lists, tuples)."""
+    """``data`` with every non-finite float replaced by None (through dicts, lists, tuples)."""
     if isinstance(data, float) and not math.isfinite(data):
-        return NON_FINITE.get(data, "NaN")
+        return None
     if isinstance(data, dict):
         return {key: plain(value) for key, value in data.items()}
     if isinstance(data, (list, tuple)):
