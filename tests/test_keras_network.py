@@ -55,8 +55,8 @@ NETWORKS = {
 def numpy_run(network, loss: str, steps: int, learning_rate=None):
     """(losses before each update, final weights) of the NumPy network with Keras' loss."""
     model = NumpyNetwork.from_network(network.with_options(loss=NUMPY_LOSS[loss]))
-    losses = model.train(network.inputs, network.targets,
-                         learning_rate or network.learning_rate, steps)
+    losses = [model.sgd_step([network.inputs], [network.targets],
+                             learning_rate or network.learning_rate) for _ in range(steps)]
     return losses, model.parameters()
 
 
