@@ -365,12 +365,12 @@ def _finite_or_null(value):
 
 
 @cli.command(name="keras")
-# Here --loss names the Keras losses (keras-mse, tutorial), not the file's conventions.
+# Here --loss chooses the Keras loss; the file's loss is not used.
 @network_options("hidden_activation", "output_activation", "learning_rate")
-@click.option("--loss", default="keras-mse", show_default=True,
-              type=click.Choice(["keras-mse", "tutorial"]),
-              help="keras-mse: Keras' MeanSquaredError, E = mean (t − out)²; "
-                   "tutorial: E = ½ Σ (t − out)². The file's loss is not used.")
+@click.option("--loss", default="mse", show_default=True,
+              type=click.Choice(["mse", "half_sse", "keras-mse", "tutorial"]),
+              help="mse (alias keras-mse): Keras' MeanSquaredError, E = mean (t − out)²; "
+                   "half_sse (alias tutorial): E = ½ Σ (t − out)². The file's loss is not used.")
 @click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
               help="Number of SGD updates on the file's sample.")
 @click.option("--precision", default="float64", show_default=True,
@@ -395,7 +395,8 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    result = compare_with_numpy(network, loss, steps, precision,
+    keras_loss = {"mse": "keras-mse", "half_sse": "tutorial"}.get(loss, loss)
+    result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":
         click.echo(json.dumps(comparison_json(result), indent=2))

@@ -73,9 +73,10 @@ def train_network(network: Network, *, epochs: int, data=None, batch_size: int |
         sizes = network.sizes
         if (len(data.input_names), len(data.target_names)) != (sizes[0], sizes[-1]):
             raise DataFileError(data.name, None,
-                                f"has {len(data.input_names)} inputs and "
-                                f"{len(data.target_names)} targets; the network takes "
-                                f"{sizes[0]} inputs and gives {sizes[-1]} outputs")
+                                f"has {_count(len(data.input_names), 'input')} and "
+                                f"{_count(len(data.target_names), 'target')}; the network takes "
+                                f"{_count(sizes[0], 'input')} and gives "
+                                f"{_count(sizes[-1], 'output')}")
         training, held_out = split(data, validation, seed=0) if validation else (data, None)
         X, T = training.X, training.T
     history = model.fit(X, T, learning_rate=network.learning_rate, epochs=epochs,
@@ -83,3 +84,7 @@ def train_network(network: Network, *, epochs: int, data=None, batch_size: int |
                         validation=None if held_out is None else (held_out.X, held_out.T),
                         progress=progress)
     return TrainingRun(model, history, len(X), 0 if held_out is None else len(held_out))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
