@@ -85,3 +85,7 @@ class AnswerFileError(InputError):
 
 class OutputFolderError(InputError):
     """An output folder that cannot be written, or would be overwritten without --force."""
+
+
+class DataFileError(InputError):
+    """A data set (a name or a CSV file) that cannot be loaded or does not fit the network."""
