@@ -139,7 +139,7 @@ def finite_number(value) -> float:
         raise ValueError(f"expected a finite number, got {shown(value)}")
     try:
         number = float(value)
-    except OverflowError:   # an int of 309 digits or more
+    except OverflowError:   # an int beyond 1.8e308
         raise ValueError("too large for a floating-point number (more than 1.8e308)") from None
     if not math.isfinite(number):
         raise ValueError(f"expected a finite number, got {number}")
