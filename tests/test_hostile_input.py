@@ -268,3 +268,10 @@ def test_a_closed_pipe_on_stdout():
         os.close(write_end)
     assert result.returncode == 2
     assert result.stderr == "backprop-tutor: error: cannot write the output (Broken pipe)\n"
+
+
+def test_a_closed_stdout_from_the_start():
+    command = f"exec '{sys.executable}' -m backprop_tutor solve >&-"
+    result = subprocess.run(["sh", "-c", command], stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "backprop-tutor: error: cannot write the output (stdout is closed)\n"

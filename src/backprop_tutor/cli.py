@@ -445,6 +445,8 @@ def main(argv=None):
     a closed pipe silently.
     """
     args = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None:   # started with stdout closed (`>&-`): the output would be lost
+        _fail("cannot write the output (stdout is closed)")
     try:
         with cli.make_context("backprop-tutor", args) as ctx:
             cli.invoke(ctx)
