@@ -78,7 +78,7 @@ def test_check_accepts_the_json_of_solve(run, tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("net_h1 = ", "cannot be parsed"),
+    ("net_h1 = ", "is not valid TOML"),
     ('net_h1 = "0.65"', "net_h1: expected a finite number"),
     ("", "expected name = number lines"),
 ])

@@ -21,12 +21,10 @@ pass.
 
 from __future__ import annotations
 
-import json
-import math
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from backprop_tutor.core import files
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import evaluate, given_values, solve, steps
 from backprop_tutor.errors import AnswerFileError
@@ -50,27 +48,21 @@ def load_answers(path) -> dict[str, float]:
 
     A JSON file may also be the output of ``solve --format json``: its ``values`` are used.
     """
+    text = files.read_text(path, AnswerFileError, "answer file")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswerFileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise AnswerFileError(path, None, "is a folder, not an answer file") from None
-    except (UnicodeDecodeError, OSError):
-        raise AnswerFileError(path, None, "cannot be read as a UTF-8 text file") from None
-    try:
-        document = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise AnswerFileError(path, None, f"cannot be parsed: {error}") from None
+    document = (files.parse_json(text, path, AnswerFileError) if path.suffix == ".json"
+                else files.parse_toml(text, path, AnswerFileError))
     if isinstance(document, dict) and isinstance(document.get("values"), dict):
         document = document["values"]
     if not isinstance(document, dict) or not document:
         raise AnswerFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
+    answers = {}
     for name, value in document.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise AnswerFileError(path, name, f"expected a finite number, got {value!r}")
-    return {name: float(value) for name, value in document.items()}
+        try:
+            answers[name] = files.finite_number(value)
+        except ValueError as why:
+            raise AnswerFileError(path, name, str(why)) from None
+    return answers
 
 
 def decimals_written(value: float) -> int:
