@@ -218,6 +218,31 @@ def check_command(answers, file, sig_figs, output_format, **options):
         sys.exit(1)
 
 
+@cli.command()
+@FILE_ARGUMENT
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the page into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+@click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
+              help="Significant figures an answer needs to be right.")
+def page(file, out, force, sig_figs):
+    """A practice page for the browser: one SGD step to walk through and to mark.
+
+    Writes index.html and its assets into --out: a static page that works
+    opened from the disk, nothing fetched. The student picks the hidden
+    activation, reveals each quantity's formula, numbers and value, and types
+    their own numbers, marked as they type as `check` marks them.
+    """
+    from pathlib import Path
+
+    from backprop_tutor.output.folder import output_folder
+    from backprop_tutor.output.page import write_page
+
+    network = load_network(file or DEFAULT_NETWORK)
+    with output_folder(out, force) as work:
+        files = write_page({Path(file).stem if file else "tutorial": network}, work, sig_figs)
+    click.echo(f"Wrote {', '.join(files)} to {out}/: open {Path(out) / 'index.html'} in a browser.")
+
+
 def _gradient_check(sheet):
     # Imported only when asked for: it needs NumPy, which solve alone does not.
     from backprop_tutor.core.gradcheck import check_gradients

@@ -39,7 +39,20 @@ VERDICTS = ("wrong", "imprecise", "right")
 #: Significant figures an answer needs by default.
 SIG_FIGS = 3
 
-_WRITTEN = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+#: What each rule says about an answer, in words (the page shows the same words).
+RULES = {
+    "exact": "exact",
+    "rounded": "rounded",
+    "truncated": "truncated, accepted (rounding is better)",
+    "too imprecise": "too imprecise: at least {sig_figs} significant figures needed",
+    "old value": "the old value, never right for the new one",
+    "zero": "0 is never right for a non-zero value",
+    "not close": "",
+    "no finite value": "the exact value is not a finite number: no answer can be right",
+    "not a number": "not a number",
+}
+
+_WRITTEN = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,7 @@ class Line:
     """A worksheet step as the marker reads it: formula, the names it reads, its slips."""
 
     name: str
+    section: str
     formula: str
     depends: tuple[str, ...]
     old: str | None            # the parameter an update replaces
@@ -126,8 +140,8 @@ class Line:
 def lines(network: Network) -> list[Line]:
     """The marker's view of ``network``'s worksheet, in worksheet order."""
     found = slips(network)
-    return [Line(s.name, s.formula, tuple(s.depends), old_value_name(s), tuple(found[s.name]))
-            for s in steps(network)]
+    return [Line(s.name, s.section, s.formula, tuple(s.depends), old_value_name(s),
+                 tuple(found[s.name])) for s in steps(network)]
 
 
 def value_of(formula: str, values: dict) -> float:
@@ -150,8 +164,8 @@ def exact_values(marked: list[Line], given: dict) -> dict[str, float]:
 
 def round_half_up(value: float, decimals: int) -> float:
     """``value`` rounded to ``decimals``, ties away from zero (JavaScript's toFixed does the same)."""
-    if not math.isfinite(value):
-        return value
+    if not math.isfinite(value) or abs(value) >= 1e21:
+        return value    # toFixed leaves these alone; at this size a float has no hundredths
     return float(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 

@@ -8,7 +8,7 @@ from backprop_tutor.core.network import Network
 from backprop_tutor.output import notation
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.teaching.answers import unanswered
-from backprop_tutor.teaching.marking import SIG_FIGS, Mark, counts, slip_summary
+from backprop_tutor.teaching.marking import RULES, SIG_FIGS, Mark, counts, slip_summary
 
 SYMBOLS = {"right": "✓", "wrong": "✗", "imprecise": "~"}
 
@@ -17,17 +17,7 @@ def rule_note(mark: Mark, sig_figs: int = SIG_FIGS) -> str:
     """What the rule that marked ``mark`` says, in words (the same words as the page)."""
     if mark.verdict == "right" and mark.follows_from:
         return f"{mark.rule}, follows through from your wrong {', '.join(mark.follows_from)}"
-    return {
-        "exact": "exact",
-        "rounded": "rounded",
-        "truncated": "truncated, accepted (rounding is better)",
-        "too imprecise": f"too imprecise: at least {sig_figs} significant figures needed",
-        "old value": "the old value, never right for the new one",
-        "zero": "0 is never right for a non-zero value",
-        "not close": "",
-        "no finite value": "the exact value is not a finite number: no answer can be right",
-        "not a number": "not a number",
-    }[mark.rule]
+    return RULES[mark.rule].format(sig_figs=sig_figs)
 
 
 def render_marks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
