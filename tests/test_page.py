@@ -93,11 +93,24 @@ def test_loads_from_file_with_no_error_and_no_network(opened):
     assert problems == []
     assert requests and all(url.startswith("file://") for url in requests)
     assert page.inner_text("#summary") == "No answers yet."
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "page-phone.png"), full_page=False)
-    print(f"screenshot: {ARTIFACTS / 'page-phone.png'}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390                                   # nothing wider than the phone
+
+
+def test_screenshot_at_phone_width(opened):
+    """Kept in tests/artifacts/ (ignored by git): the page with answers typed, at 390 px."""
+    page, problems, _ = opened
+    page.fill("#answer-net_h1", "0.65")
+    page.fill("#answer-out_h1", "0.66")                 # 2 figures: too imprecise
+    page.fill("#answer-out_o1", "0.604057")
+    page.fill("#answer-delta_o1", "0.07078")            # the sign slip
+    page.click("#show-delta_o1")
+    page.click("#show-delta_o1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-phone.png"), full_page=True)
+    print(f"screenshot: {ARTIFACTS / 'page-phone.png'}")
+    assert problems == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_typing_a_known_slip_shows_its_hint(opened):
@@ -144,6 +157,22 @@ def test_keyboard_alone_reaches_every_box(opened):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "answer-out_h1"
     assert page.inner_text("#verdict-net_h1") == "✓ right: exact"
+
+
+def test_one_page_holds_many_networks_chosen_by_id(browser, tmp_path):
+    write_page({"A1": load_network(DEFAULT_NETWORK), "B2": load_network(EXAMPLES / "mazur.toml")},
+               tmp_path)
+    page = browser.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    assert page.inner_text("h1") == "Tutorial network (2-2-1)"
+    page.fill("#variant", "B2")
+    page.press("#variant", "Enter")
+    assert "Mazur" in page.inner_text("h1")
+    assert page.locator("#answer-w8_new").count() == 1        # a 2-2-2 network
+    page.fill("#variant", "C3")
+    page.press("#variant", "Enter")
+    assert page.inner_text("#variant-message") == "No variant “C3” on this page."
+    page.close()
 
 
 # ---- the page marks as check does ---------------------------------------------------------

@@ -102,9 +102,9 @@ def network_svg(network: Network) -> str:
     units = names.unit_names(network.sizes)
     weights = names.weight_names(network.sizes)
     values = given_values(network)
-    column, row, top = 190, 92, 46
+    column, row, top = 170, 92, 0
     height = top + row * max(network.sizes)
-    width = column * (len(units) - 1) + 150
+    width = column * (len(units) - 1) + 190     # room for the targets on the right
     place = {}
     for c, layer in enumerate(units):
         offset = (height - top - row * len(layer)) / 2 + top + row / 2
@@ -112,7 +112,7 @@ def network_svg(network: Network) -> str:
             place[unit] = (75 + c * column, offset + r * row)
     label_weights = sum(network.sizes[k] * network.sizes[k + 1]
                         for k in range(len(network.sizes) - 1)) <= 40
-    parts = []
+    parts, labels = [], []
     for layer_weights, previous, current in zip(weights, units, units[1:]):
         for r, unit in enumerate(current):
             for c, src in enumerate(previous):
@@ -120,8 +120,11 @@ def network_svg(network: Network) -> str:
                 parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="edge"/>')
                 if label_weights:
                     name = layer_weights[r][c]
-                    lx, ly = x1 + (x2 - x1) * 0.3, y1 + (y2 - y1) * 0.3
-                    parts.append(_text(lx, ly - 4, f"{name} = {_number(values[name])}", "weight"))
+                    # Labels along the edges into the first unit near the sources, into
+                    # the last unit near it: edges that cross keep their labels apart.
+                    t = 0.3 + 0.32 * r / (len(current) - 1) if len(current) > 1 else 0.5
+                    lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+                    labels.append(_text(lx, ly - 4, f"{name} = {_number(values[name])}", "weight"))
     targets = dict(zip(units[-1], names.target_names(len(units[-1]))))
     for unit, (x, y) in place.items():
         parts.append(f'<circle cx="{x}" cy="{y}" r="24" class="unit"/>')
@@ -135,8 +138,8 @@ def network_svg(network: Network) -> str:
                                "value", anchor="start"))
     caption = html.escape(f"{network.title or 'Network'}: inputs, weights, biases and targets; "
                           f"η = {_number(network.learning_rate)}")
-    return (f'<svg viewBox="0 0 {width:g} {height + 20:g}" role="img" aria-label="{caption}" '
-            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+    return (f'<svg viewBox="0 0 {width:g} {height + 24:g}" role="img" aria-label="{caption}" '
+            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts + labels)}</svg>')
 
 
 def _number(value: float) -> str:
