@@ -219,5 +219,17 @@ def test_an_infinite_exact_value_makes_no_answer_right(run, network_file, tmp_pa
     answers.write_text("E = 12345\n")
     status, out, _ = run("check", str(answers), str(net), "--format", "json")
     assert status == 1
-    [mark] = json.loads(out)["marks"]
-    assert (mark["verdict"], mark["rule"]) == ("wrong", "no finite value")
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    [mark] = json.loads(out, parse_constant=refuse)["marks"]
+    assert (mark["verdict"], mark["rule"], mark["exact"]) == ("wrong", "no finite value", None)
+
+
+def test_a_tie_between_activations_is_said(run, tmp_path):
+    answers = tmp_path / "answers.toml"
+    answers.write_text("net_h1 = 0.65\n")            # the same for every activation
+    status, out, _ = run("check", str(answers))
+    assert status == 0
+    assert "fit sigmoid, tanh and relu equally (1 right each); marked for sigmoid" in out

@@ -159,6 +159,31 @@ def test_keyboard_alone_reaches_every_box(opened):
     assert page.inner_text("#verdict-net_h1") == "✓ right: exact"
 
 
+def test_every_example_and_a_network_without_hidden_units(browser, tmp_path, network_file):
+    networks = {key: load_network(path) for key, path in NETWORKS.items()}
+    networks["perceptron"] = load_network(network_file("""
+        learning_rate = 0.1
+        inputs = [1.0, -2.0]
+        targets = [0.5]
+        [[layers]]
+        activation = "sigmoid"
+        weights = [[0.2, 0.3]]
+        """))
+    write_page(networks, tmp_path)
+    page = browser.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto((tmp_path / "index.html").as_uri())
+    for key, network in networks.items():
+        page.fill("#variant", key)
+        page.press("#variant", "Enter")
+        assert page.locator("input.answer").count() == len(steps(network)), key
+        assert (page.locator("#activation").count() == 1) == (network.hidden_activation is not None)
+    assert problems == []
+    page.close()
+
+
 def test_one_page_holds_many_networks_chosen_by_id(browser, tmp_path):
     write_page({"A1": load_network(DEFAULT_NETWORK), "B2": load_network(EXAMPLES / "mazur.toml")},
                tmp_path)

@@ -29,7 +29,7 @@ from backprop_tutor.teaching.marking import RULES, SIG_FIGS, exact_values, lines
 from backprop_tutor.teaching.slips import SLIPS
 
 ASSETS = Path(__file__).parent / "page_assets"
-SCRIPTS = ("marking.js", "page.js", "page.css")
+ASSET_FILES = ("marking.js", "page.js", "page.css")
 
 
 def _finite(value: float) -> float | None:
@@ -84,7 +84,7 @@ def write_page(networks: dict[str, Network], folder, sig_figs: int = SIG_FIGS) -
     atomic (``output_folder``); the files are the same for the same networks.
     """
     folder = Path(folder)
-    data = json.dumps(page_data(networks, sig_figs), ensure_ascii=False, sort_keys=False,
+    data = json.dumps(page_data(networks, sig_figs), ensure_ascii=False,
                       separators=(",", ":"), allow_nan=False)
     # Inside <script> a "</" could end the element: JSON allows writing it "<\/".
     data = data.replace("</", "<\\/")
@@ -92,9 +92,9 @@ def write_page(networks: dict[str, Network], folder, sig_figs: int = SIG_FIGS) -
     page = (ASSETS / "index.html").read_text(encoding="utf-8")
     page = page.replace("{title}", html.escape(title or "Backpropagation")).replace("{data}", data)
     (folder / "index.html").write_text(page, encoding="utf-8")
-    for name in SCRIPTS:
+    for name in ASSET_FILES:
         shutil.copyfile(ASSETS / name, folder / name)
-    return ["index.html", *SCRIPTS]
+    return ["index.html", *ASSET_FILES]
 
 
 def network_svg(network: Network) -> str:
@@ -102,7 +102,7 @@ def network_svg(network: Network) -> str:
     units = names.unit_names(network.sizes)
     weights = names.weight_names(network.sizes)
     values = given_values(network)
-    column, row, top = 170, 92, 0
+    column, row, top = 170, 100, 0
     height = top + row * max(network.sizes)
     width = column * (len(units) - 1) + 190     # room for the targets on the right
     place = {}

@@ -65,6 +65,7 @@ def load_answers(path, hidden_activation: str | None = None) -> AnswerFile:
 
 def split_answers(document, path, hidden_activation: str | None = None) -> AnswerFile:
     """Split a parsed answer file into answers and settings, and check both."""
+    settings = {}
     if isinstance(document, dict) and isinstance(document.get("cases"), list):
         document = _pick_case(document["cases"], path, hidden_activation)
     if isinstance(document, dict) and isinstance(document.get("values"), dict):
@@ -158,7 +159,9 @@ def unanswered(marks: list[Mark], network: Network) -> list[str]:
 def marks_json(checked: Checked) -> dict:
     """The marks as JSON-ready data: each mark with its verdict and the rule that gave it."""
     tally = counts(checked.marks)
-    return {"marks": [asdict(m) for m in checked.marks], "right": tally["right"],
+    marks = [{k: None if isinstance(v, float) and not math.isfinite(v) else v   # JSON has no inf
+              for k, v in asdict(m).items()} for m in checked.marks]
+    return {"marks": marks, "right": tally["right"],
             "wrong": tally["wrong"], "imprecise": tally["imprecise"],
             "unanswered": unanswered(checked.marks, checked.network),
             "hidden_activation": checked.network.hidden_activation, "fits": checked.fits,

@@ -10,8 +10,10 @@ once) and the exact one. It is *right* against a value v when it is
 
 and carries at least ``sig_figs`` significant figures (3 by default); with
 fewer it is ``imprecise`` ("too imprecise"), neither right nor wrong. The old
-weight given as the new one (``old value``) and 0 given for a non-zero value
-(``zero``) are never right; nor is any answer when v is not finite.
+weight given as the new one (``old value``) is never right against a value
+that differs from it, 0 given for a non-zero exact value (``zero``) never,
+even when it follows from a wrong 0 earlier; no answer is right against a
+value that is not finite.
 
 A wrong answer is compared with what each slip of ``slips.py`` gives from
 the same own numbers; every slip whose value the answer matches by the same
@@ -23,6 +25,7 @@ rule on the same formulas; a test holds the two to identical verdicts.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -213,15 +216,10 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
         else:
             verdict, rule = max(by_own, by_exact, key=lambda v: VERDICTS.index(v[0]))
         follows = worked_from if verdict == "right" and by_exact[0] != "right" else []
-        keys, hints = [], []
-        if verdict == "wrong" and rule != "no finite value":
-            for slip in line.slips:
-                values = own if slip.round_to is None else {
-                    **own, **{d: round_half_up(own[d], slip.round_to)
-                              for d in line.depends if d in computed}}
-                if judge(answer, value_of(slip.formula, values), sig_figs)[0] == "right":
-                    keys += [slip.key] if slip.key not in keys else []
-                    hints += [slip.hint] if slip.hint not in hints else []
+        found = (list(_slips_giving(answer, line, own, computed, sig_figs))
+                 if verdict == "wrong" and rule != "no finite value" else [])
+        keys = list(dict.fromkeys(slip.key for slip in found))
+        hints = list(dict.fromkeys(slip.hint for slip in found))
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],
                           verdict == "right", either(hints), verdict, rule, follows, keys))
         roots[line.name] = [line.name] if verdict != "right" else follows
@@ -229,8 +227,17 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
     return marks
 
 
+def _slips_giving(answer: Written, line: Line, own: dict, computed: set, sig_figs: int):
+    """The slips of ``line`` whose value, from the student's own numbers, the answer matches."""
+    for slip in line.slips:
+        values = own if slip.round_to is None else {
+            **own, **{d: round_half_up(own[d], slip.round_to) for d in line.depends if d in computed}}
+        if judge(answer, value_of(slip.formula, values), sig_figs)[0] == "right":
+            yield slip
+
+
 def either(hints: list[str]) -> str:
-    """One hint, or "either A or B" (", " between more) when several slips give the number."""
+    """One hint, or "either A, or B" when several slips give the number."""
     if len(hints) < 2:
         return "".join(hints)
     return f"either {', or '.join(hints[:-1])}, or {hints[-1]}"
@@ -261,8 +268,6 @@ def _shown(name: str) -> str:
 
 def _similar(name: str, known: list[str]) -> list[str]:
     """Up to four known names close to ``name``, else the first four: the same every run."""
-    import difflib
-
     return difflib.get_close_matches(name, known, n=4, cutoff=0.6) or known[:4]
 
 

@@ -23,7 +23,7 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import Step, source, steps
+from backprop_tutor.core.worksheet import Step, given_values, source, steps
 
 #: Every slip the marker recognises, by key, in the order hints are given.
 SLIPS = {
@@ -74,7 +74,7 @@ def slips(network: Network) -> dict[str, list[Slip]]:
     units = names.unit_names(network.sizes)
     activation = {u: layer.activation for layer, layer_units in zip(network.layers, units[1:])
                   for u in layer_units}
-    found = {}
+    given, found = given_values(network), {}
     for step in steps(network):
         kind, _, rest = step.name.partition("_")
         if step.section == "forward" and kind == "out":
@@ -91,7 +91,7 @@ def slips(network: Network) -> dict[str, list[Slip]]:
             candidates = []
         rewritten = [(key, hint, rewrite(step.formula)) for key, hint, rewrite in candidates]
         result = [Slip(key, hint, f) for key, hint, f in rewritten if f and f != step.formula]
-        if _reads_computed(step, network):
+        if any(name not in given for name in step.depends):   # reads a value worked out earlier
             result.append(Slip("rounded_early", f"rounded too early: this is what your own "
                                f"numbers give rounded to {EARLY_DECIMALS} decimals",
                                step.formula, EARLY_DECIMALS))
@@ -202,11 +202,6 @@ def _update_slips(formula: str) -> list:
             ("not_updated", f"no update: the old {old} given as {old}_new", lambda f: old)]
 
 
-def _reads_computed(step: Step, network: Network) -> bool:
-    """Whether ``step`` reads a value computed earlier (one a student could round)."""
-    given = set(network.parameters()) | {"eta"} | set(names.target_names(len(network.targets)))
-    given |= set(names.unit_names(network.sizes)[0])
-    return any(name not in given for name in step.depends)
 
 
 def old_value_name(step: Step) -> str | None:

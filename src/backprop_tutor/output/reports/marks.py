@@ -29,9 +29,16 @@ def render_marks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
     """
     lines = [f"{network.title or 'Network'}, {describe(network)}"]
     if fits:
-        tried = ", ".join(f"{a} {n}" for a, n in fits.items())
-        lines.append(f"No hidden activation given: your answers fit {network.hidden_activation} "
-                     f"best (right answers: {tried}).")
+        chosen = network.hidden_activation
+        tied = [a for a, n in fits.items() if n == fits[chosen]]
+        if len(tied) > 1:
+            lines.append(f"No hidden activation given: your answers fit {', '.join(tied[:-1])} and {tied[-1]} "
+                         f"equally ({fits[chosen]} right each); marked for {chosen} "
+                         "(set hidden_activation in the file or the option to choose).")
+        else:
+            tried = ", ".join(f"{a} {n}" for a, n in fits.items())
+            lines.append(f"No hidden activation given: your answers fit {chosen} "
+                         f"best (right answers: {tried}).")
     lines.append("Each answer is compared with what its formula gives from your own earlier "
                  f"answers, and needs at least {sig_figs} significant figures.")
     width = max(len(m.name) for m in marks)
