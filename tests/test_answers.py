@@ -24,6 +24,7 @@ OUT_O1 = 0.604056668691073049422          # mpmath
 def test_written_counts_significant_figures_and_the_last_digit(text, sig_figs, unit):
     answer = written(text)
     assert (answer.sig_figs, answer.unit) == (sig_figs, unit)
+    assert answer.unit == 10.0 ** answer.unit_exponent
 
 
 @pytest.mark.parametrize("text", ["abc", "", "1.2.3", "0,5", "1e999", "."])
@@ -41,6 +42,8 @@ def test_a_float_from_a_file_is_read_as_its_shortest_text():
     ("0.604056", OUT_O1, "right", "truncated"),          # 0.6040566… cut, not rounded
     ("0.658", OUT_H1, "wrong", "not close"),
     ("0.66", OUT_H1, "imprecise", "too imprecise"),       # 2 figures, 3 needed
+    ("0.65", 0.65004, "right", "rounded"),                # 0.650: the zero goes unwritten
+    ("0.65", 0.6506, "imprecise", "too imprecise"),       # 0.651 to 3 figures
     ("-0.6", -0.6, "right", "exact"),                     # an unchanged weight: exact
     ("0", 0.0, "right", "exact"),                         # δ of an inactive ReLU unit
     ("0", -0.00558265, "wrong", "zero"),

@@ -5,7 +5,8 @@ student's own earlier answers (follow-through: a slip early on is marked
 once) and the exact one. It is *right* against a value v when it is
 
 * ``exact``: |answer − v| ≤ 1e-9·|v| (0 for an inactive ReLU unit, an unchanged −0.6), or
-* ``rounded``: v rounded at the answer's last written digit, |answer − v| ≤ ½·unit, or
+* ``rounded``: v rounded at the answer's last written digit, |answer − v| ≤ ½·unit
+  (with unwritten trailing zeros up to ``sig_figs`` figures: 0.65 is 0.650), or
 * ``truncated``: v cut off at the last written digit, |answer − v| < unit, |answer| < |v|,
 
 and carries at least ``sig_figs`` significant figures (3 by default); with
@@ -63,19 +64,24 @@ class Written:
     """An answer as written: its value, significant figures and the unit of its last digit.
 
     >>> written("0.0708")
-    Written(text='0.0708', value=0.0708, sig_figs=3, unit=0.0001)
+    Written(text='0.0708', value=0.0708, sig_figs=3, unit_exponent=-4)
     """
 
     text: str
     value: float
     sig_figs: int
-    unit: float
+    unit_exponent: int     # the last written digit is in the place of 10**unit_exponent
+
+    @property
+    def unit(self) -> float:
+        return float(f"1e{self.unit_exponent}")
 
 
 def written(answer) -> Written | None:
     """Read an answer (text, or a number as the shortest text giving it); None if not a number.
 
-    A number read from a file has lost its trailing zeros: 0.300 arrives as 0.3.
+    A number read from a file has lost its trailing zeros (0.300 arrives as 0.3):
+    ``judge`` lets trailing zeros go unwritten.
     """
     text = answer if isinstance(answer, str) else number_text(answer)
     text = text.strip().replace("−", "-")
@@ -87,7 +93,7 @@ def written(answer) -> Written | None:
         return None
     digits = (match[2] + (match[3] or "")).lstrip("0")
     unit_exponent = int(match[4] or 0) - len(match[3] or "")
-    return Written(text, value, len(digits), float(f"1e{unit_exponent}"))
+    return Written(text, value, len(digits), unit_exponent)
 
 
 def number_text(value: float) -> str:
@@ -124,6 +130,11 @@ def judge(answer: Written, value: float, sig_figs: int = SIG_FIGS,
     else:
         return "wrong", "not close"
     if answer.sig_figs < sig_figs:
+        # Trailing zeros go unwritten (and a file's numbers lose them): 0.65 for 0.65004 is
+        # the value to 3 figures, 0.650; 0.66 for 0.65701 could be 0.66 or 0.660 and is neither.
+        padded = float(f"1e{answer.unit_exponent - (sig_figs - answer.sig_figs)}")
+        if rule == "rounded" and difference <= 0.5 * padded + slack:
+            return "right", rule
         return "imprecise", "too imprecise"
     return "right", rule
 

@@ -108,7 +108,8 @@ var BackpropMarking = (function () {
     if (!isFinite(value)) return null;
     var digits = (match[2] + (match[3] || "")).replace(/^0+/, "");
     var unitExponent = parseInt(match[4] || "0", 10) - (match[3] || "").length;
-    return { text: text, value: value, sigFigs: digits.length, unit: Number("1e" + unitExponent) };
+    return { text: text, value: value, sigFigs: digits.length, unitExponent: unitExponent,
+             unit: Number("1e" + unitExponent) };
   }
 
   function judge(answer, value, sigFigs, old) {
@@ -121,7 +122,12 @@ var BackpropMarking = (function () {
     else if (difference < answer.unit + slack && Math.abs(answer.value) < Math.abs(value)
              && (answer.value > 0) === (value > 0)) rule = "truncated";
     else return ["wrong", "not close"];
-    if (answer.sigFigs < sigFigs) return ["imprecise", "too imprecise"];
+    if (answer.sigFigs < sigFigs) {
+      // Unwritten trailing zeros: 0.65 for 0.65004 is 0.650, the value to 3 figures.
+      var padded = Number("1e" + (answer.unitExponent - (sigFigs - answer.sigFigs)));
+      if (rule === "rounded" && difference <= 0.5 * padded + slack) return ["right", rule];
+      return ["imprecise", "too imprecise"];
+    }
     return ["right", rule];
   }
 
