@@ -94,9 +94,8 @@ def _representatives(sheet: SymbolicWorksheet, every_weight: bool) -> list[str]:
 
 
 def _likewise(shown: int, total: int) -> str:
-    return (f"(Shown for one unit and one weight per layer: {shown} of {total} rows. The network "
-            f"has more than {FULL_LIMIT} weights and biases; the others follow the same pattern.)"
-            if shown < total else "")
+    return (f"(Shown for one unit and one weight per layer: {shown} of {total} rows; the others "
+            f"follow the same pattern.)" if shown < total else "")
 
 
 def network_section(sheet: SymbolicWorksheet, every_weight: bool) -> Section:
