@@ -7,9 +7,11 @@ Prints figures, asserts nothing (the machines are shared and noisy).
 For each shape, from 2-2-1 up to 50-50-10, a network with sigmoid units and
 seeded random weights is written to a file, and `backprop-tutor derive FILE
 --format json` runs in a fresh process (cold: SymPy's import included). The
-table gives its wall time and its peak resident memory (the child's own
-``ru_maxrss`` from ``os.wait4``), the time per 100 weights and biases (about
-constant when the growth is linear), and whether every gradient was proven.
+table gives its wall time, its CPU time (user + system: on a shared machine
+the wall time also counts the waiting), its peak resident memory (the
+child's own ``ru_maxrss`` from ``os.wait4``), the CPU time each 100 weights
+and biases add to that of the 2-2-1 network (about constant when the growth
+is linear), and whether every gradient was proven.
 A run that exceeds the timeout is killed and shown as ``> timeout``.
 
 The last line times `python -c "import sympy"`: the floor no derivation goes below.
@@ -48,8 +50,8 @@ def network_file(shape: str, folder: Path) -> tuple[Path, int]:
     return path, sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
 
 
-def measured(arguments: list[str], timeout: float, folder: Path) -> tuple[float, float, str | None]:
-    """Wall seconds, peak resident MB of the child, and its stdout (None if killed)."""
+def measured(arguments: list[str], timeout: float, folder: Path) -> tuple[float, float, float, str | None]:
+    """Wall seconds, CPU seconds and peak resident MB of the child, and its stdout (None if killed)."""
     out = folder / "stdout"
     with out.open("w") as stdout:
         start = time.perf_counter()
@@ -63,11 +65,12 @@ def measured(arguments: list[str], timeout: float, folder: Path) -> tuple[float,
                 child.kill()
                 pid, status, usage = os.wait4(child.pid, 0)
                 child.returncode = -9
-                return time.perf_counter() - start, usage.ru_maxrss / 1024, None
+                return (time.perf_counter() - start, usage.ru_utime + usage.ru_stime,
+                        usage.ru_maxrss / 1024, None)
             time.sleep(0.02)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, out.read_text()
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read_text()
 
 
 def main() -> None:
@@ -77,23 +80,27 @@ def main() -> None:
     options = parser.parse_args()
     shapes = SHAPES[:SHAPES.index(options.largest) + 1]
     print("backprop-tutor derive FILE --format json, cold, sigmoid units, one run each:")
-    print(f"  {'network':<15}{'parameters':>11}{'seconds':>10}{'peak MB':>9}"
-          f"{'s per 100':>11}  proven")
+    print(f"  {'network':<15}{'parameters':>11}{'wall s':>9}{'CPU s':>8}{'peak MB':>9}"
+          f"{'+CPU s per 100':>16}  proven")
+    first = None  # (parameters, CPU seconds) of the smallest network
     with tempfile.TemporaryDirectory() as folder:
         for shape in shapes:
             path, parameters = network_file(shape, Path(folder))
-            seconds, megabytes, output = measured(command("derive", str(path), "--format", "json"),
-                                                  options.timeout, Path(folder))
+            seconds, cpu, megabytes, output = measured(command("derive", str(path), "--format", "json"),
+                                                       options.timeout, Path(folder))
             if output is None:
-                print(f"  {shape:<15}{parameters:>11}{'> ' + format(options.timeout, 'g'):>10}"
-                      f"{megabytes:>9.0f}{'':>11}  killed")
+                print(f"  {shape:<15}{parameters:>11}{'> ' + format(options.timeout, 'g'):>9}"
+                      f"{cpu:>8.2f}{megabytes:>9.0f}{'':>16}  killed")
                 continue
             proven = "yes" if output and json.loads(output)["proof"]["proven"] else "NO"
-            print(f"  {shape:<15}{parameters:>11}{seconds:>10.2f}{megabytes:>9.0f}"
-                  f"{100 * seconds / parameters:>11.3f}  {proven}")
-        floor, megabytes, _ = measured([sys.executable, "-c", "import sympy"], options.timeout,
-                                       Path(folder))
-    print(f"  {'import sympy':<15}{'':>11}{floor:>10.2f}{megabytes:>9.0f}   (the floor)")
+            first = first or (parameters, cpu)
+            added = (f"{100 * (cpu - first[1]) / (parameters - first[0]):>16.3f}"
+                     if parameters > first[0] else f"{'':>16}")
+            print(f"  {shape:<15}{parameters:>11}{seconds:>9.2f}{cpu:>8.2f}{megabytes:>9.0f}"
+                  f"{added}  {proven}")
+        floor, cpu, megabytes, _ = measured([sys.executable, "-c", "import sympy"], options.timeout,
+                                            Path(folder))
+    print(f"  {'import sympy':<15}{'':>11}{floor:>9.2f}{cpu:>8.2f}{megabytes:>9.0f}   (the floor)")
 
 
 if __name__ == "__main__":

@@ -139,8 +139,9 @@ def _problem1(network: Network) -> list[Block]:
                                              output_activation="sigmoid"))
     return [Heading(1, "Problem 1: deriving backpropagation"),
             Paragraph("Sigmoid hidden and output units; the loss of the network file. Every "
-                      "gradient found by the chain rule is checked against SymPy's direct "
-                      "differentiation of the loss, and against the worked numbers of Problem 2."),
+                      "gradient found by the chain rule is proven step by step by SymPy, checked "
+                      "against mpmath's derivative of the loss at random points, and against the "
+                      "worked numbers of Problem 2."),
             Rendered(RENDERERS["markdown"](derivation), RENDERERS["typst"](derivation))]
 
 
