@@ -47,8 +47,6 @@ from dataclasses import dataclass
 from backprop_tutor import extras
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values
-from backprop_tutor.output import board
-from backprop_tutor.output.board import Document, Section
 from backprop_tutor.symbolic import sections
 from backprop_tutor.symbolic.proof import (
     TOLERANCE,
@@ -61,7 +59,7 @@ from backprop_tutor.symbolic.proof import (
     random_points,
 )
 from backprop_tutor.symbolic.reading import SymbolicWorksheet
-from backprop_tutor.symbolic.sections import FULL_LIMIT
+from backprop_tutor.symbolic.sections import FULL_LIMIT, Section
 
 HEADING = "Problem 1, backpropagation derived"
 
@@ -137,17 +135,6 @@ def derive(network: Network, every_weight: bool | None = None) -> Derivation:
                       proofs=proofs, deltas=deltas, points=points, every_weight=every_weight)
 
 
-# ---------------------------------------------------------------- writing it down
-
-def document(derivation: Derivation) -> Document:
-    """The derivation as a document: heading, network, activations and loss, then its sections."""
-    network = derivation.network
-    hidden = "/".join(dict.fromkeys(layer.activation for layer in network.layers[:-1]))
-    summary = ", ".join(([f"hidden {hidden}"] if hidden else [])
-                        + [f"output {network.output_activation}", f"loss {network.loss}"])
-    return Document(HEADING, network.title or "Network", summary, derivation.sections)
-
-
 # ---------------------------------------------------------------- JSON
 
 def _json_number(value: float) -> float | None:
@@ -200,11 +187,3 @@ def derivation_json(derivation: Derivation) -> dict:
 
 def render_json(derivation: Derivation) -> str:
     return json.dumps(derivation_json(derivation), indent=2, ensure_ascii=False) + "\n"
-
-
-#: Each output format: a function of a Derivation that returns the text to print.
-RENDERERS = {"text": lambda d: board.render_text(document(d)),
-             "markdown": lambda d: board.render_markdown(document(d)),
-             "latex": lambda d: board.render_latex(document(d)),
-             "typst": lambda d: board.render_typst(document(d)),
-             "json": render_json}

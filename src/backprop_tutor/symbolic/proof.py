@@ -382,12 +382,12 @@ def _at_the_file(sheet: SymbolicWorksheet, compiled: dict) -> tuple[dict, int]:
 
 
 def _exact_text(value, error, digits: int) -> str:
-    """The exact value to 12 significant digits, or how small it is if it is not resolved."""
+    """The exact value to 12 significant digits, or ``0 ± limit`` if it is not resolved."""
     import mpmath
 
     limit = error * mpmath.mpf(10) ** (20 - digits)
     if abs(value) < limit:
-        return f"|·| < {mpmath.nstr(limit, 2)}"
+        return f"0 ± {mpmath.nstr(limit, 2)}"
     if value == 0 or UNDERFLOW <= abs(value) <= sys.float_info.max:
         return f"{float(value):.12g}"  # as Python writes the worksheet's float beside it
     return mpmath.nstr(value, 12)  # outside a float's range: scientific notation all the same

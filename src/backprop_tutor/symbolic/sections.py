@@ -15,16 +15,15 @@ SymPy is imported inside the functions that use it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.worksheet import source
 from backprop_tutor.output import notation
-from backprop_tutor.output.board import (
-    Equation,
-    Math,
-    Section,
-    Table,
+from backprop_tutor.output.document import Equation, Math, Table
+from backprop_tutor.output.formulas import (
     derivative_of,
     equation,
     expression,
@@ -47,6 +46,20 @@ from backprop_tutor.symbolic.reading import (
 
 #: Networks with at most this many weights and biases are written in full (see above).
 FULL_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its blocks, in order, as on the board.
+
+    A block is a paragraph (a string in which a worksheet formula in
+    backquotes, like `net_h1`, is shown as math), a group of equations
+    aligned at their equals signs (a tuple of Equation), or a Table.
+    ``output.reports.derivation`` turns sections into document blocks.
+    """
+
+    heading: str
+    blocks: tuple
 
 
 def _inline(formula_text: str, definitions: dict[str, str]) -> str:
