@@ -28,7 +28,7 @@ from backprop_tutor.core.worksheet import Step, steps
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.symbolic import reading as symbolic
 from backprop_tutor.symbolic import proof as proof_module
-from backprop_tutor.output.reports.derivation import render
+from backprop_tutor.output.reports.derivation import render_derivation
 from backprop_tutor.symbolic.derivation import derivation_json, derive, prove
 from backprop_tutor.symbolic.proof import random_points
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
@@ -328,7 +328,7 @@ def test_big_networks_are_proven_and_equal_numpy(sizes):
         assert check["value"] == pytest.approx(expected[name], rel=1e-10, abs=1e-15), name
     # Above 40 weights and biases: not written out, one representative weight per layer.
     assert document["E"] is None and document["gradients"] is None and not document["every_weight"]
-    text = render(derivation, "text")
+    text = render_derivation(derivation, "text")
     assert "Shown for one unit and one weight per layer" in text
     assert f"All {len(expected)} gradients proven." in text
     rows = [line.split()[0] for line in text.splitlines() if line.startswith("  ∂E/∂") and "yes" in line]
@@ -337,7 +337,7 @@ def test_big_networks_are_proven_and_equal_numpy(sizes):
 
 def test_every_weight_can_be_chosen():
     network = load_network(EXAMPLES / "mazur.toml")
-    text = " ".join(render(derive(network, every_weight=False), "text").split())
+    text = " ".join(render_derivation(derive(network, every_weight=False), "text").split())
     assert "Shown for one unit and one weight per layer: 4 of 8 rows;" in text  # net, out
     assert text.count("Shown for one unit and one weight per layer: 3 of 8 rows;") == 2  # delta, w, b
     assert "∂E/∂w2 0" not in text and "∂E/∂w5 0" in text and "All 12 gradients proven." in text
