@@ -28,29 +28,29 @@ layer sizes):
 
 2. The whole gradient at a few seeded random points against an independent
    computation: mpmath differentiates E, computed straight from the layers
-   (not from the worksheet), along a random direction v; the chain rule's
-   Σ_p ∂E/∂p · v_p, at 30 digits, must agree.
+   (``exact.loss_at``, not from the worksheet), along a random direction v;
+   the chain rule's Σ_p ∂E/∂p · v_p, at 30 digits, must agree.
 
 3. At the file's numbers, the chain rule's exact value (mpmath, with as many
    digits as the value needs, up to 480) against the worked solution's
-   float, within the float's own rounding (``bound``).
+   float, within the float's own rounding: TOLERANCE times the running error
+   bound of ``exact.value_and_error``, plus the smallest normal double. A
+   float 0 from a saturated sigmoid against an exact 1e-300 is agreement.
 
 SymPy and mpmath are imported inside the functions that use them.
 """
 
 from __future__ import annotations
 
-import ast
 import random
 import sys
 from dataclasses import dataclass
 
-from backprop_tutor.core import names
-from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve
+from backprop_tutor.symbolic.exact import chain_rule_at, compiled, loss_at
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
 
-#: Relative rounding allowed in the worksheet's floats: about 4,500 roundings of 2^-53 each.
+#: The worksheet's float may differ from the exact value by TOLERANCE · e (e: exact.value_and_error).
 TOLERANCE = 1e-12
 #: Below the smallest normal double, a float has lost its value to underflow.
 UNDERFLOW = sys.float_info.min
@@ -59,9 +59,6 @@ POINTS, DIGITS, AGREEMENT = 3, 30, 1e-20
 #: Digits tried in turn for the exact value at the file's numbers.
 EXACT_DIGITS = (30, 120, 480)
 
-#: Each function's f'(a) (from a and f(a)) and the rounding of its own result (see _value_and_error).
-_SLOPES = {"sigmoid": lambda a, f: (f * (1 - f), 1), "tanh": lambda a, f: (1 - f**2, 1),
-           "relu": lambda a, f: (int(a > 0), 0), "step": lambda a, f: (0, 0)}
 
 
 @dataclass(frozen=True)
@@ -136,14 +133,16 @@ def how_proven(count: int, digits: int) -> list[str]:
         f"and biases p, read by one net_u alone, ∂E/∂p = delta_u · ∂net_u/∂p. Each identity's two "
         f"sides differ by 0. E is never written out as one expression, so the work grows about "
         f"linearly with the number of weights.",
-        f"At {POINTS} random points, the gradient along a random direction by the chain rule "
+        f"At {POINTS} random points, the gradient along a random direction v by the chain rule "
         f"(mpmath, {DIGITS} digits) equals mpmath's derivative of E computed straight from the "
-        f"layers, without the worksheet (to within {AGREEMENT:g} of the sum of the terms' sizes).",
+        f"layers, without the worksheet: to within {AGREEMENT:g} · (1 + Σ_p |v_p| · (|∂E/∂p| + "
+        f"e_p)), e_p the rounding bound of part 3.",
         f"At the file's numbers, the chain rule's exact value (mpmath, {digits} digits) and the "
         f"worked solution (backprop-tutor solve) differ by no more than the worked solution's "
-        f"own rounding: {TOLERANCE:g} times its running error bound (about 4,500 roundings of "
-        f"2^-53), plus {UNDERFLOW:.3g}, the smallest normal double, below which a float has "
-        f"underflowed.",
+        f"own rounding allows: {TOLERANCE:g} · e_p, where e_p is the running error bound of its "
+        f"formulas (a first-order rounding analysis gives |float − exact| ≤ 2^-53 · e_p; "
+        f"{TOLERANCE:g} leaves a margin of 4,500), plus {UNDERFLOW:.3g}, the smallest normal "
+        f"double, below which a float has underflowed.",
     ]
 
 
@@ -244,94 +243,7 @@ def _chain_rule_holds(shown: dict[str, Identity]) -> dict[str, bool]:
     return holds
 
 
-# ---------------------------------------------------------------- numbers in mpmath
-
-def _mp_functions() -> dict:
-    import mpmath
-
-    return {"sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)), "tanh": mpmath.tanh,
-            "relu": lambda x: max(mpmath.mpf(0), x), "step": lambda x: mpmath.mpf(x > 0),
-            "linear": lambda x: x}
-
-
-def _value_and_error(node, known: dict, functions: dict):
-    """A formula's value in mpmath, and the scale e of a float's rounding error in it.
-
-    A running error analysis (first order): every operation rounds its result,
-    and passes on the errors of its operands.
-
-    Formula:
-        given number   e = 0
-        a ± b          e = e_a + e_b + |a ± b|
-        a · b          e = |b| e_a + |a| e_b + |a b|
-        a / c          e = e_a / |c| + |a / c|
-        a ** k         e = |k a^(k-1)| e_a + |a^k|
-        f(a)           e = |f'(a)| e_a + r_f     r_f = 1 for sigmoid, tanh (|f| <= 1); 0 for relu, step
-        |float(q) − q| <= 2^-53 · e(q)     (to first order, library functions within an ulp)
-    """
-    import mpmath
-
-    if isinstance(node, ast.Constant):
-        return mpmath.mpf(node.value), mpmath.mpf(0)
-    if isinstance(node, ast.Name):
-        return known[node.id]
-    if isinstance(node, ast.UnaryOp):
-        value, error = _value_and_error(node.operand, known, functions)
-        return -value, error
-    if isinstance(node, ast.Call):
-        a, error = _value_and_error(node.args[0], known, functions)
-        value = functions[node.func.id](a)
-        slope, rounding = _SLOPES[node.func.id](a, value)
-        return value, abs(slope) * error + rounding
-    (a, ea), (b, eb) = (_value_and_error(side, known, functions) for side in (node.left, node.right))
-    operator = type(node.op)
-    if operator in (ast.Add, ast.Sub):
-        value = a + b if operator is ast.Add else a - b
-        return value, ea + eb + abs(value)
-    if operator is ast.Mult:
-        return a * b, abs(b) * ea + abs(a) * eb + abs(a * b)
-    if operator is ast.Div:
-        return a / b, ea / abs(b) + abs(a / b)
-    return a ** b, abs(b * a ** (b - 1)) * ea + abs(a ** b)
-
-
-def chain_rule_at(sheet: SymbolicWorksheet, given: dict, compiled: dict) -> dict:
-    """Every quantity of the worksheet's formulas at ``given`` in mpmath: name -> (value, error scale)."""
-    import mpmath
-
-    functions = _mp_functions()
-    known = {n: (mpmath.mpf(v), mpmath.mpf(0)) for n, v in given.items()}
-    for name, tree in compiled.items():
-        known[name] = _value_and_error(tree, known, functions)
-    return known
-
-
-def loss_at(network: Network, values: dict):
-    """E at ``values`` (inputs, targets, weights and biases by name), straight from the layers.
-
-    Formula:
-        net_u = Σ_s w_us · out_s + b_u,   out_u = f(net_u),
-        E = 1/2 Σ_k (t_k − out_k)²  (half_sse)   or   1/K Σ_k (t_k − out_k)²  (mse)
-    """
-    import mpmath
-
-    functions = _mp_functions()
-    units = names.unit_names(network.sizes)
-    outs = [values[i] for i in units[0]]
-    for layer, rows, layer_units in zip(network.layers, names.weight_names(network.sizes), units[1:]):
-        nets = [mpmath.fsum(values[w] * out for w, out in zip(row, outs))
-                + (values[f"b_{u}"] if layer.biases is not None else 0) for row, u in zip(rows, layer_units)]
-        outs = [functions[layer.activation](net) for net in nets]
-    squares = mpmath.fsum((values[t] - out) ** 2 for t, out in zip(names.target_names(len(outs)), outs))
-    return squares / (2 if network.loss == "half_sse" else len(outs))
-
-
 # ---------------------------------------------------------------- 2. random points
-
-def _compiled(sheet: SymbolicWorksheet) -> dict:
-    """Each formula's syntax tree, in worksheet order."""
-    return {name: ast.parse(text, mode="eval").body for name, text in sheet.formulas.items()}
-
 
 def random_points(sheet: SymbolicWorksheet) -> tuple[PointCheck, ...]:
     """∇E · v by the chain rule against mpmath's derivative of E(θ + ε v) at ε = 0, at seeded points.
@@ -340,7 +252,7 @@ def random_points(sheet: SymbolicWorksheet) -> tuple[PointCheck, ...]:
     """
     import mpmath
 
-    compiled = _compiled(sheet)
+    formulas = compiled(sheet)
     network, rng = sheet.network, random.Random(2024)
     gradients = sheet.names_of("dE_d")
     checks = []
@@ -349,7 +261,7 @@ def random_points(sheet: SymbolicWorksheet) -> tuple[PointCheck, ...]:
             given = {n: rng.uniform(0, 1) if n.startswith("t") else rng.uniform(-1, 1)
                      for n in given_values(network) if n != "eta"}
             direction = {g[4:]: mpmath.mpf(rng.uniform(-1, 1)) for g in gradients}
-            known = chain_rule_at(sheet, given, compiled)
+            known = chain_rule_at(given, formulas)
             chain = mpmath.fsum(known[g][0] * direction[g[4:]] for g in gradients)
             scale = mpmath.fsum((abs(known[g][0]) + known[g][1]) * abs(direction[g[4:]]) for g in gradients)
             exact = {n: mpmath.mpf(v) for n, v in given.items()}
@@ -362,11 +274,11 @@ def random_points(sheet: SymbolicWorksheet) -> tuple[PointCheck, ...]:
 
 # ---------------------------------------------------------------- 3. the file's numbers
 
-def _at_the_file(sheet: SymbolicWorksheet, compiled: dict) -> tuple[dict, int]:
+def _at_the_file(sheet: SymbolicWorksheet, formulas: dict) -> tuple[dict, int]:
     """The chain rule at the file's numbers, with the digits that resolve every gradient.
 
     A value is resolved when it stands clear of its own rounding error
-    (at most e · 10^-digits, see ``_value_and_error``): |value| >= e · 10^(20 − digits).
+    (at most e · 10^-digits, see ``exact.value_and_error``): |value| >= e · 10^(20 − digits).
     Else its digits are not known, only that it is that small.
     """
     import mpmath
@@ -374,7 +286,7 @@ def _at_the_file(sheet: SymbolicWorksheet, compiled: dict) -> tuple[dict, int]:
     given = {n: v for n, v in given_values(sheet.network).items() if n != "eta"}
     for digits in EXACT_DIGITS:
         with mpmath.workdps(digits):
-            known = chain_rule_at(sheet, given, compiled)
+            known = chain_rule_at(given, formulas)
             if all(abs(v) >= m * mpmath.mpf(10) ** (20 - digits) for v, m in
                    (known[g] for g in sheet.names_of("dE_d"))):
                 break
@@ -400,10 +312,10 @@ def prove(sheet: SymbolicWorksheet, shown: dict[str, Identity] | None = None) ->
     """
     import mpmath
 
-    compiled = _compiled(sheet)
+    formulas = compiled(sheet)
     shown = identities(sheet) if shown is None else shown
     holds = _chain_rule_holds(shown)
-    known, digits = _at_the_file(sheet, compiled)
+    known, digits = _at_the_file(sheet, formulas)
     worked = solve(sheet.network).values
     proofs = []
     with mpmath.workdps(digits):
