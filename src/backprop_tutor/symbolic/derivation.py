@@ -175,7 +175,7 @@ def derivation_json(derivation: Derivation) -> dict:
                                        "chain_rule": p.chain_rule, "exact": p.exact,
                                        "value": _json_number(p.value),
                                        "worksheet": _json_number(p.worksheet),
-                                       "off": _json_number(p.off), "bound": p.bound,
+                                       "off": _json_number(p.off), "bound": _json_number(p.bound),
                                        "holds": p.holds}
                           for p in proofs},
             "random_points": [{"point": c.point, "chain_rule": _json_number(c.chain_rule),
