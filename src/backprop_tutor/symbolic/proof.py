@@ -229,17 +229,16 @@ def identities(sheet: SymbolicWorksheet) -> dict[str, Identity]:
 
 
 def _chain_rule_holds(shown: dict[str, Identity]) -> dict[str, bool]:
-    """Whether each identity holds together with every one it relies on (output layer first)."""
+    """Whether each identity holds together with every one it relies on.
+
+    The deltas are taken from the output layer back, so that those a delta
+    relies on (the next layer's) are settled before it.
+    """
+    deltas = [name for name in shown if name.startswith("delta_")]
     holds: dict[str, bool] = {}
-
-    def check(name: str) -> bool:
-        if name not in holds:
-            identity = shown[name]
-            holds[name] = identity.difference == "0" and all(map(check, identity.relies_on))
-        return holds[name]
-
-    for name in reversed(list(shown)):  # deltas from the output back: shallow recursion
-        check(name)
+    for name in [*reversed(deltas), *(name for name in shown if name not in deltas)]:
+        identity = shown[name]
+        holds[name] = identity.difference == "0" and all(holds[r] for r in identity.relies_on)
     return holds
 
 
