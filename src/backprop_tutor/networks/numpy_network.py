@@ -52,8 +52,12 @@ def sigmoid(x):
     Computed in the tanh form, which cannot overflow: exp(-x) is inf (with a
     warning) for x < -709, while tanh stays in [-1, 1].
     """
-    x = np.asarray(x)
-    return 0.5 + 0.5 * np.tanh(0.5 * x)
+    out = np.multiply(x, 0.5)
+    # In place: one array instead of three temporaries, which matters for big batches.
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
 
 
 def sigmoid_derivative(x):
@@ -331,8 +335,8 @@ class NumpyNetwork:
             weight_grads.insert(0, delta.T @ outs[layer])
             bias_grads.insert(0, delta.sum(axis=0))
             if layer > 0:
-                f_prime = self.activations[layer - 1].derivative_from_output(outs[layer])
-                delta = (delta @ self.weights[layer]) * f_prime
+                delta = delta @ self.weights[layer]
+                delta *= self.activations[layer - 1].derivative_from_output(outs[layer])
         return weight_grads, bias_grads
 
     def gradients(self, X, T):
