@@ -130,13 +130,15 @@ def loss_per_sample(outputs, targets, loss: str):
         half_sse: E = 1/2 * sum_k (t_k - out_k)**2
         mse:      E = 1/K * sum_k (t_k - out_k)**2
     """
-    squares = np.sum((targets - outputs) ** 2, axis=1)
+    error = targets - outputs
+    squares = (error * error).sum(axis=1)
     return squares / (2 if loss == "half_sse" else outputs.shape[1])
 
 
 def mean_loss(outputs, targets, loss: str) -> float:
     """E of a batch: the mean over its samples of the per-sample E."""
-    return float(np.mean(loss_per_sample(outputs, targets, loss)))
+    per_sample = loss_per_sample(outputs, targets, loss)
+    return float(per_sample.sum()) / len(per_sample)
 
 
 # ---------------------------------------------------------------- initialisation
