@@ -94,7 +94,7 @@ def output_folder(out, force: bool = False) -> Iterator[Path]:
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> with output_folder(root / "pack") as work:
     ...     _ = (work / "a.txt").write_text("a")
-    >>> sorted(p.name for p in (root / "pack").iterdir())
+    >>> files_in(root / "pack")
     ['a.txt']
     """
     out = check_output_folder(out, force)
