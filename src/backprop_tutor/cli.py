@@ -19,8 +19,6 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
 from backprop_tutor.output import json_data, notation
-from backprop_tutor.output.reports.training import shown_updates
-from backprop_tutor.output.reports.worksheet import describe
 
 
 class PositiveFloat(click.ParamType):
@@ -316,6 +314,8 @@ def train(network, default, epochs, data, batch_size, shuffle_seed, validation, 
     start) stops at that epoch and says so.
     """
     from backprop_tutor.networks.training import train_network
+    from backprop_tutor.output.reports.training import training_blocks
+    from backprop_tutor.output.writers import to_text
     from backprop_tutor.teaching.datasets import load_dataset
 
     for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
@@ -340,66 +340,8 @@ def train(network, default, epochs, data, batch_size, shuffle_seed, validation, 
                   "diverged_at": history.diverged_at, "values": run.model.parameters()}
         click.echo(json_data.dumps(result), nl=False)   # a non-finite E (diverged) is null
         return
-    click.echo(f"Training {network.title or 'network'}: {describe(network)}")
-    if dataset is None:
-        _print_sample_run(history)
-    else:
-        _print_data_run(run, dataset.name, batch_size, shuffle_seed)
-    parameters = run.model.parameters()
-    if len(parameters) > 60:
-        click.echo(f"{len(parameters)} weights and biases after training: see --format json.")
-        return
-    click.echo("Weights and biases after training:")
-    for name, value in parameters.items():
-        click.echo(f"  {name:<8} = {_number(value, 6)}")
-
-
-def _print_sample_run(history) -> None:
-    """The table of today's single-sample run: E before chosen updates, then E at the end."""
-    updates = len(history.loss) - 1
-    click.echo(f"  {'update':>8}  {'E before the update':>20}")
-    for update in shown_updates(updates) if updates else []:
-        click.echo(f"  {update + 1:>8}  {_number(history.loss[update], 8):>20}")
-    if history.diverged_at is None:
-        click.echo(f"After {updates} updates: E = {_number(history.loss[-1], 8)}")
-    else:
-        click.echo(_divergence(history, "Update"))
-
-
-def _print_data_run(run, name: str, batch_size, shuffle_seed) -> None:
-    """Training (and validation) loss after chosen epochs of a data-set run."""
-    history = run.history
-    order = "file order" if shuffle_seed is None else f"reshuffled every epoch (seed {shuffle_seed})"
-    held_out = f", {run.validation_size} held out for validation" if run.validation_size else ""
-    click.echo(f"Data: {name}, {run.training_size} training samples{held_out}; batches of "
-               f"{'all of them' if batch_size is None else batch_size}, {order}")
-    header = f"  {'epochs':>8}  {'training E':>16}"
-    click.echo(header + (f"  {'validation E':>16}" if history.val_loss is not None else ""))
-    for epoch in shown_updates(len(history.loss)):
-        row = f"  {epoch:>8}  {_number(history.loss[epoch], 8):>16}"
-        if history.val_loss is not None:
-            row += f"  {_number(history.val_loss[epoch], 8):>16}"
-        click.echo(row)
-    if history.diverged_at is not None:
-        click.echo(_divergence(history, "Epoch"))
-
-
-def _divergence(history, step: str) -> str:
-    """The sentence saying why a run stopped early, true for its last loss."""
-    from backprop_tutor.networks.numpy_network import DIVERGED_FACTOR
-
-    loss = history.loss[-1]
-    why = ("no longer a finite number" if not math.isfinite(loss)
-           else f"more than {DIVERGED_FACTOR:.0e} times its start, {_number(history.loss[0], 8)}")
-    return (f"{step} {history.diverged_at} made E = {_number(loss, 8)}, {why}: "
-            "the run diverged and training stopped there.")
-
-
-def _number(value: float, decimals: int) -> str:
-    """A number for a table: as a student writes it, or in scientific notation if huge."""
-    if not math.isfinite(value) or abs(value) >= 1e6:
-        return f"{value:.6e}" if math.isfinite(value) else str(value)
-    return notation.format_number(value, decimals)
+    click.echo(to_text(training_blocks(network, run, data and dataset.name, batch_size,
+                                       shuffle_seed)), nl=False)
 
 
 @cli.command(name="keras")
@@ -433,7 +375,7 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    keras_loss = {"mse": "keras-mse", "half_sse": "tutorial"}.get(loss, loss)
+    keras_loss = {"keras-mse": "mse", "tutorial": "half_sse"}.get(loss, loss)   # old names
     result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":

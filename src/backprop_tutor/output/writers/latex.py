@@ -74,7 +74,7 @@ def _block(block: Block) -> str:
             return "\\begin{align*}\n" + aligned_rows(rows) + "\n\\end{align*}"
         case Table(header, rows):
             lines = [rf"\begin{{tabular}}{{{block.alignment()}}}",
-                     " & ".join(words(h) for h in header) + r" \\ \hline",
+                     " & ".join(inline(h) for h in header) + r" \\ \hline",
                      *(" & ".join(inline(cell) for cell in row) + r" \\" for row in rows),
                      r"\end{tabular}"]
             return "\n".join(lines)

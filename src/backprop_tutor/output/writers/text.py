@@ -77,7 +77,7 @@ def _equation(eq: Equation, width: int) -> list[str]:
 
 def _table(table: Table) -> list[str]:
     """Columns aligned under a header and a rule; a long last column wraps under itself."""
-    cells = [list(table.header)] + [[inline(cell) for cell in row] for row in table.rows]
+    cells = [[inline(cell) for cell in row] for row in (table.header, *table.rows)]
     widths = [max(len(row[c]) for row in cells) for c in range(len(table.header))]
     align = table.alignment()
     last = sum(widths[:-1]) + 2 * len(widths)   # where the last column starts

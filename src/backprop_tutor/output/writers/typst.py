@@ -66,7 +66,7 @@ def _block(block: Block) -> str:
             return "$ " + math(r"\begin{aligned}" + aligned_rows(rows) + r"\end{aligned}") + " $"
         case Table(header, rows):
             align = ", ".join("left" if a == "l" else "right" for a in block.alignment())
-            cells = [f"[*{words(h)}*]" for h in header]
+            cells = [f"[*{inline(h)}*]" for h in header]
             cells += [f"[{inline(cell)}]" for row in rows for cell in row]
             return (f"#table(columns: {len(header)}, align: ({align},), "
                     f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
