@@ -31,3 +31,11 @@ class AnswerFileError(InputError):
 
 class OutputFolderError(InputError):
     """An output folder that cannot be written, or would be overwritten without --force."""
+
+
+class RosterFileError(InputError):
+    """A class roster (CSV of student IDs) that cannot be used."""
+
+
+class VariantError(InputError):
+    """A variant ID, variant option or set of constraints that no network can meet."""
