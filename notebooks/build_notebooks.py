@@ -169,10 +169,11 @@ PROBLEM1 = [
     """),
     code("""
     from IPython.display import Markdown, display
+    from backprop_tutor.output.reports.derivation import render as render_derivation
     from backprop_tutor.symbolic import derivation as sympy_derivation
 
     derived = sympy_derivation.derive(network)
-    display(Markdown(sympy_derivation.RENDERERS["markdown"](derived)))
+    display(Markdown(render_derivation(derived, "markdown")))
     """),
     md("""
     The results in one place, as SymPy writes them (each delta and gradient over the names it

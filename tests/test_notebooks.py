@@ -167,7 +167,7 @@ def test_problem2_solution_shows_the_hand_worked_numbers(execute):
         assert f"hidden {activation}: out_o1 = {out_o1}, delta_o1 = {delta_o1}; E = {loss} " in worked
         before, after = map(float, re.search(r"E = (\S+) before the update, (\S+) after", worked).groups())
         assert after < before
-        assert "| `delta_o1` |" in worked and f"${delta_o1}$" in worked
+        assert r"\delta_{o1} &= " in worked and f"= {delta_o1} \\\\" in worked
     table = cell_text(notebook, "rows = [q.name for q in")
     assert numbers_after(table, "out_h1") == pytest.approx([0.65701, 0.57167, 0.65])
     assert numbers_after(table, "delta_o1") == [-0.070781, -0.054757, -0.054418]
