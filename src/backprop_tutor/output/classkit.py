@@ -29,10 +29,22 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve
 from backprop_tutor.output import notation
-from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table, to_markdown, to_typst
+from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table
 from backprop_tutor.output.folder import files_in, output_folder
+from backprop_tutor.output.formulas import formula
+from backprop_tutor.output.reports.worksheet import NOTE, given_table
+from backprop_tutor.output.writers import to_markdown, typst_document
 from backprop_tutor.teaching.exercise import Answer, answers, asked_quantities, key_lines
 from backprop_tutor.teaching.variants import Variant, cases
+
+#: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
+DIGITS = 6
+
+#: Significant digits of a key's unrounded values.
+FULL_DIGITS = 12
+
+#: An empty box is as wide as this many em spaces.
+BOX_WIDTH = 10
 
 KEYS_CSV_HEADER = ["student", "variant", "hidden_activation", "quantity", "expected", "tolerance"]
 
@@ -53,14 +65,14 @@ class ClassKit:
 
 
 def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals: int = 4,
-                    given_decimals: int = 1, force: bool = False) -> ClassKit:
+                    force: bool = False) -> ClassKit:
     """Write every variant's sheet, key and network file, and the class documents, into ``out``."""
     from backprop_tutor.output.moodle import moodle_xml
 
     with output_folder(out, force) as work:
         (work / "networks").mkdir()
         (work / "figures").mkdir()
-        jobs = [(variant, ask, answer_decimals, given_decimals, work) for variant in variants]
+        jobs = [(variant, ask, answer_decimals, work) for variant in variants]
         # Each variant's figure and two PDFs are independent: both cores share them.
         with _pool(len(jobs)) as pool:
             done = list(pool.map(_write_variant, jobs, chunksize=max(1, len(jobs) // 8)))
@@ -80,13 +92,12 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
 
 def _write_variant(job) -> tuple[list[Block], list[Block], list[Answer]]:
     """One variant's figure, sheet, key and network file; its sheet and key blocks and answers."""
-    variant, ask, answer_decimals, given_decimals, work = job
+    variant, ask, answer_decimals, work = job
     exercise = _Exercise(variant.network, ask, answer_decimals)
     figure = f"figures/{variant.id}.svg"
-    _draw(variant.network, work / figure, given_decimals)
-    sheet = sheet_blocks(variant.network, exercise, figure, variant.id, variant.student,
-                         given_decimals)
-    key = key_blocks(variant.network, exercise, variant.id, variant.student, given_decimals)
+    _draw(variant.network, work / figure)
+    sheet = sheet_blocks(variant.network, exercise, figure, variant.id, variant.student)
+    key = key_blocks(variant.network, exercise, variant.id, variant.student)
     compiler = _compiler(work)
     _compile(compiler, sheet, work / f"sheet-{variant.id}.pdf", f"Question sheet {variant.id}")
     _compile(compiler, key, work / f"key-{variant.id}.pdf", f"Answer key {variant.id}")
@@ -110,10 +121,9 @@ def write_blank_sheet(network: Network, path, ask="default", answer_decimals: in
 
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        decimals = _given_decimals(network)
-        _draw(network, work / "network.svg", decimals)
+        _draw(network, work / "network.svg")
         blocks = sheet_blocks(network, _Exercise(network, ask, answer_decimals), "network.svg",
-                              label="", student="", given_decimals=decimals)
+                              label="", student="")
         _compile(_compiler(work), blocks, Path(path), "Question sheet")
 
 
@@ -129,8 +139,8 @@ class _Exercise:
 
 # ---------------------------------------------------------------- the sheet
 
-def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str, student: str,
-                 given_decimals: int) -> list[Block]:
+def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
+                 student: str) -> list[Block]:
     """The question sheet: Problems 1 and 2, the network, a box per asked quantity."""
     blocks = [Heading(1, f"Backpropagation by hand{f': variant {label}' if label else ''}"),
               Paragraph(f"Name: ______________________   Student: {student or '______________'}"
@@ -139,7 +149,7 @@ def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
               Heading(2, "Problem 2: one SGD update by hand"),
               Paragraph(_problem_2(network, exercise)),
               Figure(figure, "Your network: its inputs, target, weights and biases."),
-              _given_table(network, given_decimals)]
+              given_table(given_values(network), DIGITS)]
     for activation, names in exercise.asked.items():
         blocks += [Heading(3, _case_heading(network, activation)), _boxes(names)]
     return blocks
@@ -159,25 +169,25 @@ def _problem_2(network: Network, exercise: _Exercise) -> str:
 
 def _boxes(names: list[str]) -> Table:
     """Two quantities and their empty boxes to a row."""
-    pairs = [names[k:k + 2] for k in range(0, len(names), 2)]
-    return Table(["quantity", "your answer", "quantity", "your answer"],
-                 [[notation.text(pair[0]), "", notation.text(pair[1]) if len(pair) > 1 else "", ""]
-                  for pair in pairs])
+    box = "\u2003" * BOX_WIDTH
+    rows = []
+    for k in range(0, len(names), 2):
+        pair = names[k:k + 2]
+        rows.append((formula(pair[0]), box, formula(pair[1]) if len(pair) > 1 else "", box))
+    return Table(("quantity", "your answer", "quantity", "your answer"), tuple(rows), align="llll")
 
 
 # ---------------------------------------------------------------- the key
 
-def key_blocks(network: Network, exercise: _Exercise, label: str, student: str,
-               given_decimals: int) -> list[Block]:
+def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) -> list[Block]:
     """The answer key: each asked quantity worked out, rounded as you go, full precision beside."""
     who = f" (student {student})" if student else ""
     blocks = [Heading(1, f"Answer key: variant {label}{who}"),
               Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "
                         f"worked out, as a student does by hand, and used rounded in the lines "
-                        f"after it; the full-precision value is beside it. The backward pass uses "
-                        f"the weights from before the update. Quantities in brackets are not "
-                        f"asked: they are worked out on the way."),
-              _given_table(network, given_decimals)]
+                        f"after it; the unrounded value is beside it. {NOTE} Quantities in "
+                        f"brackets are not asked: they are worked out on the way."),
+              given_table(given_values(network), DIGITS)]
     by_case = {}
     for answer in exercise.answers:
         by_case.setdefault(answer.activation, {})[answer.quantity] = answer
@@ -189,19 +199,22 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str,
 
 
 def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int) -> Table:
+    """A row per line of the key: the quantity, its formula with the rounded numbers, the values."""
     rounded, exact = solve(network, round_to=decimals), solve(network)
     values = {**rounded.given, **rounded.values}
     formulas = {q.name: q.formula for q in rounded.quantities}
     rows = []
     for name in key_lines(network, asked):
-        shown = notation.text(formulas[name])
-        substituted = notation.text(formulas[name], values, decimals)
-        if substituted != shown:
-            shown += " = " + substituted
-        written = f"{rounded[name] + 0.0:.{decimals}f}"
-        quantity = notation.text(name) if name in boxes else f"({notation.text(name)})"
-        rows.append([quantity, shown, written, repr(exact[name])])
-    return Table(["quantity", "worked out", f"answer ({decimals} d.p.)", "full precision"], rows)
+        worked = formula(formulas[name])
+        if len(notation.tokens(formulas[name])) > 1:
+            # The numbers as plain text: typeset as math, each line would cost a conversion
+            # to Typst (about 4 ms), more than the rest of the key.
+            worked = (worked, " = " + notation.text(formulas[name], values, decimals))
+        quantity = formula(name) if name in boxes else ("(", formula(name), ")")
+        rows.append((quantity, worked, f"{rounded[name] + 0.0:.{decimals}f}",
+                     f"{exact[name]:.{FULL_DIGITS}g}"))
+    return Table(("quantity", "worked out with the rounded numbers", f"{decimals} decimals",
+                  f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr")
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -212,37 +225,18 @@ def _case_heading(network: Network, activation: str) -> str:
     return f"Problem 2 with {activation} hidden units"
 
 
-def _given_table(network: Network, decimals: int) -> Table:
-    """The given numbers by kind, one row per kind."""
-    given = given_values(network)
-    kinds = {"inputs": "i", "targets": "t", "weights": "w", "biases": "b_", "learning rate": "eta"}
-    rows = []
-    for label, prefix in kinds.items():
-        items = [f"{notation.text(n)} = {notation.format_number(v, max(decimals, 6))}"
-                 for n, v in given.items() if n.startswith(prefix)]
-        if items:
-            rows.append([label, ",  ".join(items)])
-    return Table(["given", "numbers"], rows)
-
-
-def _given_decimals(network: Network) -> int:
-    """The fewest decimals that show every given number of ``network`` exactly."""
-    return max(len(notation.format_number(v, 6).partition(".")[2])
-               for v in given_values(network).values())
-
-
 def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+    return {1: "once", 2: "twice", 3: "three times"}.get(n, f"{n} times")
 
 
 def _listed(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _draw(network: Network, path: Path, decimals: int) -> None:
+def _draw(network: Network, path: Path) -> None:
     from backprop_tutor.output import figures
 
-    figures.save(figures.plot_network(solve(network), decimals=decimals, given_only=True), path,
+    figures.save(figures.plot_network(solve(network), decimals=DIGITS, given_only=True), path,
                  formats=("svg",))
 
 
@@ -255,7 +249,7 @@ def _compiler(root: Path):
 
 
 def _compile(compiler, blocks: list[Block], path: Path, title: str) -> None:
-    path.write_bytes(compiler.compile(input=to_typst(blocks, title).encode("utf-8")))
+    path.write_bytes(compiler.compile(input=typst_document(blocks, title).encode("utf-8")))
 
 
 def _merge(paths: list[Path], path: Path) -> None:

@@ -14,18 +14,18 @@ most ``MAX_TRIES`` draws per variant, then ``VariantError``):
 * no saturated sigmoid:         0.05 <= out_u <= 0.95 for every sigmoid unit
 * the dead-unit lesson:         with relu, exactly one hidden unit has net <= 0
                                 (``inactive_relu="one"``; "none": no such unit; "any": no rule)
-* slips stay tellable apart:    the inputs are distinct; no two of them, no input and 1, and no
-                                two computed quantities of a case are in a ratio 2, 1/2 or −1
-                                (within 0.1 %); a quantity that is another by definition
-                                (dE_db_h1 = delta_h1) and exact zeros are not compared
+* slips stay tellable apart:    the inputs are distinct and none is 1; no two of them, no input
+                                and 1, and no two computed quantities of a case are in a ratio
+                                2, 1/2 or −1 (within 0.1 %); a quantity that is another by
+                                definition (dE_db_h1 = delta_h1) and exact zeros are not compared
 * no vanishing delta:           every |delta_u| >= 1e-3, unless it is exactly 0
 * the update helps:             E after the update < E before it, at the template's η
 
-A variant's ID, e.g. ``07K-03X``, is the seed (Crockford base 32), the
-variant's number and a check character over both and the template's shape
-and the settings. Variant k is drawn from its own random stream, seeded by
-(seed, k), so ``variant_network(id)`` makes it again without the others; the
-check character catches a mistyped ID, or one made from another template.
+A variant's ID, e.g. ``007-03R``, is the seed (Crockford base 32: no I, L,
+O, U), the variant's number and a check letter over both, the template's
+shape and the settings. Variant k is drawn from its own random stream, seeded
+by (seed, k), so ``variant_network(id)`` makes it again without the others;
+the check letter catches a mistyped ID, or one made from another template.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ INACTIVE_RELU = ("none", "one", "any")
 
 # Crockford's base 32: no I, L, O, U, so an ID read aloud or handwritten stays unambiguous.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# The check character is a letter, so that it never reads as part of the number before it.
+_CHECK = _ALPHABET[10:]
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def problems(network: Network, inactive_relu: str = "one") -> list[str]:
     """The constraints ``network`` breaks (see the module's docstring); empty if it is fit.
 
     >>> problems(load_network(DEFAULT_NETWORK))   # the tutorial's inputs 0.5 and 1.0
-    ['inputs i1 and i2 are in a simple ratio', 'inputs i2 and 1 are in a simple ratio']
+    ['inputs i1 and i2 are in a simple ratio', 'inputs i1 and 1 are in a simple ratio', 'input i2 is 1']
     """
     # 1 joins the inputs: with an input of ±1/2, ±1 or ±2, dE_dw = delta · input would be in
     # a simple ratio with delta. Checked first, as it costs nothing.
@@ -190,6 +192,7 @@ def problems(network: Network, inactive_relu: str = "one") -> list[str]:
     found = _ratio_problems("inputs", {**inputs, "1": 1.0})
     if len(set(network.inputs)) < len(network.inputs):
         found.append("two inputs are equal")
+    found += [f"input {name} is 1" for name, value in inputs.items() if value == 1]
     if found:
         return found
     for activation, net in cases(network).items():
@@ -283,7 +286,7 @@ def variant_id(seed: int, index: int, template: Network | None = None,
     """The ID of variant ``index`` of ``seed``: seed in base 32, the index, a check character.
 
     >>> variant_id(7, 3)
-    '007-03M'
+    '007-03R'
     """
     template = template or load_network(DEFAULT_NETWORK)
     stem = f"{_base32(seed):0>3}-{index:02d}"
@@ -291,16 +294,16 @@ def variant_id(seed: int, index: int, template: Network | None = None,
              [(layer.activation, layer.biases is None, layer.train_biases)
               for layer in template.layers])
     digest = hashlib.sha256(f"{stem} {shape}".encode()).digest()
-    return stem + _ALPHABET[digest[0] % 32]
+    return stem + _CHECK[digest[0] % len(_CHECK)]
 
 
 def parse_variant_id(variant: str) -> tuple[int, int]:
-    """(seed, index) of an ID such as ``007-03M``; VariantError if it is not one."""
+    """(seed, index) of an ID such as ``007-03R``; VariantError if it is not one."""
     text = variant.strip().upper()
     stem, _, rest = text.partition("-")
-    if not (stem and len(rest) >= 3 and rest[:-1].isdigit() and rest[-1] in _ALPHABET
+    if not (stem and len(rest) >= 3 and rest[:-1].isdigit() and rest[-1] in _CHECK
             and all(c in _ALPHABET for c in stem)):
-        raise VariantError("variant", variant, "is not a variant ID (like 007-03M: seed, "
+        raise VariantError("variant", variant, "is not a variant ID (like 007-03R: seed, "
                            "number, check character)")
     seed = 0
     for c in stem:
