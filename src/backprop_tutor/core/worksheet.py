@@ -24,6 +24,7 @@ The backward pass uses the weights from before the update.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -161,7 +162,14 @@ def evaluate(formula: str, values: dict, functions: dict = FORMULA_FUNCTIONS):
     >>> evaluate("w1 * i1 + b_h1", {"w1": 0.5, "i1": 2.0, "b_h1": 0.25})
     1.25
     """
-    return eval(formula, {"__builtins__": {}, **functions}, dict(values))  # noqa: S307 (our formulas)
+    return eval(_compiled(formula), {"__builtins__": {}, **functions}, dict(values))  # noqa: S307 (our formulas)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(formula: str):
+    # Parsing a formula costs more than evaluating it; a network's formulas are few and come
+    # back at every solve (the variants' rejection sampling solves thousands of networks).
+    return compile(formula, "<formula>", "eval")
 
 
 def solve(network: Network, round_to: int | None = None) -> Worksheet:
