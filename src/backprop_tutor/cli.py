@@ -178,26 +178,63 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
 
 @cli.command("check")
 @click.argument("answers", type=click.Path(dir_okay=True))
-@network_options()
+@FILE_ARGUMENT
+@OVERRIDES["hidden_activation"]
+@OVERRIDES["output_activation"]
+@OVERRIDES["loss"]
+@OVERRIDES["learning_rate"]
+@click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
+              help="Significant figures an answer needs to be right.")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
-def check_command(answers, network, default, output_format):
+def check_command(answers, file, sig_figs, output_format, **options):
     """Mark a student's own numbers (ANSWERS: name = number lines, TOML or JSON).
 
     Each answer is compared with what its formula gives from the student's own
-    earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
+    earlier answers, so one slip is marked once; it is right, wrong, or too
+    imprecise (fewer than --sig-figs significant figures). The answer file may
+    set hidden_activation, output_activation, loss and learning_rate; the
+    options override it; without either the three hidden activations are
+    tried. Exit status 1 if an answer is not right.
     """
     from backprop_tutor.output.reports.marks import render_marks
-    from backprop_tutor.teaching.answers import check_answers, load_answers, marks_json
+    from backprop_tutor.teaching.answers import check_file, load_answers, marks_json
 
-    marks = check_answers(network, load_answers(answers), source=answers)
+    answer_file = load_answers(answers, options["hidden_activation"])
+    checked = check_file(load_network(file or DEFAULT_NETWORK), answer_file, options,
+                         source=answers, sig_figs=sig_figs)
     if output_format == "json":
-        click.echo(json.dumps(marks_json(marks, network), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(marks_json(checked), indent=2, ensure_ascii=False))
     else:
         click.echo(f"Checking {answers}:")
-        click.echo(render_marks(marks, network), nl=False)
-    if not all(m.right for m in marks):
+        click.echo(render_marks(checked.marks, checked.network, sig_figs, checked.fits), nl=False)
+    if not all(m.right for m in checked.marks):
         sys.exit(1)
+
+
+@cli.command()
+@FILE_ARGUMENT
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the page into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+@click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
+              help="Significant figures an answer needs to be right.")
+def page(file, out, force, sig_figs):
+    """A practice page for the browser: one SGD step to walk through and to mark.
+
+    Writes index.html and its assets into --out: a static page that works
+    opened from the disk, nothing fetched. The student picks the hidden
+    activation, reveals each quantity's formula, numbers and value, and types
+    their own numbers, marked as they type as `check` marks them.
+    """
+    from pathlib import Path
+
+    from backprop_tutor.output.folder import output_folder
+    from backprop_tutor.output.page import write_page
+
+    network = load_network(file or DEFAULT_NETWORK)
+    with output_folder(out, force) as work:
+        files = write_page({Path(file).stem if file else "tutorial": network}, work, sig_figs)
+    click.echo(f"Wrote {', '.join(files)} to {out}/: open {Path(out) / 'index.html'} in a browser.")
 
 
 def _gradient_check(sheet):
