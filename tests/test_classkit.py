@@ -65,11 +65,13 @@ def test_every_file_of_the_kit(built):
     assert [student for student, _ in pairs] == STUDENTS
     names = {p.name for p in built.iterdir()}
     assert {"sheets.pdf", "keys.pdf", "sheets.md", "keys.md", "keys.csv", "index.csv",
-            "moodle.xml", "networks", "figures"} <= names
+            "moodle.xml", "networks", "figures", "page"} <= names
     for _, vid in pairs:
         assert {f"sheet-{vid}.pdf", f"key-{vid}.pdf"} <= names
         network = load_network(built / "networks" / f"{vid}.toml")
         assert network.title == f"Variant {vid}"
+    page = (built / "page" / "index.html").read_text(encoding="utf-8")
+    assert all(f'"{vid}"' in page for _, vid in pairs)
     # The class PDFs hold every variant, in roster order.
     sheets = pdf_text(built / "sheets.pdf")
     positions = [sheets.index(f"variant {vid}") for _, vid in pairs]
@@ -189,3 +191,23 @@ def test_bad_options_are_one_line_and_status_2(run, tmp_path, options, message):
     assert (status, out) == (2, "")
     assert err.startswith("backprop-tutor: error: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "kit").exists()
+
+
+def test_check_marks_against_a_students_variant(built, run, tmp_path):
+    student, vid = variants_of(built)[1]
+    network = load_network(built / "networks" / f"{vid}.toml")   # the file, not the generator
+    (i1, i2), ((w1, w2), _) = network.inputs, network.layers[0].weights
+    net_h1 = w1 * i1 + w2 * i2 + network.layers[0].biases[0]      # by hand
+    answers = tmp_path / "answers.toml"
+    answers.write_text(f"hidden_activation = 'sigmoid'\nnet_h1 = {net_h1:.4f}\n")
+    assert run("check", str(answers), "--variant", vid)[0] == 0
+    assert run("check", str(answers))[0] == 1      # the tutorial's network has net_h1 = 0.65
+    answers.write_text(f"variant = '{vid.lower()}'\nhidden_activation = 'sigmoid'\n"
+                       f"net_h1 = {net_h1 + 0.1:.4f}\n")
+    status, out, _ = run("check", str(answers))
+    assert status == 1 and "net_h1" in out
+    wrong = vid[:-1] + ("A" if vid[-1] != "A" else "B")
+    for option, message in ((wrong, f"--variant: {wrong}: was not made from this template"),
+                            ("K7Q", "--variant: K7Q: is not a variant ID")):
+        status, out, err = run("check", str(answers), "--variant", option)
+        assert (status, out) == (2, "") and message in err and err.count("\n") == 1

@@ -183,6 +183,9 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
 @OVERRIDES["output_activation"]
 @OVERRIDES["loss"]
 @OVERRIDES["learning_rate"]
+@click.option("--variant", metavar="ID",
+              help="The student's variant (from `variants`): mark against that network, drawn "
+                   "from FILE as its template.")
 @click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
               help="Significant figures an answer needs to be right.")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -193,8 +196,8 @@ def check_command(answers, file, sig_figs, output_format, **options):
     Each answer is compared with what its formula gives from the student's own
     earlier answers, so one slip is marked once; it is right, wrong, or too
     imprecise (fewer than --sig-figs significant figures). The answer file may
-    set hidden_activation, output_activation, loss and learning_rate; the
-    options override it; without either the three hidden activations are
+    set hidden_activation, output_activation, loss, learning_rate and variant;
+    the options override it; without either the three hidden activations are
     tried. Exit status 1 if an answer is not right.
     """
     from backprop_tutor.output.reports.marks import render_marks
@@ -368,7 +371,7 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
     --roster (or --n variants), with numbers fit for pen and paper; see the
     README for the constraints every variant meets. Writes into --out each
     variant's sheet-ID.pdf, key-ID.pdf and networks/ID.toml, and for the class
-    sheets.pdf, keys.pdf, keys.csv, index.csv and moodle.xml.
+    sheets.pdf, keys.pdf, keys.csv, index.csv, moodle.xml and a practice page.
     """
     from backprop_tutor.extras import require
     from backprop_tutor.output.classkit import build_class_kit
@@ -388,6 +391,7 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
     click.echo(f"Wrote {len(drawn)} variants ({drawn[0].id} to {drawn[-1].id}) to {kit.out}/:")
     click.echo("  sheets.pdf, keys.pdf (every variant, in order), sheets.md, keys.md")
     click.echo("  keys.csv (one row per answer box), index.csv (student -> variant), moodle.xml")
+    click.echo("  page/index.html: the practice page, every variant (a student types their ID)")
     click.echo("  per variant: sheet-ID.pdf, key-ID.pdf, networks/ID.toml, figures/ID.svg")
 
 

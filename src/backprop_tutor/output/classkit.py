@@ -4,17 +4,20 @@
 
 * per variant ``sheet-ID.pdf`` (the network drawn with its given numbers,
   Problems 1 and 2, a box per asked quantity), ``key-ID.pdf`` (the worked
-  solution of what was asked, rounded as you go, the full precision beside)
+  solution of what was asked, rounded as you go, the unrounded value beside)
   and ``networks/ID.toml`` (the variant as a network file);
 * for the class ``sheets.pdf`` and ``keys.pdf`` (every variant, in roster
   order), ``sheets.md`` and ``keys.md`` (the same as Markdown), ``keys.csv``
   (one row per box), ``moodle.xml`` (a Moodle quiz, see ``moodle``) and
   ``index.csv`` (student → variant);
+* ``page/``: the practice page with every variant: a student types their
+  variant ID, works the step and has it marked as they type;
 * ``figures/ID.svg``: each variant's drawing, made once and used by its
   sheet in every document.
 
 Sheets and keys are document blocks; Typst typesets each variant's, on both
-cores, and pypdf joins them into the class PDFs. The folder is written whole or not at all.
+cores, and pypdf joins them into the class PDFs. The folder is written whole
+or not at all.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
                     force: bool = False) -> ClassKit:
     """Write every variant's sheet, key and network file, and the class documents, into ``out``."""
     from backprop_tutor.output.moodle import moodle_xml
+    from backprop_tutor.output.page import write_page
 
     with output_folder(out, force) as work:
         (work / "networks").mkdir()
@@ -87,6 +91,8 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         (work / "index.csv").write_text(_csv([["student", "variant"]] + [
             [v.student, v.id] for v in variants]), encoding="utf-8")
         (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+        (work / "page").mkdir()
+        write_page({v.id: v.network for v in variants}, work / "page")
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
 
@@ -180,7 +186,7 @@ def _boxes(names: list[str]) -> Table:
 # ---------------------------------------------------------------- the key
 
 def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) -> list[Block]:
-    """The answer key: each asked quantity worked out, rounded as you go, full precision beside."""
+    """The answer key: each asked quantity worked out, rounded as you go, unrounded beside."""
     who = f" (student {student})" if student else ""
     blocks = [Heading(1, f"Answer key: variant {label}{who}"),
               Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "

@@ -136,12 +136,15 @@ def generate_variants(template: Network | None = None, n: int | None = None, see
 
 
 def variant_network(variant: str, template: Network | None = None,
-                    settings: Settings = Settings()) -> Network:
-    """The network of a variant ID, made again from the template and settings it was made with."""
+                    settings: Settings = Settings(), source: str = "variant") -> Network:
+    """The network of a variant ID, made again from the template and settings it was made with.
+
+    ``source`` names where the ID came from in an error (an option, a file's key).
+    """
     template = template or load_network(DEFAULT_NETWORK)
-    seed, index = parse_variant_id(variant)
+    seed, index = parse_variant_id(variant, source)
     if variant_id(seed, index, template, settings) != variant.strip().upper():
-        raise VariantError("variant", variant, "was not made from this template and these "
+        raise VariantError(source, variant, "was not made from this template and these "
                            "settings (or is mistyped): its check character does not match")
     return draw_variant(template, seed, index, settings)
 
@@ -297,13 +300,13 @@ def variant_id(seed: int, index: int, template: Network | None = None,
     return stem + _CHECK[digest[0] % len(_CHECK)]
 
 
-def parse_variant_id(variant: str) -> tuple[int, int]:
+def parse_variant_id(variant: str, source: str = "variant") -> tuple[int, int]:
     """(seed, index) of an ID such as ``007-03R``; VariantError if it is not one."""
     text = variant.strip().upper()
     stem, _, rest = text.partition("-")
     if not (stem and len(rest) >= 3 and rest[:-1].isdigit() and rest[-1] in _CHECK
             and all(c in _ALPHABET for c in stem)):
-        raise VariantError("variant", variant, "is not a variant ID (like 007-03R: seed, "
+        raise VariantError(source, variant, "is not a variant ID (like 007-03R: seed, "
                            "number, check character)")
     seed = 0
     for c in stem:
