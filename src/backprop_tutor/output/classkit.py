@@ -218,7 +218,7 @@ def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decima
             worked = (worked, " = " + notation.text(formulas[name], values, decimals))
         quantity = formula(name) if name in boxes else ("(", formula(name), ")")
         rows.append((quantity, worked, f"{rounded[name] + 0.0:.{decimals}f}",
-                     f"{exact[name]:.{FULL_DIGITS}g}"))
+                     f"{exact[name] + 0.0:.{FULL_DIGITS}g}"))
     return Table(("quantity", "worked out with the rounded numbers", f"{decimals} decimals",
                   f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr")
 
