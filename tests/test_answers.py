@@ -39,7 +39,7 @@ def test_a_float_from_a_file_is_read_as_its_shortest_text():
 @pytest.mark.parametrize("answer, value, verdict, rule", [
     ("0.657", OUT_H1, "right", "rounded"),
     ("0.6570105", OUT_H1, "right", "rounded"),
-    ("0.604056", OUT_O1, "right", "truncated"),          # 0.6040566… cut, not rounded
+    ("0.60405", OUT_O1, "right", "truncated"),           # cut at 5 figures, not rounded (0.60406)
     ("0.658", OUT_H1, "wrong", "not close"),
     ("0.66", OUT_H1, "imprecise", "too imprecise"),       # 2 figures, 3 needed
     ("0.65", 0.65004, "right", "rounded"),                # 0.650: the zero goes unwritten
@@ -48,8 +48,8 @@ def test_a_float_from_a_file_is_read_as_its_shortest_text():
     ("0", 0.0, "right", "exact"),                         # δ of an inactive ReLU unit
     ("0", -0.00558265, "wrong", "zero"),
     ("12345", math.inf, "wrong", "no finite value"),
-    ("-0.604056", -OUT_O1, "right", "truncated"),
-    ("0.604058", OUT_O1, "wrong", "not close"),           # above: not a truncation
+    ("-0.60405", -OUT_O1, "right", "truncated"),
+    ("0.60407", OUT_O1, "wrong", "not close"),            # above: not a truncation
 ])
 def test_the_precision_rule(answer, value, verdict, rule):
     assert judge(written(answer), value) == (verdict, rule)
@@ -167,8 +167,8 @@ def test_the_answer_file_says_what_it_answers_and_options_override(run, tmp_path
     assert status == 0 and "hidden tanh" in out and "6 of 6 answers right" in out
     status, out, _ = run("check", str(answers), "--hidden-activation", "sigmoid")
     assert status == 1 and "hidden sigmoid" in out
-    # The learning rate from the file: w1_new = 0.3 − 1.0·(−0.0129017) = 0.312902 with η = 1.
-    answers.write_text("hidden_activation = 'tanh'\nlearning_rate = 1.0\nw1_new = 0.312902\n")
+    # The learning rate from the file: w1_new = 0.3 − 1.0·(−0.0129017) = 0.31290 with η = 1.
+    answers.write_text("hidden_activation = 'tanh'\nlearning_rate = 1.0\nw1_new = 0.31290\n")
     assert run("check", str(answers))[0] == 0
 
 

@@ -118,3 +118,8 @@ def test_without_an_optional_library_one_line_says_how_to_install_it(run, tmp_pa
     assert err == ("backprop-tutor: error: matplotlib is not installed; "
                    "install it with: pip install 'backprop-tutor[all]'\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_markdown_table_parses_as_a_table(pack, gfm_tables):
+    out, _ = pack
+    assert gfm_tables((out / "tutorial.md").read_text()) >= 5

@@ -124,8 +124,8 @@ def test_typing_a_known_slip_shows_its_hint(opened):
     assert page.inner_text("#verdict-delta_o1") == (
         "~ too imprecise: at least 3 significant figures needed")
     page.fill("#answer-delta_o1", "")
-    page.select_option("#activation", "relu")          # by hand: w6·δ_o1·1 = 0.0272088
-    page.fill("#answer-delta_h2", "0.0272088")
+    page.select_option("#activation", "relu")          # by hand: w6·δ_o1·1 = 0.027209
+    page.fill("#answer-delta_h2", "0.027209")
     assert "hint: either f′(net_h2) missing at the hidden unit, or relu′(net_h2)" in \
         page.inner_text("#detail-delta_h2")
     assert problems == []

@@ -13,21 +13,21 @@ from backprop_tutor.teaching.marking import check_answers
 from backprop_tutor.teaching.slips import SLIPS
 
 SLIPPED = [  # (hidden activation, line, slipped answer, slip)
-    ("sigmoid", "delta_o1", 0.0707814, "sign"),
-    ("sigmoid", "delta_o1", -0.141563, "loss_factor"),          # 2·(out − t)·σ′
-    ("sigmoid", "E_o1", 0.0875825, "loss_factor"),              # (t − out)² / 1
-    ("sigmoid", "delta_h1", -0.0115362, "updated_weights"),     # w5_new = 0.723252 used
-    ("sigmoid", "delta_o1", -0.295943, "no_output_derivative"),  # out − t
-    ("sigmoid", "delta_h1", -0.0495470, "no_hidden_derivative"),  # w5·δ_o1
-    ("sigmoid", "delta_o1", -0.0722036, "sigmoid_derivative_of_net"),  # net(1 − net)
-    ("tanh", "delta_h1", -0.0221355, "tanh_derivative_of_net"),  # w5·δ_o1·(1 − 0.65²)
-    ("relu", "delta_h2", 0.0272088, "relu_derivative_of_negative"),   # w6·δ_o1·1
-    ("sigmoid", "out_h1", 0.342990, "sigmoid_plus"),             # 1/(1 + e^0.65)
-    ("sigmoid", "w1_new", 0.297209, "step_added"),               # 0.3 + 0.5·(−0.00558265)
-    ("sigmoid", "w1_new", 0.305583, "no_learning_rate"),         # 0.3 − (−0.00558265)
+    ("sigmoid", "delta_o1", 0.070781, "sign"),
+    ("sigmoid", "delta_o1", -0.14156, "loss_factor"),          # 2·(out − t)·σ′
+    ("sigmoid", "E_o1", 0.087582, "loss_factor"),              # (t − out)² / 1
+    ("sigmoid", "delta_h1", -0.011536, "updated_weights"),     # w5_new = 0.723252 used
+    ("sigmoid", "delta_o1", -0.29594, "no_output_derivative"),  # out − t
+    ("sigmoid", "delta_h1", -0.049547, "no_hidden_derivative"),  # w5·δ_o1
+    ("sigmoid", "delta_o1", -0.072204, "sigmoid_derivative_of_net"),  # net(1 − net)
+    ("tanh", "delta_h1", -0.022135, "tanh_derivative_of_net"),  # w5·δ_o1·(1 − 0.65²)
+    ("relu", "delta_h2", 0.027209, "relu_derivative_of_negative"),   # w6·δ_o1·1
+    ("sigmoid", "out_h1", 0.34299, "sigmoid_plus"),             # 1/(1 + e^0.65)
+    ("sigmoid", "w1_new", 0.29721, "step_added"),               # 0.3 + 0.5·(−0.00558265)
+    ("sigmoid", "w1_new", 0.30558, "no_learning_rate"),         # 0.3 − (−0.00558265)
     ("sigmoid", "w5_new", 0.7, "not_updated"),
-    ("sigmoid", "dE_dw1", -0.0111653, "wrong_source"),           # δ_h1·i2
-    ("sigmoid", "delta_h1", 0.00797522, "wrong_weight"),         # w6·δ_o1·out_h1(1 − out_h1)
+    ("sigmoid", "dE_dw1", -0.011165, "wrong_source"),           # δ_h1·i2
+    ("sigmoid", "delta_h1", 0.0079752, "wrong_weight"),         # w6·δ_o1·out_h1(1 − out_h1)
     ("sigmoid", "E_o1", 0.045, "rounded_early"),                 # ½(0.9 − 0.60)²
 ]
 
@@ -46,16 +46,16 @@ def test_slip_is_named(activation, line, answer, slip):
 
 
 def test_the_wrong_source_is_not_taken_for_the_factor_2_over_k():
-    """δ_h1·i2 = −0.0111653 is also 2·dE_dw1 (i2/i1 = 2 = 2/K): only the source is named."""
-    [mark] = check_answers(load_network(DEFAULT_NETWORK), {"dE_dw1": -0.0111653})
+    """δ_h1·i2 = −0.011165 is also 2·dE_dw1 (i2/i1 = 2 = 2/K): only the source is named."""
+    [mark] = check_answers(load_network(DEFAULT_NETWORK), {"dE_dw1": -0.011165})
     assert mark.slips == ["wrong_source"]
     assert mark.hint == "the wrong source in the gradient: i2 instead of i1"
 
 
 def test_two_slips_giving_one_number_are_both_named():
-    # relu′(−0.1) taken as 1 and relu′ left out both give w6·δ_o1 = 0.0272088.
+    # relu′(−0.1) taken as 1 and relu′ left out both give w6·δ_o1 = 0.027209.
     network = load_network(DEFAULT_NETWORK).with_options(hidden_activation="relu")
-    [mark] = check_answers(network, {"delta_h2": 0.0272088})
+    [mark] = check_answers(network, {"delta_h2": 0.027209})
     assert mark.slips == ["no_hidden_derivative", "relu_derivative_of_negative"]
     assert mark.hint.startswith("either f′(net_h2) missing at the hidden unit, or relu′(net_h2)")
 
@@ -71,8 +71,8 @@ def test_slips_are_found_from_the_students_own_numbers():
 def test_the_slip_behind_most_wrong_answers(run, tmp_path):
     answers = tmp_path / "answers.toml"
     # Step added: 0.3 + 0.5·(−0.00558265), 0.7 + 0.5·(−0.0465041); η left out: 0.4 + 0.0111653.
-    answers.write_text("hidden_activation = 'sigmoid'\nw1_new = 0.297209\nw5_new = 0.676748\n"
-                       "w2_new = 0.411165\n")
+    answers.write_text("hidden_activation = 'sigmoid'\nw1_new = 0.29721\nw5_new = 0.67675\n"
+                       "w2_new = 0.41117\n")
     status, out, _ = run("check", str(answers))
     assert status == 1
     assert "The slip behind most of your wrong answers (2 of 3): the step added" in out

@@ -27,7 +27,7 @@ _API = {
     "check_gradients": "core.gradcheck",
     "check_answers": "teaching.marking", "render_marks": "output.reports.marks",
     "compare_with_numpy": "networks.keras_network",
-    "derive": "symbolic.derivation",
+    "derive": "symbolic.derivation", "render_derivation": "output.reports.derivation",
     "build_pack": "output.pack",
     "generate_variants": "teaching.variants", "variant_network": "teaching.variants",
     "build_class_kit": "output.classkit", "write_blank_sheet": "output.classkit",

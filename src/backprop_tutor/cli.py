@@ -137,11 +137,11 @@ def derive(network, default, output_format):
     derivative of the loss and against the worked solution; the exit status
     is 1 if any check fails.
     """
-    from backprop_tutor.output.reports.derivation import render
+    from backprop_tutor.output.reports.derivation import render_derivation
     from backprop_tutor.symbolic.derivation import derive as derive_network
 
     derivation = derive_network(network)
-    click.echo(render(derivation, output_format), nl=False)
+    click.echo(render_derivation(derivation, output_format), nl=False)
     if not derivation.proven:
         sys.exit(1)
 

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from backprop_tutor.core.activations import ACTIVATIONS
+
 _TOKEN = re.compile(r"\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*/()])")
 _NAME = re.compile(r"(net|out|delta|E|b)_([a-z]+\d+)|([a-z])(\d+)")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -125,15 +127,16 @@ def _bracketed(parts: list[str], k: int) -> bool:
 # ---------------------------------------------------------------- the two notations
 
 TEXT = Notation(
-    symbols={"*": " · ", "-": " − ", "+": " + ", "/": "/", "sigmoid": "σ", "eta": "η"},
+    symbols={"*": " · ", "-": " − ", "+": " + ", "/": "/", "eta": "η",
+             **{a.name: a.symbol for a in ACTIVATIONS.values() if a.symbol}},
     scientific=lambda mantissa, exponent: f"{mantissa}e{exponent:+03d}",
     power=lambda exponent: exponent.translate(_SUPERSCRIPTS),
 )
 
 LATEX = Notation(
-    symbols={"*": r" \cdot ", "-": " - ", "+": " + ", "/": " / ", "sigmoid": r"\sigma",
-             "tanh": r"\tanh", "relu": r"\operatorname{relu}", "step": r"\operatorname{step}",
-             "eta": r"\eta", "delta": r"\delta", "E": "E"},
+    symbols={"*": r" \cdot ", "-": " - ", "+": " + ", "/": " / ", "step": r"\operatorname{step}",
+             "eta": r"\eta", "delta": r"\delta", "E": "E",
+             **{a.name: a.latex for a in ACTIVATIONS.values() if a.latex}},
     scientific=lambda mantissa, exponent: rf"{mantissa} \times 10^{{{exponent}}}",
     power=lambda exponent: f"^{{{exponent}}}",
     fraction=lambda a, b: rf"\tfrac{{{a}}}{{{b}}}",

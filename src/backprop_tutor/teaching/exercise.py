@@ -24,6 +24,7 @@ from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve, steps
 from backprop_tutor.errors import VariantError
+from backprop_tutor.teaching.slips import names_read
 
 ASK_PRESETS = ("default", "all")
 
@@ -68,13 +69,13 @@ def asked_quantities(network: Network, ask, activations: tuple[str, ...]) -> dic
 
 def key_lines(network: Network, asked: list[str]) -> list[str]:
     """The asked quantities and every quantity they need on the way, in worksheet order."""
-    formulas = {step.name: step for step in steps(network)}
+    formulas = {step.name: step.formula for step in steps(network)}
     needed, todo = set(), list(asked)
     while todo:
         name = todo.pop()
         if name in formulas and name not in needed:
             needed.add(name)
-            todo += formulas[name].depends
+            todo += names_read(formulas[name])
     return [name for name in formulas if name in needed]
 
 

@@ -35,7 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import evaluate, given_values, steps
 from backprop_tutor.errors import AnswerFileError
-from backprop_tutor.teaching.slips import SLIPS, Slip, old_value_name, slips
+from backprop_tutor.teaching.slips import SLIPS, Slip, names_read, old_value_name, slips
 
 #: Verdicts in order of merit.
 VERDICTS = ("wrong", "imprecise", "right")
@@ -154,7 +154,7 @@ class Line:
 def lines(network: Network) -> list[Line]:
     """The marker's view of ``network``'s worksheet, in worksheet order."""
     found = slips(network)
-    return [Line(s.name, s.section, s.formula, tuple(s.depends), old_value_name(s),
+    return [Line(s.name, s.section, s.formula, names_read(s.formula), old_value_name(s),
                  tuple(found[s.name])) for s in steps(network)]
 
 

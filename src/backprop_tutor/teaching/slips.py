@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from backprop_tutor.core import names
-from backprop_tutor.core.activations import ACTIVATIONS
+from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import Step, given_values, source, steps
@@ -53,6 +53,8 @@ WRONG_DERIVATIVES = {
 
 #: Slips of rounding: intermediate values rounded to this many decimals.
 EARLY_DECIMALS = 2
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def slips(network: Network) -> dict[str, list[Slip]]:
             candidates = []
         rewritten = [(key, hint, rewrite(step.formula)) for key, hint, rewrite in candidates]
         result = [Slip(key, hint, f) for key, hint, f in rewritten if f and f != step.formula]
-        if any(name not in given for name in step.depends):   # reads a value worked out earlier
+        if any(name not in given for name in names_read(step.formula)):   # a value worked out
             result.append(Slip("rounded_early", f"rounded too early: this is what your own "
                                f"numbers give rounded to {EARLY_DECIMALS} decimals",
                                step.formula, EARLY_DECIMALS))
@@ -202,6 +204,12 @@ def _update_slips(formula: str) -> list:
             ("not_updated", f"no update: the old {old} given as {old}_new", lambda f: old)]
 
 
+
+
+def names_read(formula: str) -> tuple[str, ...]:
+    """The names a formula reads, in order of first appearance (functions left out)."""
+    found = (n for n in _NAME.findall(formula) if n not in FORMULA_FUNCTIONS)
+    return tuple(dict.fromkeys(found))
 
 
 def old_value_name(step: Step) -> str | None:

@@ -2,7 +2,7 @@
 
 >>> from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 >>> from backprop_tutor.symbolic.derivation import derive
->>> text = render(derive(load_network(DEFAULT_NETWORK)), "text")
+>>> text = render_derivation(derive(load_network(DEFAULT_NETWORK)), "text")
 >>> text.splitlines()[0]
 'Problem 1, backpropagation derived: Tutorial network (2-2-1)'
 """
@@ -45,7 +45,7 @@ def section_blocks(section: Section, number: str = "") -> list[Block]:
     return blocks
 
 
-def render(derivation: Derivation, output_format: str) -> str:
+def render_derivation(derivation: Derivation, output_format: str) -> str:
     """The derivation as ``text``, ``markdown``, ``latex``, ``typst`` or ``json``."""
     if output_format == "json":
         return render_json(derivation)

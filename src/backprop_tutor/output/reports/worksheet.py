@@ -43,10 +43,15 @@ class Case:
 
 
 def describe(network: Network) -> str:
-    """One line naming the network's activations, loss and learning rate."""
+    """One line naming the network's activations, loss and learning rate.
+
+    >>> from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
+    >>> describe(load_network(DEFAULT_NETWORK))
+    'hidden sigmoid, output sigmoid, loss ½·Σ (t − out)², η = 0.5'
+    """
     hidden = "/".join(dict.fromkeys(layer.activation for layer in network.layers[:-1]))
     parts = [f"hidden {hidden}"] if hidden else []
-    parts += [f"output {network.output_activation}", f"loss {network.loss}",
+    parts += [f"output {network.output_activation}", f"loss {LOSSES[network.loss].formula}",
               f"η = {notation.format_number(network.learning_rate)}"]
     return ", ".join(parts)
 

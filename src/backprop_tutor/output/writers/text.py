@@ -18,8 +18,8 @@ def to_text(blocks: list[Block]) -> str:
 
 
 def inline(content: Inline) -> str:
-    """Inline content as text: formulas by their text, `code` as it is written."""
-    return "".join(p.text if isinstance(p, Math) else p for p in parts(content))
+    """Inline content as text: formulas by their text, `code` without its backquotes."""
+    return "".join(p.text if isinstance(p, Math) else p.replace("`", "") for p in parts(content))
 
 
 def _block(block: Block, document: list[Block]) -> list[str]:
@@ -46,7 +46,8 @@ def _block(block: Block, document: list[Block]) -> list[str]:
 
 def _wrap(content: Inline, width: int = WIDTH) -> list[str]:
     """Words wrapped at ``width`` columns; a formula is never broken inside."""
-    kept = "".join(p.text.replace(" ", _KEEP) if isinstance(p, Math) else p for p in parts(content))
+    kept = "".join(p.text.replace(" ", _KEEP) if isinstance(p, Math) else p.replace("`", "")
+                   for p in parts(content))
     lines = textwrap.wrap(kept, width, break_on_hyphens=False)
     return [line.replace(_KEEP, " ") for line in lines]
 

@@ -18,10 +18,9 @@ PREAMBLE = """\
 #set text(size: 10pt)
 #set par(justify: true)
 #set heading(numbering: none)
-#show heading.where(level: 1, outlined: true): it => {{ pagebreak(weak: true); it }}
 #show math.equation: set block(breakable: true)
 #show raw.where(block: true): set block(fill: luma(245), inset: 6pt, radius: 3pt, width: 100%)
-#show raw: set text(size: 8.5pt)
+#show raw: set text(size: 8pt)
 """
 
 
@@ -81,5 +80,5 @@ def _block(block: Block) -> str:
         case Code(text, language):
             return f"```{language}\n{text.rstrip()}\n```"
         case Figure(path, caption):
-            return f'#figure(image("{path}", width: 100%), caption: [{words(caption)}])'
+            return f'#figure(image("{path}", width: 85%), caption: [{words(caption)}])'
     raise TypeError(f"not a block: {block!r}")
