@@ -80,13 +80,16 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         # Each variant's figure and two PDFs are independent: both cores share them.
         with _pool(len(jobs)) as pool:
             done = list(pool.map(_write_variant, jobs, chunksize=max(1, len(jobs) // 8)))
+            # A class PDF is the variants' PDFs one after the other: typesetting them all
+            # again would cost as much as the first time. The two are joined side by side.
+            merged = [pool.submit(_merge, [work / f"{name}-{v.id}.pdf" for v in variants],
+                                  work / f"{name}s.pdf") for name in ("sheet", "key")]
+            for index, name in enumerate(("sheet", "key")):
+                blocks = [block for variant_blocks in done for block in variant_blocks[index]]
+                (work / f"{name}s.md").write_text(to_markdown(blocks), encoding="utf-8")
+            for job in merged:
+                job.result()
         boxes = {variant.id: answers for variant, (_, _, answers) in zip(variants, done)}
-        for index, name in enumerate(("sheet", "key")):
-            blocks = [block for variant_blocks in done for block in variant_blocks[index]]
-            (work / f"{name}s.md").write_text(to_markdown(blocks), encoding="utf-8")
-            # The class PDF is the variants' PDFs one after the other: typesetting them
-            # all again would cost as much as the first time.
-            _merge([work / f"{name}-{v.id}.pdf" for v in variants], work / f"{name}s.pdf")
         (work / "keys.csv").write_text(keys_csv(variants, boxes), encoding="utf-8")
         (work / "index.csv").write_text(_csv([["student", "variant"]] + [
             [v.student, v.id] for v in variants]), encoding="utf-8")
