@@ -211,3 +211,13 @@ def test_check_marks_against_a_students_variant(built, run, tmp_path):
                             ("K7Q", "--variant: K7Q: is not a variant ID")):
         status, out, err = run("check", str(answers), "--variant", option)
         assert (status, out) == (2, "") and message in err and err.count("\n") == 1
+
+
+def test_a_non_empty_folder_needs_force(run, tmp_path):
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "notes.txt").write_text("mine")
+    status, out, err = run("variants", "--n", "1", "--seed", "1", "--out", str(tmp_path / "kit"))
+    assert (status, out) == (2, "") and "is not empty (use --force" in err
+    assert (tmp_path / "kit" / "notes.txt").read_text() == "mine"
+    assert run("variants", "--n", "1", "--seed", "1", "--out", str(tmp_path / "kit"), "--force")[0] == 0
+    assert not (tmp_path / "kit" / "notes.txt").exists() and (tmp_path / "kit" / "keys.csv").exists()

@@ -56,21 +56,27 @@ def _question_html(variant: Variant, answers: list[Answer]) -> str:
     decimals = answers[0].decimals if answers else 4
     given = ", ".join(f"{text(name)} = {format_number(value)}"
                       for name, value in given_values(network).items())
-    parts = [f"<p>Variant <b>{html.escape(variant.id)}</b>. One step of stochastic gradient "
+    parts = [f"<p>Variant <b>{_html(variant.id)}</b>. One step of stochastic gradient "
              f"descent on your network, for its one sample, with the loss "
-             f"{html.escape(LOSSES[network.loss].description)} and a "
+             f"{_html(LOSSES[network.loss].description)} and a "
              f"{network.output_activation} output unit. The backward pass uses the weights "
              f"from before the update. Round every value to {decimals} decimals as you "
              f"go.</p>",
-             f"<p>Given: {html.escape(given)}</p>"]
+             f"<p>Given: {_html(given)}</p>"]
     by_activation: dict[str, list[Answer]] = {}
     for answer in answers:
         by_activation.setdefault(answer.activation, []).append(answer)
     for activation, group in by_activation.items():
-        rows = "".join(f"<tr><td>{html.escape(text(a.quantity))}</td><td>{cloze_field(a)}</td></tr>"
+        rows = "".join(f"<tr><td>{_html(text(a.quantity))}</td><td>{cloze_field(a)}</td></tr>"
                        for a in group)
-        parts.append(f"<p>With {activation} hidden units:</p><table>{rows}</table>")
+        case = f"With {activation} hidden units" if len(network.layers) > 1 else "Your answers"
+        parts.append(f"<p>{case}:</p><table>{rows}</table>")
     return "\n".join(parts)
+
+
+def _html(words: str) -> str:
+    # Quotes need no escaping in HTML text: "tutorial's" stays readable in the XML.
+    return html.escape(words, quote=False)
 
 
 def _text(parent: ET.Element, content: str) -> None:

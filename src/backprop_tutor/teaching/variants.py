@@ -98,21 +98,15 @@ class Variant:
     network: Network
     student: str = ""
 
-    def case(self, activation: str) -> Network:
-        """The network with ``activation`` in every hidden layer."""
-        return self.network.with_options(hidden_activation=activation)
-
-
-def hidden_activations(network: Network) -> tuple[str, ...]:
-    """The activations a sheet works through: the tutorial's three, or none without hidden layers."""
-    return TUTORIAL_ACTIVATIONS if len(network.layers) > 1 else (network.hidden_activation,)
-
 
 def cases(network: Network) -> dict[str, Network]:
-    """The network once per hidden activation of the sheet, by activation."""
+    """The network once per hidden activation a sheet works through (sigmoid, tanh, relu).
+
+    A network without hidden layers has one case, keyed by its output activation.
+    """
     if len(network.layers) == 1:
         return {network.output_activation: network}
-    return {a: network.with_options(hidden_activation=a) for a in hidden_activations(network)}
+    return {a: network.with_options(hidden_activation=a) for a in TUTORIAL_ACTIVATIONS}
 
 
 # ---------------------------------------------------------------- generation
