@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.core.worksheet import steps
+from backprop_tutor.core.worksheet import evaluate, given_values, steps
 from backprop_tutor.output.page import write_page
-from backprop_tutor.teaching.marking import check_answers, written
+from backprop_tutor.teaching.marking import check_answers, exact_values, lines, written
 from backprop_tutor.teaching.slips import SLIPS
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -220,9 +220,6 @@ def _truncated(value: float, figures: int) -> str:
 
 def answer_sets(cases, rng, count):
     """``count`` answer sets over ``cases``: (network ID, activation, {name: text}, sig figs)."""
-    from backprop_tutor.teaching.marking import exact_values, lines
-    from backprop_tutor.core.worksheet import given_values, evaluate
-
     kinds = ["right", "slip", "rounded", "truncated", "junk", "mixed"]
     for n in range(count):
         key, activation, network = cases[n % len(cases)]

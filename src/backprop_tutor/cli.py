@@ -6,18 +6,21 @@ status 2; nothing is printed on stdout then.
 
 from __future__ import annotations
 
+import errno
 import functools
-import json
 import math
+import os
 import sys
 
 import click
 
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.errors import InputError
+from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
-from backprop_tutor.output import notation
+from backprop_tutor.output import json_data, notation
+from backprop_tutor.output.reports.training import shown_updates
+from backprop_tutor.output.reports.worksheet import describe
 
 
 class PositiveFloat(click.ParamType):
@@ -50,7 +53,7 @@ OVERRIDES = {
 }
 
 
-def network_options(*overrides: str):
+def network_options(*overrides: str, worked_step: bool = True):
     """The FILE argument and the options that override the file's settings.
 
     The command receives ``network`` (the file, with the overrides applied) and
@@ -58,6 +61,8 @@ def network_options(*overrides: str):
 
     Args:
         overrides: which of ``OVERRIDES`` the command offers; all of them if none are named.
+        worked_step: refuse a network whose worked step (``solve``) is not finite,
+            before the command starts (see ``Worksheet.require_finite``).
     """
     overrides = overrides or tuple(OVERRIDES)
 
@@ -65,7 +70,9 @@ def network_options(*overrides: str):
         @functools.wraps(function)
         def wrapper(file, **kwargs):
             chosen = {name: kwargs.pop(name) for name in overrides}
-            network = load_network(file or DEFAULT_NETWORK).with_options(**chosen)
+            network = load_network(DEFAULT_NETWORK if file is None else file).with_options(**chosen)
+            if worked_step:
+                _require_finite_step(network)
             return function(network=network,
                             default=file is None and chosen.get("hidden_activation") is None,
                             **kwargs)
@@ -75,6 +82,13 @@ def network_options(*overrides: str):
     return decorate
 
 
+def _require_finite_step(network, hidden_activations=(None,)) -> None:
+    from backprop_tutor.core.worksheet import solve
+
+    for activation in hidden_activations:
+        solve(network.with_options(hidden_activation=activation)).require_finite()
+
+
 class ProblemOrder(click.Group):
     """Lists the commands in the order they are defined: the tutorial's order."""
 
@@ -82,14 +96,18 @@ class ProblemOrder(click.Group):
         return list(self.commands)
 
 
-@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.version_option(package_name="backprop-tutor")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Backpropagation, worked by hand and checked in code.
 
     FILE is a network file (TOML); without it the tutorial's default network
     is used. See README.md for the file format.
     """
+    if ctx.invoked_subcommand is None:   # bare `backprop-tutor`: the help, as asked for
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -108,7 +126,8 @@ def tutorial(file, out, force):
     from backprop_tutor.output.pack import build_pack
 
     require(*EXTRAS, extra="all")  # the pack uses every optional library: say so before any work
-    network = load_network(file or DEFAULT_NETWORK)
+    network = load_network(DEFAULT_NETWORK if file is None else file)
+    _require_finite_step(network, TUTORIAL_ACTIVATIONS)
     # Progress where somebody watches: the pack takes several seconds.
     shown = sys.stderr.isatty()
     summary = build_pack(network, out, force=force,
@@ -204,10 +223,11 @@ def check_command(answers, file, sig_figs, output_format, **options):
     from backprop_tutor.teaching.answers import check_file, load_answers, marks_json
 
     answer_file = load_answers(answers, options["hidden_activation"])
-    checked = check_file(load_network(file or DEFAULT_NETWORK), answer_file, options,
+    checked = check_file(load_network(DEFAULT_NETWORK if file is None else file), answer_file, options,
                          source=answers, sig_figs=sig_figs)
+    _require_finite_step(checked.network)
     if output_format == "json":
-        click.echo(json.dumps(marks_json(checked), indent=2, ensure_ascii=False))
+        click.echo(json_data.dumps(marks_json(checked)), nl=False)
     else:
         click.echo(f"Checking {answers}:")
         click.echo(render_marks(checked.marks, checked.network, sig_figs, checked.fits), nl=False)
@@ -247,54 +267,158 @@ def _gradient_check(sheet):
     return check_gradients(sheet)
 
 
+#: numpy_network.INITS, written out: importing it would import NumPy, which solve must not wait for.
+INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
+
+
+class BatchSize(click.ParamType):
+    """A batch size: a whole number >= 1, or ``full`` (the whole training set)."""
+
+    name = "B|full"
+
+    def convert(self, value, param, ctx):
+        if value is None or value == "full":
+            return None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is neither a whole number nor 'full'", param, ctx)
+        if number < 1:
+            self.fail(f"{value!r} is not a whole number >= 1", param, ctx)
+        return number
+
+
 @cli.command()
-@network_options()
+@network_options(worked_step=False)
 @click.option("--epochs", default=1000, show_default=True, type=click.IntRange(1),
-              help="Number of SGD updates on the file's sample.")
+              help="Passes over the training data (without --data: SGD updates on the file's "
+                   "sample).")
+@click.option("--data", metavar="NAME|PATH.csv",
+              help="Train on a data set: xor, moons, circles, spirals, sine, digits, or a CSV "
+                   "file with the header i1,...,t1,...")
+@click.option("--batch-size", type=BatchSize(), default="full", show_default=True,
+              help="Samples per SGD update (1: per-sample SGD; full: full-batch descent).")
+@click.option("--shuffle-seed", type=click.IntRange(0),
+              help="Reshuffle the rows every epoch from this seed (default: file order).")
+@click.option("--validation", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              metavar="F", help="Hold out this fraction of the data (a seeded split) and "
+                                "report its loss too.")
+@click.option("--init", type=click.Choice(INITS),
+              help="Start from random weights drawn like Keras' initialiser (biases 0) "
+                   "instead of the file's.")
+@click.option("--seed", type=click.IntRange(0), help="Seed of --init  [default: 0]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
-def train(network, default, epochs, output_format):
-    """Train the NumPy network (Problem 3) with SGD on the file's sample."""
-    from backprop_tutor.networks.numpy_network import NumpyNetwork
-    from backprop_tutor.output.reports.training import shown_updates
-    from backprop_tutor.output.reports.worksheet import describe
+def train(network, default, epochs, data, batch_size, shuffle_seed, validation, init, seed,
+          output_format):
+    """Train the NumPy network (Problem 3) with SGD on the file's sample or on a data set.
 
-    model = NumpyNetwork.from_network(network)
+    An epoch is one pass over the training rows in batches of --batch-size; a
+    batch's loss is the mean of its samples' E and its gradient the mean of
+    their gradients. A run whose E becomes non-finite (or a million times its
+    start) stops at that epoch and says so.
+    """
+    from backprop_tutor.networks.training import train_network
+    from backprop_tutor.teaching.datasets import load_dataset
+
+    for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
+                          ("--validation", validation)):
+        if value is not None and data is None:
+            raise click.UsageError(f"{option} needs --data")
+    if seed is not None and init is None:
+        raise click.UsageError("--seed needs --init")
+    dataset = None if data is None else load_dataset(data)
     # A progress bar only where somebody watches a long run.
     watched = output_format == "text" and epochs >= 100_000 and sys.stderr.isatty()
     with click.progressbar(length=epochs, label="Training", file=sys.stderr,
                            hidden=not watched, update_min_steps=1000) as bar:
-        losses = model.train(network.inputs, network.targets, network.learning_rate, epochs,
-                             progress=lambda done: bar.update(1))
-    final_loss = model.loss_value(network.inputs, network.targets)
+        run = train_network(network, epochs=epochs, data=dataset, batch_size=batch_size,
+                            shuffle_seed=shuffle_seed, validation=validation, init=init,
+                            seed=seed or 0, progress=lambda done: bar.update(1))
+    history = run.history
     if output_format == "json":
-        click.echo(json.dumps({"loss": losses, "final_loss": final_loss,
-                               "values": model.parameters()}, indent=2))
+        result = {"loss": history.loss[:-1], "final_loss": history.loss[-1],
+                  **({"val_loss": history.val_loss[:-1], "final_val_loss": history.val_loss[-1]}
+                     if history.val_loss is not None else {}),
+                  "diverged_at": history.diverged_at, "values": run.model.parameters()}
+        click.echo(json_data.dumps(result), nl=False)   # a non-finite E (diverged) is null
         return
     click.echo(f"Training {network.title or 'network'}: {describe(network)}")
-    click.echo(f"  {'update':>8}  {'E before the update':>20}")
-    for epoch in shown_updates(epochs):
-        click.echo(f"  {epoch + 1:>8}  {notation.format_number(losses[epoch], 8):>20}")
-    click.echo(f"After {epochs} updates: E = {notation.format_number(final_loss, 8)}")
+    if dataset is None:
+        _print_sample_run(history)
+    else:
+        _print_data_run(run, dataset.name, batch_size, shuffle_seed)
+    parameters = run.model.parameters()
+    if len(parameters) > 60:
+        click.echo(f"{len(parameters)} weights and biases after training: see --format json.")
+        return
     click.echo("Weights and biases after training:")
-    for name, value in model.parameters().items():
-        click.echo(f"  {name:<8} = {notation.format_number(value, 6)}")
+    for name, value in parameters.items():
+        click.echo(f"  {name:<8} = {_number(value, 6)}")
+
+
+def _print_sample_run(history) -> None:
+    """The table of today's single-sample run: E before chosen updates, then E at the end."""
+    updates = len(history.loss) - 1
+    click.echo(f"  {'update':>8}  {'E before the update':>20}")
+    for update in shown_updates(updates) if updates else []:
+        click.echo(f"  {update + 1:>8}  {_number(history.loss[update], 8):>20}")
+    if history.diverged_at is None:
+        click.echo(f"After {updates} updates: E = {_number(history.loss[-1], 8)}")
+    else:
+        click.echo(_divergence(history, "Update"))
+
+
+def _print_data_run(run, name: str, batch_size, shuffle_seed) -> None:
+    """Training (and validation) loss after chosen epochs of a data-set run."""
+    history = run.history
+    order = "file order" if shuffle_seed is None else f"reshuffled every epoch (seed {shuffle_seed})"
+    held_out = f", {run.validation_size} held out for validation" if run.validation_size else ""
+    click.echo(f"Data: {name}, {run.training_size} training samples{held_out}; batches of "
+               f"{'all of them' if batch_size is None else batch_size}, {order}")
+    header = f"  {'epochs':>8}  {'training E':>16}"
+    click.echo(header + (f"  {'validation E':>16}" if history.val_loss is not None else ""))
+    for epoch in shown_updates(len(history.loss)):
+        row = f"  {epoch:>8}  {_number(history.loss[epoch], 8):>16}"
+        if history.val_loss is not None:
+            row += f"  {_number(history.val_loss[epoch], 8):>16}"
+        click.echo(row)
+    if history.diverged_at is not None:
+        click.echo(_divergence(history, "Epoch"))
+
+
+def _divergence(history, step: str) -> str:
+    """The sentence saying why a run stopped early, true for its last loss."""
+    from backprop_tutor.networks.numpy_network import DIVERGED_FACTOR
+
+    loss = history.loss[-1]
+    why = ("no longer a finite number" if not math.isfinite(loss)
+           else f"more than {DIVERGED_FACTOR:.0e} times its start, {_number(history.loss[0], 8)}")
+    return (f"{step} {history.diverged_at} made E = {_number(loss, 8)}, {why}: "
+            "the run diverged and training stopped there.")
+
+
+def _number(value: float, decimals: int) -> str:
+    """A number for a table: as a student writes it, or in scientific notation if huge."""
+    if not math.isfinite(value) or abs(value) >= 1e6:
+        return f"{value:.6e}" if math.isfinite(value) else str(value)
+    return notation.format_number(value, decimals)
 
 
 @cli.command(name="keras")
-# Here --loss names the Keras losses (keras-mse, tutorial), not the file's conventions.
+# Here --loss chooses the Keras loss; the file's loss is not used.
 @network_options("hidden_activation", "output_activation", "learning_rate")
-@click.option("--loss", default="keras-mse", show_default=True,
-              type=click.Choice(["keras-mse", "tutorial"]),
-              help="keras-mse: Keras' MeanSquaredError, E = mean (t − out)²; "
-                   "tutorial: E = ½ Σ (t − out)². The file's loss is not used.")
+@click.option("--loss", default="mse", show_default=True,
+              type=click.Choice(["mse", "half_sse", "keras-mse", "tutorial"]),
+              help="mse (alias keras-mse): Keras' MeanSquaredError, E = mean (t − out)²; "
+                   "half_sse (alias tutorial): E = ½ Σ (t − out)². The file's loss is not used.")
 @click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
               help="Number of SGD updates on the file's sample.")
 @click.option("--precision", default="float64", show_default=True,
               type=click.Choice(["float64", "float32"]), help="Keras' floating-point type.")
 @click.option("--random-weights", is_flag=True,
               help="Start from Keras' default initialisers instead of the file's weights.")
-@click.option("--seed", type=click.IntRange(0), help="Seed of --random-weights  [default: 0]")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Seed of --random-weights  [default: 0]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
 def keras_command(network, default, loss, steps, precision, random_weights, seed, output_format):
@@ -312,10 +436,11 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    result = compare_with_numpy(network, loss, steps, precision,
+    keras_loss = {"mse": "keras-mse", "half_sse": "tutorial"}.get(loss, loss)
+    result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":
-        click.echo(json.dumps(comparison_json(result), indent=2))
+        click.echo(json_data.dumps(comparison_json(result)), nl=False)
     else:
         click.echo(comparison_text(result), nl=False)
 
@@ -412,19 +537,57 @@ def bench_activations(size, repeats, output_format):
 
     table = measure_costs(size=size, repeats=repeats)
     if output_format == "json":
-        click.echo(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json_data.dumps(table.to_dict()), nl=False)
     else:
         click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
 
 
+#: errno values of a stdout that cannot take the output: a closed pipe, a full disk.
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def main(argv=None):
-    """Entry point: run the command; bad input ends with one line on stderr and status 2."""
+    """Entry point: run the command; bad input ends with one line on stderr and status 2.
+
+    Status 0: done; 1: an answer wrong, a proof failed, or interrupted (Ctrl-C,
+    SIGTERM); 2: bad input or options, or the output cannot be written (a
+    closed pipe, a full disk). Click's own main is not used because it ends
+    a closed pipe silently.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None:   # started with stdout closed (`>&-`): the output would be lost
+        _fail("cannot write the output (stdout is closed)")
     try:
-        code = cli.main(args=argv, prog_name="backprop-tutor", standalone_mode=False)
+        with cli.make_context("backprop-tutor", args) as ctx:
+            cli.invoke(ctx)
+        sys.stdout.flush()   # a full disk may only show at the last write
+    except click.exceptions.Exit as done:   # --help, --version
+        sys.exit(done.exit_code)
     except (click.ClickException, InputError, MissingLibrary) as error:
         message = error.format_message() if isinstance(error, click.ClickException) else str(error)
-        click.echo(f"backprop-tutor: error: {message}", err=True)
-        sys.exit(2)
-    except click.Abort:
-        sys.exit(1)
-    sys.exit(code or 0)
+        _fail(message)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("interrupted", status=1)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _silence_stdout()
+        _fail(f"cannot write the output ({error.strerror})")
+    sys.exit(0)
+
+
+def _fail(message: str, status: int = 2):
+    click.echo(f"backprop-tutor: error: {one_line(message, MESSAGE_WIDTH)}", err=True)
+    sys.exit(status)
+
+
+def _silence_stdout() -> None:
+    # What is still buffered would fail again when Python flushes stdout at exit,
+    # with a second message: send it to the null device instead.
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

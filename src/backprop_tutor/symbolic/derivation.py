@@ -33,7 +33,6 @@ or starting the command line, does not import it.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve, source
-from backprop_tutor.output import notation
+from backprop_tutor.output import json_data, notation
 from backprop_tutor.output.document import Equation, Math, Table
 from backprop_tutor.output.formulas import (
     derivative_of,
@@ -484,4 +483,4 @@ def derivation_json(derivation: Derivation) -> dict:
 
 
 def render_json(derivation: Derivation) -> str:
-    return json.dumps(derivation_json(derivation), indent=2, ensure_ascii=False) + "\n"
+    return json_data.dumps(derivation_json(derivation))

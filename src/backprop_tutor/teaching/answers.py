@@ -16,12 +16,11 @@ they fit best is taken (``check_file``). The marking itself is in
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from backprop_tutor.core import files
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
@@ -47,19 +46,10 @@ def load_answers(path, hidden_activation: str | None = None) -> AnswerFile:
     A JSON file may also be the output of ``solve --format json``: its ``values``
     are used, with its settings; of several cases the one for ``hidden_activation``.
     """
+    text = files.read_text(path, AnswerFileError, "answer file")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswerFileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise AnswerFileError(path, None, "is a folder, not an answer file") from None
-    except (UnicodeDecodeError, OSError):
-        raise AnswerFileError(path, None, "cannot be read as a UTF-8 text file") from None
-    try:
-        document = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise AnswerFileError(path, None, f"cannot be parsed: {error}") from None
+    document = (files.parse_json(text, path, AnswerFileError) if path.suffix == ".json"
+                else files.parse_toml(text, path, AnswerFileError))
     return split_answers(document, path, hidden_activation)
 
 
@@ -76,11 +66,14 @@ def split_answers(document, path, hidden_activation: str | None = None) -> Answe
         document = {k: v for k, v in document.items() if k not in SETTINGS}
     if not isinstance(document, dict) or not document:
         raise AnswerFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
+    answers = {}
     for name, value in document.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise AnswerFileError(path, name, f"expected a finite number, got {value!r}")
+        try:
+            answers[name] = files.finite_number(value)
+        except ValueError as why:
+            raise AnswerFileError(path, name, str(why)) from None
     _check_settings(settings, path)
-    return AnswerFile({name: float(value) for name, value in document.items()}, settings)
+    return AnswerFile(answers, settings)
 
 
 def _pick_case(cases: list, path, hidden_activation: str | None) -> dict:
@@ -166,9 +159,8 @@ def unanswered(marks: list[Mark], network: Network) -> list[str]:
 def marks_json(checked: Checked) -> dict:
     """The marks as JSON-ready data: each mark with its verdict and the rule that gave it."""
     tally = counts(checked.marks)
-    marks = [{k: None if isinstance(v, float) and not math.isfinite(v) else v   # JSON has no inf
-              for k, v in asdict(m).items()} for m in checked.marks]
-    return {"marks": marks, "right": tally["right"],
+    # Non-finite numbers become null where the JSON is written (output.json_data).
+    return {"marks": [asdict(m) for m in checked.marks], "right": tally["right"],
             "wrong": tally["wrong"], "imprecise": tally["imprecise"],
             "unanswered": unanswered(checked.marks, checked.network),
             "hidden_activation": checked.network.hidden_activation, "fits": checked.fits,
