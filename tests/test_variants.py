@@ -42,7 +42,7 @@ def constraint_breaks(network, inactive_relu="one") -> list[str]:
     for activation in ("sigmoid", "tanh", "relu"):
         net = network.with_options(hidden_activation=activation)
         model = NumpyNetwork.from_network(net)
-        nets, outs = model.forward(net.inputs)
+        nets, outs = ([row[0] for row in rows] for rows in model.forward(net.inputs))  # 1 sample
         if min(abs(v) for layer in nets for v in layer) < 0.05:
             broken.append(f"{activation}: |net| < 0.05")
         for layer, out in zip(net.layers, outs[1:]):
@@ -52,7 +52,7 @@ def constraint_breaks(network, inactive_relu="one") -> list[str]:
             inactive = sum(int((layer <= 0).sum()) for layer in nets[:-1])
             if inactive != {"one": 1, "none": 0}[inactive_relu]:
                 broken.append(f"relu: {inactive} inactive units")
-        weight_grads, deltas = model.backward(net.inputs, net.targets)
+        weight_grads, deltas = model.gradients(net.inputs, net.targets)   # dE/db is the delta
         if any(0 < abs(d) < 1e-3 for layer in deltas for d in layer):
             broken.append(f"{activation}: a delta below 1e-3")
         before = model.loss_value(net.inputs, net.targets)

@@ -43,9 +43,10 @@ def parse_ask(text: str, network: Network) -> str | tuple[str, ...]:
     known = [step.name for step in steps(network)]
     unknown = [name for name in asked if name not in known]
     if unknown or not asked:
-        shown = ", ".join(unknown) if unknown else "nothing"
-        raise VariantError("--ask", None, f"unknown quantity {shown}: use default, all, or names "
-                                          f"of this network's quantities ({', '.join(known)})")
+        named = ", ".join(unknown) if unknown else "nothing"
+        raise VariantError("--ask", None, f"unknown quantity {named}: use default, all, or names "
+                                          f"of this network's quantities, from {known[0]} to "
+                                          f"{known[-1]} (as `solve` names them)")
     return asked
 
 

@@ -39,7 +39,7 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, Network, load_network
 from backprop_tutor.core.worksheet import Worksheet, solve
-from backprop_tutor.errors import RosterFileError, VariantError
+from backprop_tutor.errors import RosterFileError, VariantError, shown
 
 NET_MARGIN = 0.05
 SIGMOID_BAND = (0.05, 0.95)
@@ -227,7 +227,7 @@ def read_roster(path) -> list[str]:
         if not student:
             raise RosterFileError(path, f"row {line}", "the student ID (first column) is empty")
         if student in first_row:
-            raise RosterFileError(path, f"row {line}", f"student ID {student!r} again "
+            raise RosterFileError(path, f"row {line}", f"student ID {shown(student)} again "
                                                        f"(first on row {first_row[student]})")
         first_row[student] = line
     return list(first_row)
