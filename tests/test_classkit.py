@@ -12,6 +12,7 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.notation import format_number
+from backprop_tutor.teaching.variants import variant_id
 
 ROSTER = "student,name\nst-104,Ann\nst-007,Bob\nst-311,Cy\n"
 STUDENTS = ["st-104", "st-007", "st-311"]
@@ -214,10 +215,16 @@ def test_check_marks_against_a_students_variant(built, run, tmp_path):
 
 
 def test_a_non_empty_folder_needs_force(run, tmp_path):
-    (tmp_path / "kit").mkdir()
-    (tmp_path / "kit" / "notes.txt").write_text("mine")
-    status, out, err = run("variants", "--n", "1", "--seed", "1", "--out", str(tmp_path / "kit"))
+    kit = str(tmp_path / "kit")
+    assert run("variants", "--n", "1", "--seed", "1", "--out", kit)[0] == 0
+    status, out, err = run("variants", "--n", "1", "--seed", "2", "--out", kit)
     assert (status, out) == (2, "") and "is not empty (use --force" in err
-    assert (tmp_path / "kit" / "notes.txt").read_text() == "mine"
-    assert run("variants", "--n", "1", "--seed", "1", "--out", str(tmp_path / "kit"), "--force")[0] == 0
-    assert not (tmp_path / "kit" / "notes.txt").exists() and (tmp_path / "kit" / "keys.csv").exists()
+    assert run("variants", "--n", "1", "--seed", "2", "--out", kit, "--force")[0] == 0
+    assert (tmp_path / "kit" / "networks" / f"{variant_id(2, 1)}.toml").exists()
+    assert not (tmp_path / "kit" / "networks" / f"{variant_id(1, 1)}.toml").exists()
+    # A folder the program did not write is never replaced, even with --force.
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    status, out, err = run("variants", "--n", "1", "--seed", "1", "--out", str(tmp_path / "mine"),
+                           "--force")
+    assert (status, out) == (2, "") and (tmp_path / "mine" / "notes.txt").read_text() == "mine"

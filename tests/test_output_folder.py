@@ -137,6 +137,19 @@ def test_force_replaces_a_pack(tmp_path):
     assert debris(tmp_path) == []
 
 
+def test_force_never_replaces_a_folder_it_did_not_write(tmp_path, run):
+    # `tutorial --out ~ --force` once deleted a home folder: --force replaces only our own folders.
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("years of work")
+    with pytest.raises(OutputFolderError, match="was not written by backprop-tutor"):
+        fill(home, force=True)
+    status, out, err = run("page", "--out", str(home), "--force")
+    assert (status, out) == (2, "") and "was not written by backprop-tutor" in err
+    assert [p.name for p in home.iterdir()] == ["thesis.tex"]
+    assert debris(tmp_path) == []
+
+
 @pytest.mark.parametrize("exists", [False, True])
 def test_two_runs_into_the_same_new_folder(tmp_path, exists):
     """Both pass the check at the start; the one that finishes second must not replace the first."""

@@ -152,9 +152,9 @@ def derive(network, default, output_format):
     """Derive backpropagation step by step with SymPy and prove it (Problem 1).
 
     Without FILE: the default network, sigmoid hidden and output units, as in
-    the tutorial. Every gradient is checked against SymPy's direct
-    derivative of the loss and against the worked solution; the exit status
-    is 1 if any check fails.
+    the tutorial. Every gradient is proven unit by unit by SymPy, checked
+    against mpmath's derivative of the loss at random points and against the
+    worked solution; the exit status is 1 if any check fails.
     """
     from backprop_tutor.output.reports.derivation import render_derivation
     from backprop_tutor.symbolic.derivation import derive as derive_network

@@ -28,8 +28,6 @@ ELSEWHERE = {
     "0.8807970779778823": "1/(1 + e^-2), by hand with math.exp (test_activation_cost.py)",
     "0.2689414213699951": "1/(1 + e^1), by hand with math.exp (test_activation_cost.py)",
     "0.0000351085": "Mazur's published error after 10,000 updates (test_numpy_network.py)",
-    "0.87962566103423978": "standard deviation of a normal truncated at ±2σ, Keras' constant "
-                           "(keras/src/initializers/random_initializers.py; test_numpy_network.py)",
     "0.302884": "w1_new worked from a student's wrong delta_h1, by hand (test_notebooks.py)",
 }
 

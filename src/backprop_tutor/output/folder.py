@@ -8,7 +8,9 @@ into place at the end, so a reader never sees half a folder. The rules:
   ``..``, nor a folder that holds the current folder or this package (``--force``
   would replace them); its parent must be a folder we may write in.
 * A non-empty ``out`` is refused unless ``force``; with ``force`` its old content
-  is replaced only once the new one is complete. A symbolic link named as
+  is replaced only once the new one is complete, and only if it is a folder this
+  program wrote (it holds the marker file ``MARKER``): ``--out ~ --force`` must
+  never delete a home folder. A symbolic link named as
   ``out`` is replaced by the folder (the folder it pointed to is left alone).
 * Without ``force`` the refusal holds at the moment of the move: a folder is
   moved with ``os.rename``, which never replaces a non-empty folder, so of two
@@ -37,6 +39,9 @@ from pathlib import Path
 from backprop_tutor.errors import OutputFolderError
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+
+#: The file in every folder this program writes: --force replaces only such folders.
+MARKER = ".backprop-tutor"
 
 # errno values of a write that failed because of the place written to, not the code.
 _FOLDER_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
@@ -68,8 +73,12 @@ def _check(out: Path, force: bool) -> None:
             raise OutputFolderError(out, None, "is a symbolic link (use --force to replace it)")
     elif out.exists() and not out.is_dir():
         raise OutputFolderError(out, None, "exists and is not a folder")
-    elif out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputFolderError(out, None, "is not empty (use --force to replace its content)")
+    elif out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise OutputFolderError(out, None, "is not empty (use --force to replace its content)")
+        if not (out / MARKER).is_file():
+            raise OutputFolderError(out, None, "is not empty and was not written by backprop-tutor "
+                                               "(--force replaces only its own folders)")
     parent = next((p for p in place.parents if p.exists()), None)
     if parent is not None and not parent.is_dir():
         raise OutputFolderError(out, None, f"cannot be made: {parent} is not a folder")
@@ -85,7 +94,7 @@ def output_folder(out, force: bool = False) -> Iterator[Path]:
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> with output_folder(root / "pack") as work:
     ...     _ = (work / "a.txt").write_text("a")
-    >>> sorted(p.name for p in (root / "pack").iterdir())
+    >>> files_in(root / "pack")
     ['a.txt']
     """
     out = check_output_folder(out, force)
@@ -131,9 +140,10 @@ def _new_work_folder(out: Path) -> Path:
         work = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}")
         try:
             work.mkdir()
-            return work
         except FileExistsError:
             continue
+        (work / MARKER).write_text("Written by backprop-tutor: --force may replace this folder.\n")
+        return work
 
 
 def remove_stale(out: Path) -> list[Path]:
@@ -193,5 +203,6 @@ def _move_into_place(work: Path, out: Path, force: bool) -> None:
 
 
 def files_in(folder: Path) -> list[str]:
-    """Every file under ``folder``, as sorted relative paths."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """Every file under ``folder`` but the marker, as sorted relative paths."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and p.name != MARKER)
