@@ -249,9 +249,10 @@ def _draw(network: Network, path: Path) -> None:
                  formats=("svg",))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _compiler(root: Path):
-    """One Typst compiler per folder (and process): it keeps fonts and images between documents."""
+    """A Typst compiler for the folder being written (one per process): it keeps fonts and
+    images from one document to the next."""
     import typst
 
     return typst.Compiler(root=str(root))
