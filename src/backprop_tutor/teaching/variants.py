@@ -201,23 +201,19 @@ def problems(network: Network, inactive_relu: str = "one") -> list[str]:
 
 
 def read_roster(path) -> list[str]:
-    """The student IDs of a roster: a UTF-8 CSV with a header row, the IDs in its first column."""
-    import csv
-    from pathlib import Path
+    """The student IDs of a roster: a UTF-8 CSV with a header row, the IDs in its first column.
 
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise RosterFileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise RosterFileError(path, None, "is a folder, not a CSV file") from None
-    except OSError as error:
-        raise RosterFileError(path, None, f"cannot be read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise RosterFileError(path, None, "is not a text file (not UTF-8)") from None
-    rows = [(line, row) for line, row in enumerate(csv.reader(text.splitlines()), start=1)
-            if any(cell.strip() for cell in row)]
+    The file is read by ``files.read_text``, as every input file is.
+    """
+    import csv
+    import io
+
+    from backprop_tutor.core.files import read_text
+
+    text = read_text(path, RosterFileError, "roster (CSV file)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    # line_num: the file's line where a row ends (a quoted cell may span lines).
+    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise RosterFileError(path, None, "has no students (expected a header row, then one "
                                           "student ID per row in the first column)")
