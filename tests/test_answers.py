@@ -178,7 +178,8 @@ def test_the_answer_file_says_what_it_answers_and_options_override(run, tmp_path
     ("", "expected name = number lines"),
     ("hidden_activation = 'swish'\nnet_h1 = 0.65", "hidden_activation: expected one of sigmoid"),
     ("learning_rate = -1\nnet_h1 = 0.65", "learning_rate: expected a positive number"),
-    ("variant = 'A7'\nnet_h1 = 0.65", "variant: variants need `backprop-tutor variants`"),
+    ("variant = 'A7'\nnet_h1 = 0.65", "variant: A7: is not a variant ID"),
+    ("variant = 7\nnet_h1 = 0.65", "variant: expected a variant ID"),
 ])
 def test_bad_answer_files(run, tmp_path, text, message):
     answers = tmp_path / "answers.toml"

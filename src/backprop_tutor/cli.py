@@ -200,6 +200,9 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
 @OVERRIDES["output_activation"]
 @OVERRIDES["loss"]
 @OVERRIDES["learning_rate"]
+@click.option("--variant", metavar="ID",
+              help="The student's variant (from `variants`): mark against that network, drawn "
+                   "from FILE as its template.")
 @click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
               help="Significant figures an answer needs to be right.")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -210,8 +213,8 @@ def check_command(answers, file, sig_figs, output_format, **options):
     Each answer is compared with what its formula gives from the student's own
     earlier answers, so one slip is marked once; it is right, wrong, or too
     imprecise (fewer than --sig-figs significant figures). The answer file may
-    set hidden_activation, output_activation, loss and learning_rate; the
-    options override it; without either the three hidden activations are
+    set hidden_activation, output_activation, loss, learning_rate and variant;
+    the options override it; without either the three hidden activations are
     tried. Exit status 1 if an answer is not right.
     """
     from backprop_tutor.output.reports.marks import render_marks
@@ -382,6 +385,81 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
         click.echo(json_data.dumps(comparison_json(result)), nl=False)
     else:
         click.echo(comparison_text(result), nl=False)
+
+
+class NumberRange(click.ParamType):
+    """``LOW,HIGH``: two finite numbers, LOW <= HIGH (a range of drawn numbers)."""
+
+    name = "LOW,HIGH"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            low, high = (float(part) for part in value.split(","))
+        except ValueError:
+            self.fail(f"{value!r} is not LOW,HIGH (two numbers, e.g. -1,1)", param, ctx)
+        if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+            self.fail(f"{value!r} is not LOW,HIGH with finite LOW <= HIGH", param, ctx)
+        return low, high
+
+
+def _range_option(kind: str, default: tuple[float, float]):
+    return click.option(f"--{kind}", type=NumberRange(), default=",".join(map(str, default)),
+                        show_default=True, help=f"Range of the drawn {kind}.")
+
+
+@cli.command()
+@click.argument("template", required=False, type=click.Path(dir_okay=True))
+@click.option("--n", "count", type=click.IntRange(1, 10_000), help="Number of variants.")
+@click.option("--roster", type=click.Path(dir_okay=True),
+              help="CSV with a header row and one student ID per row (first column).")
+@click.option("--seed", required=True, type=click.IntRange(0), help="Seed of the variants.")
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the kit into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+@click.option("--ask", default="default", show_default=True,
+              help="What the sheet asks: default (20 minutes), all, or names (net_h1,delta_o1,...).")
+@click.option("--decimals", default=1, show_default=True, type=click.IntRange(0, 3),
+              help="Decimals of the drawn numbers.")
+@click.option("--answer-decimals", default=4, show_default=True, type=click.IntRange(1, 8),
+              help="Decimals the student rounds to as they go (and the key with them).")
+@_range_option("inputs", (-1.0, 1.0))
+@_range_option("targets", (0.1, 0.9))
+@_range_option("weights", (-1.0, 1.0))
+@_range_option("biases", (-0.5, 0.5))
+@click.option("--inactive-relu", default="one", show_default=True,
+              type=click.Choice(["none", "one", "any"]),
+              help="How many hidden units are inactive (net <= 0) with relu.")
+def variants(template, count, roster, seed, out, force, ask, decimals, answer_decimals,
+             inputs, targets, weights, biases, inactive_relu):
+    """A different network for every student: sheets, keys, CSV and a Moodle quiz.
+
+    From TEMPLATE (default: the tutorial's network) one variant per student of
+    --roster (or --n variants), with numbers fit for pen and paper; see the
+    README for the constraints every variant meets. Writes into --out each
+    variant's sheet-ID.pdf, key-ID.pdf and networks/ID.toml, and for the class
+    sheets.pdf, keys.pdf, keys.csv, index.csv, moodle.xml and a practice page.
+    """
+    from backprop_tutor.extras import require
+    from backprop_tutor.output.classkit import build_class_kit
+    from backprop_tutor.teaching.exercise import parse_ask
+    from backprop_tutor.teaching.variants import Settings, generate_variants, read_roster
+
+    if (count is None) == (roster is None):
+        raise click.UsageError("give either --n N or --roster FILE.csv")
+    require("matplotlib", "typst", "pypdf", extra="all")
+    network = load_network(template or DEFAULT_NETWORK)
+    settings = Settings(inputs=inputs, targets=targets, weights=weights, biases=biases,
+                        decimals=decimals, inactive_relu=inactive_relu)
+    asked = parse_ask(ask, network)
+    students = read_roster(roster) if roster else None
+    drawn = generate_variants(network, count, seed, settings, students)
+    kit = build_class_kit(drawn, out, asked, answer_decimals, force=force)
+    click.echo(f"Wrote {len(drawn)} variants ({drawn[0].id} to {drawn[-1].id}) to {kit.out}/:")
+    click.echo("  sheets.pdf, keys.pdf (every variant, in order), sheets.md, keys.md")
+    click.echo("  keys.csv (one row per answer box), index.csv (student -> variant), moodle.xml")
+    click.echo("  page/index.html: the practice page, every variant (a student types their ID)")
+    click.echo("  per variant: sheet-ID.pdf, key-ID.pdf, networks/ID.toml, figures/ID.svg")
 
 
 @cli.command("bench-activations")

@@ -6,6 +6,7 @@
 * ``figures/``: the network with its forward and backward values per hidden
   activation, the activations and their derivatives, learning curves, the
   learning-rate effect and the measured cost of each activation (PNG and SVG),
+* ``worksheet.pdf``: the blank question sheet of the network, to hand out,
 * ``activation_cost.md``: the measured cost table. It is kept out of
   ``tutorial.md`` because timings differ from run to run, while the same
   network always gives the same ``tutorial.md``.
@@ -30,6 +31,7 @@ from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.output import notation
 from backprop_tutor.output.document import (Block, Code, Contents, Figure, Heading, Paragraph, Table,
                                             Title, demoted)
+from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.folder import files_in, output_folder
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
@@ -64,6 +66,8 @@ def build_pack(network: Network, out, force: bool = False,
         (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
         (work / "activation_cost.md").write_text(to_markdown(measured), encoding="utf-8")
         _write_pdf(blocks + measured, work, title=_title(network))
+        progress("writing worksheet.pdf")
+        write_blank_sheet(network, work / "worksheet.pdf")
     return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
