@@ -5,7 +5,6 @@ Expected values by hand or with mpmath (30 digits) on the tutorial network.
 
 import json
 import math
-import re
 
 import pytest
 
