@@ -1,5 +1,6 @@
 """The class kit on disk: the variants command, its PDFs, keys.csv and the Moodle quiz."""
 
+import json
 import csv
 import html
 import re
@@ -228,3 +229,28 @@ def test_a_non_empty_folder_needs_force(run, tmp_path):
     status, out, err = run("variants", "--n", "1", "--seed", "1", "--out", str(tmp_path / "mine"),
                            "--force")
     assert (status, out) == (2, "") and (tmp_path / "mine" / "notes.txt").read_text() == "mine"
+
+
+def test_a_student_who_rounds_as_the_sheet_asks_is_marked_right(run, tmp_path):
+    # The sheet says: round every value to 4 decimals as you go. Answers worked that way (the
+    # worksheet with round_to=4, written with 4 decimals: 0.0064, not 0.00641) are right under
+    # check --variant, though some have fewer than 3 significant figures and some differ from
+    # what the unrounded intermediates give by more than half a unit of the 4th decimal.
+    from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
+    from backprop_tutor.core.worksheet import solve
+    from backprop_tutor.teaching.exercise import asked_quantities
+    from backprop_tutor.teaching.variants import generate_variants
+
+    rules = set()
+    for variant in generate_variants(n=12, seed=5):
+        asked = asked_quantities(variant.network, "default", TUTORIAL_ACTIVATIONS)
+        for activation, names in asked.items():
+            rounded = solve(variant.network.with_options(hidden_activation=activation), round_to=4)
+            answers = tmp_path / "answers.toml"
+            answers.write_text(f"hidden_activation = '{activation}'\n" + "".join(
+                f"{name} = {rounded[name] + 0.0:.4f}\n" for name in names))
+            status, out, _ = run("check", str(answers), "--variant", variant.id, "--format", "json")
+            marks = json.loads(out)["marks"]
+            assert status == 0, [m for m in marks if m["verdict"] != "right"]
+            rules |= {m["rule"] for m in marks}
+    assert "rounded as you go" in rules     # the rule this test is about was needed

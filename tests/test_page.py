@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.core.worksheet import evaluate, given_values, steps
+from backprop_tutor.core.worksheet import evaluate, given_values, solve, steps
 from backprop_tutor.output.page import write_page
 from backprop_tutor.teaching.marking import check_answers, exact_values, lines, written
 from backprop_tutor.teaching.slips import SLIPS
@@ -219,8 +219,8 @@ def _truncated(value: float, figures: int) -> str:
 
 
 def answer_sets(cases, rng, count):
-    """``count`` answer sets over ``cases``: (network ID, activation, {name: text}, sig figs)."""
-    kinds = ["right", "slip", "rounded", "truncated", "junk", "mixed"]
+    """``count`` answer sets: (network ID, activation, {name: text}, sig figs, sheet decimals)."""
+    kinds = ["right", "slip", "rounded", "truncated", "junk", "mixed", "as you go"]
     for n in range(count):
         key, activation, network = cases[n % len(cases)]
         marked = lines(network)
@@ -230,6 +230,8 @@ def answer_sets(cases, rng, count):
         chosen = rng.sample(names, rng.randint(1, min(len(names), 12)))
         kind = kinds[n % len(kinds)]
         answers = {}
+        decimals = rng.choice([None, None, 3, 4]) if kind != "as you go" else rng.choice([3, 4])
+        as_you_go = solve(network, round_to=decimals or 4)
         for name in chosen:
             value = exact[name]
             if kind == "right":
@@ -240,6 +242,8 @@ def answer_sets(cases, rng, count):
                 answers[name] = _truncated(value, rng.randint(3, 7))
             elif kind == "junk":
                 answers[name] = rng.choice(JUNK)
+            elif kind == "as you go":   # as a class kit sheet asks: round as you go
+                answers[name] = f"{as_you_go[name] + 0.0:.{decimals}f}"
             else:
                 answers[name] = rng.choice([_text(value, 6), _text(-value, 4), _text(value * 2, 5),
                                             rng.choice(JUNK), _text(value, 2)])
@@ -252,30 +256,30 @@ def answer_sets(cases, rng, count):
                 values.update({d: round(values[d], slip.round_to) for d in line.depends
                                if d in exact})
             answers = {line.name: _text(float(evaluate(slip.formula, values)), rng.randint(4, 7))}
-        yield key, activation, answers, rng.choice([3, 3, 3, 2, 4])
+        yield key, activation, answers, rng.choice([3, 3, 3, 2, 4]), decimals
 
 
-def test_page_marks_like_check_on_600_answer_sets(browser, tmp_path):
+def test_page_marks_like_check_on_700_answer_sets(browser, tmp_path):
     networks = {key: load_network(path) for key, path in NETWORKS.items()}
     write_page(networks, tmp_path)
     cases = [(key, activation, net.with_options(hidden_activation=activation))
              for key, net in networks.items() for activation in ("sigmoid", "tanh", "relu")]
-    sets = list(answer_sets(cases, random.Random(20260611), 600))
+    sets = list(answer_sets(cases, random.Random(20260611), 700))
     page = browser.new_page()
     page.goto((tmp_path / "index.html").as_uri())
     in_browser = page.evaluate("""sets => {
         const data = JSON.parse(document.getElementById("page-data").textContent);
-        return sets.map(([key, activation, answers, sigFigs]) => {
+        return sets.map(([key, activation, answers, sigFigs, decimals]) => {
             const c = data.networks[key].cases[activation];
             const exact = Object.fromEntries(c.lines.map(l => [l.name, l.value]));
-            return BackpropMarking.markLines(c.lines, c.given, exact, answers, sigFigs);
+            return BackpropMarking.markLines(c.lines, c.given, exact, answers, sigFigs, decimals);
         });
-    }""", [[k, a, ans, s] for k, a, ans, s in sets])
+    }""", [list(s) for s in sets])
     page.close()
     seen_rules, seen_slips, seen_verdicts = set(), set(), set()
-    for (key, activation, answers, sig_figs), js_marks in zip(sets, in_browser):
+    for (key, activation, answers, sig_figs, decimals), js_marks in zip(sets, in_browser):
         network = networks[key].with_options(hidden_activation=activation)
-        py_marks = check_answers(network, answers, sig_figs=sig_figs)
+        py_marks = check_answers(network, answers, sig_figs=sig_figs, decimals=decimals)
         assert len(py_marks) == len(js_marks), (key, activation, answers)
         for py, js in zip(py_marks, js_marks):
             where = (key, activation, answers, py.name)
@@ -290,7 +294,7 @@ def test_page_marks_like_check_on_600_answer_sets(browser, tmp_path):
     # The sets reach every verdict, every rule and most slips: the comparison is not vacuous.
     assert seen_verdicts == {"right", "wrong", "imprecise"}
     assert seen_rules >= {"exact", "rounded", "truncated", "too imprecise", "old value", "zero",
-                          "not close", "not a number"}
+                          "not close", "not a number", "rounded as you go"}
     assert len(seen_slips) >= 12, sorted(set(SLIPS) - seen_slips)
 
 

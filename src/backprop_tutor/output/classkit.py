@@ -38,7 +38,7 @@ from backprop_tutor.output.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
 from backprop_tutor.teaching.exercise import Answer, answers, asked_quantities, key_lines
-from backprop_tutor.teaching.variants import Variant, cases
+from backprop_tutor.teaching.variants import ANSWER_DECIMALS, Variant, cases
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
 DIGITS = 6
@@ -67,7 +67,7 @@ class ClassKit:
     variants: list[Variant]
 
 
-def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals: int = 4,
+def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals: int = ANSWER_DECIMALS,
                     force: bool = False) -> ClassKit:
     """Write every variant's sheet, key and network file, and the class documents, into ``out``."""
     from backprop_tutor.output.moodle import moodle_xml
@@ -95,7 +95,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             [v.student, v.id] for v in variants]), encoding="utf-8")
         (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
         (work / "page").mkdir()
-        write_page({v.id: v.network for v in variants}, work / "page")
+        write_page({v.id: v.network for v in variants}, work / "page", decimals=answer_decimals)
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
 
@@ -124,7 +124,8 @@ def _pool(jobs: int):
     return ProcessPoolExecutor(max_workers=2)
 
 
-def write_blank_sheet(network: Network, path, ask="default", answer_decimals: int = 4) -> None:
+def write_blank_sheet(network: Network, path, ask="default",
+                      answer_decimals: int = ANSWER_DECIMALS) -> None:
     """The question sheet of ``network`` itself (no variant) as a PDF at ``path``."""
     import tempfile
 

@@ -71,20 +71,25 @@ def network_data(network: Network) -> dict:
             "activations": activations, "cases": cases, "svg": network_svg(network)}
 
 
-def page_data(networks: dict[str, Network], sig_figs: int = SIG_FIGS) -> dict:
-    """Everything the page shows and marks, as JSON-ready data."""
-    return {"sig_figs": sig_figs, "sections": SECTIONS, "rules": RULES, "slips": SLIPS,
+def page_data(networks: dict[str, Network], sig_figs: int = SIG_FIGS,
+              decimals: int | None = None) -> dict:
+    """Everything the page shows and marks, as JSON-ready data.
+
+    ``decimals``: the sheets ask to round to that many decimals as you go (the class kit).
+    """
+    return {"sig_figs": sig_figs, "decimals": decimals, "sections": SECTIONS, "rules": RULES, "slips": SLIPS,
             "networks": {key: network_data(net) for key, net in networks.items()}}
 
 
-def write_page(networks: dict[str, Network], folder, sig_figs: int = SIG_FIGS) -> list[str]:
+def write_page(networks: dict[str, Network], folder, sig_figs: int = SIG_FIGS,
+               decimals: int | None = None) -> list[str]:
     """Write the page for ``networks`` (ID → network) into the existing ``folder``.
 
     Returns the names of the files written. The caller makes the folder
     atomic (``output_folder``); the files are the same for the same networks.
     """
     folder = Path(folder)
-    data = json.dumps(page_data(networks, sig_figs), ensure_ascii=False,
+    data = json.dumps(page_data(networks, sig_figs, decimals), ensure_ascii=False,
                       separators=(",", ":"), allow_nan=False)
     # Inside <script> a "</" could end the element: JSON allows writing it "<\/".
     data = data.replace("</", "<\\/")

@@ -132,19 +132,25 @@ class Checked:
 
 
 def check_file(network: Network, answer_file: AnswerFile, options: dict, source="answers",
-               sig_figs: int = SIG_FIGS) -> Checked:
+               sig_figs: int = SIG_FIGS, decimals: int | None = None) -> Checked:
     """Mark an answer file; without a hidden activation try each and keep the best fit.
 
-    On a tie the network's own activation wins, then the tutorial's order.
+    On a tie the network's own activation wins, then the tutorial's order. A
+    variant's answers were rounded as the class kit's sheet asks: to
+    ``ANSWER_DECIMALS`` decimals as they went, unless ``decimals`` says otherwise.
     """
+    if decimals is None and (options.get("variant") is not None or "variant" in answer_file.settings):
+        from backprop_tutor.teaching.variants import ANSWER_DECIMALS
+
+        decimals = ANSWER_DECIMALS
     network = resolve_network(network, answer_file.settings, options, source)
     answers = answer_file.answers
     given = options.get("hidden_activation") or answer_file.settings.get("hidden_activation")
     if given or network.hidden_activation is None:
-        return Checked(network, check_answers(network, answers, source, sig_figs))
+        return Checked(network, check_answers(network, answers, source, sig_figs, decimals))
     tried = {a: network.with_options(hidden_activation=a)
              for a in dict.fromkeys([network.hidden_activation, *TUTORIAL_ACTIVATIONS])}
-    marks = {a: check_answers(net, answers, source, sig_figs) for a, net in tried.items()}
+    marks = {a: check_answers(net, answers, source, sig_figs, decimals) for a, net in tried.items()}
     fits = {a: sum(m.right for m in found) for a, found in marks.items()}
     best = max(fits, key=fits.get)
     return Checked(tried[best], marks[best], fits)

@@ -47,6 +47,7 @@ SIG_FIGS = 3
 RULES = {
     "exact": "exact",
     "rounded": "rounded",
+    "rounded as you go": "rounded as you go, as the sheet asks",
     "truncated": "truncated, accepted (rounding is better)",
     "too imprecise": "too imprecise: at least {sig_figs} significant figures needed",
     "old value": "the old value, never right for the new one",
@@ -103,10 +104,12 @@ def number_text(value: float) -> str:
 
 
 def judge(answer: Written, value: float, sig_figs: int = SIG_FIGS,
-          old: float | None = None) -> tuple[str, str]:
+          old: float | None = None, decimals: int | None = None) -> tuple[str, str]:
     """The verdict on ``answer`` against ``value``, and the name of the rule that gave it.
 
     ``old`` is the value an updated weight had before: given as the new one it is wrong.
+    ``decimals``: a sheet that asks for that many decimals makes them precise enough too
+    (0.0064 on a sheet of 4 decimals), even with fewer than ``sig_figs`` figures.
 
     >>> judge(written("0.657"), 0.6570104626)
     ('right', 'rounded')
@@ -129,10 +132,12 @@ def judge(answer: Written, value: float, sig_figs: int = SIG_FIGS,
         rule = "truncated"
     else:
         return "wrong", "not close"
-    if answer.sig_figs < sig_figs:
+    if answer.sig_figs < sig_figs and (decimals is None or -answer.unit_exponent < decimals):
         # Trailing zeros go unwritten (and a file's numbers lose them): 0.65 for 0.65004 is
         # the value to 3 figures, 0.650; 0.66 for 0.65701 could be 0.66 or 0.660 and is neither.
         padded = float(f"1e{answer.unit_exponent - (sig_figs - answer.sig_figs)}")
+        if decimals is not None:
+            padded = max(padded, 10.0 ** -decimals)
         if rule == "rounded" and difference <= 0.5 * padded + slack:
             return "right", rule
         return "imprecise", "too imprecise"
@@ -201,14 +206,22 @@ class Mark:
 
 
 def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
-               sig_figs: int = SIG_FIGS) -> list[Mark]:
-    """Mark ``answers`` (name → text or number) line by line, with follow-through."""
+               sig_figs: int = SIG_FIGS, decimals: int | None = None) -> list[Mark]:
+    """Mark ``answers`` (name → text or number) line by line, with follow-through.
+
+    With ``decimals`` (a sheet that says "round to that many decimals as you go"),
+    an answer is also right when it is what the student's own numbers give with
+    every value they did not write down rounded to ``decimals`` as it is used.
+    """
     own, marks = dict(given), []
+    as_you_go = dict(given)   # the same, every unwritten value rounded to ``decimals``
     roots: dict[str, list[str]] = {}   # the wrong answers each value was worked from
     computed = {line.name for line in marked}
     for line in marked:
         expected = value_of(line.formula, own)
         own[line.name] = expected
+        if decimals is not None:
+            as_you_go[line.name] = round_half_up(value_of(line.formula, as_you_go), decimals)
         worked_from = list(dict.fromkeys(r for d in line.depends for r in roots.get(d, [])))
         roots[line.name] = worked_from
         if line.name not in answers:
@@ -219,8 +232,11 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
                               verdict="wrong", rule="not a number"))
             continue
         old = given[line.old] if line.old else None
-        by_own = judge(answer, expected, sig_figs, old)
-        by_exact = judge(answer, exact[line.name], sig_figs, old)
+        by_own = judge(answer, expected, sig_figs, old, decimals)
+        by_exact = judge(answer, exact[line.name], sig_figs, old, decimals)
+        if decimals is not None and judge(answer, as_you_go[line.name], sig_figs, old,
+                                          decimals)[0] == "right":
+            by_own = max(by_own, ("right", "rounded as you go"), key=lambda v: VERDICTS.index(v[0]))
         if by_exact[0] == "right" or by_exact[1] == "zero":
             # 0 for a non-zero quantity is never right, even when it follows from a wrong 0.
             verdict, rule = by_exact
@@ -237,7 +253,7 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],
                           verdict == "right", either(hints), verdict, rule, follows, keys))
         roots[line.name] = [line.name] if verdict != "right" else follows
-        own[line.name] = answer.value
+        own[line.name] = as_you_go[line.name] = answer.value
     return marks
 
 
@@ -258,10 +274,11 @@ def either(hints: list[str]) -> str:
 
 
 def check_answers(network: Network, answers: dict, source="answers",
-                  sig_figs: int = SIG_FIGS) -> list[Mark]:
+                  sig_figs: int = SIG_FIGS, decimals: int | None = None) -> list[Mark]:
     """Mark every answered quantity of ``network``, in worksheet order, with follow-through.
 
-    ``answers`` maps names to numbers (or to the text the student typed).
+    ``answers`` maps names to numbers (or to the text the student typed);
+    ``decimals``: the answers were rounded to that many decimals as they went (a sheet's rule).
     Raises AnswerFileError for a name that is not a quantity of this network.
     """
     marked = lines(network)
@@ -271,7 +288,7 @@ def check_answers(network: Network, answers: dict, source="answers",
             raise AnswerFileError(source, _shown(name), "not a quantity of this network "
                                   f"(names like {', '.join(_similar(name, known))}, ...)")
     given = given_values(network)
-    return mark_lines(marked, given, exact_values(marked, given), answers, sig_figs)
+    return mark_lines(marked, given, exact_values(marked, given), answers, sig_figs, decimals)
 
 
 def _shown(name: str) -> str:

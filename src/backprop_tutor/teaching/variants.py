@@ -47,6 +47,8 @@ MIN_DELTA = 1e-3
 RATIOS = (2.0, 0.5, -1.0)
 RATIO_TOLERANCE = 1e-3
 MAX_TRIES = 2000
+#: Decimals a sheet asks the student to round to as they go (``variants --answer-decimals``).
+ANSWER_DECIMALS = 4
 INACTIVE_RELU = ("none", "one", "any")
 
 # Crockford's base 32: no I, L, O, U, so an ID read aloud or handwritten stays unambiguous.

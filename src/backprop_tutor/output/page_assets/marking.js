@@ -112,7 +112,7 @@ var BackpropMarking = (function () {
              unit: Number("1e" + unitExponent) };
   }
 
-  function judge(answer, value, sigFigs, old) {
+  function judge(answer, value, sigFigs, old, decimals) {
     if (value === null || !isFinite(value)) return ["wrong", "no finite value"];
     var difference = Math.abs(answer.value - value), slack = 1e-9 * Math.abs(value), rule;
     if (difference <= slack) return ["right", "exact"];
@@ -122,9 +122,11 @@ var BackpropMarking = (function () {
     else if (difference < answer.unit + slack && Math.abs(answer.value) < Math.abs(value)
              && (answer.value > 0) === (value > 0)) rule = "truncated";
     else return ["wrong", "not close"];
-    if (answer.sigFigs < sigFigs) {
+    var hasDecimals = decimals !== null && decimals !== undefined;
+    if (answer.sigFigs < sigFigs && (!hasDecimals || -answer.unitExponent < decimals)) {
       // Unwritten trailing zeros: 0.65 for 0.65004 is 0.650, the value to 3 figures.
       var padded = Number("1e" + (answer.unitExponent - (sigFigs - answer.sigFigs)));
+      if (hasDecimals) padded = Math.max(padded, Math.pow(10, -decimals));
       if (rule === "rounded" && difference <= 0.5 * padded + slack) return ["right", rule];
       return ["imprecise", "too imprecise"];
     }
@@ -147,12 +149,15 @@ var BackpropMarking = (function () {
   }
 
   /* Mark answers {name: text} line by line with follow-through, as mark_lines in Python. */
-  function markLines(lines, given, exact, answers, sigFigs) {
+  function markLines(lines, given, exact, answers, sigFigs, decimals) {
     var own = Object.assign({}, given), roots = {}, marks = [], computed = {};
+    var hasDecimals = decimals !== null && decimals !== undefined;
+    var asYouGo = Object.assign({}, given);   // every unwritten value rounded to decimals
     lines.forEach(function (line) { computed[line.name] = true; });
     lines.forEach(function (line) {
       var expected = valueOf(line.formula, own);
       own[line.name] = expected;
+      if (hasDecimals) asYouGo[line.name] = roundHalfUp(valueOf(line.formula, asYouGo), decimals);
       var workedFrom = [];
       line.depends.forEach(function (d) {
         (roots[d] || []).forEach(function (r) { if (workedFrom.indexOf(r) < 0) workedFrom.push(r); });
@@ -168,8 +173,11 @@ var BackpropMarking = (function () {
         return;
       }
       var old = line.old ? given[line.old] : null;
-      var byOwn = judge(answer, expected, sigFigs, old);
-      var byExact = judge(answer, exactValue, sigFigs, old);
+      var byOwn = judge(answer, expected, sigFigs, old, decimals);
+      var byExact = judge(answer, exactValue, sigFigs, old, decimals);
+      if (hasDecimals && judge(answer, asYouGo[line.name], sigFigs, old, decimals)[0] === "right") {
+        byOwn = better(byOwn, ["right", "rounded as you go"]);
+      }
       var result = (byExact[0] === "right" || byExact[1] === "zero") ? byExact : better(byOwn, byExact);
       var verdict = result[0], rule = result[1];
       var follows = verdict === "right" && byExact[0] !== "right" ? workedFrom : [];
@@ -195,6 +203,7 @@ var BackpropMarking = (function () {
                    follows_from: follows, slips: keys });
       roots[line.name] = verdict !== "right" ? [line.name] : follows;
       own[line.name] = answer.value;
+      asYouGo[line.name] = answer.value;
     });
     return marks;
   }

@@ -152,7 +152,8 @@
     });
     var exact = {};
     c.lines.forEach(function (line) { exact[line.name] = line.value; });
-    var marks = BackpropMarking.markLines(c.lines, c.given, exact, answers, data.sig_figs);
+    var marks = BackpropMarking.markLines(c.lines, c.given, exact, answers, data.sig_figs,
+                                              data.decimals);
     var byName = {};
     marks.forEach(function (m) { byName[m.name] = m; });
     c.lines.forEach(function (line) {
