@@ -308,6 +308,131 @@ def bench_activations(size, repeats, output_format):
         click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
 
 
+@cli.group()
+def lab():
+    """Ready experiments on data sets: what each hyperparameter does.
+
+    Each prints a short table; with --out DIR it also writes its figures (PNG,
+    SVG) and results (runs.csv, curves.csv, results.json; seconds.csv apart,
+    since timings vary) into DIR, whole or not at all. Runs use --jobs worker
+    processes and give the same results for any --jobs.
+    """
+
+
+def lab_options(function):
+    """--out, --force and --jobs, shared by every lab experiment."""
+    function = click.option("--jobs", type=click.IntRange(1, 64), default=None,
+                            help="Worker processes  [default: one per core]")(function)
+    function = click.option("--force", is_flag=True,
+                            help="Replace the content of a non-empty --out folder.")(function)
+    return click.option("--out", type=click.Path(), default=None,
+                        help="Folder for the figures and result files.")(function)
+
+
+def _run_lab(task, settings, jobs, label):
+    """Every run, with a progress bar on stderr where somebody watches."""
+    from backprop_tutor.teaching.lab.runner import default_jobs, run_all
+
+    jobs = jobs or default_jobs()
+    with click.progressbar(length=len(settings), label=label, file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        return run_all(task, settings, jobs=jobs, progress=bar.update)
+
+
+def _save_lab(out, force, experiment, runs, summary, figures):
+    from backprop_tutor.teaching.lab.results import write_experiment
+
+    if out is None:
+        return
+    files = write_experiment(out, force, experiment, runs, summary, figures)
+    click.echo(f"Wrote {len(files)} files to {out}/: {', '.join(files)}")
+
+
+def _interruptible(function):
+    """Ctrl-C ends a lab command with one line and status 130; nothing is written."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("backprop-tutor: interrupted; nothing was written", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+@lab.command("learning-rate")
+@lab_options
+@click.option("--dataset", default="moons", show_default=True, help="A data set made in code.")
+@click.option("--samples", default=1000, show_default=True, type=click.IntRange(8),
+              help="Rows of the data set (a fifth kept for validation).")
+@click.option("--output-activation", default="sigmoid", show_default=True,
+              type=click.Choice(["sigmoid", "linear"]),
+              help="linear: an unbounded output, so a too large η shows as divergence.")
+@click.option("--epochs", default=300, show_default=True, type=click.IntRange(1))
+@click.option("--seeds", default=5, show_default=True, type=click.IntRange(1, 100))
+@_interruptible
+def lab_learning_rate(out, force, jobs, dataset, samples, output_activation, epochs, seeds):
+    """Final validation loss against η (10⁻² to 10²) for sigmoid, tanh and relu.
+
+    Full-batch gradient descent, every η from the same seeded starts; each η
+    gets a region read off the runs: too small, good, too large, oscillating
+    or diverging.
+    """
+    from backprop_tutor.output.lab_figures import plot_learning_rate
+    from backprop_tutor.output.reports.lab import learning_rate_text
+    from backprop_tutor.teaching.lab import learning_rate
+    from backprop_tutor.teaching.lab.runs import train as train_run
+
+    _check_dataset(dataset)
+    _check_out(out, force)
+    base = learning_rate.BASE.with_(dataset=dataset, samples=samples, epochs=epochs,
+                                    output_activation=output_activation)
+    settings = learning_rate.settings(base, seeds=range(seeds))
+    runs = _run_lab(train_run, settings, jobs, "Training")
+    sweep = learning_rate.summarise(runs)
+    click.echo(learning_rate_text(sweep), nl=False)
+    _save_lab(out, force, "learning-rate", runs, sweep.to_dict(),
+              {"learning_rate": lambda path: plot_learning_rate(sweep, path)})
+
+
+@lab.command("sweep")
+@lab_options
+@click.option("--config", "config", required=True, type=click.Path(dir_okay=False),
+              help="A TOML file: each hyperparameter with one value or a list.")
+@_interruptible
+def lab_sweep(out, force, jobs, config):
+    """Any grid of hyperparameters from a TOML file (see README: lab sweep)."""
+    from backprop_tutor.output.lab_figures import plot_curves
+    from backprop_tutor.output.reports.lab import groups_text
+    from backprop_tutor.teaching.lab import sweep
+    from backprop_tutor.teaching.lab.curves import group_runs
+    from backprop_tutor.teaching.lab.runs import train as train_run
+
+    settings = sweep.read_config(config)
+    _check_out(out, force)
+    runs = _run_lab(train_run, settings, jobs, "Training")
+    groups = group_runs(runs, sweep.label(sweep.varied_keys(settings)))
+    click.echo(groups_text(groups, f"Sweep of {config}"), nl=False)
+    _save_lab(out, force, "sweep", runs, {"groups": [g.to_dict() for g in groups]},
+              {"curves": lambda path: plot_curves(groups, path, title=f"Sweep: {config}")})
+
+
+def _check_out(out, force):
+    """Refuse a bad --out before the runs, not after them."""
+    from backprop_tutor.output.folder import check_output_folder
+
+    if out is not None:
+        check_output_folder(out, force)
+
+
+def _check_dataset(name):
+    from backprop_tutor.teaching.datasets import DATASETS
+
+    if name not in DATASETS:
+        raise click.BadParameter(f"{name!r} is not one of {', '.join(DATASETS)}",
+                                 param_hint="--dataset")
+
+
 def main(argv=None):
     """Entry point: run the command; bad input ends with one line on stderr and status 2."""
     try:

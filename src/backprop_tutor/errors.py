@@ -31,3 +31,7 @@ class AnswerFileError(InputError):
 
 class OutputFolderError(InputError):
     """An output folder that cannot be written, or would be overwritten without --force."""
+
+
+class ConfigFileError(InputError):
+    """A lab sweep's configuration file (TOML) that cannot be used."""

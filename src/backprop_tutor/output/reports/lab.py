@@ -1,0 +1,129 @@
+"""The lab's experiments for a reader: a terminal table, and document blocks for the pack.
+
+Every sentence is made from the numbers it stands beside: the regions, the
+best η and the epochs of divergence come from the experiment's summary.
+"""
+
+from __future__ import annotations
+
+import math
+
+from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table
+from backprop_tutor.teaching.lab.learning_rate import GOOD, OSCILLATION, RateResult, Sweep
+
+
+def loss_text(value: float) -> str:
+    """A loss in 3 significant digits; ``overflow`` when it is not finite."""
+    return f"{value:.3g}" if math.isfinite(value) else "overflow"
+
+
+def mean_spread(result: RateResult) -> str:
+    if not math.isfinite(result.mean):
+        return "overflow"
+    return f"{result.mean:.3g} ± {result.spread:.1g}"
+
+
+def rate_text(rate: float) -> str:
+    return f"{rate:g}"
+
+
+def _stretches(results: list[RateResult]) -> list[list[RateResult]]:
+    """Neighbouring learning rates with the same region, in increasing η."""
+    stretches: list[list[RateResult]] = []
+    for result in results:
+        if stretches and stretches[-1][-1].region == result.region:
+            stretches[-1].append(result)
+        else:
+            stretches.append([result])
+    return stretches
+
+
+def _stretch_text(stretch: list[RateResult]) -> str:
+    rates = (f"η = {rate_text(stretch[0].learning_rate)}" if len(stretch) == 1 else
+             f"η = {rate_text(stretch[0].learning_rate)} to {rate_text(stretch[-1].learning_rate)}")
+    text = f"{rates}: {stretch[0].region}"
+    if stretch[0].region == "diverging":
+        first = min(r.first_diverged_at for r in stretch)
+        return text + f" (first at epoch {first})"
+    for result in stretch:
+        if result.diverged:
+            text += (f" ({result.diverged} of {result.seeds} seeds diverged at η = "
+                     f"{rate_text(result.learning_rate)}, the first at epoch "
+                     f"{result.first_diverged_at})")
+    return text
+
+
+def activation_sentence(sweep: Sweep, activation: str) -> str:
+    """One sentence per activation: its best η, then each stretch of η and its region."""
+    results = sweep.by_activation[activation]
+    best = sweep.best(activation)
+    if best is None:
+        head = f"With {activation} hidden units every η diverged"
+    else:
+        head = (f"With {activation} hidden units the best η is {rate_text(best.learning_rate)} "
+                f"(final validation loss {mean_spread(best)} over {best.seeds} seeds)")
+    return head + "; " + "; ".join(_stretch_text(s) for s in _stretches(results)) + "."
+
+
+def learning_rate_text(sweep: Sweep) -> str:
+    """The sweep as a terminal table: mean ± standard deviation and region, per activation and η."""
+    activations = list(sweep.by_activation)
+    seeds = next(iter(sweep.by_activation.values()))[0].seeds
+    header = f"{'η':>8}  " + "".join(f"{a:<27}" for a in activations)
+    lines = [f"Final validation loss after {sweep.epochs} epochs (mean ± sd over {seeds} seeds), "
+             f"{sweep.output_activation} output:", "", header.rstrip(), "-" * len(header.rstrip())]
+    rates = [r.learning_rate for r in sweep.by_activation[activations[0]]]
+    for k, rate in enumerate(rates):
+        cells = "".join(f"{mean_spread(sweep.by_activation[a][k]) + ' ' + sweep.by_activation[a][k].region:<27}"
+                        for a in activations)
+        lines.append(f"{rate_text(rate):>8}  {cells}".rstrip())
+    lines.append("")
+    lines += [activation_sentence(sweep, a) for a in activations]
+    return "\n".join(lines) + "\n"
+
+
+REGION_RULES = (f"Regions: diverging when at least half the seeds diverged (the training loss "
+                f"ended above where it started, or overflowed); oscillating when the training "
+                f"loss rose in at least {OSCILLATION:.0%} of the epochs; good when the mean final "
+                f"validation loss is at most {GOOD:g} × the best; otherwise too small (below the "
+                f"best η) or too large (above it).")
+
+
+def learning_rate_blocks(sweep: Sweep, dataset: str, figure: str | None) -> list[Block]:
+    """The sweep as document blocks: what was run, the figure, one sentence per activation."""
+    activations = list(sweep.by_activation)
+    any_result = sweep.by_activation[activations[0]]
+    rows = [[rate_text(r.learning_rate)] + [f"{mean_spread(sweep.by_activation[a][k])} "
+                                            f"({sweep.by_activation[a][k].region})"
+                                            for a in activations]
+            for k, r in enumerate(any_result)]
+    blocks: list[Block] = [
+        Heading(3, f"The learning rate on {dataset}"),
+        Paragraph(f"Full-batch gradient descent for {sweep.epochs} epochs from {any_result[0].seeds} "
+                  f"seeded starts per η, {sweep.output_activation} output. " + REGION_RULES),
+    ]
+    if figure:
+        blocks.append(Figure(figure, f"Final validation loss against η on {dataset}: mean "
+                                     f"(line) and range over the seeds (band), regions marked."))
+    blocks += [Paragraph(activation_sentence(sweep, a)) for a in activations]
+    blocks.append(Table(["η", *activations], rows))
+    return blocks
+
+
+def groups_text(groups, title: str) -> str:
+    """Groups of runs as a terminal table: final validation loss, accuracy, divergence, time."""
+    width = max(len("setting"), *(len(g.label) for g in groups))
+    header = (f"{'setting':<{width}}  {'val loss (mean ± sd)':>22}  {'accuracy':>8}  "
+              f"{'diverged':>8}  {'s/run':>6}")
+    lines = [f"{title}: final validation loss over {len(groups[0].runs)} seeds, "
+             f"{groups[0].setting.epochs} epochs.", "", header, "-" * len(header)]
+    for group in groups:
+        final = (f"{group.final:.3g} ± {group.spread:.1g}" if math.isfinite(group.final)
+                 else "overflow")
+        accuracy = "" if group.accuracy is None else f"{group.accuracy:.1%}"
+        lines.append(f"{group.label:<{width}}  {final:>22}  {accuracy:>8}  "
+                     f"{group.diverged:>4}/{len(group.runs):<3}  {group.seconds:>6.2f}")
+    best = min(groups, key=lambda g: g.final)
+    if math.isfinite(best.final):
+        lines += ["", f"Lowest final validation loss: {best.label} ({best.final:.3g})."]
+    return "\n".join(lines) + "\n"
