@@ -52,7 +52,8 @@ def seconds_per_step(path: Path, steps: int, repeats: int = 5) -> float:
     for _ in range(repeats):
         model = NumpyNetwork.from_network(network)
         start = time.perf_counter()
-        model.train(network.inputs, network.targets, network.learning_rate, steps)
+        model.fit([network.inputs], [network.targets], learning_rate=network.learning_rate,
+                  epochs=steps)
         times.append((time.perf_counter() - start) / steps)
     return statistics.median(times)
 

@@ -58,7 +58,7 @@ def parsed(document: dict, name: str):
 
 def numpy_gradients(network, x, t) -> dict[str, float]:
     """dE/dw and dE/db by name, from the NumPy network's matrices."""
-    weight_grads, bias_grads = NumpyNetwork.from_network(network).backward(x, t)
+    weight_grads, bias_grads = NumpyNetwork.from_network(network).gradients([x], [t])
     result = {}
     for dW, db, layer_names, units, layer in zip(weight_grads, bias_grads,
                                                   names.weight_names(network.sizes),
@@ -78,7 +78,7 @@ def random_point(network, rng):
         point = dataclasses.replace(network.with_parameters(values),
                                     inputs=tuple(rng.uniform(-1, 1, len(network.inputs))),
                                     targets=tuple(rng.uniform(0, 1, len(network.targets))))
-        nets, _ = NumpyNetwork.from_network(point).forward(point.inputs)
+        nets, _ = NumpyNetwork.from_network(point).forward([point.inputs])
         if all(np.abs(net).min() > 1e-3 for net in nets):
             return point
 

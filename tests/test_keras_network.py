@@ -55,8 +55,8 @@ NETWORKS = {
 def numpy_run(network, loss: str, steps: int, learning_rate=None):
     """(losses before each update, final weights) of the NumPy network with Keras' loss."""
     model = NumpyNetwork.from_network(network.with_options(loss=NUMPY_LOSS[loss]))
-    losses = model.train(network.inputs, network.targets,
-                         learning_rate or network.learning_rate, steps)
+    losses = [model.sgd_step([network.inputs], [network.targets],
+                             learning_rate or network.learning_rate) for _ in range(steps)]
     return losses, model.parameters()
 
 
@@ -277,3 +277,60 @@ def test_one_update_reproduces_the_hand_calculation(run):
     _, text, _ = run("keras", "--loss", "tutorial")
     assert "Largest difference |Keras − worked by hand|:" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_loss_takes_the_file_names_and_keeps_the_keras_names_as_aliases(run):
+    outputs = {loss: run("keras", "--loss", loss, "--steps", "2", "--format", "json")[1]
+               for loss in ("half_sse", "tutorial", "mse", "keras-mse")}
+    assert outputs["half_sse"] == outputs["tutorial"] and outputs["mse"] == outputs["keras-mse"]
+    assert json.loads(outputs["half_sse"])["numpy_loss_convention"] == "half_sse"
+    assert outputs["mse"] == run("keras", "--steps", "2", "--format", "json")[1]
+
+
+# Mini-batch training on a data set: the same start, the same batches in the same order.
+
+def two_class_data(n=10):
+    """Points on a circle and their classes as two one-hot targets: K = 2 outputs."""
+    angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    X = np.column_stack([np.cos(angle), np.sin(2 * angle)])
+    inside = (angle < np.pi).astype(float)
+    return X, np.column_stack([inside, 1 - inside])
+
+
+def keras_weights(model):
+    """The model's weights in the file's layout: each kernel transposed, then the biases."""
+    return ([dense.kernel.numpy().T for dense in model.layers],
+            [dense.bias.numpy() for dense in model.layers])
+
+
+@pytest.mark.parametrize("loss", ["half_sse", "mse"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+def test_mini_batch_sgd_agrees_with_keras_after_several_epochs(activation, loss):
+    """3 epochs of batches of 4 over 10 rows (the last batch 2), reshuffled from one seed."""
+    from backprop_tutor.networks.keras_network import fit_keras, keras_precision, model_of
+
+    X, T = two_class_data()
+    model = NumpyNetwork.initialised([2, 3, 2], [activation, "sigmoid"], init="he_uniform",
+                                     seed=5, loss=loss)
+    model.biases[0] += 0.1  # so that relu units start away from their kink at 0
+    with keras_precision("float64"):
+        keras_model = model_of(model, learning_rate=0.3)
+        fit_keras(keras_model, X, T, epochs=3, batch_size=4, shuffle_seed=11)
+        weights, biases = keras_weights(keras_model)
+    history = model.fit(X, T, learning_rate=0.3, epochs=3, batch_size=4, shuffle_seed=11)
+    assert history.diverged_at is None and len(history.loss) == 4
+    for ours, theirs in zip(model.weights + model.biases, weights + biases):
+        assert np.max(np.abs(ours - theirs)) <= 1e-12
+    start = NumpyNetwork.initialised([2, 3, 2], [activation, "sigmoid"], init="he_uniform",
+                                     seed=5, loss=loss)
+    assert not np.allclose(start.weights[0], model.weights[0])  # it did train
+
+
+def test_initialisers_draw_with_keras_standard_deviation():
+    """Our he_normal and glorot_normal beside Keras' own, on a large layer."""
+    keras = import_keras()
+    for name in ("he_normal", "glorot_normal", "he_uniform", "glorot_uniform"):
+        ours = NumpyNetwork.initialised([400, 300, 1], ["relu", "linear"], init=name).weights[0]
+        theirs = keras.initializers.get(name)(shape=(400, 300)).numpy()
+        assert ours.std() == pytest.approx(theirs.std(), rel=0.02), name
+        assert np.abs(ours).max() == pytest.approx(np.abs(theirs).max(), rel=0.02), name

@@ -1,19 +1,39 @@
-"""The NumPy network of Problem 3 on its own."""
+"""The NumPy network of Problem 3 on its own.
 
+Expected numbers come from elsewhere: Matt Mazur's published example, hand
+calculations written out below, the worksheet (named scalars, one sample at a
+time) or finite differences, never from the network under test.
+"""
+
+import dataclasses
 import math
+import re
+import shutil
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.networks import numpy_network
 from backprop_tutor.networks.numpy_network import ACTIVATIONS, NumpyNetwork, sigmoid
+
+#: Four samples for the tutorial's 2-2-1 network (its own sample first).
+X4 = [[0.5, 1.0], [0.2, -0.4], [-1.0, 0.3], [0.8, 0.6]]
+T4 = [[0.9], [0.1], [0.4], [0.7]]
+
+
+def with_sample(network, x, t):
+    return dataclasses.replace(network, inputs=tuple(x), targets=tuple(t))
 
 
 def test_mazur_after_one_update():
     """Mazur's published weights after one update (biases frozen in his example)."""
     net = NumpyNetwork.from_network(load_network(EXAMPLES / "mazur.toml"))
-    net.sgd_step([0.05, 0.10], [0.01, 0.99], learning_rate=0.5)
+    net.sgd_step([[0.05, 0.10]], [[0.01, 0.99]], learning_rate=0.5)
     expected = {"w1": 0.149780716, "w2": 0.19956143, "w3": 0.24975114, "w4": 0.29950229,
                 "w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121,
                 "b_h1": 0.35, "b_h2": 0.35, "b_o1": 0.6, "b_o2": 0.6}
@@ -23,12 +43,15 @@ def test_mazur_after_one_update():
 def test_mazur_after_10000_updates():
     """Mazur: "After repeating this process 10,000 times ... the error plummets to 0.0000351085".
 
-    His figure is the error at the 10,000th pass, measured before its update.
+    His figure is the error at the 10,000th pass, measured before its update:
+    loss[9999], the loss after 9,999 epochs of the one sample.
     """
     network = load_network(EXAMPLES / "mazur.toml")
-    losses = NumpyNetwork.from_network(network).train(network.inputs, network.targets, 0.5,
-                                                      epochs=10_000)
-    assert losses[9_999] == pytest.approx(0.0000351085, abs=5e-11)
+    history = NumpyNetwork.from_network(network).fit(
+        [network.inputs], [network.targets], learning_rate=0.5, epochs=10_000)
+    assert len(history.loss) == 10_001 and history.diverged_at is None
+    assert history.loss[0] == pytest.approx(0.298371109, abs=1e-9)
+    assert history.loss[9_999] == pytest.approx(0.0000351085, abs=5e-11)
 
 
 def test_parameters_follow_the_naming_contract():
@@ -43,9 +66,153 @@ def test_parameters_follow_the_naming_contract():
 def test_training_lowers_the_loss_for_every_hidden_activation():
     for activation in ("sigmoid", "tanh", "relu"):
         network = load_network(DEFAULT_NETWORK).with_options(hidden_activation=activation)
-        losses = NumpyNetwork.from_network(network).train(
-            network.inputs, network.targets, network.learning_rate, epochs=200)
-        assert losses[-1] < losses[0] / 10, activation
+        history = NumpyNetwork.from_network(network).fit(
+            [network.inputs], [network.targets], learning_rate=network.learning_rate, epochs=200)
+        assert history.loss[-1] < history.loss[0] / 10, activation
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("loss", ["half_sse", "mse"])
+def test_batch_gradient_is_the_mean_of_the_worksheets_per_sample_gradients(activation, loss):
+    network = load_network(DEFAULT_NETWORK).with_options(hidden_activation=activation, loss=loss)
+    dW, db = NumpyNetwork.from_network(network).gradients(X4, T4)
+    sheets = [solve(with_sample(network, x, t)) for x, t in zip(X4, T4)]
+    mean = {name: np.mean([sheet[f"dE_d{name}"] for sheet in sheets])
+            for name in network.parameters()}
+    ours = np.concatenate([g.ravel() for g in dW] + [g.ravel() for g in db])
+    assert ours == pytest.approx(list(mean.values()), rel=1e-13, abs=1e-16)
+    batch_loss = NumpyNetwork.from_network(network).loss_value(X4, T4)
+    assert batch_loss == pytest.approx(np.mean([sheet["E"] for sheet in sheets]), rel=1e-14)
+
+
+def test_batch_gradient_equals_central_finite_differences():
+    network = load_network(EXAMPLES / "deep.toml").with_options(hidden_activation="tanh",
+                                                                  loss="mse")
+    rng = np.random.default_rng(7)
+    X, T = rng.uniform(-1, 1, (6, 2)), rng.uniform(0, 1, (6, 1))
+    model = NumpyNetwork.from_network(network)
+    dW, db = model.gradients(X, T)
+    h = 1e-6
+    for array, grad in zip(model.weights + model.biases, dW + db):
+        for index in np.ndindex(array.shape):
+            p = array[index]
+            array[index] = p + h
+            above = model.loss_value(X, T)
+            array[index] = p - h
+            below = model.loss_value(X, T)
+            array[index] = p
+            assert grad[index] == pytest.approx((above - below) / (2 * h), rel=1e-6, abs=1e-9)
+
+
+def test_one_sample_full_batch_fit_is_the_worked_step():
+    network = load_network(DEFAULT_NETWORK)
+    sheet = solve(network)
+    model = NumpyNetwork.from_network(network)
+    history = model.fit([network.inputs], [network.targets], learning_rate=0.5, epochs=1,
+                        batch_size=1)
+    assert history.loss[0] == pytest.approx(sheet["E"], rel=1e-15)
+    for name, value in model.parameters().items():
+        assert value == pytest.approx(sheet[f"{name}_new"], rel=1e-14, abs=1e-16), name
+
+
+def test_validation_loss_is_the_mean_of_the_worksheets_E():
+    network = load_network(DEFAULT_NETWORK)
+    history = NumpyNetwork.from_network(network).fit(
+        X4[:2], T4[:2], learning_rate=0.5, epochs=3, validation=(X4[2:], T4[2:]))
+    expected = np.mean([solve(with_sample(network, x, t))["E"] for x, t in zip(X4[2:], T4[2:])])
+    assert len(history.val_loss) == 4 and history.val_loss[0] == pytest.approx(expected)
+
+
+def test_a_transposed_batch_is_an_error_naming_the_expected_shape():
+    model = NumpyNetwork.from_network(load_network(DEFAULT_NETWORK))
+    with pytest.raises(ValueError, match=re.escape(r"X must have shape (samples, 2); got shape (2, 4)")):
+        model.forward(np.array(X4).T)
+    with pytest.raises(ValueError, match=re.escape("T must have shape (samples, 1)")):
+        model.gradients(X4, np.array(T4).T)
+
+
+def divergent_unit():
+    """One linear unit, no bias: E = w²/2 with x = 1, t = 0, so each step is w <- (1 - η) w."""
+    return NumpyNetwork([[[1.0]]], [None], ["linear"])
+
+
+def test_divergence_stops_at_the_epoch_that_crossed_the_limit():
+    """η = 3: w_k = (-2)^k, E_k = 4^k / 2 > 10^6 · E_0 first at k = 10 (4^10 = 1,048,576)."""
+    history = divergent_unit().fit([[1.0]], [[0.0]], learning_rate=3.0, epochs=100)
+    assert history.diverged_at == 10
+    assert history.loss == [4.0 ** k / 2 for k in range(11)]
+
+
+def test_overflow_stops_at_the_first_update_without_a_warning():
+    """η = 1e200: w_1 = 1 - 1e200, E_1 = w_1² / 2 = 5e399 overflows."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = divergent_unit().fit([[1.0]], [[0.0]], learning_rate=1e200, epochs=5)
+    assert history.diverged_at == 1 and history.loss[0] == 0.5 and math.isinf(history.loss[1])
+
+
+@pytest.mark.parametrize("init", ["glorot_uniform", "he_uniform"])
+def test_uniform_initialisers_have_keras_limits(init):
+    W = NumpyNetwork.initialised([300, 200, 1], ["tanh", "sigmoid"], init=init, seed=1).weights[0]
+    limit = math.sqrt(6 / 500) if init == "glorot_uniform" else math.sqrt(6 / 300)
+    assert np.abs(W).max() <= limit and np.abs(W).max() > 0.99 * limit
+    assert W.std() == pytest.approx(limit / math.sqrt(3), rel=0.02)  # std of uniform(-l, l)
+
+
+@pytest.mark.parametrize("init", ["glorot_normal", "he_normal"])
+def test_normal_initialisers_are_truncated_with_keras_standard_deviation(init):
+    W = NumpyNetwork.initialised([300, 200, 1], ["tanh", "sigmoid"], init=init, seed=1).weights[0]
+    std = math.sqrt(2 / 500) if init == "glorot_normal" else math.sqrt(2 / 300)
+    assert W.std() == pytest.approx(std, rel=0.02)
+    assert np.abs(W).max() <= 2 * std / 0.87962566103423978
+
+
+def test_zeros_never_break_the_symmetry():
+    model = NumpyNetwork.initialised([2, 3, 1], ["tanh", "sigmoid"], init="zeros")
+    model.fit(X4, T4, learning_rate=0.5, epochs=20)
+    W = model.weights[0]
+    assert np.all(W == W[0]) and np.all(model.biases[0] == model.biases[0][0])
+
+
+def test_random_normal_has_the_scale_as_standard_deviation_and_seeds_repeat():
+    first = NumpyNetwork.initialised([100, 100, 1], ["relu", "linear"], init="random_normal",
+                                     scale=0.3, seed=4)
+    again = NumpyNetwork.initialised([100, 100, 1], ["relu", "linear"], init="random_normal",
+                                     scale=0.3, seed=4)
+    assert first.weights[0].std() == pytest.approx(0.3, rel=0.03)
+    assert all(np.array_equal(a, b) for a, b in zip(first.weights, again.weights))
+
+
+def test_float32_trains_in_float32_close_to_float64():
+    network = load_network(EXAMPLES / "deep.toml")
+    single = NumpyNetwork.from_network(network, dtype="float32")
+    double = NumpyNetwork.from_network(network)
+    for model in (single, double):
+        model.fit(X4, T4, learning_rate=0.5, epochs=50, batch_size=2, shuffle_seed=3)
+    assert all(W.dtype == np.float32 for W in single.weights + single.biases)
+    assert single.predict(X4).dtype == np.float32
+    assert list(single.parameters().values()) == pytest.approx(
+        list(double.parameters().values()), rel=1e-4, abs=1e-5)
+
+
+def test_the_file_runs_alone_with_numpy_only(tmp_path):
+    """Copied into an empty folder and run in isolated mode, it prints the worked step.
+
+    By hand (tutorial.toml, sigmoid): E = 0.043791, delta_o1 = -0.070781,
+    w5_new = 0.7 - 0.5 · (-0.070781) · 0.657010 = 0.723252,
+    b_o1_new = 0.2 - 0.5 · (-0.070781) = 0.235391.
+    """
+    shutil.copy(numpy_network.__file__, tmp_path / "numpy_network.py")
+    result = subprocess.run([sys.executable, "-I", "numpy_network.py"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True)
+    printed = dict(re.findall(r"^(\S+(?: before the update)?) = (\S+)$", result.stdout, re.M))
+    assert float(printed["E before the update"]) == pytest.approx(0.043791, abs=5e-7)
+    assert float(printed["w5_new"]) == pytest.approx(0.723252, abs=5e-7)
+    assert float(printed["b_o1_new"]) == pytest.approx(0.235391, abs=5e-7)
+    assert result.stderr == ""
+    imports = re.findall(r"^(?:from|import) (\S+)", (tmp_path / "numpy_network.py").read_text(),
+                         re.M)
+    assert set(imports) <= {"__future__", "time", "dataclasses", "typing", "numpy"}
 
 
 def test_sigmoid_is_stable_for_large_inputs():
@@ -64,3 +231,11 @@ def test_sigmoid_equals_the_textbook_formula():
 
 def test_relu_derivative_at_zero_is_zero_as_in_tensorflow():
     assert ACTIVATIONS["relu"].derivative(np.array([-1.0, 0.0, 2.0])).tolist() == [0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
+def test_derivative_from_the_output_equals_the_derivative_of_net(name):
+    net = np.linspace(-3, 3, 61)  # includes 0, where relu' = 0
+    activation = ACTIVATIONS[name]
+    from_output = activation.derivative_from_output(activation.function(net))
+    assert np.allclose(from_output, activation.derivative(net), rtol=1e-12, atol=1e-15)

@@ -38,7 +38,7 @@ def networks(draw):
 
 def relu_kink_far(network: Network, margin: float = 1e-3) -> bool:
     """True unless a relu unit's net is within ``margin`` of 0, where relu' jumps."""
-    nets, _ = NumpyNetwork.from_network(network).forward(network.inputs)
+    nets, _ = NumpyNetwork.from_network(network).forward([network.inputs])
     return all(layer.activation != "relu" or np.all(np.abs(net) > margin)
                for layer, net in zip(network.layers, nets))
 
@@ -48,8 +48,7 @@ def relu_kink_far(network: Network, margin: float = 1e-3) -> bool:
 def test_worksheet_agrees_with_numpy_network(network):
     sheet = solve(network)
     model = NumpyNetwork.from_network(network)
-    before = model.loss_value(network.inputs, network.targets)
-    model.sgd_step(network.inputs, network.targets, network.learning_rate)
+    before = model.sgd_step([network.inputs], [network.targets], network.learning_rate)
     assert sheet["E"] == pytest.approx(before, rel=1e-12, abs=1e-15)
     updated = {f"{name}_new": value for name, value in model.parameters().items()}
     for name, value in updated.items():

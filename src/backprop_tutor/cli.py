@@ -18,6 +18,8 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.errors import InputError
 from backprop_tutor.extras import MissingLibrary
 from backprop_tutor.output import notation
+from backprop_tutor.output.reports.training import shown_updates
+from backprop_tutor.output.reports.worksheet import describe
 
 
 class PositiveFloat(click.ParamType):
@@ -213,47 +215,162 @@ def _gradient_check(sheet):
     return check_gradients(sheet)
 
 
+#: numpy_network.INITS, written out: importing it would import NumPy, which solve must not wait for.
+INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
+
+
+class BatchSize(click.ParamType):
+    """A batch size: a whole number >= 1, or ``full`` (the whole training set)."""
+
+    name = "B|full"
+
+    def convert(self, value, param, ctx):
+        if value is None or value == "full":
+            return None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is neither a whole number nor 'full'", param, ctx)
+        if number < 1:
+            self.fail(f"{value!r} is not a whole number >= 1", param, ctx)
+        return number
+
+
 @cli.command()
 @network_options()
 @click.option("--epochs", default=1000, show_default=True, type=click.IntRange(1),
-              help="Number of SGD updates on the file's sample.")
+              help="Passes over the training data (without --data: SGD updates on the file's "
+                   "sample).")
+@click.option("--data", metavar="NAME|PATH.csv",
+              help="Train on a data set: xor, moons, circles, spirals, sine, digits, or a CSV "
+                   "file with the header i1,...,t1,...")
+@click.option("--batch-size", type=BatchSize(), default="full", show_default=True,
+              help="Samples per SGD update (1: per-sample SGD; full: full-batch descent).")
+@click.option("--shuffle-seed", type=click.IntRange(0),
+              help="Reshuffle the rows every epoch from this seed (default: file order).")
+@click.option("--validation", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              metavar="F", help="Hold out this fraction of the data (a seeded split) and "
+                                "report its loss too.")
+@click.option("--init", type=click.Choice(INITS),
+              help="Start from random weights drawn like Keras' initialiser (biases 0) "
+                   "instead of the file's.")
+@click.option("--seed", type=click.IntRange(0), help="Seed of --init  [default: 0]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
-def train(network, default, epochs, output_format):
-    """Train the NumPy network (Problem 3) with SGD on the file's sample."""
-    from backprop_tutor.networks.numpy_network import NumpyNetwork
-    from backprop_tutor.output.reports.training import shown_updates
-    from backprop_tutor.output.reports.worksheet import describe
+def train(network, default, epochs, data, batch_size, shuffle_seed, validation, init, seed,
+          output_format):
+    """Train the NumPy network (Problem 3) with SGD on the file's sample or on a data set.
 
-    model = NumpyNetwork.from_network(network)
+    An epoch is one pass over the training rows in batches of --batch-size; a
+    batch's loss is the mean of its samples' E and its gradient the mean of
+    their gradients. A run whose E becomes non-finite (or a million times its
+    start) stops at that epoch and says so.
+    """
+    from backprop_tutor.networks.training import train_network
+    from backprop_tutor.teaching.datasets import load_dataset
+
+    for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
+                          ("--validation", validation)):
+        if value is not None and data is None:
+            raise click.UsageError(f"{option} needs --data")
+    if seed is not None and init is None:
+        raise click.UsageError("--seed needs --init")
+    dataset = None if data is None else load_dataset(data)
     # A progress bar only where somebody watches a long run.
     watched = output_format == "text" and epochs >= 100_000 and sys.stderr.isatty()
     with click.progressbar(length=epochs, label="Training", file=sys.stderr,
                            hidden=not watched, update_min_steps=1000) as bar:
-        losses = model.train(network.inputs, network.targets, network.learning_rate, epochs,
-                             progress=lambda done: bar.update(1))
-    final_loss = model.loss_value(network.inputs, network.targets)
+        run = train_network(network, epochs=epochs, data=dataset, batch_size=batch_size,
+                            shuffle_seed=shuffle_seed, validation=validation, init=init,
+                            seed=seed or 0, progress=lambda done: bar.update(1))
+    history = run.history
     if output_format == "json":
-        click.echo(json.dumps({"loss": losses, "final_loss": final_loss,
-                               "values": model.parameters()}, indent=2))
+        result = {"loss": history.loss[:-1], "final_loss": history.loss[-1],
+                  **({"val_loss": history.val_loss[:-1], "final_val_loss": history.val_loss[-1]}
+                     if history.val_loss is not None else {}),
+                  "diverged_at": history.diverged_at, "values": run.model.parameters()}
+        click.echo(json.dumps(_finite_or_null(result), indent=2, allow_nan=False))
         return
     click.echo(f"Training {network.title or 'network'}: {describe(network)}")
-    click.echo(f"  {'update':>8}  {'E before the update':>20}")
-    for epoch in shown_updates(epochs):
-        click.echo(f"  {epoch + 1:>8}  {notation.format_number(losses[epoch], 8):>20}")
-    click.echo(f"After {epochs} updates: E = {notation.format_number(final_loss, 8)}")
+    if dataset is None:
+        _print_sample_run(history)
+    else:
+        _print_data_run(run, dataset.name, batch_size, shuffle_seed)
+    parameters = run.model.parameters()
+    if len(parameters) > 60:
+        click.echo(f"{len(parameters)} weights and biases after training: see --format json.")
+        return
     click.echo("Weights and biases after training:")
-    for name, value in model.parameters().items():
-        click.echo(f"  {name:<8} = {notation.format_number(value, 6)}")
+    for name, value in parameters.items():
+        click.echo(f"  {name:<8} = {_number(value, 6)}")
+
+
+def _print_sample_run(history) -> None:
+    """The table of today's single-sample run: E before chosen updates, then E at the end."""
+    updates = len(history.loss) - 1
+    click.echo(f"  {'update':>8}  {'E before the update':>20}")
+    for update in shown_updates(updates) if updates else []:
+        click.echo(f"  {update + 1:>8}  {_number(history.loss[update], 8):>20}")
+    if history.diverged_at is None:
+        click.echo(f"After {updates} updates: E = {_number(history.loss[-1], 8)}")
+    else:
+        click.echo(_divergence(history, "Update"))
+
+
+def _print_data_run(run, name: str, batch_size, shuffle_seed) -> None:
+    """Training (and validation) loss after chosen epochs of a data-set run."""
+    history = run.history
+    order = "file order" if shuffle_seed is None else f"reshuffled every epoch (seed {shuffle_seed})"
+    held_out = f", {run.validation_size} held out for validation" if run.validation_size else ""
+    click.echo(f"Data: {name}, {run.training_size} training samples{held_out}; batches of "
+               f"{'all of them' if batch_size is None else batch_size}, {order}")
+    header = f"  {'epochs':>8}  {'training E':>16}"
+    click.echo(header + (f"  {'validation E':>16}" if history.val_loss is not None else ""))
+    for epoch in shown_updates(len(history.loss)):
+        row = f"  {epoch:>8}  {_number(history.loss[epoch], 8):>16}"
+        if history.val_loss is not None:
+            row += f"  {_number(history.val_loss[epoch], 8):>16}"
+        click.echo(row)
+    if history.diverged_at is not None:
+        click.echo(_divergence(history, "Epoch"))
+
+
+def _divergence(history, step: str) -> str:
+    """The sentence saying why a run stopped early, true for its last loss."""
+    from backprop_tutor.networks.numpy_network import DIVERGED_FACTOR
+
+    loss = history.loss[-1]
+    why = ("no longer a finite number" if not math.isfinite(loss)
+           else f"more than {DIVERGED_FACTOR:.0e} times its start, {_number(history.loss[0], 8)}")
+    return (f"{step} {history.diverged_at} made E = {_number(loss, 8)}, {why}: "
+            "the run diverged and training stopped there.")
+
+
+def _number(value: float, decimals: int) -> str:
+    """A number for a table: as a student writes it, or in scientific notation if huge."""
+    if not math.isfinite(value) or abs(value) >= 1e6:
+        return f"{value:.6e}" if math.isfinite(value) else str(value)
+    return notation.format_number(value, decimals)
+
+
+def _finite_or_null(value):
+    """JSON-ready: every non-finite number (a diverged run) becomes null."""
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_null(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 @cli.command(name="keras")
-# Here --loss names the Keras losses (keras-mse, tutorial), not the file's conventions.
+# Here --loss chooses the Keras loss; the file's loss is not used.
 @network_options("hidden_activation", "output_activation", "learning_rate")
-@click.option("--loss", default="keras-mse", show_default=True,
-              type=click.Choice(["keras-mse", "tutorial"]),
-              help="keras-mse: Keras' MeanSquaredError, E = mean (t − out)²; "
-                   "tutorial: E = ½ Σ (t − out)². The file's loss is not used.")
+@click.option("--loss", default="mse", show_default=True,
+              type=click.Choice(["mse", "half_sse", "keras-mse", "tutorial"]),
+              help="mse (alias keras-mse): Keras' MeanSquaredError, E = mean (t − out)²; "
+                   "half_sse (alias tutorial): E = ½ Σ (t − out)². The file's loss is not used.")
 @click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
               help="Number of SGD updates on the file's sample.")
 @click.option("--precision", default="float64", show_default=True,
@@ -278,7 +395,8 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    result = compare_with_numpy(network, loss, steps, precision,
+    keras_loss = {"mse": "keras-mse", "half_sse": "tutorial"}.get(loss, loss)
+    result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":
         click.echo(json.dumps(comparison_json(result), indent=2))

@@ -33,5 +33,9 @@ class OutputFolderError(InputError):
     """An output folder that cannot be written, or would be overwritten without --force."""
 
 
+class DataFileError(InputError):
+    """A data set (a name or a CSV file) that cannot be loaded or does not fit the network."""
+
+
 class ConfigFileError(InputError):
     """A lab sweep's configuration file (TOML) that cannot be used."""

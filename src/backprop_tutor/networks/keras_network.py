@@ -45,7 +45,7 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.extras import require
-from backprop_tutor.networks.numpy_network import NumpyNetwork
+from backprop_tutor.networks.numpy_network import NumpyNetwork, batches
 
 #: Keras loss convention -> the name of the same loss in losses.py.
 LOSS_CONVENTIONS = {"keras-mse": "mse", "tutorial": "half_sse"}
@@ -130,33 +130,77 @@ def build_model(network: Network, loss: str = "keras-mse", seed: int | None = No
         loss: "keras-mse" (Keras' ``MeanSquaredError``) or "tutorial" (:func:`half_sum_of_squares`).
         seed: None for the network's own weights, an integer for random ones.
     """
-    keras = import_keras()
-    if loss not in LOSS_CONVENTIONS:
-        raise ValueError(f"loss must be one of {', '.join(LOSS_CONVENTIONS)}; got {loss!r}")
-    # One generator for all layers, so that two layers of the same shape get different weights.
-    # Without a seed, what it draws is replaced by the network's weights below.
-    seeds = keras.random.SeedGenerator(0 if seed is None else seed)
-    layers = [keras.layers.Dense(len(layer.weights), activation=layer.activation,
-                                 use_bias=layer.biases is not None,
-                                 kernel_initializer=keras.initializers.GlorotUniform(seed=seeds),
-                                 name="output" if k == len(network.layers) else f"hidden{k}")
-              for k, layer in enumerate(network.layers, start=1)]
-    model = keras.Sequential([keras.Input(shape=(len(network.inputs),)), *layers])
+    model = _sequential(len(network.inputs),
+                        [(len(layer.weights), layer.activation, layer.biases is not None,
+                          layer.train_biases) for layer in network.layers],
+                        0 if seed is None else seed)
     if seed is None:
         load_weights(model, network)
-    for dense, layer in zip(model.layers, network.layers):
-        if dense.use_bias and not layer.train_biases:
+    return _compiled(model, network.learning_rate, loss)
+
+
+def model_of(numpy_network: NumpyNetwork, learning_rate: float):
+    """A compiled Keras model with the NumPy network's layers, weights, biases and loss.
+
+    Call it inside ``with keras_precision(numpy_network.dtype.name)``.
+    """
+    layers = [(len(W), name, b is not None, trained) for W, b, name, trained in
+              zip(numpy_network.weights, numpy_network.biases, numpy_network.activation_names,
+                  numpy_network.train_biases)]
+    model = _sequential(numpy_network.sizes[0], layers, seed=0)
+    for dense, W, b in zip(model.layers, numpy_network.weights, numpy_network.biases):
+        dense.kernel.assign(W.T)
+        if b is not None:
+            dense.bias.assign(b)
+    loss = {value: key for key, value in LOSS_CONVENTIONS.items()}[numpy_network.loss]
+    return _compiled(model, learning_rate, loss)
+
+
+def _sequential(inputs: int, layers, seed: int):
+    """Dense layers (units, activation, use_bias, train_bias), Glorot-uniform kernels from ``seed``."""
+    keras = import_keras()
+    # One generator for all layers, so that two layers of the same shape get different weights.
+    seeds = keras.random.SeedGenerator(seed)
+    dense_layers = [keras.layers.Dense(units, activation=activation, use_bias=use_bias,
+                                       kernel_initializer=keras.initializers.GlorotUniform(
+                                           seed=seeds),
+                                       name="output" if k == len(layers) else f"hidden{k}")
+                    for k, (units, activation, use_bias, _) in enumerate(layers, start=1)]
+    model = keras.Sequential([keras.Input(shape=(inputs,)), *dense_layers])
+    for dense, (_, _, use_bias, train_bias) in zip(model.layers, layers):
+        if use_bias and not train_bias:
             # A non-trainable variable is left out of model.trainable_variables,
             # so Keras neither computes its gradient nor lets the optimizer touch it.
             # (A bias_constraint that puts the old value back would also keep it,
             # but only after the optimizer has changed it.)
             dense.bias.trainable = False
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate),
+    return model
+
+
+def _compiled(model, learning_rate: float, loss: str):
+    keras = import_keras()
+    if loss not in LOSS_CONVENTIONS:
+        raise ValueError(f"loss must be one of {', '.join(LOSS_CONVENTIONS)}; got {loss!r}")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
                   loss=keras.losses.MeanSquaredError() if loss == "keras-mse"
                   else half_sum_of_squares,
                   # No XLA: it may fuse operations and round differently from machine to machine.
                   jit_compile=False)
     return model
+
+
+def fit_keras(model, X, T, *, epochs: int, batch_size: int | None = None,
+              shuffle_seed: int | None = None) -> None:
+    """Train a Keras model with the batches :meth:`NumpyNetwork.fit` uses, in the same order.
+
+    Keras' own ``fit`` shuffles with its own generator; here every batch is
+    given to ``train_on_batch``, as :func:`numpy_network.batches` orders them.
+    X and T must already be in the model's dtype.
+    """
+    rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
+    for _ in range(epochs):
+        for rows in batches(len(X), batch_size, rng):
+            model.train_on_batch(X[rows], T[rows])
 
 
 def load_weights(model, network: Network) -> None:
@@ -266,7 +310,7 @@ class KerasComparison:
             half_sse = 1/2 * sum((t - out)**2)
             mse      = mean((t - out)**2) = 2/K * half_sse
         """
-        outputs = NumpyNetwork.from_network(self.start).forward(self.start.inputs)[1][-1]
+        outputs = NumpyNetwork.from_network(self.start).predict([self.start.inputs])[0]
         return {name: LOSSES[name].value(outputs, self.start.targets)
                 for name in ("half_sse", "mse")}
 
@@ -292,7 +336,10 @@ def compare_with_numpy(network: Network, loss: str = "keras-mse", steps: int = 1
         keras_loss = [float(model.train_on_batch(x, y)) for _ in range(steps)]
         keras_values = network_from_model(model, network).parameters()
     numpy_network = NumpyNetwork.from_network(start)
-    numpy_loss = numpy_network.train(start.inputs, start.targets, start.learning_rate, steps)
+    # Step by step like Keras, which goes on past a divergence too: its nan is the result.
+    with np.errstate(over="ignore", invalid="ignore"):
+        numpy_loss = [numpy_network.sgd_step([start.inputs], [start.targets], start.learning_rate)
+                      for _ in range(steps)]
     return KerasComparison(start, loss, precision, seed, keras_loss, keras_values,
                            numpy_loss, numpy_network.parameters())
 

@@ -1,39 +1,47 @@
-"""Problem 3: the network from scratch in NumPy, in matrix form, trained with SGD.
+"""Problem 3: a fully connected network from scratch in NumPy, trained with SGD.
 
-This is the second, independent route to the numbers of the worksheet: the
-same mathematics written with matrices instead of named scalars. For layer l
-with weight matrix W (row r = weights into unit r), bias vector b and
-activation f::
+This file needs nothing but NumPy: copy it into an empty folder and run
+``python numpy_network.py`` to see the tutorial's worked step come out of it.
 
-    forward    net = W @ a_prev + b              a = f(net)
-    output     delta_L = dE/da_L * f'(net_L)     (elementwise)
-    hidden     delta_l = (W_next.T @ delta_next) * f'(net_l)
-    gradients  dE/dW = outer(delta, a_prev)      dE/db = delta
-    SGD        W <- W - learning_rate * dE/dW    b <- b - learning_rate * dE/db
+The network takes a batch of samples at once: ``X`` has one row per sample
+(shape n × inputs), ``T`` one row of targets per sample (n × outputs). For
+layer l with weight matrix W (row r = the weights into unit r, shape
+units × units of the previous layer), bias vector b and activation f::
 
-The backward pass uses the weights from before the update: all gradients are
-computed first, then every weight is changed.
+    forward    net = A_prev @ W.T + b                 A = f(net)       one row per sample
+    output     delta_L = c * (A_L - T) * f'(A_L) / n                   c = 1 (half_sse), 2/K (mse)
+    hidden     delta_l = (delta_next @ W_next) * f'(A_l)
+    gradients  dE/dW = delta.T @ A_prev                 dE/db = sum of delta over the samples
+    SGD        W <- W - learning_rate * dE/dW          b <- b - learning_rate * dE/db
 
->>> from backprop_tutor.core.network import load_network, EXAMPLES
->>> net = NumpyNetwork.from_network(load_network(EXAMPLES / "mazur.toml"))
->>> losses = net.train([0.05, 0.10], [0.01, 0.99], learning_rate=0.5, epochs=1)
->>> round(losses[0], 9)   # Mazur's published total error before the update
+E of a batch is the mean over its samples of the per-sample E, so its gradient
+is the mean of the per-sample gradients: that is the 1/n in delta_L. With one
+sample it is the worksheet's single step. f' is read from the stored outputs
+A (sigmoid' = A (1 - A), tanh' = 1 - A², relu' = 1 where A > 0), as
+backpropagation does, instead of being computed again from net. The backward
+pass uses the weights from before the update: every gradient is computed
+first, then every weight is changed.
+
+Mazur's published example ("A Step by Step Backpropagation Example", 2015):
+
+>>> net = NumpyNetwork([[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+...                    [[0.35, 0.35], [0.60, 0.60]], ["sigmoid", "sigmoid"])
+>>> round(net.sgd_step([[0.05, 0.10]], [[0.01, 0.99]], learning_rate=0.5), 9)  # E before
 0.298371109
->>> round(net.parameters()["w5"], 8)   # his w5 after the update
+>>> round(net.parameters()["w5"], 8)   # w5 after the update
 0.35891648
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 import numpy as np
 
-from backprop_tutor.core import names
-from backprop_tutor.core.losses import LOSSES
-from backprop_tutor.core.network import Network
-
 # ---------------------------------------------------------------- activations on arrays
+
 
 def sigmoid(x):
     """Logistic sigmoid, elementwise.
@@ -44,61 +52,159 @@ def sigmoid(x):
     Computed in the tanh form, which cannot overflow: exp(-x) is inf (with a
     warning) for x < -709, while tanh stays in [-1, 1].
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+    x = np.asarray(x)
+    return 0.5 + 0.5 * np.tanh(0.5 * x)
 
 
 def sigmoid_derivative(x):
     """Formula: sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x))"""
     s = sigmoid(x)
-    return s * (1.0 - s)
+    return s * (1 - s)
 
 
 def tanh(x):
     """Formula: tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))"""
-    return np.tanh(np.asarray(x, dtype=float))
+    return np.tanh(x)
 
 
 def tanh_derivative(x):
     """Formula: tanh'(x) = 1 - tanh(x)**2"""
-    return 1.0 - np.tanh(np.asarray(x, dtype=float)) ** 2
+    return 1 - np.tanh(x) ** 2
 
 
 def relu(x):
     """Formula: relu(x) = max(0, x)"""
-    return np.maximum(0.0, np.asarray(x, dtype=float))
+    return np.maximum(x, 0)
 
 
 def step(x):
     """Formula: relu'(x) = step(x) = 1 if x > 0 else 0   (relu'(0) = 0, as in TensorFlow)"""
-    return (np.asarray(x, dtype=float) > 0).astype(float)
+    x = np.asarray(x)
+    return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
 
 def linear(x):
     """Formula: linear(x) = x"""
-    return np.asarray(x, dtype=float)
+    return np.asarray(x)
 
 
 def linear_derivative(x):
     """Formula: linear'(x) = 1"""
-    return np.ones_like(np.asarray(x, dtype=float))
+    return np.ones_like(x, dtype=float if np.asarray(x).dtype.kind != "f" else None)
 
 
 class Activation(NamedTuple):
-    """An activation f and its derivative f', both on arrays of weighted sums."""
+    """An activation f, its derivative f'(net), and f' written with the output out = f(net).
+
+    Backpropagation stores out in the forward pass; for these four activations
+    f' is a cheap function of it, so net need not be kept or f recomputed.
+    """
 
     function: Callable
     derivative: Callable
+    derivative_from_output: Callable
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation(sigmoid, sigmoid_derivative),
-    "tanh": Activation(tanh, tanh_derivative),
-    "relu": Activation(relu, step),
-    "linear": Activation(linear, linear_derivative),
+    "sigmoid": Activation(sigmoid, sigmoid_derivative, lambda out: out * (1 - out)),
+    "tanh": Activation(tanh, tanh_derivative, lambda out: 1 - out * out),
+    # relu(net) > 0 exactly where net > 0, so the step can be read from out.
+    "relu": Activation(relu, step, step),
+    "linear": Activation(linear, linear_derivative, lambda out: 1),
 }
+
+# ---------------------------------------------------------------- losses over a batch
+
+#: dE/dout = c * (out - t) for one sample with K outputs: c = 1 (half_sse) or 2/K (mse).
+LOSS_FACTORS = {"half_sse": lambda k: 1.0, "mse": lambda k: 2.0 / k}
+
+
+def loss_per_sample(outputs, targets, loss: str):
+    """E of every sample (one value per row).
+
+    Formula:
+        half_sse: E = 1/2 * sum_k (t_k - out_k)**2
+        mse:      E = 1/K * sum_k (t_k - out_k)**2
+    """
+    squares = np.sum((targets - outputs) ** 2, axis=1)
+    return squares / (2 if loss == "half_sse" else outputs.shape[1])
+
+
+def mean_loss(outputs, targets, loss: str) -> float:
+    """E of a batch: the mean over its samples of the per-sample E."""
+    return float(np.mean(loss_per_sample(outputs, targets, loss)))
+
+
+# ---------------------------------------------------------------- initialisation
+
+#: Keras' truncated normal keeps values within 2 standard deviations and divides
+#: the standard deviation by this (the std of a unit normal truncated at ±2).
+TRUNCATED_STD = 0.87962566103423978
+
+
+def initial_weights(rng, units_out: int, units_in: int, init: str, scale: float = 0.05):
+    """One layer's weight matrix (units_out × units_in), drawn as Keras' initialiser ``init``.
+
+    Formula:
+        glorot_uniform  uniform(-l, l),  l = sqrt(6 / (fan_in + fan_out))
+        glorot_normal   truncated normal, std = sqrt(2 / (fan_in + fan_out))
+        he_uniform      uniform(-l, l),  l = sqrt(6 / fan_in)
+        he_normal       truncated normal, std = sqrt(2 / fan_in)
+        random_normal   normal, std = scale
+        zeros           0: every unit of a layer stays the same, symmetry never breaks
+
+    The distributions are Keras'; the numbers drawn are NumPy's (``rng``).
+    """
+    shape, fan_in, fan_out = (units_out, units_in), units_in, units_out
+    if init in ("glorot_uniform", "he_uniform"):
+        limit = np.sqrt(6 / (fan_in + fan_out if init == "glorot_uniform" else fan_in))
+        return rng.uniform(-limit, limit, shape)
+    if init in ("glorot_normal", "he_normal"):
+        std = np.sqrt(2 / (fan_in + fan_out) if init == "glorot_normal" else 2 / fan_in)
+        return std / TRUNCATED_STD * truncated_normal(rng, shape)
+    if init == "random_normal":
+        return rng.normal(0.0, scale, shape)
+    if init == "zeros":
+        return np.zeros(shape)
+    raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+
+
+INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
+
+
+def truncated_normal(rng, shape):
+    """Unit normal draws, redrawn until they lie within ±2."""
+    values = rng.standard_normal(shape)
+    outside = np.abs(values) > 2
+    while outside.any():
+        values[outside] = rng.standard_normal(outside.sum())
+        outside = np.abs(values) > 2
+    return values
 
 
 # ---------------------------------------------------------------- the network
+
+
+@dataclass
+class History:
+    """What :meth:`NumpyNetwork.fit` saw.
+
+    ``loss[e]`` is the training-set loss after e epochs: ``loss[0]`` before
+    training, ``loss[-1]`` after the last epoch (epochs + 1 values when
+    training ran to the end). ``val_loss`` is the same for the validation set
+    (None without one). ``diverged_at`` is the first e whose loss is non-finite
+    or above ``DIVERGED_FACTOR`` times ``loss[0]``; training stopped there, so
+    ``loss`` ends with that value. ``seconds`` is the wall time of ``fit``.
+    """
+
+    loss: list
+    val_loss: list | None
+    diverged_at: int | None
+    seconds: float
+
+
+#: Training stops as diverged when the loss exceeds this multiple of its starting value.
+DIVERGED_FACTOR = 1e6
 
 
 class NumpyNetwork:
@@ -110,79 +216,238 @@ class NumpyNetwork:
         activations: one name per layer: "sigmoid", "tanh", "relu" or "linear".
         loss: "half_sse" (E = 1/2 sum (t - out)^2) or "mse" (E = mean (t - out)^2).
         train_biases: one flag per layer; a frozen bias keeps its value.
+        dtype: "float64" or "float32", for the parameters and every computation.
     """
 
-    def __init__(self, weights, biases, activations, loss="half_sse", train_biases=None):
-        self.weights = [np.array(w, dtype=float) for w in weights]
-        self.biases = [None if b is None else np.array(b, dtype=float) for b in biases]
-        self.activations = [ACTIVATIONS[name] for name in activations]
-        self.loss = LOSSES[loss]
+    def __init__(self, weights, biases, activations, loss="half_sse", train_biases=None,
+                 dtype="float64"):
+        if dtype not in ("float64", "float32"):
+            raise ValueError(f"dtype must be float64 or float32; got {dtype!r}")
+        if loss not in LOSS_FACTORS:
+            raise ValueError(f"loss must be half_sse or mse; got {loss!r}")
+        self.dtype = np.dtype(dtype)
+        self.weights = [np.array(w, dtype=self.dtype, ndmin=2) for w in weights]
+        self.biases = [None if b is None else np.array(b, dtype=self.dtype) for b in biases]
+        self.activation_names = list(activations)
+        self.activations = [ACTIVATIONS[name] for name in self.activation_names]
+        self.loss = loss
         self.train_biases = list(train_biases) if train_biases is not None else [True] * len(weights)
+        for layer, W in enumerate(self.weights):
+            units_in = self.sizes[layer]
+            if W.ndim != 2 or W.shape[1] != units_in:
+                raise ValueError(f"weights[{layer}] must have shape (units, {units_in}); "
+                                 f"got {W.shape}")
+            b = self.biases[layer]
+            if b is not None and b.shape != (W.shape[0],):
+                raise ValueError(f"biases[{layer}] must have shape ({W.shape[0]},); got {b.shape}")
 
     @classmethod
-    def from_network(cls, network: Network) -> NumpyNetwork:
-        """The NumPy network with the weights, biases and activations of a network file."""
+    def from_network(cls, network, dtype="float64") -> NumpyNetwork:
+        """The NumPy network with the weights, biases, activations and loss of a network file.
+
+        ``network`` is a ``backprop_tutor`` Network; only its ``layers`` (each
+        with ``weights``, ``biases``, ``activation``, ``train_biases``) and
+        ``loss`` are read.
+        """
         layers = network.layers
         return cls([layer.weights for layer in layers], [layer.biases for layer in layers],
                    [layer.activation for layer in layers], network.loss,
-                   [layer.train_biases for layer in layers])
+                   [layer.train_biases for layer in layers], dtype)
 
-    def forward(self, x):
-        """Weighted sums and outputs of every layer: (nets, outs), outs[0] being the input."""
-        outs, nets = [np.asarray(x, dtype=float)], []
+    @classmethod
+    def initialised(cls, sizes, activations, *, init="glorot_uniform", seed=0, loss="half_sse",
+                    dtype="float64", scale=0.05, biases=True) -> NumpyNetwork:
+        """A network of the given layer sizes with seeded random weights and zero biases.
+
+        Args:
+            sizes: units per layer, inputs first: (2, 16, 1) is 2 inputs, 16 hidden, 1 output.
+            activations: one name per layer after the inputs.
+            init: one of ``INITS``, the names of Keras' initialisers.
+            seed: seed of the one generator that draws every layer, first to last.
+            scale: standard deviation of ``random_normal``.
+            biases: False for layers without biases.
+        """
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(f"{len(sizes) - 1} layers need {len(sizes) - 1} activations; "
+                             f"got {len(activations)}")
+        rng = np.random.default_rng(seed)
+        weights = [initial_weights(rng, n_out, n_in, init, scale)
+                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        return cls(weights, [np.zeros(len(W)) if biases else None for W in weights],
+                   activations, loss, dtype=dtype)
+
+    @property
+    def sizes(self) -> list[int]:
+        """Units per layer, inputs first."""
+        return [self.weights[0].shape[1]] + [W.shape[0] for W in self.weights]
+
+    def batch(self, X, width: int, name: str = "X"):
+        """``X`` as an (n, width) array of the network's dtype; one sample may be a flat vector.
+
+        Any other shape is an error naming the expected one: a transposed X
+        would otherwise broadcast silently against the biases.
+        """
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == 1 and X.shape[0] == width:
+            X = X[np.newaxis, :]
+        if X.ndim != 2 or X.shape[1] != width:
+            raise ValueError(f"{name} must have shape (samples, {width}); got shape {X.shape}")
+        return X
+
+    def forward(self, X):
+        """Weighted sums and outputs of every layer for a batch, one row per sample.
+
+        Returns ``(nets, outs)``: ``nets[l]`` of layer l + 1 (n × units),
+        ``outs[0]`` the inputs X and ``outs[l + 1]`` = f(``nets[l]``).
+        """
+        outs, nets = [self.batch(X, self.sizes[0])], []
         for W, b, activation in zip(self.weights, self.biases, self.activations):
-            net = W @ outs[-1] + (b if b is not None else 0.0)
+            net = outs[-1] @ W.T
+            if b is not None:
+                net += b
             nets.append(net)
             outs.append(activation.function(net))
         return nets, outs
 
-    def loss_value(self, x, target) -> float:
-        """E for one sample, with the network's loss convention."""
-        return self.loss.value(self.forward(x)[1][-1], target)
+    def predict(self, X):
+        """The outputs of the last layer, one row per sample."""
+        return self.forward(X)[1][-1]
 
-    def backward(self, x, target):
-        """Gradients (dE/dW per layer, dE/db per layer) for one sample."""
-        nets, outs = self.forward(x)
-        # dE/dout = c * (out - t), with c = 1 (half_sse) or 2/K (mse)
-        dE_dout = self.loss.factor(outs[-1].size) * (outs[-1] - np.asarray(target, dtype=float))
-        delta = dE_dout * self.activations[-1].derivative(nets[-1])
+    def loss_value(self, X, T) -> float:
+        """E of the batch: the mean over its samples of the per-sample E."""
+        return mean_loss(self.predict(X), self.batch(T, self.sizes[-1], "T"), self.loss)
+
+    def backward(self, outs, T):
+        """Gradients of the batch's E, (dE/dW per layer, dE/db per layer), from a forward pass.
+
+        ``outs`` are the forward pass's outputs; each gradient is the mean of
+        the per-sample gradients.
+        """
+        out, n = outs[-1], outs[-1].shape[0]
+        factor = LOSS_FACTORS[self.loss](out.shape[1]) / n
+        delta = factor * (out - T) * self.activations[-1].derivative_from_output(out)
         weight_grads, bias_grads = [], []
         for layer in range(len(self.weights) - 1, -1, -1):
-            weight_grads.insert(0, np.outer(delta, outs[layer]))
-            bias_grads.insert(0, delta)
+            weight_grads.insert(0, delta.T @ outs[layer])
+            bias_grads.insert(0, delta.sum(axis=0))
             if layer > 0:
-                f_prime = self.activations[layer - 1].derivative(nets[layer - 1])
-                delta = (self.weights[layer].T @ delta) * f_prime
+                f_prime = self.activations[layer - 1].derivative_from_output(outs[layer])
+                delta = (delta @ self.weights[layer]) * f_prime
         return weight_grads, bias_grads
 
-    def sgd_step(self, x, target, learning_rate: float) -> None:
-        """One SGD update on one sample: every gradient first, then every weight."""
-        weight_grads, bias_grads = self.backward(x, target)
-        for layer, (dW, db) in enumerate(zip(weight_grads, bias_grads)):
-            self.weights[layer] -= learning_rate * dW
+    def gradients(self, X, T):
+        """Gradients (dE/dW per layer, dE/db per layer) of the batch's E: per-sample means."""
+        return self.backward(self.forward(X)[1], self.batch(T, self.sizes[-1], "T"))
+
+    def sgd_step(self, X, T, learning_rate: float) -> float:
+        """One SGD update on a batch: every gradient first, then every weight.
+
+        Returns E of the batch before the update, read from the forward pass
+        the update needs anyway.
+        """
+        T = self.batch(T, self.sizes[-1], "T")
+        _, outs = self.forward(X)
+        self.update(self.backward(outs, T), learning_rate)
+        return mean_loss(outs[-1], T, self.loss)
+
+    def update(self, gradients, learning_rate: float) -> None:
+        """Formula: p <- p - learning_rate * dE/dp, for every weight and every trained bias."""
+        for layer, (dW, db) in enumerate(zip(*gradients)):
+            dW *= learning_rate  # in place: the gradient is not needed after this
+            self.weights[layer] -= dW
             if self.biases[layer] is not None and self.train_biases[layer]:
                 self.biases[layer] -= learning_rate * db
 
-    def train(self, x, target, learning_rate: float, epochs: int, progress=None) -> list[float]:
-        """Repeat the SGD step ``epochs`` times; return E before each update.
+    def fit(self, X, T, *, learning_rate, epochs, batch_size=None, shuffle_seed=None,
+            validation=None, progress=None) -> History:
+        """Train for ``epochs`` passes over (X, T) in batches; see :class:`History` for the result.
 
-        ``progress``, if given, is called with the number of updates done so far.
+        An epoch is one pass over the rows in batches of ``batch_size`` (None
+        or n: the whole set, full-batch gradient descent; 1: per-sample SGD),
+        in the rows' order, or reshuffled every epoch by a generator seeded
+        with ``shuffle_seed``; the last batch may be smaller. The training loss
+        before each epoch comes from a forward pass over the whole set, which
+        full-batch training then uses for its update. ``validation`` is
+        (Xv, Tv); ``progress`` is called with the number of epochs done.
+
+        Overflow is a possible result here, not a fault: a run that diverges
+        stops at the epoch where it did, without warnings.
         """
-        losses = []
-        for epoch in range(epochs):
-            losses.append(self.loss_value(x, target))
-            self.sgd_step(x, target, learning_rate)
-            if progress is not None:
-                progress(epoch + 1)
-        return losses
+        started = time.perf_counter()
+        X, T = self.batch(X, self.sizes[0]), self.batch(T, self.sizes[-1], "T")
+        n = X.shape[0]
+        full = batch_size is None or batch_size >= n  # reshuffling one full batch changes nothing
+        rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
+        losses, val_losses, diverged_at = [], None if validation is None else [], None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(epochs + 1):
+                _, outs = self.forward(X)
+                losses.append(mean_loss(outs[-1], T, self.loss))
+                if validation is not None:
+                    val_losses.append(self.loss_value(*validation))
+                if not np.isfinite(losses[-1]) or losses[-1] > DIVERGED_FACTOR * losses[0]:
+                    diverged_at = epoch
+                    break
+                if epoch == epochs:
+                    break
+                if full:
+                    self.update(self.backward(outs, T), learning_rate)
+                else:
+                    for rows in batches(n, batch_size, rng):
+                        self.sgd_step(X[rows], T[rows], learning_rate)
+                if progress is not None:
+                    progress(epoch + 1)
+        return History(losses, val_losses, diverged_at, time.perf_counter() - started)
 
     def parameters(self) -> dict[str, float]:
-        """Every weight and bias by its name: ``w1 ... wN``, then ``b_h1 ...``, ``b_o1 ...``."""
-        sizes = [self.weights[0].shape[1]] + [w.shape[0] for w in self.weights]
-        values = {}
-        for W, layer_names in zip(self.weights, names.weight_names(sizes)):
-            values.update(zip((n for row in layer_names for n in row), W.ravel().tolist()))
-        for b, units in zip(self.biases, names.unit_names(sizes)[1:]):
+        """Every weight and bias by its name: ``w1 ... wN``, then ``b_h1 ...``, ``b_o1 ...``.
+
+        Weights are numbered layer by layer, unit by unit, input by input (the
+        rows of each W in order); hidden units h1, h2, ... across hidden layers.
+        """
+        values = {f"w{k}": w for k, w in enumerate(
+            (w for W in self.weights for w in W.ravel().tolist()), start=1)}
+        for b, units in zip(self.biases, self.unit_names()[1:]):
             if b is not None:
                 values.update({f"b_{u}": value for u, value in zip(units, b.tolist())})
         return values
+
+    def unit_names(self) -> list[list[str]]:
+        """Names of the units per layer: i1 ..., then h1 ... across hidden layers, then o1 ..."""
+        sizes, hidden = self.sizes, 0
+        layers = [[f"i{k}" for k in range(1, sizes[0] + 1)]]
+        for size in sizes[1:-1]:
+            layers.append([f"h{hidden + k}" for k in range(1, size + 1)])
+            hidden += size
+        return layers + [[f"o{k}" for k in range(1, sizes[-1] + 1)]]
+
+
+def batches(n: int, batch_size: int | None, rng=None):
+    """The rows of each batch of one epoch over n rows, in order or shuffled by ``rng``.
+
+    A batch_size of None (or >= n) is one full batch, in order: reshuffling
+    it changes nothing, so ``rng`` is not drawn from. In order the batches are
+    slices, so a batch of X is a view, not a copy.
+
+    >>> [list(range(5))[rows] for rows in batches(5, 2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    if batch_size is None or batch_size >= n:
+        yield slice(0, n)
+        return
+    order = None if rng is None else rng.permutation(n)
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        yield slice(start, stop) if order is None else order[start:stop]
+
+
+if __name__ == "__main__":
+    # The tutorial's network (examples/tutorial.toml): 2-2-1, sigmoid units, η = 0.5.
+    network = NumpyNetwork([[[0.3, 0.4], [-0.6, 0.1]], [[0.7, -0.5]]], [[0.1, 0.1], [0.2]],
+                           ["sigmoid", "sigmoid"])
+    x, t = [[0.5, 1.0]], [[0.9]]
+    nets, outs = network.forward(x)
+    print("out_h1, out_h2 =", outs[1][0].tolist(), "  out_o1 =", outs[2][0, 0])
+    print("E before the update =", network.sgd_step(x, t, learning_rate=0.5))
+    for name, value in network.parameters().items():
+        print(f"{name}_new = {value:.9f}")

@@ -24,6 +24,7 @@ from pathlib import Path
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve
+from backprop_tutor.networks import numpy_network
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.output import notation
 from backprop_tutor.output.document import (
@@ -168,15 +169,20 @@ def _problem2(sheets: dict) -> list[Block]:
 
 def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
     code = "\n\n".join(textwrap.dedent(inspect.getsource(method)) for method in
-                       (NumpyNetwork.forward, NumpyNetwork.backward, NumpyNetwork.sgd_step))
+                       (NumpyNetwork.forward, NumpyNetwork.backward, NumpyNetwork.sgd_step,
+                        NumpyNetwork.update))
+    driver = inspect.getsource(numpy_network).split("\nif __name__", 1)[1]
+    code += "\n\n# Run as a script, the file works the tutorial's step:\nif __name__" + driver
     rows = [[f"{n:,}"] + [notation.format_number(curves[a][n], 8) for a in TUTORIAL_ACTIVATIONS]
             for n in CHECKPOINTS]
     return [Heading(1, "Problem 3: the network from scratch in NumPy"),
-            Paragraph("The NumPy network (`backprop_tutor/numpy_network.py`) works with whole "
-                      "layers: a weight matrix W whose row r holds the weights into unit r, "
-                      "net = W·a + b and a = f(net). Its backward pass is the matrix form of the "
-                      "deltas of Problem 2: δ = (Wᵀ·δ_next) ⊙ f′(net). The hidden activation is "
-                      "chosen by name. The heart of it:"),
+            Paragraph("The NumPy network (`backprop_tutor/networks/numpy_network.py`, a file "
+                      "that needs only NumPy: copy it and run it) works with whole layers and "
+                      "whole batches: a weight matrix W whose row r holds the weights into unit "
+                      "r, one row of A per sample, net = A·Wᵀ + b and A = f(net). Its backward "
+                      "pass is the matrix form of the deltas of Problem 2: "
+                      "δ = (δ_next·W_next) ⊙ f′, with f′ read from the stored outputs. The "
+                      "hidden activation is chosen by name. The heart of it:"),
             Code(code),
             Paragraph(f"Training on the file's sample with η = "
                       f"{notation.format_number(network.learning_rate)}, from the same starting "

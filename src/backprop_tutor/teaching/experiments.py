@@ -34,8 +34,9 @@ def learning_curves(network: Network, updates: int = 1000,
     curves = {}
     for name in activations:
         model, net = _model(network, name)
-        losses = model.train(net.inputs, net.targets, net.learning_rate, updates)
-        curves[name] = losses + [model.loss_value(net.inputs, net.targets)]
+        history = model.fit([net.inputs], [net.targets], learning_rate=net.learning_rate,
+                            epochs=updates)
+        curves[name] = history.loss
     return curves
 
 
@@ -85,7 +86,7 @@ def learning_rate_sweep(network: Network, learning_rates=SWEEP_LEARNING_RATES,
     initial, final, saturated = {}, {}, {}
     for name in activations:
         model, net = _model(network, name)
-        initial[name] = model.loss_value(net.inputs, net.targets)
+        initial[name] = model.loss_value([net.inputs], [net.targets])
         runs = [_train_run(net, learning_rate, updates) for learning_rate in learning_rates]
         final[name] = tuple(loss for loss, _ in runs)
         saturated[name] = tuple(flat for _, flat in runs)
@@ -93,15 +94,17 @@ def learning_rate_sweep(network: Network, learning_rates=SWEEP_LEARNING_RATES,
 
 
 def _train_run(network: Network, learning_rate: float, updates: int) -> tuple[float, bool]:
-    """E after ``updates`` SGD updates from the network's weights; whether the outputs saturated."""
+    """E after ``updates`` SGD updates from the network's weights; whether the outputs saturated.
+
+    A run that diverges stops there (``NumpyNetwork.fit``): its E is nan, inf or huge.
+    """
     model = NumpyNetwork.from_network(network)
-    # A divergent run overflows on purpose here: its nan or inf is the result.
+    history = model.fit([network.inputs], [network.targets], learning_rate=learning_rate,
+                        epochs=updates)
     with np.errstate(over="ignore", invalid="ignore"):
-        model.train(network.inputs, network.targets, learning_rate, updates)
-        nets, _ = model.forward(network.inputs)
-        slopes = model.activations[-1].derivative(nets[-1])
-        return (model.loss_value(network.inputs, network.targets),
-                bool(np.all(slopes < SATURATED_SLOPE)))
+        _, outs = model.forward([network.inputs])
+        slopes = model.activations[-1].derivative_from_output(outs[-1])
+    return history.loss[-1], bool(np.all(slopes < SATURATED_SLOPE))
 
 
 def _check_updates(updates) -> None:

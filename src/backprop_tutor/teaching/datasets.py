@@ -1,0 +1,232 @@
+"""Small data sets to train the NumPy network on, made in code: nothing is downloaded.
+
+Each is an input matrix ``X`` (one row per sample, n × inputs) and a target
+matrix ``T`` (n × outputs), with the contract's column names ``i1, i2, ...``
+and ``t1, t2, ...``:
+
+* ``xor``      the 4 corners of the unit square, t = x1 XOR x2: not linearly separable
+* ``moons``    two interleaved half circles (scikit-learn's ``make_moons``), t = 0 or 1
+* ``circles``  a circle inside a circle (scikit-learn's ``make_circles``), t = 0 or 1
+* ``spirals``  two interleaved spirals, t = 0 or 1: hard for a small network
+* ``sine``     t = sin(x) + noise for x in [-π, π]: regression, 1 input, 1 output
+* ``digits``   scikit-learn's bundled 8×8 handwritten digits (1,797 images, shipped
+               with scikit-learn): 64 inputs scaled to [0, 1], 10 one-hot targets
+
+A lecturer's own data set is a CSV file whose header names its columns
+``i1,...,t1,...``. The same name, n, noise and seed give the same numbers.
+
+>>> data = load_dataset("xor")
+>>> data.X.tolist(), data.T.ravel().tolist(), data.input_names, data.target_names
+([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0], ('i1', 'i2'), ('t1',))
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from backprop_tutor.errors import DataFileError
+
+DATASETS = ("xor", "moons", "circles", "spirals", "sine", "digits")
+#: (n, noise) when not given; None where the option does not apply.
+DEFAULTS = {"xor": (None, None), "moons": (200, 0.1), "circles": (200, 0.05),
+            "spirals": (200, 0.1), "sine": (100, 0.1), "digits": (1797, None)}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Inputs ``X`` (n × inputs) and targets ``T`` (n × outputs), with their column names."""
+
+    name: str
+    X: np.ndarray
+    T: np.ndarray
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+
+def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
+    """One of ``DATASETS`` made with ``n`` samples, ``noise`` and ``seed``, or a CSV file.
+
+    Args:
+        name_or_csv_path: a name from ``DATASETS`` or the path of a CSV file.
+        n: number of samples (``DEFAULTS`` if None); for digits, the first n images.
+        noise: standard deviation of the Gaussian noise added to the inputs
+            (moons, circles, spirals) or the targets (sine).
+        seed: seed of the generator; the same seed gives the same numbers.
+
+    Raises:
+        DataFileError: an unknown name, an option the data set does not have, or a bad CSV file.
+    """
+    name = str(name_or_csv_path)
+    if name not in DATASETS:
+        if name.lower().endswith(".csv") or Path(name).is_file():
+            if n is not None or noise is not None:
+                raise DataFileError(name, None, "n and noise apply to the made data sets only")
+            return read_csv(name)
+        raise DataFileError(name, None, f"unknown data set; choose one of {', '.join(DATASETS)} "
+                                        "or give a .csv file")
+    default_n, default_noise = DEFAULTS[name]
+    n, noise = _option(name, "n", n, default_n), _option(name, "noise", noise, default_noise)
+    X, T = MAKERS[name](n, noise, seed)
+    return _dataset(name, np.asarray(X, dtype=float), np.asarray(T, dtype=float))
+
+
+def _option(name: str, key: str, value, default):
+    """Check ``n`` (a whole number >= 1) or ``noise`` (a finite number >= 0) for data set ``name``."""
+    if value is None:
+        return default
+    if default is None:
+        raise DataFileError(name, key, f"{name} has no {key} option")
+    if key == "n" and (isinstance(value, bool) or not isinstance(value, int) or value < 1
+                       or (name == "digits" and value > default)):
+        limit = f" at most {default}" if name == "digits" else ""
+        raise DataFileError(name, key, f"expected a whole number >= 1{limit}; got {value!r}")
+    if key == "noise" and not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                               and math.isfinite(value) and value >= 0):
+        raise DataFileError(name, key, f"expected a finite number >= 0; got {value!r}")
+    return value
+
+
+def _dataset(name: str, X, T) -> Dataset:
+    return Dataset(name, X, T, tuple(f"i{k}" for k in range(1, X.shape[1] + 1)),
+                   tuple(f"t{k}" for k in range(1, T.shape[1] + 1)))
+
+
+def xor(n, noise, seed):
+    """The four corners of the unit square; t = 1 where exactly one input is 1."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    return X, (X[:, 0] != X[:, 1])[:, np.newaxis]
+
+
+def moons(n, noise, seed):
+    """scikit-learn's two moons: n points, Gaussian noise of std ``noise``."""
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
+    return X, y[:, np.newaxis]
+
+
+def circles(n, noise, seed):
+    """scikit-learn's circles: the inner one (t = 1) has half the radius of the outer one."""
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
+    return X, y[:, np.newaxis]
+
+
+def spirals(n, noise, seed):
+    """Two spirals of 1.5 turns, one rotated half a turn from the other, radius up to 1.
+
+    Formula:
+        r ~ uniform(0.05, 1),  angle = 3π r + π t,  x = r (cos angle, sin angle) + noise
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) % 2
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 3 * np.pi * r + np.pi * t
+    X = np.column_stack([r * np.cos(angle), r * np.sin(angle)]) + rng.normal(0, noise, (n, 2))
+    return X, t[:, np.newaxis]
+
+
+def sine(n, noise, seed):
+    """Regression: x uniform in [-π, π], t = sin(x) + Gaussian noise of std ``noise``."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-np.pi, np.pi, n)
+    return x[:, np.newaxis], (np.sin(x) + rng.normal(0, noise, n))[:, np.newaxis]
+
+
+def digits(n, noise, seed):
+    """scikit-learn's bundled digits: the first n images, pixels / 16, one-hot targets."""
+    from sklearn.datasets import load_digits
+
+    images = load_digits()
+    return images.data[:n] / 16.0, np.eye(10)[images.target[:n]]
+
+
+MAKERS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "sine": sine,
+          "digits": digits}
+
+
+def read_csv(path) -> Dataset:
+    """A lecturer's data set: a header ``i1,...,id,t1,...,tk``, then one sample per line.
+
+    Raises:
+        DataFileError: one line naming the file, the line and the column.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8") as file:
+            rows = list(csv.reader(file))
+    except FileNotFoundError:
+        raise DataFileError(path, None, "no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataFileError(path, None, f"cannot read it ({type(error).__name__})") from None
+    except csv.Error as error:
+        raise DataFileError(path, None, f"not a CSV file ({error})") from None
+    if not rows:
+        raise DataFileError(path, "header", "the file is empty; expected a header i1,...,t1,...")
+    header = [name.strip() for name in rows[0]]
+    inputs = sum(name.startswith("i") for name in header)
+    expected = ([f"i{k}" for k in range(1, inputs + 1)]
+                + [f"t{k}" for k in range(1, len(header) - inputs + 1)])
+    if header != expected or inputs == 0 or inputs == len(header):
+        raise DataFileError(path, "header", f"expected i1,...,t1,... (inputs, then targets); "
+                                            f"got {_shown(','.join(header))}")
+    values = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise DataFileError(path, f"line {line}",
+                                f"expected {len(header)} values, got {len(row)}")
+        values.append([_number(path, line, name, text) for name, text in zip(header, row)])
+    if not values:
+        raise DataFileError(path, None, "no samples after the header")
+    data = np.array(values)
+    return _dataset(Path(path).name, data[:, :inputs], data[:, inputs:])
+
+
+def _number(path, line: int, column: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataFileError(path, f"line {line}, {column}",
+                            f"expected a number, got {_shown(text)}") from None
+    if not math.isfinite(value):
+        raise DataFileError(path, f"line {line}, {column}",
+                            f"expected a finite number, got {_shown(text)}")
+    return value
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted on one short line."""
+    return repr(text if len(text) <= 30 else text[:30] + "…")
+
+
+def split(dataset: Dataset, validation_fraction: float = 0.2, seed: int = 0
+          ) -> tuple[Dataset, Dataset]:
+    """A seeded random split into a training set and a validation set.
+
+    The validation set has round(validation_fraction · n) samples, at least 1,
+    and the training set at least 1.
+    """
+    if not (isinstance(validation_fraction, (int, float)) and 0 < validation_fraction < 1):
+        raise ValueError(f"validation_fraction must lie between 0 and 1; "
+                         f"got {validation_fraction!r}")
+    n = len(dataset)
+    if n < 2:
+        raise DataFileError(dataset.name, None, "a split needs at least 2 samples")
+    n_validation = min(max(1, round(validation_fraction * n)), n - 1)
+    order = np.random.default_rng(seed).permutation(n)
+
+    def part(rows):
+        return Dataset(dataset.name, dataset.X[rows], dataset.T[rows],
+                       dataset.input_names, dataset.target_names)
+
+    return part(np.sort(order[n_validation:])), part(np.sort(order[:n_validation]))
