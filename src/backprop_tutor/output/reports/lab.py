@@ -14,12 +14,12 @@ from backprop_tutor.teaching.lab.learning_rate import GOOD, OSCILLATION, RateRes
 
 def loss_text(value: float) -> str:
     """A loss in 3 significant digits; ``overflow`` when it is not finite."""
-    return f"{value:.3g}" if math.isfinite(value) else "overflow"
+    return f"{value:.3g}" if math.isfinite(value) else "inf"
 
 
 def mean_spread(result: RateResult) -> str:
     if not math.isfinite(result.mean):
-        return "overflow"
+        return "inf"
     return f"{result.mean:.3g} ± {result.spread:.1g}"
 
 
@@ -119,7 +119,7 @@ def groups_text(groups, title: str) -> str:
              f"{groups[0].setting.epochs} epochs.", "", header, "-" * len(header)]
     for group in groups:
         final = (f"{group.final:.3g} ± {group.spread:.1g}" if math.isfinite(group.final)
-                 else "overflow")
+                 else "inf")
         accuracy = "" if group.accuracy is None else f"{group.accuracy:.1%}"
         lines.append(f"{group.label:<{width}}  {final:>22}  {accuracy:>8}  "
                      f"{group.diverged:>4}/{len(group.runs):<3}  {group.seconds:>6.2f}")

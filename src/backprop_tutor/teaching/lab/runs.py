@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
@@ -139,30 +138,21 @@ def train(setting: Setting, keep_model: bool = False) -> Run:
     """Train one run of ``setting``; with ``keep_model``, ``extra["model"]`` is the trained network."""
     train_rows, val_rows = data(setting.dataset, setting.samples, setting.noise, setting.validation)
     model = model_for(setting, train_rows.X.shape[1], train_rows.T.shape[1])
-    start = time.perf_counter()
     # A diverging run overflows on purpose: its inf or nan is the result.
     with np.errstate(all="ignore"):
         history = model.fit(train_rows.X, train_rows.T, learning_rate=setting.learning_rate,
                             epochs=setting.epochs, batch_size=setting.batch_size,
                             shuffle_seed=setting.seed, validation=(val_rows.X, val_rows.T))
-        train_loss = _after_each_epoch(history.loss, model.loss_value(train_rows.X, train_rows.T),
-                                       setting.epochs)
-        val_loss = _after_each_epoch(history.val_loss, model.loss_value(val_rows.X, val_rows.T),
-                                     setting.epochs)
         right = accuracy(model.predict(val_rows.X), val_rows.T)
-    seconds = time.perf_counter() - start
+    train_loss = _padded(history.loss, setting.epochs)
+    val_loss = _padded(history.val_loss, setting.epochs)
     extra = {"model": model} if keep_model else {}
     batches = math.ceil(len(train_rows.X) / (setting.batch_size or len(train_rows.X)))
-    return Run(setting, train_loss, val_loss, right, divergence_epoch(train_loss), seconds,
-               batches, extra)
+    return Run(setting, train_loss, val_loss, right, divergence_epoch(train_loss),
+               history.seconds, batches, extra)
 
 
-def _after_each_epoch(before_each, final: float, epochs: int) -> tuple[float, ...]:
-    """Loss after 0 ... epochs epochs from the loss before each epoch and the final loss.
-
-    Training stops early once the loss is not finite; the epochs it skipped count as inf.
-    """
-    losses = [float(x) for x in before_each]
-    if len(losses) < epochs:
-        return tuple(losses + [math.inf] * (epochs + 1 - len(losses)))
-    return tuple(losses + [float(final)])
+def _padded(losses, epochs: int) -> tuple[float, ...]:
+    """The loss after 0 ... epochs epochs; ``fit`` stops at an overflow: the epochs after it are inf."""
+    losses = [float(x) for x in losses]
+    return tuple(losses + [math.inf] * (epochs + 1 - len(losses)))
