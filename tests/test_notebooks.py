@@ -201,7 +201,7 @@ def test_problem3_checks_trains_and_plots(execute):
     assert all(loss < 1e-6 for loss in numbers_after(curves, "1000"))
     # Learning curves, learning-rate effect, "try it yourself", the activations.
     assert images(notebook) == 4
-    assert "relu'" in cell_text(notebook, "measure_costs(")
+    assert "relu′" in cell_text(notebook, "cost_text(measure(")
 
 
 def test_problem4_keras_shows_the_factor_two(execute):

@@ -406,24 +406,37 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
 
 @cli.command("bench-activations")
 @click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
-              help="Number of float64 elements of the test array.")
-@click.option("--repeats", default=7, show_default=True, type=click.IntRange(1, 1000),
-              help="Timings per function; the median is reported.")
+              help="Elements of the array f and f′ are timed on.")
+@click.option("--repeats", default=15, show_default=True, type=click.IntRange(3, 1000),
+              help="Timings of each; the median and interquartile range are reported.")
+@click.option("--keras", is_flag=True, help="Time the training step in Keras too (TensorFlow).")
+@click.option("--epochs", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="Epochs of the end-to-end comparison on digits (0: leave it out).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes of the end-to-end runs  [default: one per core]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
-def bench_activations(size, repeats, output_format):
-    """Time per element of sigmoid, tanh, relu and their derivatives in NumPy.
+def bench_activations(size, repeats, keras, epochs, jobs, output_format):
+    """What sigmoid, tanh and relu cost: per element, per training step, end to end.
 
-    Ratios compare each function with relu and each derivative with relu'.
+    Per element: f and f′ (from the stored output, as backpropagation does).
+    Per step: one SGD step of 64-256-256-10 on a batch of 64 digits. End to end:
+    the time to reach a validation loss = steps needed × cost per step.
     """
-    from backprop_tutor.output.reports.cost import EXPLANATION, render_cost_text
-    from backprop_tutor.teaching.activation_cost import measure_costs
+    from backprop_tutor.output.reports.cost import cost_text
+    from backprop_tutor.teaching.activation_cost import measure
+    from backprop_tutor.teaching.lab.runner import default_jobs
 
-    table = measure_costs(size=size, repeats=repeats)
+    if keras:
+        from backprop_tutor.extras import require
+
+        require("tensorflow")
+    cost = measure(size=size, repeats=repeats, keras=keras, epochs=epochs,
+                   jobs=jobs or default_jobs())
     if output_format == "json":
-        click.echo(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(cost.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
+        click.echo(cost_text(cost), nl=False)
 
 
 @cli.group()
@@ -511,6 +524,122 @@ def lab_learning_rate(out, force, jobs, dataset, samples, output_activation, epo
     click.echo(learning_rate_text(sweep), nl=False)
     _save_lab(out, force, "learning-rate", runs, sweep.to_dict(),
               {"learning_rate": lambda path: plot_learning_rate(sweep, path)})
+
+
+def experiment_options(epochs: int, seeds: int, samples: int | None = 500):
+    """--dataset, --samples, --epochs, --seeds with an experiment's defaults."""
+    def decorate(function):
+        for option in reversed([
+                click.option("--dataset", default="moons", show_default=True,
+                             help="A data set made in code (or digits)."),
+                click.option("--samples", default=samples, show_default=True,
+                             type=click.IntRange(8), help="Rows of a generated data set."),
+                click.option("--epochs", default=epochs, show_default=True,
+                             type=click.IntRange(1)),
+                click.option("--seeds", default=seeds, show_default=True,
+                             type=click.IntRange(1, 100))]):
+            function = option(function)
+        return function
+    return decorate
+
+
+def _base(module, dataset, samples, epochs, **changes):
+    _check_dataset(dataset)
+    return module.BASE.with_(dataset=dataset, samples=None if dataset == "digits" else samples,
+                             epochs=epochs, **changes)
+
+
+@lab.command("batch-size")
+@lab_options
+@experiment_options(epochs=40, seeds=3)
+@click.option("--learning-rate", default=0.2, show_default=True, type=PositiveFloat())
+@_interruptible
+def lab_batch_size(out, force, jobs, dataset, samples, epochs, seeds, learning_rate):
+    """Per-sample SGD (b = 1), mini-batches (8, 32) and the full batch, at equal epochs,
+    weight updates and wall time."""
+    from backprop_tutor.output.lab_figures import plot_batch_size
+    from backprop_tutor.output.reports.lab import batch_size_sentences, groups_text
+    from backprop_tutor.teaching.lab import batch_size
+    from backprop_tutor.teaching.lab.runs import train as train_run
+
+    base = _base(batch_size, dataset, samples, epochs, learning_rate=learning_rate)
+    _check_out(out, force)
+    runs = _run_lab(train_run, batch_size.settings(base, seeds=range(seeds)), jobs, "Training")
+    groups = batch_size.summarise(runs)
+    click.echo(groups_text(groups, "Batch size",
+                           {"updates": lambda g: f"{g.updates_per_epoch * epochs:,}"}), nl=False)
+    click.echo("\n".join(batch_size_sentences(groups)))
+    _save_lab(out, force, "batch-size", runs, batch_size.summary_dict(groups),
+              {"batch_size": lambda path: plot_batch_size(groups, path)})
+
+
+@lab.command("activation")
+@lab_options
+@experiment_options(epochs=200, seeds=3)
+@click.option("--learning-rate", default=0.5, show_default=True, type=PositiveFloat())
+@_interruptible
+def lab_activation(out, force, jobs, dataset, samples, epochs, seeds, learning_rate):
+    """Learning curves of sigmoid, tanh and relu; decision boundaries on a 2-D data set."""
+    from backprop_tutor.output.lab_figures import plot_activation
+    from backprop_tutor.output.reports.lab import groups_text
+    from backprop_tutor.teaching.lab import activation
+
+    base = _base(activation, dataset, samples, epochs, learning_rate=learning_rate)
+    _check_out(out, force)
+    runs = _run_lab(activation.train_keeping_grid, activation.settings(base, seeds=range(seeds)),
+                    jobs, "Training")
+    groups = activation.summarise(runs)
+    click.echo(groups_text(groups, "Hidden activation"), nl=False)
+    _save_lab(out, force, "activation", runs, {"groups": [g.to_dict() for g in groups]},
+              {"activation": lambda path: plot_activation(groups, path)})
+
+
+@lab.command("depth")
+@lab_options
+@experiment_options(epochs=100, seeds=2)
+@_interruptible
+def lab_depth(out, force, jobs, dataset, samples, epochs, seeds):
+    """Per-layer gradient norms with 1 to 6 hidden layers (vanishing gradients), and dead
+    relu units at a large η."""
+    from backprop_tutor.output.lab_figures import plot_depth
+    from backprop_tutor.output.reports.lab import depth_text
+    from backprop_tutor.teaching.lab import depth
+
+    base = _base(depth, dataset, samples, epochs)
+    _check_out(out, force)
+    runs = _run_lab(depth.train_measuring_gradients, depth.settings(base, seeds=range(seeds)),
+                    jobs, "Training")
+    result = depth.summarise(runs)
+    click.echo(depth_text(result), nl=False)
+    _save_lab(out, force, "depth", runs, result.to_dict(),
+              {"depth": lambda path: plot_depth(result, path)})
+
+
+@lab.command("init")
+@lab_options
+@experiment_options(epochs=150, seeds=3)
+@click.option("--hidden-activation", default="tanh", show_default=True,
+              type=click.Choice(list(TUTORIAL_ACTIVATIONS)))
+@_interruptible
+def lab_init(out, force, jobs, dataset, samples, epochs, seeds, hidden_activation):
+    """The initialisers (Glorot, He, random normal, zeros): learning curves, and whether the
+    hidden units stay copies of each other."""
+    from backprop_tutor.output.lab_figures import plot_curves
+    from backprop_tutor.output.reports.lab import groups_text
+    from backprop_tutor.teaching.lab import init
+
+    base = _base(init, dataset, samples, epochs, hidden_activation=hidden_activation)
+    _check_out(out, force)
+    runs = _run_lab(init.train_counting_units, init.settings(base, seeds=range(seeds)), jobs,
+                    "Training")
+    groups = init.summarise(runs)
+    units = base.hidden_units
+    click.echo(groups_text(groups, "Initialisation",
+                           {"distinct h": lambda g: f"{init.distinct_units(g):g}/{units}"}), nl=False)
+    _save_lab(out, force, "init", runs,
+              {"groups": [{**g.to_dict(), "distinct_hidden_units": init.distinct_units(g)}
+                          for g in groups]},
+              {"init": lambda path: plot_curves(groups, path, title="Initialisers")})
 
 
 @lab.command("sweep")

@@ -83,10 +83,10 @@ def learning_rate_text(sweep: Sweep) -> str:
 
 
 REGION_RULES = (f"Regions: diverging when at least half the seeds diverged (the training loss "
-                f"ended above where it started, or overflowed); oscillating when the training "
-                f"loss rose in at least {OSCILLATION:.0%} of the epochs; good when the mean final "
-                f"validation loss is at most {GOOD:g} × the best; otherwise too small (below the "
-                f"best η) or too large (above it).")
+                f"ended above where it started, or overflowed); good when the mean final "
+                f"validation loss is at most {GOOD:g} × the best; oscillating when it is not and "
+                f"the training loss rose in at least {OSCILLATION:.0%} of the epochs; otherwise "
+                f"too small (below the best η) or too large (above it).")
 
 
 def learning_rate_blocks(sweep: Sweep, dataset: str, figure: str | None) -> list[Block]:
@@ -110,20 +110,73 @@ def learning_rate_blocks(sweep: Sweep, dataset: str, figure: str | None) -> list
     return blocks
 
 
-def groups_text(groups, title: str) -> str:
-    """Groups of runs as a terminal table: final validation loss, accuracy, divergence, time."""
+def groups_text(groups, title: str, columns: dict | None = None) -> str:
+    """Groups of runs as a terminal table: final validation loss, accuracy, divergence, time.
+
+    Args:
+        columns: more columns, header → function(group) → text.
+    """
+    columns = columns or {}
     width = max(len("setting"), *(len(g.label) for g in groups))
+    extra_header = "".join(f"  {name:>10}" for name in columns)
     header = (f"{'setting':<{width}}  {'val loss (mean ± sd)':>22}  {'accuracy':>8}  "
-              f"{'diverged':>8}  {'s/run':>6}")
-    lines = [f"{title}: final validation loss over {len(groups[0].runs)} seeds, "
-             f"{groups[0].setting.epochs} epochs.", "", header, "-" * len(header)]
+              f"{'diverged':>8}  {'s/run':>6}{extra_header}")
+    lines = [f"{title}: final validation loss after {groups[0].setting.epochs} epochs, "
+             f"{len(groups[0].runs)} seeds.", "", header, "-" * len(header)]
     for group in groups:
         final = (f"{group.final:.3g} ± {group.spread:.1g}" if math.isfinite(group.final)
                  else "inf")
         accuracy = "" if group.accuracy is None else f"{group.accuracy:.1%}"
+        extra = "".join(f"  {show(group):>10}" for show in columns.values())
         lines.append(f"{group.label:<{width}}  {final:>22}  {accuracy:>8}  "
-                     f"{group.diverged:>4}/{len(group.runs):<3}  {group.seconds:>6.2f}")
-    best = min(groups, key=lambda g: g.final)
-    if math.isfinite(best.final):
-        lines += ["", f"Lowest final validation loss: {best.label} ({best.final:.3g})."]
+                     f"{group.diverged:>4}/{len(group.runs):<3}  {group.seconds:>6.2f}{extra}")
+    return "\n".join(lines + ["", *best_and_worst(groups)]) + "\n"
+
+
+def best_and_worst(groups) -> list[str]:
+    """Which group ended with the lowest and which with the highest mean validation loss."""
+    ordered = sorted(groups, key=lambda g: g.final)
+    best, worst = ordered[0], ordered[-1]
+    if len(groups) < 2 or best.final == worst.final:
+        return []
+    return [f"Lowest final validation loss: {best.label} ({loss_text(best.final)}); "
+            f"highest: {worst.label} ({loss_text(worst.final)})."]
+
+
+def batch_size_sentences(groups) -> list[str]:
+    """At equal epochs (equal gradient evaluations) and per weight update and second."""
+    epochs = groups[0].setting.epochs
+    slowest = max(groups, key=lambda g: g.seconds)
+    fastest = min(groups, key=lambda g: g.seconds)
+    parts = [f"{g.label} {g.updates_per_epoch * epochs:,}" for g in groups]
+    return [f"In {epochs} epochs every batch size computed the same number of per-sample "
+            f"gradients, spent on different numbers of weight updates: {', '.join(parts)}.",
+            f"Wall time per run (median): {fastest.label} the shortest ({fastest.seconds:.3g} s), "
+            f"{slowest.label} the longest ({slowest.seconds:.3g} s)."]
+
+
+def depth_sentences(result) -> list[str]:
+    """How much smaller the first layer's gradient is than the last hidden layer's, per activation."""
+    deepest = result.deepest
+    sentences = []
+    for activation in result.start_norms:
+        shrink = result.shrink(activation, deepest)
+        change = (f"{shrink:.3g} × smaller than" if shrink > 1 else
+                  f"{1 / shrink:.3g} × larger than" if shrink < 1 else "as large as")
+        sentences.append(f"With {deepest} {activation} layers, before training the gradient of "
+                         f"the first layer's weights is {change} that of the last hidden layer's.")
+    for rate, dead in result.dead.items():
+        sentences.append(f"relu, {deepest} layers, η = {rate:g}: {dead[0]:.0%} of the hidden "
+                         f"units dead at the start, {dead[-1]:.0%} after {len(dead) - 1} epochs.")
+    return sentences
+
+
+def depth_text(result) -> str:
+    """The gradient norm of every layer before training, per activation and depth."""
+    lines = ["Gradient norm ‖dE/dW‖ of each layer before training (mean over seeds), "
+             "layer 1 first, the output layer last:", ""]
+    for activation, by_depth in result.start_norms.items():
+        for depth, norms in by_depth.items():
+            lines.append(f"{activation:<8} {depth} hidden: " + "  ".join(f"{n:.2g}" for n in norms))
+    lines += ["", *depth_sentences(result)]
     return "\n".join(lines) + "\n"

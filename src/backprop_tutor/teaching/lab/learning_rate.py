@@ -6,17 +6,16 @@ region from what its runs did, in this order:
 
 * **diverging**: at least half of its seeds diverged (from some epoch on the
   training loss stayed above where it started, or overflowed; ``runs.divergence_epoch``);
-* **oscillating**: the training loss rose from one epoch to the next in at
-  least ``OSCILLATION`` of the epochs (median over seeds): the steps overshoot
-  the valley's floor and bounce between its walls;
-* **good**: the mean final validation loss is at most ``GOOD`` × the best one.
-  The best η has the lowest mean final validation loss among the η that
-  neither diverge nor oscillate (if every η does one or the other: among those
-  that do not diverge);
-* **too small**: worse than that, with η below the best η: too few steps of too
-  little length in the epochs given;
-* **too large**: worse than that, with η above the best η, without oscillating
-  (e.g. units pushed into the flat ends of a sigmoid).
+* **good**: the mean final validation loss is at most ``GOOD`` × the best one,
+  the lowest mean final validation loss of the η that did not diverge;
+* **oscillating**: not good, and the training loss rose from one epoch to the
+  next in at least ``OSCILLATION`` of the epochs (median over seeds): the
+  steps overshoot the valley's floor and bounce between its walls (with
+  mini-batches, noise makes the loss rise now and then too);
+* **too small**: none of the above, with η below the best η: too few steps of
+  too little length in the epochs given;
+* **too large**: none of the above, with η above the best η (e.g. units pushed
+  into the flat ends of a sigmoid, or ReLU units that died).
 
 With a sigmoid output the loss is bounded (each E ≤ ½ per output), so a too
 large η cannot make it overflow; ``output_activation="linear"`` lets the
@@ -96,10 +95,9 @@ def _order(loss: float) -> float:
     return math.inf if math.isnan(loss) else loss
 
 
-def best_rate(results, diverging, oscillating) -> RateResult | None:
-    """The best η (see the module): flags per result say whether it diverges or oscillates."""
-    calm = [r for r, d, o in zip(results, diverging, oscillating) if not (d or o)]
-    candidates = calm or [r for r, d in zip(results, diverging) if not d]
+def best_rate(results, diverging) -> RateResult | None:
+    """The η with the lowest mean final validation loss among those that did not diverge."""
+    candidates = [r for r, d in zip(results, diverging) if not d]
     return min(candidates, key=lambda r: r.mean, default=None)
 
 
@@ -107,16 +105,15 @@ def classify(results: list[RateResult]) -> list[RateResult]:
     """The results of one activation, in increasing η, each with its region (see the module)."""
     results = sorted(results, key=lambda r: r.learning_rate)
     diverging = [2 * r.diverged >= r.seeds for r in results]
-    oscillating = [not d and r.rising >= OSCILLATION for r, d in zip(results, diverging)]
-    best = best_rate(results, diverging, oscillating)
+    best = best_rate(results, diverging)
     classified = []
-    for result, d, o in zip(results, diverging, oscillating):
+    for result, d in zip(results, diverging):
         if d:
             region = "diverging"
-        elif o:
-            region = "oscillating"
         elif result.mean <= GOOD * best.mean:
             region = "good"
+        elif result.rising >= OSCILLATION:
+            region = "oscillating"
         else:
             region = "too small" if result.learning_rate < best.learning_rate else "too large"
         classified.append(RateResult(**{**result.__dict__, "region": region}))
@@ -134,8 +131,7 @@ class Sweep:
     def best(self, activation: str) -> RateResult | None:
         """The best η of an activation (see the module), or None if every η diverged."""
         results = self.by_activation[activation]
-        return best_rate(results, [r.region == "diverging" for r in results],
-                         [r.region == "oscillating" for r in results])
+        return best_rate(results, [r.region == "diverging" for r in results])
 
     def to_dict(self) -> dict:
         return {"epochs": self.epochs, "output_activation": self.output_activation,

@@ -8,6 +8,10 @@ BLAS use one thread: two processes with two threads each would fight for two
 cores, and the sums inside a matrix product are then always added in the
 same order.
 
+The worker processes are started once and kept for the next call with the
+same ``jobs`` (starting one imports NumPy and scikit-learn afresh), so a
+notebook or the tutorial pack pays for that once.
+
 Ctrl-C stops cleanly: the workers ignore it, the caller cancels the runs not
 yet started, waits for the ones running (each takes well under a second) and
 raises KeyboardInterrupt, so nothing half-done is returned.
@@ -22,7 +26,8 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 
 
 def default_jobs() -> int:
@@ -51,20 +56,32 @@ def run_all(task: Callable, settings: Iterable, jobs: int = 1,
                 results.append(task(setting))
                 progress(1)
             return results
-    # spawn, not fork: forking a process that holds TensorFlow's or BLAS' threads can hang.
-    context = multiprocessing.get_context("spawn")
     results = [None] * len(settings)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(settings)), mp_context=context,
-                             initializer=_start_worker) as pool:
-        futures = {pool.submit(task, setting): index for index, setting in enumerate(settings)}
-        try:
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress(1)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    futures = {_pool(jobs).submit(task, setting): index for index, setting in enumerate(settings)}
+    try:
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            progress(1)
+    except BrokenProcessPool:
+        _POOLS.pop(jobs, None)    # a worker died: the next call starts new ones
+        raise
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        raise
     return results
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    if jobs not in _POOLS:
+        # spawn, not fork: forking a process that holds TensorFlow's or BLAS' threads can hang.
+        _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                           mp_context=multiprocessing.get_context("spawn"))
+    return _POOLS[jobs]
 
 
 def _start_worker() -> None:

@@ -26,10 +26,9 @@ from pathlib import Path
 
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.errors import ConfigFileError
+from backprop_tutor.networks.numpy_network import INITS
 from backprop_tutor.teaching.lab.runs import Setting
 
-INITIALISERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal",
-                "zeros")
 #: A sweep larger than this is refused: it would not finish during a class.
 MAX_RUNS = 5000
 
@@ -78,7 +77,7 @@ KEYS = {
     "output_activation": _one_of(tuple(ACTIVATIONS)),
     "hidden_units": _whole(1),
     "hidden_layers": _whole(1),
-    "init": _one_of(INITIALISERS),
+    "init": _one_of(INITS),
     "loss": _one_of(("half_sse", "mse")),
 }
 
