@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -30,3 +31,35 @@ def network_file(tmp_path):
         path.write_text(textwrap.dedent(text))
         return path
     return write
+
+
+def _cells(line: str) -> list[str]:
+    # A GFM row: cells between unescaped pipes.
+    return re.split(r"(?<!\\)\|", line.strip().strip("|"))
+
+
+@pytest.fixture
+def gfm_tables():
+    """Check every table of a Markdown text with a real GFM parser; return how many there are.
+
+    Each run of lines starting with | must parse as one table with one row per
+    line and as many cells in every row as in its header: a stray | in a cell
+    (even inside math or code) would break that.
+    """
+    from markdown_it import MarkdownIt
+
+    def check(markdown: str) -> int:
+        tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+        tables = [t for t in tokens if t.type == "table_open"]
+        lines = markdown.splitlines()
+        runs = [k for k, line in enumerate(lines)
+                if line.startswith("|") and (k == 0 or not lines[k - 1].startswith("|"))]
+        assert [t.map[0] for t in tables] == runs, "a table did not parse as a table"
+        for table in tables:
+            start, end = table.map
+            rows = [t for t in tokens if t.type == "tr_open" and start <= t.map[0] < end]
+            assert len(rows) == end - start - 1          # every line but the rule is a row
+            widths = {len(_cells(line)) for line in lines[start:end]}
+            assert len(widths) == 1, f"rows with different numbers of cells at line {start + 1}"
+        return len(tables)
+    return check

@@ -1,13 +1,15 @@
-"""The four tutorial notebooks run top to bottom in a fresh kernel and show the right numbers.
+"""The notebooks: built from their sources, in sync, and they run and show the right numbers.
 
-Each notebook is executed once per test session, with nbclient, in a new
-IPython kernel of the interpreter running the tests, in an empty temporary
-working folder. The kernel's IPython, matplotlib and Keras settings folders are
-temporary too, so that running the notebooks leaves nothing behind.
+Every notebook that notebooks/build.py builds (student and solution versions of
+every source in notebooks/) is executed once per test session, with nbclient,
+in a new IPython kernel of the interpreter running the tests, in an empty
+temporary working folder. The kernel's IPython, matplotlib and Keras settings
+folders are temporary too, so that running the notebooks leaves nothing behind.
 
 The expected numbers are worked by hand from examples/tutorial.toml
 (i = (0.5, 1), t1 = 0.9, w = (0.3, 0.4, -0.6, 0.1, 0.7, -0.5), b = (0.1, 0.1, 0.2),
-η = 0.5), never taken from the package:
+η = 0.5), never taken from the package; tests/reference/reference_values.py
+(mpmath) agrees with every one of them:
 
     sigmoid hidden  net_h1 = 0.3·0.5 + 0.4·1 + 0.1 = 0.65,  net_h2 = -0.6·0.5 + 0.1·1 + 0.1 = -0.1
                     out_h1 = σ(0.65) = 0.657010,  out_h2 = σ(-0.1) = 0.475021
@@ -15,10 +17,12 @@ The expected numbers are worked by hand from examples/tutorial.toml
                     E = ½(0.9 - 0.604057)² = 0.043791
                     delta_o1 = (0.604057 - 0.9)·0.604057·(1 - 0.604057) = -0.070781
                     delta_h1 = 0.7·(-0.070781)·0.657010·(1 - 0.657010) = -0.011165
+                    w1_new = 0.3 - 0.5·(-0.011165)·0.5 = 0.302791
     tanh hidden     out_h1 = tanh(0.65) = 0.571670, out_h2 = tanh(-0.1) = -0.099668
                     net_o1 = 0.650003, out_o1 = 0.657011, delta_o1 = -0.054757, E = 0.029522
     relu hidden     out_h1 = 0.65, out_h2 = 0 (net_h2 < 0), net_o1 = 0.655
                     out_o1 = 0.658136, delta_o1 = -0.054418, E = 0.029249, delta_h2 = 0
+    E after the update (a forward pass with the new weights): 0.039548, 0.026081, 0.025631
     Keras' MSE      E = (0.9 - 0.604057)² = 0.087582; its gradient is twice the tutorial's,
                     so w5 = 0.7 - 0.5·2·(-0.070781)·0.657010 = 0.746504 after one update
 """
@@ -30,6 +34,7 @@ import os
 import re
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
@@ -38,10 +43,21 @@ from nbclient import NotebookClient
 from traitlets import default
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ("problem1_derivation.ipynb", "problem2_single_update.ipynb", "problem3_numpy.ipynb",
-         "problem4_keras.ipynb")
 #: Seconds one cell may take; the slowest (importing TensorFlow) takes a few.
 CELL_TIMEOUT = 180
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOKS / "build.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    return builder
+
+
+BUILDER = load_builder()
+BUILT = BUILDER.rendered()
+NAMES = sorted(str(path.relative_to(NOTEBOOKS)) for path in BUILT)
+MINE = ("problem1_derivation", "problem2_single_update", "problem3_numpy", "problem4_keras")
 
 
 class CurrentPythonKernel(AsyncKernelManager):
@@ -70,7 +86,7 @@ def execute(tmp_path_factory):
     def run(name: str):
         if name not in done:
             notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-            folder = tmp_path_factory.mktemp(name.removesuffix(".ipynb"))
+            folder = tmp_path_factory.mktemp(Path(name).stem)
             client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
                                     kernel_manager_class=CurrentPythonKernel,
                                     resources={"metadata": {"path": str(folder)}})
@@ -91,10 +107,6 @@ def text_of(cell) -> str:
             data = output.data
             parts.append(data.get("text/markdown") or data.get("text/plain", ""))
     return "".join(parts)
-
-
-def all_text(notebook) -> str:
-    return "\n".join(text_of(cell) for cell in notebook.cells if cell.cell_type == "code")
 
 
 def cell_text(notebook, containing: str) -> str:
@@ -137,49 +149,78 @@ def test_notebook_runs_cleanly(execute, name):
 
 # ---------------------------------------------------------------- the key numbers
 
-def test_problem1_derives_proves_and_marks_formulas(execute):
+def test_problem1_student_checker_waits_for_formulas(execute):
     notebook, _ = execute("problem1_derivation.ipynb")
-    assert "not written yet" in cell_text(notebook, "check_formulas(my_formulas, network)")
-    derivation = cell_text(notebook, "sympy_derivation.derive(network)")
+    marks = cell_text(notebook, "check_formulas(network, my_formulas)")
+    assert marks.count("not written yet") == 12 and "✓" not in marks and "✗" not in marks
+
+
+def test_problem1_solution_derives_proves_and_marks_formulas(execute):
+    notebook, _ = execute("solutions/problem1_derivation.ipynb")
+    assert cell_text(notebook, "check_formulas(network, my_formulas)").count("✓") == 12
+    derivation = cell_text(notebook, "bt.derive(network)")
     assert "Problem 1" in derivation and "\\delta" in derivation and "$$" in derivation
     summary = cell_text(notebook, 'print("Proven:"')
     assert "Proven: True" in summary
     assert "delta_o1 = out_o1*(1 - out_o1)*(out_o1 - t1)" in summary
     assert "dE_dw1 = delta_h1*i1" in summary
-    marks = cell_text(notebook, "check_formulas(example, network)")
-    assert "✓ delta_h1 = w5 * delta_o1 * out_h1 * (1 - out_h1)" in marks
+    marks = cell_text(notebook, "check_formulas(network, example)")
     assert "✓ dE_dw6 = (out_o1 - t1) * out_o1 * (1 - out_o1) * out_h2" in marks
-    # The slip delta_h1 · i2 gives -0.011165 · 1; the right value is -0.011165 · 0.5.
+    # The slip delta_h1 · i2 gives -0.0111653 · 1; the right value is -0.0111653 · 0.5.
     assert "✗ dE_dw1 = delta_h1 * i2" in marks
     assert "gives -0.0111653 at the file's numbers, where dE_dw1 = -0.00558265" in marks
-    assert marks.count("✗") == 1 and marks.count("✓") == 5
+    # delta_h1 alone equals dE_dw2 = delta_h1 · i2 at i2 = 1: caught at random numbers.
+    assert "✗ dE_dw2 = delta_h1" in marks and "only by coincidence" in marks
+    assert marks.count("✗") == 2 and marks.count("✓") == 1
 
 
-def test_problem2_solution_shows_the_hand_worked_numbers(execute):
+def test_problem2_student_checker_waits_for_answers(execute):
     notebook, _ = execute("problem2_single_update.ipynb")
     assert cell_text(notebook, "for activation, answers in my_answers.items()").count(
         "no answers yet") == 3
-    expected = {"sigmoid": ("0.604057", "-0.070781", "0.043791"),
-                "tanh": ("0.657011", "-0.054757", "0.029522"),
-                "relu": ("0.658136", "-0.054418", "0.029249")}
-    for activation, (out_o1, delta_o1, loss) in expected.items():
+
+
+def test_problem2_solution_from_scratch_and_by_the_package(execute):
+    notebook, _ = execute("solutions/problem2_single_update.ipynb")
+    scratch = cell_text(notebook, "delta_o1 = (out_o1 - g[")
+    assert "out_o1 = 0.604057, E = 0.043791, delta_o1 = -0.070781, delta_h1 = -0.011165" in scratch
+    assert "w1 = 0.302791" in scratch
+    agreement = cell_text(notebook, "largest difference from scratch")
+    assert float(agreement.split(":")[1]) < 1e-15
+    expected = {"sigmoid": ("0.604057", "-0.070781", "0.043791", "0.039548"),
+                "tanh": ("0.657011", "-0.054757", "0.029522", "0.026081"),
+                "relu": ("0.658136", "-0.054418", "0.029249", "0.025631")}
+    for activation, (out_o1, delta_o1, loss, after) in expected.items():
         worked = cell_text(notebook, f'render_markdown([bt.Case(sheets["{activation}"])])')
-        assert f"hidden {activation}: out_o1 = {out_o1}, delta_o1 = {delta_o1}; E = {loss} " in worked
-        before, after = map(float, re.search(r"E = (\S+) before the update, (\S+) after", worked).groups())
-        assert after < before
-        assert "| `delta_o1` |" in worked and f"${delta_o1}$" in worked
-    table = cell_text(notebook, "rows = [q.name for q in")
+        assert (f"hidden {activation}: out_o1 = {out_o1}, delta_o1 = {delta_o1}; "
+                f"E = {loss} before the update, {after} after") in worked
+        assert r"\delta_{o1} &= " in worked and f"= {delta_o1} \\\\" in worked
+    assert "net_h2 = -0.1, delta_h2 = 0" in cell_text(notebook, "print(f\"net_h2 = ")
+    table = cell_text(notebook, "for name in [q.name for q in")
     assert numbers_after(table, "out_h1") == pytest.approx([0.65701, 0.57167, 0.65])
     assert numbers_after(table, "delta_o1") == [-0.070781, -0.054757, -0.054418]
     assert numbers_after(table, "delta_h1")[0] == -0.011165
     assert numbers_after(table, "delta_h2")[2] == 0          # ReLU: h2 is inactive
     assert numbers_after(table, "w3_new")[2] == -0.6         # ... so its weights stay
+    assert numbers_after(table, "E after") == [0.039548, 0.026081, 0.025631]
     assert images(notebook) == 3                             # one network drawing per activation
 
 
+def test_problem2_says_when_an_update_lowers_the_loss(execute):
+    notebook, _ = execute("solutions/problem2_single_update.ipynb")
+    steps = cell_text(notebook, "near = replace(network")
+    # ½(0.9 - 1)² = 0.005 < 0.043791: even a step that saturates the output lowers E.
+    assert "E before: 0.043791; E if out_o1 were 1: 0.005" in steps
+    lines = steps.splitlines()[1:]
+    assert len(lines) == 6
+    assert all(line.endswith("(lower)") for line in lines if line.startswith("the file's"))
+    near = [line for line in lines if line.startswith("a target near")]
+    assert near[0].endswith("(lower)") and near[-1].endswith("(HIGHER)")
+
+
 def test_problem2_checker_marks_the_slip_once_and_follows_through(execute):
-    notebook, _ = execute("problem2_single_update.ipynb")
-    marks = cell_text(notebook, "render_marks(check_answers(network, example_answers), network)")
+    notebook, _ = execute("solutions/problem2_single_update.ipynb")
+    marks = cell_text(notebook, "bt.check_answers(network, example_answers)")
     assert "✗ delta_h1 = -0.011536" in marks and "✗ delta_h2 = 0.008529" in marks
     assert marks.count("hint: the backward pass must use the weights from before the update") == 2
     # Worked correctly from the wrong delta_h1: -0.011536 · 0.5 = -0.005768.
@@ -188,34 +229,52 @@ def test_problem2_checker_marks_the_slip_once_and_follows_through(execute):
     assert "20 of 22 answers right" in marks
 
 
-def test_problem3_checks_trains_and_plots(execute):
+def test_problem3_student_checks_wait_for_code(execute):
     notebook, _ = execute("problem3_numpy.ipynb")
-    assert cell_text(notebook, "my_backward(W1, b1, W2, b2, x, t, activation)").count(
+    assert cell_text(notebook, "problem2_gradients(activation))").count("not written yet") == 3
+    assert cell_text(notebook, "my_train(W1, b1, W2, b2, x, t, activation").count(
         "not written yet") == 3
+
+
+def test_problem3_solution_checks_trains_and_plots(execute):
+    notebook, _ = execute("solutions/problem3_numpy.ipynb")
+    assert cell_text(notebook, "problem2_gradients(activation))").count(
+        "gradients agree with Problem 2") == 3
+    assert cell_text(notebook, "my_train(W1, b1, W2, b2, x, t, activation").count(
+        "as the package") == 3
     checks = cell_text(notebook, "finite_difference_gradients(net)")
     for activation in ("sigmoid", "tanh", "relu"):
         to_worksheet, to_differences, after_step = numbers_after(checks, activation)
-        assert to_worksheet < 1e-15 and after_step < 1e-15 and to_differences < 1e-8
+        # What the Markdown under the table says: rounding only, and 1e-10 or better.
+        assert to_worksheet < 1e-15 and after_step < 1e-15 and to_differences <= 1e-10
     curves = cell_text(notebook, "curves = learning_curves(network")
     assert numbers_after(curves, "0") == pytest.approx([0.0437912, 0.0295218, 0.029249], abs=1e-7)
+    assert numbers_after(curves, "1") == pytest.approx([0.0395479, 0.0260807, 0.0256311], abs=1e-7)
     assert all(loss < 1e-6 for loss in numbers_after(curves, "1000"))
+    assert "E at out_o1 = 1: 0.005" in cell_text(notebook, "E at out_o1 = 1")
     # Learning curves, learning-rate effect, "try it yourself", the activations.
     assert images(notebook) == 4
     assert "relu′" in cell_text(notebook, "cost_text(measure(")
 
 
-def test_problem4_keras_shows_the_factor_two(execute):
+def test_problem4_student_waits_for_the_model(execute):
     notebook, _ = execute("problem4_keras.ipynb")
     assert "Not written yet" in cell_text(notebook, "my_model = build_my_model(network)")
-    weights = cell_text(notebook, "keras_after = dict(")
-    assert "Keras' loss before the update: 0.087582" in weights
+
+
+def test_problem4_solution_shows_the_factor_two(execute):
+    notebook, _ = execute("solutions/problem4_keras.ipynb")
+    after = cell_text(notebook, "keras_after = dict(")
+    assert "Keras' loss before the update: 0.087582" in after
+    compared = cell_text(notebook, "tutorial = bt.solve(network)")
+    assert "E before the update: 0.043791 (tutorial), 0.087582 (mse worked by hand)" in compared
     # Keras, Problem 2 (½Σ), the mse step worked by hand.
-    assert numbers_after(weights, "w5") == [0.746504, 0.723252, 0.746504]
+    assert numbers_after(compared, "w5") == [0.746504, 0.723252, 0.746504]
     factor = cell_text(notebook, 'print(f"K = {K} output unit(s)')
     assert "K = 1 output unit(s), 2/K = 2" in factor
     assert numbers_after(factor, "delta_o1") == [-0.070781, -0.141563, 2.0]
     assert numbers_after(factor, "E") == [0.043791, 0.087582, 2.0]
-    runs = cell_text(notebook, "runs = {")
+    runs = cell_text(notebook, "as_tutorial = {label")
     # Keras' MSE with η = 0.25 takes the tutorial's step with η = 0.5; with η = 0.5 it goes further.
     after_one = dict(re.findall(r"^(.+?)\s+E_tutorial after 1 update: (\S+)", runs, re.MULTILINE))
     assert after_one["Keras MSE, η = 0.25"] == after_one["tutorial loss, η = 0.5"]
@@ -230,6 +289,27 @@ def test_problem4_keras_shows_the_factor_two(execute):
 
 # ---------------------------------------------------------------- the files as committed
 
+def test_every_source_builds_a_student_notebook_and_mine_a_solution():
+    sources = BUILDER.sources()
+    assert {source.stem for source in sources} >= set(MINE)
+    for source in sources:
+        assert f"{source.stem}.ipynb" in NAMES
+    for stem in MINE:
+        assert f"solutions/{stem}.ipynb" in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_is_what_its_source_builds(name):
+    path = NOTEBOOKS / name
+    assert path.exists(), f"{name} is missing: run python notebooks/build.py"
+    assert path.read_text(encoding="utf-8") == BUILT[path], (
+        f"{name} differs from its source: run python notebooks/build.py")
+
+
+def test_no_notebook_without_a_source():
+    assert BUILDER.stale() == []
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_notebooks_have_no_outputs(name):
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
@@ -241,12 +321,41 @@ def test_committed_notebooks_have_no_outputs(name):
         assert "execution" not in cell.metadata
 
 
-def test_committed_notebooks_are_what_the_generator_writes():
-    spec = importlib.util.spec_from_file_location("build_notebooks", NOTEBOOKS / "build_notebooks.py")
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
-    built = generator.rendered()
-    assert sorted(path.name for path in built) == sorted(NAMES)
-    for path, text in built.items():
-        assert path.read_text(encoding="utf-8") == text, (
-            f"{path.name} differs from notebooks/build_notebooks.py: run that script")
+def test_student_and_solution_cells_go_where_their_tags_say(tmp_path):
+    source = tmp_path / "example.py"
+    source.write_text('# %% [markdown]\n# # Task\n\n# %% tags=["student"]\nanswer = None\n\n'
+                      '# %% tags=["solution"]\nanswer = 42\n\n# %%\nprint(answer)\n')
+    student, solution = (BUILDER.build(source, version) for version in ("student", "solution"))
+    assert [cell.source for cell in student.cells] == ["# Task", "answer = None", "print(answer)"]
+    assert [cell.source for cell in solution.cells] == ["# Task", "answer = 42", "print(answer)"]
+    assert all("tags" not in cell.metadata for cell in student.cells + solution.cells)
+    assert BUILDER.has_solution(source)
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_the_answer_is_not_under_your_work(stem):
+    student = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    solution = nbformat.read(NOTEBOOKS / "solutions" / f"{stem}.ipynb", as_version=4)
+    headings = [cell.source.splitlines()[0] for cell in student.cells if cell.cell_type == "markdown"]
+    assert "## Your work" in headings and not any("Solution" in h for h in headings)
+    assert any(cell.source.startswith("## Solution") for cell in solution.cells)
+    assert not any(cell.source.startswith("## Your work") for cell in solution.cells)
+
+
+@pytest.mark.parametrize("source", BUILDER.sources(), ids=lambda path: path.name)
+def test_markdown_states_no_decimal_numbers(source):
+    """Numbers of the network file are printed by code cells, never typed into the text,
+    where they would drift from the file (decimals in formulas' code spans are fine)."""
+    for cell in jupytext.read(source, fmt="py:percent").cells:
+        if cell.cell_type == "markdown":
+            prose = re.sub(r"`[^`]*`", "", cell.source)
+            assert not re.findall(r"\d\.\d", prose), cell.source
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_code_cells_are_short(stem):
+    """d2l.ai style: Markdown carries the explanation, code cells stay at 10 lines or fewer."""
+    for cell in jupytext.read(NOTEBOOKS / f"{stem}.py", fmt="py:percent").cells:
+        if cell.cell_type == "code":
+            lines = [line for line in cell.source.splitlines() if line.strip()]
+            assert len(lines) <= 10, cell.source

@@ -1,5 +1,6 @@
 """The tutorial pack: Markdown, PDF and figures, written whole or not at all."""
 
+import itertools
 import subprocess
 import sys
 
@@ -40,12 +41,23 @@ def test_markdown_has_every_problem_activation_and_number(pack):
     for heading in ("# Problem 1", "# Problem 2", "# Problem 3", "# Problem 4",
                     "# The activations compared"):
         assert f"\n{heading}" in markdown, heading
+    cases = markdown.split("\n## ")
     for activation in ("sigmoid", "tanh", "relu"):
-        assert f"hidden {activation}, output sigmoid" in markdown
-        assert f"${DELTA_O1[activation]}$" in markdown and f"${W1_NEW[activation]}$" in markdown
+        case = next(c for c in cases if c.startswith(f"{activation} hidden units: "))
+        assert f"hidden {activation}, output sigmoid" in case
+        assert _worked(case, r"\delta_{o1}").endswith(f"= {DELTA_O1[activation]}")
+        assert _worked(case, "w_{1}^{+}").endswith(f"= {W1_NEW[activation]}")
     assert "class NumpyNetwork" not in markdown and "def backward" in markdown
     for figure in ("figures/network_relu.png", "figures/learning_curves.png"):
         assert f"]({figure})" in markdown
+
+
+def _worked(markdown: str, lhs: str) -> str:
+    """The aligned rows of the equation for ``lhs`` (its first row and the rows under it), joined."""
+    lines = markdown.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith(f"{lhs} &="))
+    rows = [lines[start]] + list(itertools.takewhile(lambda line: line.startswith("&="), lines[start + 1:]))
+    return " ".join(row.removesuffix(" \\\\") for row in rows)
 
 
 def test_markdown_is_the_same_when_made_again(pack, tmp_path):
@@ -107,3 +119,8 @@ def test_without_an_optional_library_one_line_says_how_to_install_it(run, tmp_pa
     assert err == ("backprop-tutor: error: matplotlib is not installed; "
                    "install it with: pip install 'backprop-tutor[all]'\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_markdown_table_parses_as_a_table(pack, gfm_tables):
+    out, _ = pack
+    assert gfm_tables((out / "tutorial.md").read_text()) >= 5

@@ -243,3 +243,16 @@ def test_divergence_is_marked_without_warnings(default, tmp_path):
     assert "ended worse than it started" in texts(plots.plot_learning_rate_effect(sweep))
 
 
+def test_relu_derivative_jumps_at_zero_without_a_vertical_segment():
+    # relu'(0) = 0 by convention: a filled dot at (0, 0), an open circle at (0, 1), and no
+    # line drawn from one to the other.
+    fig = plots.plot_activations()
+    right = fig.axes[1]
+    colour = plots.COLORS["relu"]
+    relu_lines = [line for line in right.get_lines() if line.get_color() == colour]
+    for line in relu_lines:
+        y = line.get_ydata()
+        assert all(abs(b - a) <= 0.5 for a, b in zip(y, y[1:]))
+    dots = {(float(line.get_xdata()[0]), float(line.get_ydata()[0]), line.get_markerfacecolor())
+            for line in relu_lines if line.get_marker() == "o"}
+    assert dots == {(0.0, 0.0, colour), (0.0, 1.0, "white")}

@@ -25,9 +25,9 @@ _API = {
     "NumpyNetwork": "networks.numpy_network",
     "Worksheet": "core.worksheet", "solve": "core.worksheet",
     "check_gradients": "core.gradcheck",
-    "check_answers": "teaching.answers", "render_marks": "teaching.answers",
+    "check_answers": "teaching.answers", "render_marks": "output.reports.marks",
     "compare_with_numpy": "networks.keras_network",
-    "derive": "symbolic.derivation",
+    "derive": "symbolic.derivation", "render_derivation": "output.reports.derivation",
     "build_pack": "output.pack",
 }
 

@@ -111,7 +111,10 @@ def tutorial(file, out, force):
 
     require(*EXTRAS, extra="all")  # the pack uses every optional library: say so before any work
     network = load_network(file or DEFAULT_NETWORK)
-    summary = build_pack(network, out, force=force)
+    # Progress where somebody watches: the pack takes several seconds.
+    shown = sys.stderr.isatty()
+    summary = build_pack(network, out, force=force,
+                         progress=lambda step: shown and click.echo(f"  {step} ...", err=True))
     click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
     for name in summary.files:
         if "/" not in name:
@@ -136,11 +139,11 @@ def derive(network, default, output_format):
     derivative of the loss and against the worked solution; the exit status
     is 1 if any check fails.
     """
-    from backprop_tutor.symbolic.derivation import RENDERERS
+    from backprop_tutor.output.reports.derivation import render_derivation
     from backprop_tutor.symbolic.derivation import derive as derive_network
 
     derivation = derive_network(network)
-    click.echo(RENDERERS[output_format](derivation), nl=False)
+    click.echo(render_derivation(derivation, output_format), nl=False)
     if not derivation.proven:
         sys.exit(1)
 
@@ -161,14 +164,7 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     three times: with sigmoid, tanh and relu hidden units, as in the tutorial.
     """
     from backprop_tutor.core.worksheet import solve as solve_step
-    from backprop_tutor.output.reports.worksheet import (
-        Case,
-        render_json,
-        render_latex,
-        render_markdown,
-        render_text,
-        render_typst,
-    )
+    from backprop_tutor.output.reports.worksheet import Case, render, render_json
 
     networks = ([network.with_options(hidden_activation=a) for a in TUTORIAL_ACTIVATIONS]
                 if default else [network])
@@ -179,9 +175,7 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
     if output_format == "json":
         click.echo(render_json(cases), nl=False)
     else:
-        render = {"text": render_text, "markdown": render_markdown, "latex": render_latex,
-                  "typst": render_typst}
-        click.echo(render[output_format](cases, decimals), nl=False)
+        click.echo(render(cases, output_format, decimals), nl=False)
 
 
 @cli.command("check")

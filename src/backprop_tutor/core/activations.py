@@ -46,11 +46,19 @@ def step(x: float) -> float:
 
 @dataclass(frozen=True)
 class Activation:
-    """How the worksheet writes an activation: templates over ``{net}`` and ``{out}``."""
+    """What an activation is, in one place.
+
+    ``output_formula`` and ``derivative_formula`` are how the worksheet writes
+    it: templates over ``{net}`` and ``{out}``. ``symbol`` and ``latex`` are
+    how a formula shows its name; ``colour`` is its colour in every figure.
+    """
 
     name: str
     output_formula: str
     derivative_formula: str
+    symbol: str
+    latex: str
+    colour: str
 
     def output_of(self, unit: str) -> str:
         """The worksheet's out_unit, e.g. ``sigmoid(net_h1)``."""
@@ -61,11 +69,14 @@ class Activation:
         return self.derivative_formula.format(net=f"net_{unit}", out=f"out_{unit}")
 
 
+# Colours from the Okabe-Ito palette, which colour-blind readers can tell apart.
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", "sigmoid({net})", "{out} * (1 - {out})"),
-    "tanh": Activation("tanh", "tanh({net})", "(1 - {out}**2)"),
-    "relu": Activation("relu", "relu({net})", "step({net})"),
-    "linear": Activation("linear", "{net}", "1"),
+    "sigmoid": Activation("sigmoid", "sigmoid({net})", "{out} * (1 - {out})",
+                          "σ", r"\sigma", "#0072B2"),
+    "tanh": Activation("tanh", "tanh({net})", "(1 - {out}**2)", "tanh", r"\tanh", "#D55E00"),
+    "relu": Activation("relu", "relu({net})", "step({net})",
+                       "relu", r"\operatorname{relu}", "#009E73"),
+    "linear": Activation("linear", "{net}", "1", "", "", "#666666"),
 }
 
 #: The hidden activations the tutorial compares, in its order.

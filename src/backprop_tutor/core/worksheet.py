@@ -24,7 +24,6 @@ The backward pass uses the weights from before the update.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from backprop_tutor.core import names
@@ -41,8 +40,6 @@ SECTIONS = {
     "update": "SGD update",
 }
 
-_NAME = re.compile(r"[A-Za-z_]\w*")
-
 
 @dataclass(frozen=True)
 class Step:
@@ -51,12 +48,6 @@ class Step:
     section: str
     name: str
     formula: str
-
-    @property
-    def depends(self) -> list[str]:
-        """The names the formula reads, in order of appearance."""
-        found = [n for n in _NAME.findall(self.formula) if n not in FORMULA_FUNCTIONS]
-        return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)

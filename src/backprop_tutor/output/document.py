@@ -1,136 +1,142 @@
-"""A small document model with two writers: Markdown and Typst (for the PDF).
+"""One document model: the blocks every report builds, whatever it is written in.
 
-The tutorial pack is built once as a list of blocks and written twice, so the
-Markdown and the PDF always have the same content. Paragraph text is plain
-words (Unicode for η, σ, Σ ...) with `code` spans in backticks.
+A report (a worked solution, a derivation, marks, the tutorial pack) is a list
+of blocks; ``output.writers`` writes the same list as plain text, Markdown,
+LaTeX or Typst. Nothing outside the writers knows a markup syntax.
+
+Inline content (in a paragraph, a table cell, a note) is a string, a
+``Math``, or a tuple of them. In a string, words in `backquotes` are code
+(a command, a file, a Python name).
+
+>>> from backprop_tutor.output.writers import to_text
+>>> print(to_text([Heading(2, "Loss"), Paragraph(("The loss is ", Math("E = 0.5", "E = 0.5"), "."))]))
+Loss
+----
+<BLANKLINE>
+The loss is E = 0.5.
+<BLANKLINE>
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from backprop_tutor.output.notation import typst_text
+
+@dataclass(frozen=True)
+class Math:
+    """A formula ready to show: as plain Unicode text and as LaTeX math (Typst is made from it).
+
+    A side of an equation may hold ``NEWLINE`` to break a long sum over lines.
+    """
+
+    text: str
+    latex: str
+
+
+#: Breaks a side of an equation (a Math) into lines.
+NEWLINE = "\n"
+
+Inline = str | Math | tuple
 
 
 @dataclass(frozen=True)
 class Title:
+    """The document's title."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading; level 1 is the top of a report."""
+
     level: int
     text: str
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    text: str
+    """Running text: a string, or a tuple of strings and formulas."""
+
+    content: Inline
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``lhs = rhs[0] = rhs[1] = ...``, one step of the argument per right-hand side.
+
+    ``notes[k]`` says why ``rhs[k]`` holds ("" if it needs no word).
+    """
+
+    lhs: Math
+    rhs: tuple[Math, ...]
+    notes: tuple[Inline, ...] = ()
+
+    def note(self, k: int) -> Inline:
+        return self.notes[k] if k < len(self.notes) else ""
+
+
+@dataclass(frozen=True)
+class Equations:
+    """A group of equations aligned at their equals signs."""
+
+    rows: tuple[Equation, ...]
 
 
 @dataclass(frozen=True)
 class Table:
-    header: list[str]
-    rows: list[list[str]]
+    """A table; ``align`` has one letter per column, ``l`` or ``r`` (default: first left, rest right)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    align: str = ""
+
+    def alignment(self) -> str:
+        return self.align or "l" + "r" * (len(self.header) - 1)
 
 
 @dataclass(frozen=True)
 class Code:
+    """A block of code or of preformatted text, shown as it is."""
+
     text: str
     language: str = "python"
 
 
 @dataclass(frozen=True)
 class Figure:
-    path: str          # relative to the document
+    """An image file (relative to the document) with its caption."""
+
+    path: str
     caption: str
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """Content already written in both languages (worked solutions, the derivation)."""
+class Contents:
+    """A list of the document's headings of level ``depth`` or above (links where the format has them)."""
 
-    markdown: str
-    typst: str
-
-
-Block = Title | Heading | Paragraph | Table | Code | Figure | Rendered
+    depth: int = 1
 
 
-# ---------------------------------------------------------------- Markdown
-
-def to_markdown(blocks: list[Block]) -> str:
-    """The blocks as GitHub-flavoured Markdown."""
-    written = (_markdown(block).rstrip() for block in blocks)
-    return "\n\n".join(text for text in written if text) + "\n"
+Block = Title | Heading | Paragraph | Equations | Table | Code | Figure | Contents
 
 
-def _markdown(block: Block) -> str:
-    match block:
-        case Title(text):
-            return f"# {text}"
-        case Heading(level, text):
-            return f"{'#' * level} {text}"
-        case Paragraph(text):
-            return text
-        case Table(header, rows):
-            lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-            return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-        case Code(text, language):
-            return f"```{language}\n{text.rstrip()}\n```"
-        case Figure(path, caption):
-            return f"![{caption}]({path})\n\n*{caption}*"
-        case Rendered(markdown, _):
-            return markdown
-    raise TypeError(f"not a block: {block!r}")
+def demoted(blocks: list[Block], levels: int) -> list[Block]:
+    """The blocks with every heading ``levels`` deeper: a report placed inside a bigger document.
+
+    >>> demoted([Heading(1, "Forward pass")], 2)
+    [Heading(level=3, text='Forward pass')]
+    """
+    return [replace(b, level=b.level + levels) if isinstance(b, Heading) else b for b in blocks]
 
 
-# ---------------------------------------------------------------- Typst
-
-TYPST_PREAMBLE = """\
-#set document(title: "{title}")
-#set page(paper: "a4", margin: (x: 2cm, y: 2.2cm), numbering: "1")
-#set text(size: 10pt)
-#set par(justify: true)
-#set heading(numbering: none)
-#show heading.where(level: 1, outlined: true): it => {{ pagebreak(weak: true); it }}
-#show math.equation: set block(breakable: true)
-#show raw.where(block: true): set block(fill: luma(245), inset: 6pt, radius: 3pt, width: 100%)
-#show raw: set text(size: 8.5pt)
-"""
+def headings(blocks: list[Block], depth: int) -> list[Heading]:
+    """The headings of level ``depth`` or above, in order."""
+    return [b for b in blocks if isinstance(b, Heading) and b.level <= depth]
 
 
-def to_typst(blocks: list[Block], title: str) -> str:
-    """The blocks as a Typst document (compile with the ``typst`` package)."""
-    written = (_typst(block).rstrip() for block in blocks)
-    body = "\n\n".join(text for text in written if text)
-    return TYPST_PREAMBLE.format(title=title.replace('"', "'")) + "\n" + body + "\n"
-
-
-def _typst(block: Block) -> str:
-    match block:
-        case Title(text):
-            return f"#align(center, text(16pt, weight: \"bold\")[{_typst_words(text)}])"
-        case Heading(level, text):
-            return f"{'=' * level} {_typst_words(text)}"
-        case Paragraph(text):
-            return _typst_words(text)
-        case Table(header, rows):
-            cells = [f"[*{_typst_words(h)}*]" for h in header]
-            cells += [f"[{_typst_words(cell)}]" for row in rows for cell in row]
-            return (f"#table(columns: {len(header)}, align: (left,) + (right,) * {len(header) - 1}, "
-                    f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
-        case Code(text, language):
-            return f"```{language}\n{text.rstrip()}\n```"
-        case Figure(path, caption):
-            return f'#figure(image("{path}", width: 100%), caption: [{_typst_words(caption)}])'
-        case Rendered(_, typst):
-            return typst
-    raise TypeError(f"not a block: {block!r}")
-
-
-def _typst_words(text: str) -> str:
-    """Plain words with `code` spans, made safe for Typst markup (code spans kept)."""
-    pieces = re.split(r"(`[^`]*`)", text)
-    return "".join(piece if piece.startswith("`") else typst_text(piece) for piece in pieces)
+def parts(content: Inline) -> tuple[str | Math, ...]:
+    """Inline content as a flat tuple of strings and formulas."""
+    if isinstance(content, tuple):
+        return tuple(p for item in content for p in parts(item))
+    return (content,) if content != "" else ()

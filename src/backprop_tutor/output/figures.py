@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from backprop_tutor.core import activations as activation_registry
 from backprop_tutor.core import names
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Layer, Network
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from backprop_tutor.teaching.experiments import LearningRateSweep
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
-COLORS = {"sigmoid": "#0072B2", "tanh": "#D55E00", "relu": "#009E73", "linear": "#666666"}
+COLORS = {name: activation.colour for name, activation in activation_registry.ACTIVATIONS.items()}
 
 #: Learning rates of the sweep: 10⁻³ to 10³, five per decade.
 
@@ -275,8 +276,8 @@ def plot_activations(path=None, activations=TUTORIAL_ACTIVATIONS) -> Figure:
         for name in activations:
             activation = ACTIVATIONS[name]
             left.plot(x, activation.function(x), color=COLORS[name], linewidth=2.5, label=name)
-            right.plot(x, activation.derivative(x), color=COLORS[name], linewidth=2.5,
-                       label=f"{name}′")
+            _plot_with_jumps(right, x, activation.derivative(x), color=COLORS[name],
+                             label=f"{name}′")
         for ax, title in ((left, "Activation f(x)"), (right, "Derivative f′(x)")):
             ax.set_title(title)
             ax.set_xlabel("x (the weighted sum net)")
@@ -287,6 +288,19 @@ def plot_activations(path=None, activations=TUTORIAL_ACTIVATIONS) -> Figure:
         left.set_ylim(-1.25, 2.5)
         right.set_ylim(-0.1, 1.2)
     return _finish(fig, path)
+
+
+def _plot_with_jumps(ax, x, y, color: str, label: str) -> None:
+    """A curve that may jump (relu′ at 0): no vertical segment, a filled dot at the value
+    the function takes at the jump, an open circle at the value it jumps to."""
+    jumps = np.flatnonzero(np.abs(np.diff(y)) > 0.5)   # between x[j] and x[j + 1]
+    pieces = np.split(np.arange(x.size), jumps + 1)
+    for n, piece in enumerate(pieces):
+        ax.plot(x[piece], y[piece], color=color, linewidth=2.5, label=label if n == 0 else None)
+    for j in jumps:
+        ax.plot(x[j], y[j], "o", color=color, markersize=7)
+        ax.plot(x[j], y[j + 1], "o", color=color, markersize=7, markerfacecolor="white",
+                markeredgewidth=2)
 
 
 # ---------------------------------------------------------------- learning

@@ -1,8 +1,8 @@
-"""Writing the worksheet's formulas for people: plain text, LaTeX and Typst, with or without numbers.
+"""Writing the worksheet's formulas for people: plain text and LaTeX, with or without numbers.
 
 A formula such as ``(out_o1 - t1) * out_o1 * (1 - out_o1)`` is split into
 tokens (names, numbers, operators, brackets) and written token by token in
-one of three notations:
+one of two notations (the Typst writer translates the LaTeX):
 
 >>> text("(out_o1 - t1) * out_o1 * (1 - out_o1)")
 '(out_o1 − t1) · out_o1 · (1 − out_o1)'
@@ -10,8 +10,6 @@ one of three notations:
 '(-0.6) · 0.5 + 0.1'
 >>> print(latex("1/2 * (t1 - out_o1)**2"))
 \\tfrac{1}{2} \\cdot (t_{1} - \\mathrm{out}_{o1})^{2}
->>> print(typst("delta_o1 * out_h1"))
-delta_(o 1) dot.c "out"_(h 1)
 """
 
 from __future__ import annotations
@@ -19,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Callable
+
+from backprop_tutor.core.activations import ACTIVATIONS
 
 _TOKEN = re.compile(r"\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*/()])")
 _NAME = re.compile(r"(net|out|delta|E|b)_([a-z]+\d+)|([a-z])(\d+)")
@@ -124,24 +124,19 @@ def _bracketed(parts: list[str], k: int) -> bool:
     return 0 < k < len(parts) - 1 and parts[k - 1] == "(" and parts[k + 1] == ")"
 
 
-def _typst_subscript(head: str, index: str) -> str:
-    # "h1" is written "h 1": Typst would read h1 as one (unknown) name.
-    letters = index.rstrip("0123456789")
-    return f"{head}_({letters} {index[len(letters):]})" if letters else f"{head}_{index}"
-
-
-# ---------------------------------------------------------------- the three notations
+# ---------------------------------------------------------------- the two notations
 
 TEXT = Notation(
-    symbols={"*": " · ", "-": " − ", "+": " + ", "/": "/", "sigmoid": "σ", "eta": "η"},
+    symbols={"*": " · ", "-": " − ", "+": " + ", "/": "/", "eta": "η",
+             **{a.name: a.symbol for a in ACTIVATIONS.values() if a.symbol}},
     scientific=lambda mantissa, exponent: f"{mantissa}e{exponent:+03d}",
     power=lambda exponent: exponent.translate(_SUPERSCRIPTS),
 )
 
 LATEX = Notation(
-    symbols={"*": r" \cdot ", "-": " - ", "+": " + ", "/": " / ", "sigmoid": r"\sigma",
-             "tanh": r"\tanh", "relu": r"\operatorname{relu}", "step": r"\operatorname{step}",
-             "eta": r"\eta", "delta": r"\delta", "E": "E"},
+    symbols={"*": r" \cdot ", "-": " - ", "+": " + ", "/": " / ", "step": r"\operatorname{step}",
+             "eta": r"\eta", "delta": r"\delta", "E": "E",
+             **{a.name: a.latex for a in ACTIVATIONS.values() if a.latex}},
     scientific=lambda mantissa, exponent: rf"{mantissa} \times 10^{{{exponent}}}",
     power=lambda exponent: f"^{{{exponent}}}",
     fraction=lambda a, b: rf"\tfrac{{{a}}}{{{b}}}",
@@ -150,20 +145,6 @@ LATEX = Notation(
     partial=lambda inner: rf"\frac{{\partial E}}{{\partial {inner}}}",
     updated=lambda inner: inner + "^{+}",
 )
-
-TYPST = Notation(
-    # Typst sets a/b as a fraction by itself.
-    symbols={"*": " dot.c ", "-": " - ", "+": " + ", "/": "/", "sigmoid": "sigma",
-             "tanh": "tanh", "relu": '"relu"', "step": '"step"', "eta": "eta",
-             "delta": "delta", "E": "E"},
-    scientific=lambda mantissa, exponent: f"{mantissa} times 10^({exponent})",
-    power=lambda exponent: f"^{exponent}",
-    upright=lambda word: f'"{word}"',
-    subscript=_typst_subscript,
-    partial=lambda inner: f"(partial E)/(partial {inner})",
-    updated=lambda inner: inner + "^+",
-)
-
 
 def text(formula: str, values: dict | None = None, decimals: int = 6) -> str:
     """A formula in plain Unicode; with ``values``, its names replaced by numbers."""
@@ -175,41 +156,11 @@ def latex(formula: str, values: dict | None = None, decimals: int = 6) -> str:
     return write(formula, LATEX, values, decimals)
 
 
-def typst(formula: str, values: dict | None = None, decimals: int = 6) -> str:
-    """A formula in Typst math; with ``values``, its names replaced by numbers."""
-    return write(formula, TYPST, values, decimals)
-
-
 def latex_name(name: str) -> str:
     r"""A contract name in LaTeX: ``net_h1`` → ``\mathrm{net}_{h1}``, ``dE_dw5`` → ∂E/∂w_5 ..."""
     return write(name, LATEX)
 
 
-def typst_name(name: str) -> str:
-    """A contract name in Typst math: ``net_h1`` → ``"net"_(h 1)``."""
-    return write(name, TYPST)
-
-
 def latex_number(value: float, decimals: int = 6) -> str:
     r"""A number for LaTeX math: ``4.3e-08`` → ``4.3 \times 10^{-8}``."""
     return number(value, LATEX, decimals)
-
-
-def typst_number(value: float, decimals: int = 6) -> str:
-    """A number for Typst math: ``4.3e-08`` → ``4.3 times 10^(-8)``."""
-    return number(value, TYPST, decimals)
-
-
-_LATEX_SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
-                                                    "\\": r"\textbackslash{}"}
-_TYPST_SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~"}
-
-
-def latex_text(words: str) -> str:
-    r"""Plain words made safe for LaTeX text mode: ``half_sse`` → ``half\_sse``."""
-    return "".join(_LATEX_SPECIALS.get(c, c) for c in words)
-
-
-def typst_text(words: str) -> str:
-    r"""Plain words made safe for Typst markup: ``half_sse`` → ``half\_sse``."""
-    return "".join(_TYPST_SPECIALS.get(c, c) for c in words)

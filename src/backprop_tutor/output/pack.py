@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,25 +28,11 @@ from backprop_tutor.core.worksheet import solve
 from backprop_tutor.networks import numpy_network
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.output import notation
-from backprop_tutor.output.document import (
-    Block,
-    Code,
-    Figure,
-    Heading,
-    Paragraph,
-    Rendered,
-    Table,
-    Title,
-    to_markdown,
-    to_typst,
-)
+from backprop_tutor.output.document import (Block, Code, Contents, Figure, Heading, Paragraph, Table,
+                                            Title, demoted)
 from backprop_tutor.output.folder import files_in, output_folder
-from backprop_tutor.output.reports.worksheet import (
-    Case,
-    describe,
-    render_markdown,
-    render_typst,
-)
+from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
+from backprop_tutor.output.writers import to_markdown, typst_document
 
 CHECKPOINTS = (1, 10, 100, 1000)
 KERAS_UPDATES = 10
@@ -61,25 +48,29 @@ class PackSummary:
     losses: dict[str, tuple[float, float]]   # activation -> (E before, E after the update)
 
 
-def build_pack(network: Network, out, force: bool = False) -> PackSummary:
+def build_pack(network: Network, out, force: bool = False,
+               progress: Callable[[str], None] = lambda step: None) -> PackSummary:
     """Write the tutorial pack for ``network`` into the folder ``out``.
 
     Refuses a non-empty ``out`` unless ``force``; then its old content is
-    replaced only once the new pack is complete.
+    replaced only once the new pack is complete. ``progress`` is told the
+    name of each step as it starts.
     """
     with output_folder(out, force) as work:
         (work / "figures").mkdir()
-        blocks, losses, cost_table = _content(network, work)
+        blocks, measured, losses = _content(network, work, progress)
+        progress("writing tutorial.md and tutorial.pdf")
+        # The measured timings go into the PDF only: tutorial.md stays the same from run to run.
         (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
-        (work / "activation_cost.md").write_text(cost_table, encoding="utf-8")
-        _write_pdf(blocks, work, title=_title(network))
+        (work / "activation_cost.md").write_text(to_markdown(measured), encoding="utf-8")
+        _write_pdf(blocks + measured, work, title=_title(network))
     return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
 def _write_pdf(blocks: list[Block], work: Path, title: str) -> None:
     import typst
 
-    pdf = typst.compile(to_typst(blocks, title).encode("utf-8"), root=str(work))
+    pdf = typst.compile(typst_document(blocks, title).encode("utf-8"), root=str(work))
     (work / "tutorial.pdf").write_bytes(pdf)
 
 
@@ -89,54 +80,56 @@ def _title(network: Network) -> str:
 
 # ---------------------------------------------------------------- content
 
-def _content(network: Network, work: Path):
-    """All blocks of the pack; figures are written into ``work/figures``."""
-    from backprop_tutor.output import figures as plots
+def _content(network: Network, work: Path, progress: Callable[[str], None]):
+    """The pack's blocks, the blocks of measured timings, and E before and after each update.
+
+    Figures are written into ``work/figures``.
+    """
+    from backprop_tutor.output import figures
     from backprop_tutor.teaching import experiments
 
+    progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     for activation, sheet in sheets.items():
-        plots.plot_network(sheet, work / "figures" / f"network_{activation}.png")
-    plots.plot_activations(work / "figures" / "activations.png")
+        figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
+    progress("Problem 3: learning curves")
+    figures.plot_activations(work / "figures" / "activations.png")
     curves = experiments.learning_curves(network, updates=max(CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
     losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
-    plots.plot_learning_curves(curves, work / "figures" / "learning_curves.png")
-    comparison, cost_markdown = _comparison(work)
+    figures.plot_learning_curves(curves, work / "figures" / "learning_curves.png")
+    progress("activations compared: the lab's learning-rate sweeps and the activation cost")
+    comparison, measured = _comparison(work)
 
-    body = [*_problem1(network), *_problem2(sheets), *_problem3(network, curves),
-            *_problem4(network, sheets), *comparison]
+    progress("Problem 1: derivation")
+    problem1 = _problem1(network)
+    progress("Problem 4: Keras")
+    problem4 = _problem4(network, sheets)
+    body = [*problem1, *_problem2(sheets), *_problem3(network, curves), *problem4, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
                         + " ".join(network.description.split())),
-              _contents(body), *body]
-    return blocks, losses, cost_markdown
-
-
-def _contents(blocks: list[Block]) -> Rendered:
-    """A list of the problems: links in Markdown, Typst's own outline in the PDF."""
-    headings = [block.text for block in blocks if isinstance(block, Heading) and block.level == 1]
-    links = [f"- [{text}](#{_anchor(text)})" for text in headings]
-    return Rendered("**Contents**\n\n" + "\n".join(links), "#outline(depth: 1)")
-
-
-def _anchor(heading: str) -> str:
-    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens."""
-    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -")
-    return kept.replace(" ", "-")
+              Contents(depth=1), *body]
+    return blocks, measured, losses
 
 
 def _problem1(network: Network) -> list[Block]:
-    from backprop_tutor.symbolic.derivation import RENDERERS, derive
+    from backprop_tutor.output.reports.derivation import section_blocks
+    from backprop_tutor.symbolic.derivation import derive
 
     derivation = derive(network.with_options(hidden_activation="sigmoid",
                                              output_activation="sigmoid"))
+    sections = [block for n, section in enumerate(derivation.sections, start=1)
+                for block in section_blocks(section, f"{n}. ")]
     return [Heading(1, "Problem 1: deriving backpropagation"),
             Paragraph("Sigmoid hidden and output units; the loss of the network file. Every "
                       "gradient found by the chain rule is checked against SymPy's direct "
                       "differentiation of the loss, and against the worked numbers of Problem 2."),
-            Rendered(RENDERERS["markdown"](derivation), RENDERERS["typst"](derivation))]
+            Figure("figures/network_sigmoid.png",
+                   "The network of Problem 1 with its numbers: weights and biases, the forward "
+                   "pass (net, out) and the deltas, sigmoid hidden and output units."),
+            *sections]
 
 
 def _problem2(sheets: dict) -> list[Block]:
@@ -145,8 +138,7 @@ def _problem2(sheets: dict) -> list[Block]:
                         "line gives the formula, the formula with the numbers, and the result. "
                         "The backward pass uses the weights from before the update.")]
     for activation, sheet in sheets.items():
-        case = [Case(sheet)]
-        blocks += [Rendered(render_markdown(case), render_typst(case)),
+        blocks += [*demoted(case_blocks(Case(sheet), label=f"{activation} hidden units: "), 1),
                    Figure(f"figures/network_{activation}.png",
                           f"The network with {activation} hidden units: weights, the forward "
                           f"pass (net, out) and the deltas of the backward pass.")]
@@ -258,11 +250,11 @@ def _pack_sweeps():
                        (0, 1))}
 
 
-def _comparison(work: Path) -> tuple[list[Block], str]:
+def _comparison(work: Path) -> tuple[list[Block], list[Block]]:
     """The activations compared, with the lab: learning rate on moons and digits, and cost.
 
-    Returns the blocks and the Markdown of ``activation_cost.md`` (timings vary
-    from run to run, so they stay out of ``tutorial.md``).
+    Returns the blocks and the blocks of the measured cost (timings vary from
+    run to run, so they stay out of ``tutorial.md``).
     """
     from backprop_tutor.output.lab_figures import plot_cost, plot_learning_rate
     from backprop_tutor.output.reports.cost import cost_blocks
@@ -278,10 +270,11 @@ def _comparison(work: Path) -> tuple[list[Block], str]:
     blocks: list[Block] = [
         Heading(1, "The activations compared"),
         Paragraph("How they learn. The learning curves of Problem 3 start from the same weights. "
-                  "The derivative sets the size of every delta: σ′ is at most 0.25, so deltas "
-                  "shrink by a factor of 4 or more at each sigmoid layer; tanh′ reaches 1 near 0; "
-                  "relu′ is 1 for an active unit and 0 for an inactive one, which then stops "
-                  "learning."),
+                  "A hidden delta is the weighted sum of the deltas it feeds times f′(net): "
+                  "σ′ is at most 0.25, so through a sigmoid unit the delta shrinks by that factor "
+                  "unless the weights it passes through are large enough to make up for it; tanh′ "
+                  "reaches 1 near 0; relu′ is 1 for an active unit and 0 for an inactive one, "
+                  "which then stops learning from that sample."),
         Figure("figures/activations.png", "The activations and their derivatives."),
         Heading(2, "The learning rate, on data"),
         Paragraph("Problem 3's curves memorise one sample; what a learning rate does shows on a "
@@ -303,10 +296,10 @@ def _comparison(work: Path) -> tuple[list[Block], str]:
                   "comparison; backpropagation takes f′ from the stored output, so no derivative "
                   "needs one. What decides is a whole training step, where the matrix products "
                   "cost the same for every activation, and the number of steps an activation "
-                  "needs. The measured tables and what they show are in activation_cost.md: "
-                  "timings vary from run to run."),
+                  "needs. The measured tables and what they show are in activation_cost.md and at "
+                  "the end of the PDF: timings vary from run to run."),
         Figure("figures/activation_cost.png",
                "Measured: one SGD step per hidden activation (median and interquartile range), "
                "and the time to reach a common validation loss on digits."),
     ]
-    return blocks, to_markdown([Title("Measured cost of the activations"), *cost_blocks(cost)])
+    return blocks, [Heading(1, "Measured cost of the activations"), *cost_blocks(cost)]

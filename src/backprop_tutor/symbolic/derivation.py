@@ -44,13 +44,9 @@ from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve, source
-from backprop_tutor.output import board, notation
-from backprop_tutor.output.board import (
-    Document,
-    Equation,
-    Math,
-    Section,
-    Table,
+from backprop_tutor.output import notation
+from backprop_tutor.output.document import Equation, Math, Table
+from backprop_tutor.output.formulas import (
     derivative_of,
     equation,
     expression,
@@ -75,6 +71,20 @@ from backprop_tutor.symbolic.reading import (
 #: The chain rule at the file's numbers and the worksheet must agree this closely (relative).
 TOLERANCE = 1e-12
 HEADING = "Problem 1, backpropagation derived"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its blocks, in order, as on the board.
+
+    A block is a paragraph (a string in which a worksheet formula in
+    backquotes, like `net_h1`, is shown as math), a group of equations
+    aligned at their equals signs (a tuple of Equation), or a Table.
+    ``output.reports.derivation`` turns sections into document blocks.
+    """
+
+    heading: str
+    blocks: tuple
 
 
 def _inline(formula_text: str, definitions: dict[str, str]) -> str:
@@ -445,17 +455,6 @@ def derive(network: Network) -> Derivation:
                       proofs=proofs)
 
 
-# ---------------------------------------------------------------- writing it down
-
-def document(derivation: Derivation) -> Document:
-    """The derivation as a document: heading, network, activations and loss, then its sections."""
-    network = derivation.network
-    hidden = "/".join(dict.fromkeys(layer.activation for layer in network.layers[:-1]))
-    summary = ", ".join(([f"hidden {hidden}"] if hidden else [])
-                        + [f"output {network.output_activation}", f"loss {network.loss}"])
-    return Document(HEADING, network.title or "Network", summary, derivation.sections)
-
-
 # ---------------------------------------------------------------- JSON
 
 def derivation_json(derivation: Derivation) -> dict:
@@ -486,11 +485,3 @@ def derivation_json(derivation: Derivation) -> dict:
 
 def render_json(derivation: Derivation) -> str:
     return json.dumps(derivation_json(derivation), indent=2, ensure_ascii=False) + "\n"
-
-
-#: Each output format: a function of a Derivation that returns the text to print.
-RENDERERS = {"text": lambda d: board.render_text(document(d)),
-             "markdown": lambda d: board.render_markdown(document(d)),
-             "latex": lambda d: board.render_latex(document(d)),
-             "typst": lambda d: board.render_typst(document(d)),
-             "json": render_json}

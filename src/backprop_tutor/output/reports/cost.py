@@ -122,13 +122,13 @@ def tables(cost: ActivationCost) -> list[Table]:
 def cost_blocks(cost: ActivationCost) -> list[Block]:
     """The three measurements as document blocks, each table with its sentences."""
     element_table, step_table, *end_table = tables(cost)
-    blocks: list[Block] = [Heading(3, "Per element"),
+    blocks: list[Block] = [Heading(2, "Per element"),
                            *map(Paragraph, element_sentences(cost)), element_table,
-                           Heading(3, "Per training step"),
+                           Heading(2, "Per training step"),
                            *(Paragraph(s) for library in _libraries(cost.steps)
                              for s in step_sentences(cost, library)), step_table]
     if end_table:
-        blocks += [Heading(3, "End to end"), *map(Paragraph, end_to_end_sentences(cost)),
+        blocks += [Heading(2, "End to end"), *map(Paragraph, end_to_end_sentences(cost)),
                    *end_table]
     return blocks
 

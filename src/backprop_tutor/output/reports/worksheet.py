@@ -1,32 +1,36 @@
-"""Renderers of worked solutions: text for a terminal, Markdown, LaTeX, Typst and JSON.
+"""The worked solution of one SGD step as a document; and as JSON.
 
-Each renderer walks the worksheet's quantities; every line shows the general
-formula, the formula with the numbers substituted, and the result, e.g.::
+Every line shows the general formula, the formula with the numbers
+substituted, and the result, e.g.::
 
     delta_o1 = (out_o1 − t1) · out_o1 · (1 − out_o1)
              = (0.751365 − 0.01) · 0.751365 · (1 − 0.751365) = 0.138499
 
 A *case* is one worked solution: a worksheet and, if asked for, its
-finite-difference check (see ``gradcheck``).
+finite-difference check (see ``gradcheck``). ``worksheet_blocks`` builds the
+document; ``render(cases, "text" | "markdown" | "latex" | "typst")`` writes it.
 """
 
 from __future__ import annotations
 
 import json
-import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
 from backprop_tutor.output import notation
+from backprop_tutor.output.document import Block, Equation, Equations, Heading, Math, Paragraph, Table
+from backprop_tutor.output.writers import WRITERS
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not
     from backprop_tutor.core.gradcheck import GradientCheck
 
-WIDTH = 80
 NOTE = "The backward pass uses the weights from before the update."
+
+#: The given numbers by kind: the label and the prefix of their names.
+GIVEN_KINDS = {"inputs": "i", "targets": "t", "weights": "w", "biases": "b_", "learning rate": "eta"}
 
 
 @dataclass(frozen=True)
@@ -39,34 +43,109 @@ class Case:
 
 
 def describe(network: Network) -> str:
-    """One line naming the network's activations, loss and learning rate."""
+    """One line naming the network's activations, loss and learning rate.
+
+    >>> from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
+    >>> describe(load_network(DEFAULT_NETWORK))
+    'hidden sigmoid, output sigmoid, loss ½·Σ (t − out)², η = 0.5'
+    """
     hidden = "/".join(dict.fromkeys(layer.activation for layer in network.layers[:-1]))
     parts = [f"hidden {hidden}"] if hidden else []
-    parts += [f"output {network.output_activation}", f"loss {network.loss}",
+    parts += [f"output {network.output_activation}", f"loss {LOSSES[network.loss].formula}",
               f"η = {notation.format_number(network.learning_rate)}"]
     return ", ".join(parts)
 
 
-def _sections(worksheet: Worksheet):
-    """(section key, heading, quantities) in worksheet order."""
+def render(cases: list[Case], output_format: str = "text", decimals: int = 6) -> str:
+    """The worked solutions written as ``text``, ``markdown``, ``latex`` or ``typst``."""
+    return WRITERS[output_format](worksheet_blocks(cases, decimals))
+
+
+def render_text(cases: list[Case], decimals: int = 6) -> str:
+    """Worked solutions for a terminal, readable in 80 columns."""
+    return render(cases, "text", decimals)
+
+
+def render_markdown(cases: list[Case], decimals: int = 6) -> str:
+    """Worked solutions in Markdown with $...$ math (GitHub, Jupyter)."""
+    return render(cases, "markdown", decimals)
+
+
+def render_latex(cases: list[Case], decimals: int = 6) -> str:
+    """Worked solutions as a LaTeX fragment (needs amsmath), ready to paste into notes."""
+    return render(cases, "latex", decimals)
+
+
+def render_typst(cases: list[Case], decimals: int = 6) -> str:
+    """Worked solutions as Typst markup (for the printable PDF)."""
+    return render(cases, "typst", decimals)
+
+
+def worksheet_blocks(cases: list[Case], decimals: int = 6) -> list[Block]:
+    """The worked solutions as document blocks, one level-1 heading per case."""
+    return [block for n, case in enumerate(cases, start=1)
+            for block in case_blocks(case, decimals, f"Case {n} of {len(cases)}: " if len(cases) > 1 else "")]
+
+
+def case_blocks(case: Case, decimals: int = 6, label: str = "") -> list[Block]:
+    """One worked solution: what is given, then each section of the step, then the check."""
+    sheet = case.worksheet
+    network = sheet.network
+    blocks = [Heading(1, f"{label}{network.title or 'Network'}"), Paragraph(describe(network)),
+              Paragraph(f"Loss: {LOSSES[network.loss].description}.")]
+    if case.round_to is not None:
+        blocks.append(Paragraph(f"Every intermediate value is rounded to {case.round_to} decimals "
+                                "as it is used."))
+    blocks += [Heading(2, "Given"), _given(sheet.given, decimals)]
+    values = {**sheet.given, **sheet.values}
     for section, heading in SECTIONS.items():
-        yield section, heading, [q for q in worksheet.quantities if q.section == section]
+        blocks.append(Heading(2, heading))
+        if section == "deltas":
+            blocks.append(Paragraph(NOTE))
+        blocks.append(Equations(tuple(_equation(q, values, decimals)
+                                      for q in sheet.quantities if q.section == section)))
+    if case.check is not None:
+        blocks += _check_blocks(case.check, decimals)
+    return blocks
 
 
-def _equation(q: Quantity, values: dict, decimals: int, style: notation.Notation) -> list[str]:
-    """The right-hand sides of a line: formula, formula with numbers, result.
+def _math(formula: str, values: dict | None = None, decimals: int = 6) -> Math:
+    return Math(notation.text(formula, values, decimals), notation.latex(formula, values, decimals))
 
-    A formula that is a single name (dE_db_h1 = delta_h1) needs no line with
-    numbers, and a result equal to the line before it is not repeated.
+
+def _number(value: float, decimals: int) -> Math:
+    return Math(notation.number(value, notation.TEXT, decimals), notation.latex_number(value, decimals))
+
+
+def _given(given: dict[str, float], decimals: int) -> Table:
+    """The given numbers by kind, one row per kind."""
+    rows = []
+    for label, prefix in GIVEN_KINDS.items():
+        items = [Math(f"{notation.text(n)} = {notation.format_number(v, decimals)}",
+                      f"{notation.latex_name(n)} = {notation.latex_number(v, decimals)}")
+                 for n, v in given.items() if n.startswith(prefix)]
+        if items:
+            rows.append((label, tuple(part for item in items for part in (item, ",  "))[:-1]))
+    return Table(("given", "values"), tuple(rows), align="ll")
+
+
+def _equation(q: Quantity, values: dict, decimals: int) -> Equation:
+    """name = formula = formula with the numbers = result.
+
+    A formula that is a single name (dE_db_h1 = delta_h1) needs no side with
+    numbers, and a result equal to the side before it is not repeated.
     """
-    parts = [notation.write(q.formula, style)]
+    sides = [_math(q.formula)]
     if len(notation.tokens(q.formula)) > 1:
-        parts.append(notation.write(q.formula, style, values, decimals))
-    result = notation.number(q.value, style, decimals)
-    return parts if parts[-1] == result else parts + [result]
+        sides.append(_math(q.formula, values, decimals))
+    result = _number(q.value, decimals)
+    if sides[-1] != result:
+        sides.append(result)
+    return Equation(_math(q.name), tuple(sides))
 
 
-def _check_summary(check: GradientCheck) -> str:
+def check_summary(check: GradientCheck) -> str:
+    """One sentence on how backpropagation and finite differences compare."""
     if check.max_relative_error < 1e-5:
         verdict = "backpropagation agrees with finite differences."
     else:
@@ -75,177 +154,15 @@ def _check_summary(check: GradientCheck) -> str:
     return f"max relative error {check.max_relative_error:.1e}: {verdict}"
 
 
-# ---------------------------------------------------------------- text
-
-def render_text(cases: list[Case], decimals: int = 6) -> str:
-    """Worked solutions for a terminal, readable in 80 columns."""
-    return "\n\n".join(_text_case(case, decimals, n, len(cases))
-                       for n, case in enumerate(cases, start=1)).rstrip() + "\n"
-
-
-def _text_case(case: Case, decimals: int, number: int, count: int) -> str:
-    sheet = case.worksheet
-    label = f"Case {number} of {count}: " if count > 1 else ""
-    lines = [f"{label}{sheet.network.title or 'Network'}", describe(sheet.network), "=" * WIDTH,
-             f"Loss: {LOSSES[sheet.network.loss].description}."]
-    if case.round_to is not None:
-        lines.append(f"Every intermediate value is rounded to {case.round_to} decimals as it is used.")
-    lines += ["", "Given", *_text_given(sheet.given, decimals)]
-    values = {**sheet.given, **sheet.values}
-    for section, heading, quantities in _sections(sheet):
-        lines += ["", heading]
-        if section == "deltas":
-            lines.append(f"  ({NOTE})")
-        width = max(len(q.name) for q in quantities)
-        for q in quantities:
-            lines += _text_lines(q.name, _equation(q, values, decimals, notation.TEXT), width)
-    if case.check is not None:
-        lines += ["", *_text_check(case.check, decimals)]
-    return "\n".join(lines)
-
-
-def _text_given(given: dict[str, float], decimals: int) -> list[str]:
-    """The given numbers by kind, wrapped at 80 columns."""
-    kinds = {"inputs": "i", "targets": "t", "weights": "w", "biases": "b_", "learning rate": "eta"}
-    lines = []
-    for label, prefix in kinds.items():
-        # No-break spaces keep "w1 = 0.3" together when the line is wrapped.
-        items = ",  ".join(f"{notation.text(n)}\u00a0=\u00a0{notation.format_number(v, decimals)}"
-                           for n, v in given.items() if n.startswith(prefix))
-        if items:
-            lines += [line.replace("\u00a0", " ") for line in
-                      textwrap.wrap(f"{label:<15}{items}", WIDTH, initial_indent="  ",
-                                    subsequent_indent=" " * 17)]
-    return lines
-
-
-def _text_lines(name: str, parts: list[str], width: int) -> list[str]:
-    """One line if it fits in 80 columns, else the = signs aligned below each other."""
-    line = f"  {name:<{width}} = " + " = ".join(parts)
-    if len(line) <= WIDTH:
-        return [line]
-    indent = " " * (width + 3)
-    rest = " = ".join(parts[1:])
-    if len(indent) + 2 + len(rest) <= WIDTH:
-        return [f"  {name:<{width}} = {parts[0]}", f"{indent}= {rest}"]
-    return [f"  {name:<{width}} = {parts[0]}"] + [f"{indent}= {part}" for part in parts[1:]]
-
-
-def _text_check(check: GradientCheck, decimals: int) -> list[str]:
-    lines = [f"Finite-difference check: (E(p + h) − E(p − h)) / 2h with h = {check.h:g}",
-             f"  {'gradient':<12}{'backprop':>16}{'finite diff.':>16}{'rel. error':>14}"]
-    for name in check.backprop:
-        lines.append(f"  {'dE_d' + name:<12}{notation.format_number(check.backprop[name], decimals):>16}"
-                     f"{notation.format_number(check.finite_difference[name], decimals):>16}"
-                     f"{check.relative_error(name):>14.1e}")
-    lines.append(f"  {_check_summary(check).capitalize()}")
-    return lines
-
-
-# ---------------------------------------------------------------- Markdown
-
-def render_markdown(cases: list[Case], decimals: int = 6) -> str:
-    """Worked solutions in Markdown with $...$ math (GitHub, Jupyter)."""
-    return "\n\n".join(_markdown_case(case, decimals) for case in cases).rstrip() + "\n"
-
-
-def _markdown_case(case: Case, decimals: int) -> str:
-    sheet = case.worksheet
-    lines = [f"## {sheet.network.title or 'Network'}: {describe(sheet.network)}", ""]
-    if case.round_to is not None:
-        lines += [f"Every intermediate value is rounded to {case.round_to} decimals.", ""]
-    lines += [f"**Given:** {_math_given(sheet.given, decimals, notation.LATEX)}", ""]
-    values = {**sheet.given, **sheet.values}
-    for section, heading, quantities in _sections(sheet):
-        lines += [f"### {heading}", ""]
-        if section == "deltas":
-            lines += [NOTE, ""]
-        lines += ["| Quantity | Formula | With the numbers | Value |", "|---|---|---|---|"]
-        for q in quantities:
-            parts = _equation(q, values, decimals, notation.LATEX)
-            formula, substituted = parts[0], parts[1] if len(parts) == 3 else ""
-            result = notation.number(q.value, notation.LATEX, decimals)
-            lines.append(f"| `{q.name}` | ${formula}$ | {f'${substituted}$' if substituted else ''} "
-                         f"| ${result}$ |")
-        lines.append("")
-    if case.check is not None:
-        lines += ["### Finite-difference check", "",
-                  f"Central differences with $h = {case.check.h:g}$: {_check_summary(case.check)}", ""]
-    return "\n".join(lines)
-
-
-def _math_given(given: dict[str, float], decimals: int, style: notation.Notation) -> str:
-    return ", ".join(f"${notation.write(n, style)} = {notation.number(v, style, decimals)}$"
-                     for n, v in given.items())
-
-
-# ---------------------------------------------------------------- LaTeX and Typst
-
-@dataclass(frozen=True)
-class Markup:
-    """How a typesetting language writes headings, plain words and aligned equations."""
-
-    notation: notation.Notation
-    heading: Callable[[int, str], str]     # level (1 = case, 2 = section), text
-    escape: Callable[[str], str]           # plain words made safe
-    aligned: Callable[[list[str]], str]    # rows "lhs &= rhs" as one display
-
-
-LATEX_MARKUP = Markup(
-    notation.LATEX,
-    heading=lambda level, words: (r"\subsection*{" if level == 1 else r"\paragraph{") + words + "}",
-    escape=notation.latex_text,
-    aligned=lambda rows: "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}",
-)
-
-TYPST_MARKUP = Markup(
-    notation.TYPST,
-    heading=lambda level, words: "=" * (level + 1) + " " + words,
-    escape=notation.typst_text,
-    aligned=lambda rows: "$ " + " \\\n".join(rows) + " $",
-)
-
-
-def render_latex(cases: list[Case], decimals: int = 6) -> str:
-    """Worked solutions as a LaTeX fragment (needs amsmath), ready to paste into notes."""
-    return _render_markup(cases, decimals, LATEX_MARKUP)
-
-
-def render_typst(cases: list[Case], decimals: int = 6) -> str:
-    """Worked solutions as Typst markup (for the printable PDF)."""
-    return _render_markup(cases, decimals, TYPST_MARKUP)
-
-
-def _render_markup(cases: list[Case], decimals: int, markup: Markup) -> str:
-    return "\n\n".join(_markup_case(case, decimals, markup) for case in cases).rstrip() + "\n"
-
-
-def _markup_case(case: Case, decimals: int, markup: Markup) -> str:
-    sheet, style = case.worksheet, markup.notation
-    eta = f"${style.symbols['eta']}$"
-    summary = markup.escape(describe(sheet.network)).replace("η", eta)
-    lines = [markup.heading(1, f"{markup.escape(sheet.network.title or 'Network')}: {summary}"), ""]
-    if case.round_to is not None:
-        lines += [f"Every intermediate value is rounded to {case.round_to} decimals.", ""]
-    lines += [f"Given: {_math_given(sheet.given, decimals, style)}.", ""]
-    values = {**sheet.given, **sheet.values}
-    for section, heading, quantities in _sections(sheet):
-        lines += [markup.heading(2, heading), ""]
-        if section == "deltas":
-            lines += [NOTE, ""]
-        rows = []
-        for q in quantities:
-            name, parts = notation.write(q.name, style), _equation(q, values, decimals, style)
-            # Short lines stay on one row; long ones put the numbers on a second row.
-            if len(" = ".join(_equation(q, values, decimals, notation.TEXT))) <= 50:
-                rows.append(f"{name} &= " + " = ".join(parts))
-            else:
-                rows += [f"{name} &= {parts[0]}", "  &= " + " = ".join(parts[1:])]
-        lines += [markup.aligned(rows), ""]
-    if case.check is not None:
-        lines.append(f"Finite-difference check (central differences, h = {case.check.h:g}): "
-                     f"{markup.escape(_check_summary(case.check))}")
-    return "\n".join(lines)
+def _check_blocks(check: GradientCheck, decimals: int) -> list[Block]:
+    rows = tuple((_math(f"dE_d{name}"), notation.format_number(check.backprop[name], decimals),
+                  notation.format_number(check.finite_difference[name], decimals),
+                  f"{check.relative_error(name):.1e}")
+                 for name in check.backprop)
+    return [Heading(2, "Finite-difference check"),
+            Paragraph(f"Central differences (E(p + h) − E(p − h)) / 2h with h = {check.h:g}."),
+            Table(("gradient", "backprop", "finite diff.", "rel. error"), rows),
+            Paragraph(check_summary(check).capitalize())]
 
 
 # ---------------------------------------------------------------- JSON

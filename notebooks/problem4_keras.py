@@ -1,0 +1,228 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Problem 4 — The same network in Keras (TensorFlow 2)
+#
+# **Your task.**
+#
+# 1. Build the network of Problem 2 (sigmoid hidden units) in Keras with the weights and biases
+#    of the file, train it with plain SGD (the file's $\eta$) and Keras' built-in mean squared
+#    error for one update, and compare the new weights with your numbers of Problem 2.
+# 2. Do it again starting from random weights (fix the seed so that you can repeat it), for one
+#    and for several updates, and compare with your NumPy network of Problem 3 started from the
+#    same weights.
+# 3. Keras' `MeanSquaredError` is $E = \frac1K \sum_k (t_k - \mathrm{out}_k)^2$, the mean over
+#    the $K$ outputs; the tutorial's loss is $E = \tfrac12 \sum_k (t_k - \mathrm{out}_k)^2$.
+#    Explain why, with the same learning rate, Keras' loss falls faster, and by how much its
+#    steps differ for this network.
+#
+# Keras keeps the weights of a `Dense` layer the other way round from our matrices: its
+# kernel has shape (inputs × units), so `kernel = W.T`.
+
+# %% [markdown] tags=["student"]
+# *The worked solution is in `solutions/problem4_keras.ipynb`: try on your own first.*
+
+# %% [markdown] tags=["solution"]
+# *The solution notebook: the model built by hand, then the package's comparison, then why.*
+
+# %%
+# %matplotlib inline
+import numpy as np
+
+import backprop_tutor as bt
+from backprop_tutor.networks.keras_network import import_keras, keras_precision
+
+keras = import_keras()   # TensorFlow's Keras, without its start-up messages
+network = bt.load_network(bt.DEFAULT_NETWORK)   # sigmoid hidden and output units
+x, t = np.array([network.inputs]), np.array([network.targets])   # a batch of one sample
+print("x =", x.tolist(), " t =", t.tolist(), " learning rate =", network.learning_rate)
+
+# %% [markdown] tags=["student"]
+# ## Your work
+#
+# Write `build_my_model` (it raises `NotImplementedError` until you do); the cells after it
+# train your model for one update and print the new weights. Write down, before you run
+# anything, what you expect $w_5$ to be after one Keras update.
+
+# %% tags=["student"]
+def build_my_model(network):
+    """A compiled keras.Sequential with the network's weights, SGD and Keras' MSE."""
+    raise NotImplementedError("build your Keras model here")
+
+
+my_prediction_w5 = None   # your prediction of w5 after one Keras update
+
+# %% [markdown] tags=["solution"]
+# ## Solution: the model by hand
+#
+# Two `Dense` layers with the file's activations; each layer's kernel is the transpose of our
+# weight matrix. Keras computes in float32 unless told otherwise; in float64 (the `with` block
+# below) it agrees with the NumPy network to the last digit.
+
+# %% tags=["solution"]
+def build_my_model(network):
+    """A compiled keras.Sequential with the network's weights, SGD and Keras' MSE."""
+    model = keras.Sequential([keras.Input(shape=(len(network.inputs),))] +
+                             [keras.layers.Dense(len(layer.weights), activation=layer.activation)
+                              for layer in network.layers])
+    for dense, layer in zip(model.layers, network.layers):
+        dense.set_weights([np.array(layer.weights).T, np.array(layer.biases)])   # kernel = W.T
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate), loss="mse")
+    return model
+
+# %%
+with keras_precision("float64"):
+    try:
+        my_model = build_my_model(network)
+        loss_before = float(my_model.train_on_batch(x, t))   # the loss of the forward pass, then one update
+    except NotImplementedError as error:
+        my_model = None
+        print("Not written yet:", error)
+
+# %%
+if my_model is not None:
+    keras_after = dict(zip([f"w{k}" for k in range(1, 7)],
+                           np.concatenate([dense.kernel.numpy().T.ravel() for dense in my_model.layers])))
+    print(f"Keras' loss before the update: {loss_before:.6f}")
+    print("weights after one update:", ", ".join(f"{n} = {v:.6f}" for n, v in keras_after.items()))
+
+# %% tags=["student"]
+if my_model is not None and my_prediction_w5 is not None:
+    print(f"Your prediction w5 = {my_prediction_w5}; Keras: {keras_after['w5']:.6f}")
+
+# %% [markdown] tags=["student"]
+# **Your explanation of the loss conventions** (double-click to edit): …
+
+# %% [markdown] tags=["student"]
+# **Task 2, random weights.** Build the model without `set_weights`, after
+# `keras.utils.set_random_seed(...)`; read its kernels and biases back
+# (`network.with_parameters({...})`) and train your NumPy network of Problem 3 from the same
+# start, side by side with Keras.
+
+# %% tags=["student"]
+# Your work for task 2.
+
+# %% [markdown] tags=["solution"]
+# ### Compared with Problem 2
+#
+# Next to Keras: Problem 2's update ($E = \tfrac12\sum(t - \mathrm{out})^2$) and the same step
+# worked by hand with $E = \text{mean}\,(t - \mathrm{out})^2$ (`loss="mse"`).
+
+# %% tags=["solution"]
+from backprop_tutor.output.notation import format_number as f
+
+tutorial = bt.solve(network)                             # Problem 2: E = 1/2 sum (t - out)^2
+as_keras = bt.solve(network.with_options(loss="mse"))    # the same step with E = mean (t - out)^2
+print(f"E before the update: {f(tutorial['E'])} (tutorial), {f(as_keras['E'])} (mse worked by hand)")
+print(f"{'':>4}{'Keras':>12}{'Problem 2':>12}{'mse worked':>12}")
+for name, value in keras_after.items():
+    print(f"{name:>4}{value:>12.6f}{tutorial[name + '_new']:>12.6f}{as_keras[name + '_new']:>12.6f}")
+
+# %% [markdown] tags=["solution"]
+# Keras does **not** reproduce Problem 2: it agrees instead with the step worked by hand with
+# Keras' loss (last column), and its loss before the update is that loss too, not the
+# tutorial's (both printed above).
+#
+# ## Why: the factor 2/K
+#
+# With $K$ outputs and one sample,
+#
+# $$E_\text{Keras} = \frac1K \sum_k (t_k - \mathrm{out}_k)^2 = \frac2K\, E_\text{tutorial},
+#   \qquad \frac{\partial E_\text{Keras}}{\partial \mathrm{out}_k} = \frac2K(\mathrm{out}_k - t_k)
+#   = \frac2K \frac{\partial E_\text{tutorial}}{\partial \mathrm{out}_k}$$
+#
+# Every delta and every gradient is proportional to $\partial E/\partial \mathrm{out}$, so all
+# of them are $2/K$ times the tutorial's. SGD with the same $\eta$ then takes steps $2/K$ times
+# as long. With one output ($K = 1$) Keras' steps are **twice** as long, as the tutorial's loss
+# with $2\eta$. (With $K = 2$ outputs the two conventions are the same loss; with $K > 2$
+# Keras' steps are the shorter ones.) This network's numbers:
+
+# %% tags=["solution"]
+K = len(network.targets)
+print(f"K = {K} output unit(s), 2/K = {2 / K:g}")
+print(f"{'':<10}{'tutorial':>12}{'Keras MSE':>12}{'ratio':>8}")
+for name in ("E", "delta_o1", "delta_h1", "dE_dw5", "dE_dw1"):
+    print(f"{name:<10}{f(tutorial[name]):>12}{f(as_keras[name]):>12}{as_keras[name] / tutorial[name]:>8.4f}")
+for name in ("w5", "w1"):
+    step_t, step_k = tutorial[name + "_new"] - tutorial[name], as_keras[name + "_new"] - as_keras[name]
+    print(f"{name + ' step':<10}{f(step_t):>12}{f(step_k):>12}{step_k / step_t:>8.4f}")
+
+# %% [markdown] tags=["solution"]
+# ## With the library: the loss falls faster
+#
+# The package's `compare_with_numpy` builds the Keras model in the same way, trains it, and
+# trains the NumPy network of Problem 3 side by side from the same start. Below, 50 updates with
+# each convention; to compare like with like, every curve is shown as the tutorial's loss
+# ($E_\text{tutorial} = \frac K2 E_\text{Keras}$). Keras' MSE with half the learning rate takes
+# exactly the tutorial's steps when $K = 1$.
+
+# %% tags=["solution"]
+from backprop_tutor.networks.keras_network import compare_with_numpy
+
+eta = network.learning_rate
+runs = {f"tutorial loss, η = {eta:g}": compare_with_numpy(network, loss="tutorial", steps=50),
+        f"Keras MSE, η = {eta:g}": compare_with_numpy(network, loss="keras-mse", steps=50),
+        f"Keras MSE, η = {eta / 2:g}": compare_with_numpy(network.with_options(learning_rate=eta / 2),
+                                                         loss="keras-mse", steps=50)}
+
+# %% tags=["solution"]
+as_tutorial = {label: np.array(run.keras_loss) * (K / 2 if run.loss_convention == "keras-mse" else 1)
+               for label, run in runs.items()}
+for label, losses in as_tutorial.items():
+    print(f"{label:<24} E_tutorial after 1 update: {losses[1]:.6f}   after 49: {losses[-1]:.6f}   "
+          f"max |Keras - NumPy| = {runs[label].max_abs_diff:.1e}")
+
+# %% tags=["solution"]
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(8, 4.5))
+for (label, losses), style in zip(as_tutorial.items(), ("-", "-", ":")):
+    ax.plot(losses, style, linewidth=2.5, label=label)
+ax.set(yscale="log", xlabel="updates", ylabel="tutorial loss ½Σ(t − out)²",
+       title="The same network, two loss conventions")
+ax.legend()
+plt.show()
+
+# %% [markdown] tags=["solution"]
+# The full comparison for one update with Keras' MSE: Keras and NumPy agree to rounding, and
+# the loss-convention summary gives the pairs of learning rates that take the same step.
+
+# %% tags=["solution"]
+from backprop_tutor.output.reports.keras import comparison_text
+
+print(comparison_text(compare_with_numpy(network, loss="keras-mse", steps=1)))
+
+# %% [markdown] tags=["solution"]
+# ## Random weights, several updates
+#
+# With a seed, Keras starts from its default initialisation: Glorot-uniform kernels and zero
+# biases. The NumPy network starts from the very same weights (read back from Keras) and the
+# two are trained side by side, here with the tutorial's loss, for 10 updates.
+
+# %% tags=["solution"]
+random_start = compare_with_numpy(network, loss="tutorial", steps=10, seed=42)
+print(comparison_text(random_start))
+
+# %% [markdown] tags=["solution"]
+# In float32, Keras' default, the two agree to about 7 significant digits only:
+
+# %% tags=["solution"]
+for precision in ("float64", "float32"):
+    run = compare_with_numpy(network, loss="tutorial", steps=10, seed=42, precision=precision)
+    print(f"{precision}: max |Keras - NumPy| after 10 updates = {run.max_abs_diff:.1e}")
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. Give `model.compile` the tutorial's loss instead of `"mse"` (a function of `y_true` and
+#    `y_pred` with `keras.ops`), and check that Keras now reproduces Problem 2.
+# 2. Load `examples/two_outputs_mse.toml` ($K = 2$) and compare the two conventions again: what
+#    is the factor now?
+# 3. Repeat the random start with `seed=1` and `seed=2`: after how many updates does each reach
+#    the loss the file's weights reach after 10?

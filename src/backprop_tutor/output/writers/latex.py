@@ -1,0 +1,94 @@
+"""The LaTeX writer: a fragment for lecture notes (needs amsmath; figures need graphicx)."""
+
+from __future__ import annotations
+
+from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
+                                            Figure, Heading, Inline, Math, Paragraph, Table, Title,
+                                            parts)
+
+_SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
+                                              "\\": r"\textbackslash{}"}
+# Symbols the prose writes in Unicode, written as math so that pdflatex needs no Unicode fonts.
+_SYMBOLS = {"η": r"\eta", "σ": r"\sigma", "δ": r"\delta", "Σ": r"\Sigma", "·": r"\cdot",
+            "−": "-", "½": r"\frac{1}{2}", "²": "^2", "′": "'", "⊙": r"\odot", "≈": r"\approx",
+            "≤": r"\le", "≥": r"\ge", "×": r"\times", "→": r"\to", "∂": r"\partial",
+            "ᵀ": r"^\top", "±": r"\pm", "≠": r"\neq"}
+_SECTIONS = {1: "subsection*", 2: "subsubsection*"}
+
+
+def to_latex(blocks: list[Block]) -> str:
+    """The blocks as a LaTeX fragment, separated by blank lines."""
+    return "\n\n".join(_block(block) for block in blocks) + "\n"
+
+
+def words(text: str) -> str:
+    r"""Plain words made safe for LaTeX text mode: ``half_sse`` → ``half\_sse``, η → $\eta$."""
+    return "".join(f"${_SYMBOLS[c]}$" if c in _SYMBOLS else _SPECIALS.get(c, c) for c in text)
+
+
+def inline(content: Inline) -> str:
+    """Words escaped, `code` in typewriter, formulas as $...$."""
+    written = []
+    for p in parts(content):
+        if isinstance(p, Math):
+            written.append(f"${p.latex}$")
+        else:
+            written += [rf"\texttt{{{words(piece)}}}" if k % 2 else words(piece)
+                        for k, piece in enumerate(p.split("`")) if piece]
+    return "".join(written)
+
+
+def aligned_rows(rows: tuple[Equation, ...]) -> str:
+    r"""The rows of an aligned environment: ``lhs &= side \quad note``.
+
+    An equation whose text is short stays on one row; a longer one puts its
+    first side on the first row and the rest on a second; one with notes, or
+    with a side broken over lines, takes a row per side.
+    """
+    out = []
+    for eq in rows:
+        sides = [side.latex for side in eq.rhs]
+        plain = not any(eq.notes) and not any(NEWLINE in side for side in sides)
+        length = len(" = ".join(side.text for side in eq.rhs))
+        if plain and (length <= 50 or len(sides) == 1):
+            out.append(f"{eq.lhs.latex} &= " + " = ".join(sides))
+        elif plain:
+            out += [f"{eq.lhs.latex} &= {sides[0]}", "&= " + " = ".join(sides[1:])]
+        else:
+            for k, side in enumerate(sides):
+                first, *rest = side.split(NEWLINE)
+                out.append(f"{eq.lhs.latex if k == 0 else ''} &= {first}")
+                out += [rf"&\quad {line}" for line in rest]
+                note = eq.note(k)
+                if note:
+                    out[-1] += r" \quad " + "".join(
+                        p.latex if isinstance(p, Math) else rf"\text{{{words(p)}}}"
+                        for p in parts(note))
+    return " \\\\\n".join(out)
+
+
+def _block(block: Block) -> str:
+    match block:
+        case Contents():
+            return r"\tableofcontents"
+        case Title(text):
+            return rf"\section*{{{words(text)}}}"
+        case Heading(level, text):
+            return rf"\{_SECTIONS.get(level, 'paragraph')}{{{words(text)}}}"
+        case Paragraph(content):
+            return inline(content)
+        case Equations(rows):
+            return "\\begin{align*}\n" + aligned_rows(rows) + "\n\\end{align*}"
+        case Table(header, rows):
+            lines = [rf"\begin{{tabular}}{{{block.alignment()}}}",
+                     " & ".join(words(h) for h in header) + r" \\ \hline",
+                     *(" & ".join(inline(cell) for cell in row) + r" \\" for row in rows),
+                     r"\end{tabular}"]
+            return "\n".join(lines)
+        case Code(text):
+            return "\\begin{verbatim}\n" + text.rstrip() + "\n\\end{verbatim}"
+        case Figure(path, caption):
+            return ("\\begin{figure}[ht]\n\\centering\n"
+                    rf"\includegraphics[width=\linewidth]{{{path}}}" + "\n"
+                    rf"\caption{{{words(caption)}}}" + "\n\\end{figure}")
+    raise TypeError(f"not a block: {block!r}")
