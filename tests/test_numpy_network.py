@@ -125,7 +125,8 @@ def test_validation_loss_is_the_mean_of_the_worksheets_E():
 
 def test_a_transposed_batch_is_an_error_naming_the_expected_shape():
     model = NumpyNetwork.from_network(load_network(DEFAULT_NETWORK))
-    with pytest.raises(ValueError, match=re.escape(r"X must have shape (samples, 2); got shape (2, 4)")):
+    expected = "X must have shape (samples, 2); got shape (2, 4)"
+    with pytest.raises(ValueError, match=re.escape(expected)):
         model.forward(np.array(X4).T)
     with pytest.raises(ValueError, match=re.escape("T must have shape (samples, 1)")):
         model.gradients(X4, np.array(T4).T)
@@ -233,9 +234,21 @@ def test_relu_derivative_at_zero_is_zero_as_in_tensorflow():
     assert ACTIVATIONS["relu"].derivative(np.array([-1.0, 0.0, 2.0])).tolist() == [0.0, 0.0, 1.0]
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
-def test_derivative_from_the_output_equals_the_derivative_of_net(name):
+def test_derivatives_from_the_output_equal_the_textbook_derivatives():
+    """sigmoid' = e^-x / (1 + e^-x)², tanh' = 1 / cosh², relu' = step, linear' = 1, by math."""
     net = np.linspace(-3, 3, 61)  # includes 0, where relu' = 0
-    activation = ACTIVATIONS[name]
-    from_output = activation.derivative_from_output(activation.function(net))
-    assert np.allclose(from_output, activation.derivative(net), rtol=1e-12, atol=1e-15)
+    textbook = {"sigmoid": [math.exp(-x) / (1 + math.exp(-x)) ** 2 for x in net],
+                "tanh": [1 / math.cosh(x) ** 2 for x in net],
+                "relu": [1.0 if x > 0 else 0.0 for x in net], "linear": [1.0] * len(net)}
+    for name, expected in textbook.items():
+        activation = ACTIVATIONS[name]
+        from_output = activation.derivative_from_output(activation.function(net))
+        assert from_output.tolist() == pytest.approx(expected, rel=1e-12, abs=1e-15), name
+        assert activation.derivative(net).tolist() == from_output.tolist()
+
+
+def test_a_run_starting_at_zero_loss_is_not_called_diverged():
+    """Zero weights and biases: out = sigmoid(0) = 0.5 = t, so E = 0 before training."""
+    model = NumpyNetwork.initialised([2, 2, 1], ["tanh", "sigmoid"], init="zeros")
+    history = model.fit(X4, [[0.5]] * 4, learning_rate=0.5, epochs=3)
+    assert history.loss == [0.0] * 4 and history.diverged_at is None

@@ -157,7 +157,7 @@ def model_of(numpy_network: NumpyNetwork, learning_rate: float):
 
 
 def _sequential(inputs: int, layers, seed: int):
-    """Dense layers (units, activation, use_bias, train_bias), Glorot-uniform kernels from ``seed``."""
+    """Dense layers from (units, activation, use_bias, train_bias); Glorot-uniform kernels."""
     keras = import_keras()
     # One generator for all layers, so that two layers of the same shape get different weights.
     seeds = keras.random.SeedGenerator(seed)

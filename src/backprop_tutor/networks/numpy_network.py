@@ -52,65 +52,43 @@ def sigmoid(x):
     Computed in the tanh form, which cannot overflow: exp(-x) is inf (with a
     warning) for x < -709, while tanh stays in [-1, 1].
     """
-    x = np.asarray(x)
-    return 0.5 + 0.5 * np.tanh(0.5 * x)
-
-
-def sigmoid_derivative(x):
-    """Formula: sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x))"""
-    s = sigmoid(x)
-    return s * (1 - s)
-
-
-def tanh(x):
-    """Formula: tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))"""
-    return np.tanh(x)
-
-
-def tanh_derivative(x):
-    """Formula: tanh'(x) = 1 - tanh(x)**2"""
-    return 1 - np.tanh(x) ** 2
-
-
-def relu(x):
-    """Formula: relu(x) = max(0, x)"""
-    return np.maximum(x, 0)
+    out = np.multiply(x, 0.5)
+    # In place: one array instead of three temporaries, which matters for big batches.
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
 
 
 def step(x):
-    """Formula: relu'(x) = step(x) = 1 if x > 0 else 0   (relu'(0) = 0, as in TensorFlow)"""
+    """Formula: step(x) = 1 if x > 0 else 0"""
     x = np.asarray(x)
     return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
 
-def linear(x):
-    """Formula: linear(x) = x"""
-    return np.asarray(x)
-
-
-def linear_derivative(x):
-    """Formula: linear'(x) = 1"""
-    return np.ones_like(x, dtype=float if np.asarray(x).dtype.kind != "f" else None)
-
-
 class Activation(NamedTuple):
-    """An activation f, its derivative f'(net), and f' written with the output out = f(net).
+    """An activation f, and its derivative f' written with the output out = f(net).
 
     Backpropagation stores out in the forward pass; for these four activations
-    f' is a cheap function of it, so net need not be kept or f recomputed.
+    f' is a cheap function of it, so net need not be kept or f computed again.
     """
 
     function: Callable
-    derivative: Callable
     derivative_from_output: Callable
+
+    def derivative(self, net):
+        """f'(net), for plots: f' of the output f(net)."""
+        return self.derivative_from_output(self.function(net))
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation(sigmoid, sigmoid_derivative, lambda out: out * (1 - out)),
-    "tanh": Activation(tanh, tanh_derivative, lambda out: 1 - out * out),
-    # relu(net) > 0 exactly where net > 0, so the step can be read from out.
-    "relu": Activation(relu, step, step),
-    "linear": Activation(linear, linear_derivative, lambda out: 1),
+    # sigmoid' = sigmoid (1 - sigmoid)
+    "sigmoid": Activation(sigmoid, lambda out: out * (1 - out)),
+    # tanh' = 1 - tanh²
+    "tanh": Activation(np.tanh, lambda out: 1 - out * out),
+    # relu' = step(net) = step(out), as relu(net) > 0 exactly where net > 0; relu'(0) = 0 as in TF
+    "relu": Activation(lambda net: np.maximum(net, 0), step),
+    "linear": Activation(lambda net: np.asarray(net), np.ones_like),
 }
 
 # ---------------------------------------------------------------- losses over a batch
@@ -126,13 +104,15 @@ def loss_per_sample(outputs, targets, loss: str):
         half_sse: E = 1/2 * sum_k (t_k - out_k)**2
         mse:      E = 1/K * sum_k (t_k - out_k)**2
     """
-    squares = np.sum((targets - outputs) ** 2, axis=1)
+    error = targets - outputs
+    squares = (error * error).sum(axis=1)
     return squares / (2 if loss == "half_sse" else outputs.shape[1])
 
 
 def mean_loss(outputs, targets, loss: str) -> float:
     """E of a batch: the mean over its samples of the per-sample E."""
-    return float(np.mean(loss_per_sample(outputs, targets, loss)))
+    per_sample = loss_per_sample(outputs, targets, loss)
+    return float(per_sample.sum()) / len(per_sample)
 
 
 # ---------------------------------------------------------------- initialisation
@@ -231,7 +211,7 @@ class NumpyNetwork:
         self.activation_names = list(activations)
         self.activations = [ACTIVATIONS[name] for name in self.activation_names]
         self.loss = loss
-        self.train_biases = list(train_biases) if train_biases is not None else [True] * len(weights)
+        self.train_biases = [True] * len(weights) if train_biases is None else list(train_biases)
         for layer, W in enumerate(self.weights):
             units_in = self.sizes[layer]
             if W.ndim != 2 or W.shape[1] != units_in:
@@ -245,9 +225,8 @@ class NumpyNetwork:
     def from_network(cls, network, dtype="float64") -> NumpyNetwork:
         """The NumPy network with the weights, biases, activations and loss of a network file.
 
-        ``network`` is a ``backprop_tutor`` Network; only its ``layers`` (each
-        with ``weights``, ``biases``, ``activation``, ``train_biases``) and
-        ``loss`` are read.
+        Only ``network.loss`` and ``network.layers`` (each with ``weights``,
+        ``biases``, ``activation``, ``train_biases``) are read: no import needed.
         """
         layers = network.layers
         return cls([layer.weights for layer in layers], [layer.biases for layer in layers],
@@ -331,8 +310,8 @@ class NumpyNetwork:
             weight_grads.insert(0, delta.T @ outs[layer])
             bias_grads.insert(0, delta.sum(axis=0))
             if layer > 0:
-                f_prime = self.activations[layer - 1].derivative_from_output(outs[layer])
-                delta = (delta @ self.weights[layer]) * f_prime
+                delta = delta @ self.weights[layer]
+                delta *= self.activations[layer - 1].derivative_from_output(outs[layer])
         return weight_grads, bias_grads
 
     def gradients(self, X, T):
@@ -375,6 +354,9 @@ class NumpyNetwork:
         """
         started = time.perf_counter()
         X, T = self.batch(X, self.sizes[0]), self.batch(T, self.sizes[-1], "T")
+        if validation is not None:
+            Xv, Tv = validation
+            validation = self.batch(Xv, self.sizes[0]), self.batch(Tv, self.sizes[-1], "T")
         n = X.shape[0]
         full = batch_size is None or batch_size >= n  # reshuffling one full batch changes nothing
         rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
@@ -385,7 +367,8 @@ class NumpyNetwork:
                 losses.append(mean_loss(outs[-1], T, self.loss))
                 if validation is not None:
                     val_losses.append(self.loss_value(*validation))
-                if not np.isfinite(losses[-1]) or losses[-1] > DIVERGED_FACTOR * losses[0]:
+                # (A run that starts at E = 0 can only diverge to a non-finite E.)
+                if not np.isfinite(losses[-1]) or losses[-1] > DIVERGED_FACTOR * losses[0] > 0:
                     diverged_at = epoch
                     break
                 if epoch == epochs:
@@ -405,21 +388,18 @@ class NumpyNetwork:
         Weights are numbered layer by layer, unit by unit, input by input (the
         rows of each W in order); hidden units h1, h2, ... across hidden layers.
         """
-        values = {f"w{k}": w for k, w in enumerate(
-            (w for W in self.weights for w in W.ravel().tolist()), start=1)}
-        for b, units in zip(self.biases, self.unit_names()[1:]):
+        weights = [w for W in self.weights for w in W.ravel().tolist()]
+        values = {f"w{k}": w for k, w in enumerate(weights, start=1)}
+        hidden = 0
+        for layer, b in enumerate(self.biases):
+            if layer == len(self.biases) - 1:
+                units = [f"o{k}" for k in range(1, len(self.weights[layer]) + 1)]
+            else:
+                units = [f"h{hidden + k}" for k in range(1, len(self.weights[layer]) + 1)]
+                hidden += len(units)
             if b is not None:
                 values.update({f"b_{u}": value for u, value in zip(units, b.tolist())})
         return values
-
-    def unit_names(self) -> list[list[str]]:
-        """Names of the units per layer: i1 ..., then h1 ... across hidden layers, then o1 ..."""
-        sizes, hidden = self.sizes, 0
-        layers = [[f"i{k}" for k in range(1, sizes[0] + 1)]]
-        for size in sizes[1:-1]:
-            layers.append([f"h{hidden + k}" for k in range(1, size + 1)])
-            hidden += size
-        return layers + [[f"o{k}" for k in range(1, sizes[-1] + 1)]]
 
 
 def batches(n: int, batch_size: int | None, rng=None):

@@ -79,7 +79,7 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
 
 
 def _option(name: str, key: str, value, default):
-    """Check ``n`` (a whole number >= 1) or ``noise`` (a finite number >= 0) for data set ``name``."""
+    """``n`` (a whole number >= 1) or ``noise`` (a finite number >= 0) of data set ``name``."""
     if value is None:
         return default
     if default is None:
