@@ -224,3 +224,11 @@ def test_activation_figure_and_boundary(run, tmp_path):
     assert [r["hidden_activation"] for r in rows] == ["sigmoid", "tanh", "relu"]
     finals = {r["hidden_activation"]: float(r["final_val_loss"]) for r in rows}
     assert f"Lowest final validation loss: {min(finals, key=finals.get)} " in out
+
+
+def test_without_scikit_learn_one_line_names_the_extra(run, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)   # makes `import sklearn` fail
+    status, out, err = run("lab", "learning-rate")
+    assert (status, out) == (2, "")
+    assert err == ("backprop-tutor: error: scikit-learn is not installed; "
+                   "install it with: pip install 'backprop-tutor[lab]'\n")

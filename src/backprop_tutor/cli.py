@@ -421,10 +421,9 @@ def bench_activations(size, repeats, keras, epochs, jobs, output_format):
     from backprop_tutor.teaching.activation_cost import measure
     from backprop_tutor.teaching.lab.runner import default_jobs
 
-    if keras:
-        from backprop_tutor.extras import require
+    from backprop_tutor.extras import require
 
-        require("tensorflow")
+    require("sklearn", "threadpoolctl", *(["tensorflow"] if keras else []))
     cost = measure(size=size, repeats=repeats, keras=keras, epochs=epochs,
                    jobs=jobs or default_jobs())
     if output_format == "json":
@@ -442,6 +441,9 @@ def lab():
     since timings vary) into DIR, whole or not at all. Runs use --jobs worker
     processes and give the same results for any --jobs.
     """
+    from backprop_tutor.extras import require
+
+    require("sklearn", "threadpoolctl")
 
 
 def lab_options(function):
@@ -659,11 +661,13 @@ def lab_sweep(out, force, jobs, config):
 
 
 def _check_out(out, force):
-    """Refuse a bad --out before the runs, not after them."""
+    """Refuse a bad --out (or figures without matplotlib) before the runs, not after them."""
+    from backprop_tutor.extras import require
     from backprop_tutor.output.folder import check_output_folder
 
     if out is not None:
         check_output_folder(out, force)
+        require("matplotlib")
 
 
 def _check_dataset(name):

@@ -16,6 +16,8 @@ EXTRAS = {
     "matplotlib": ("matplotlib", "plots"),
     "typst": ("Typst", "pdf"),
     "tex2typst": ("tex2typst", "pdf"),
+    "sklearn": ("scikit-learn", "lab"),
+    "threadpoolctl": ("threadpoolctl", "lab"),
 }
 
 
