@@ -55,6 +55,8 @@ def plot_learning_rate(sweep: Sweep, path=None, title: str | None = None) -> Fig
             if any(r.region == region for results in sweep.by_activation.values() for r in results):
                 ax.plot([], [], linestyle="none", marker=marker, color="0.6",
                         markeredgecolor="0.15", label=region)
+        ax.axhline(top, color="0.4", linestyle=":", linewidth=1.5,
+                   label="top edge: inf, or above 2 × the start")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_ylim(floor, top)
