@@ -132,3 +132,23 @@ def test_bad_config_one_line_exit_2(run, tmp_path, text, message):
     status, out, err = run("lab", "sweep", "--config", str(path))
     assert (status, out) == (2, "")
     assert err.startswith(f"backprop-tutor: error: {tmp_path}/{message}") and err.count("\n") == 1
+
+
+def test_report_blocks_say_what_the_results_say():
+    from backprop_tutor.output.document import Paragraph, Table
+    from backprop_tutor.output.reports.lab import learning_rate_blocks
+
+    results = lr.classify([result(0.01, 0.10), result(0.1, 0.045), result(1.0, 0.04),
+                           result(10.0, INF, diverged=4, first=3),
+                           result(100.0, INF, diverged=5, first=1)])
+    sweep = lr.Sweep({"tanh": results}, epochs=20, output_activation="linear", batch_size=64)
+    blocks = learning_rate_blocks(sweep, "digits", "figures/lr.png")
+    texts = [b.content for b in blocks if isinstance(b, Paragraph)]
+    assert texts[0].startswith("Mini-batch SGD (batches of 64) for 20 epochs from 5 seeded starts")
+    assert texts[1] == ("With tanh hidden units the best η is 1 (final validation loss 0.04 ± 0 "
+                        "over 5 seeds); η = 0.01: too small; η = 0.1 to 1: good; "
+                        "η = 10 to 100: diverging (first at epoch 1).")
+    (table,) = [b for b in blocks if isinstance(b, Table)]
+    assert [row[1] for row in table.rows] == ["0.1 ± 0 (too small)", "0.045 ± 0 (good)",
+                                              "0.04 ± 0 (good)", "inf (diverging)",
+                                              "inf (diverging)"]

@@ -70,8 +70,9 @@ def learning_rate_text(sweep: Sweep) -> str:
     activations = list(sweep.by_activation)
     seeds = next(iter(sweep.by_activation.values()))[0].seeds
     header = f"{'η':>8}  " + "".join(f"{a:<27}" for a in activations)
-    lines = [f"Final validation loss after {sweep.epochs} epochs (mean ± sd over {seeds} seeds), "
-             f"{sweep.output_activation} output:", "", header.rstrip(), "-" * len(header.rstrip())]
+    lines = [f"Final validation loss after {sweep.epochs} epochs of {sweep.training} "
+             f"(mean ± sd over {seeds} seeds), {sweep.output_activation} output:", "",
+             header.rstrip(), "-" * len(header.rstrip())]
     rates = [r.learning_rate for r in sweep.by_activation[activations[0]]]
     for k, rate in enumerate(rates):
         cells = "".join(f"{mean_spread(sweep.by_activation[a][k]) + ' ' + sweep.by_activation[a][k].region:<27}"
@@ -99,8 +100,9 @@ def learning_rate_blocks(sweep: Sweep, dataset: str, figure: str | None) -> list
             for k, r in enumerate(any_result)]
     blocks: list[Block] = [
         Heading(3, f"The learning rate on {dataset}"),
-        Paragraph(f"Full-batch gradient descent for {sweep.epochs} epochs from {any_result[0].seeds} "
-                  f"seeded starts per η, {sweep.output_activation} output. " + REGION_RULES),
+        Paragraph(f"{sweep.training[0].upper()}{sweep.training[1:]} for {sweep.epochs} epochs from "
+                  f"{any_result[0].seeds} seeded starts per η, {sweep.output_activation} output. "
+                  + REGION_RULES),
     ]
     if figure:
         blocks.append(Figure(figure, f"Final validation loss against η on {dataset}: mean "

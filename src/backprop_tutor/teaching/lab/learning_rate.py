@@ -1,7 +1,7 @@
 """``lab learning-rate``: the final validation loss against η, and the regions read off it.
 
 Every hidden activation is trained with every learning rate and every seed
-(full-batch gradient descent, the same data and split), and each η gets a
+(by default full-batch gradient descent; the same data and split), and each η gets a
 region from what its runs did, in this order:
 
 * **diverging**: at least half of its seeds diverged (from some epoch on the
@@ -127,6 +127,14 @@ class Sweep:
     by_activation: dict[str, list[RateResult]]
     epochs: int
     output_activation: str
+    batch_size: int | None = None     # None: the full batch
+
+    @property
+    def training(self) -> str:
+        """How the runs trained, in words."""
+        if self.batch_size is None:
+            return "full-batch gradient descent"
+        return f"mini-batch SGD (batches of {self.batch_size})"
 
     def best(self, activation: str) -> RateResult | None:
         """The best η of an activation (see the module), or None if every η diverged."""
@@ -135,6 +143,7 @@ class Sweep:
 
     def to_dict(self) -> dict:
         return {"epochs": self.epochs, "output_activation": self.output_activation,
+                "batch_size": self.batch_size,
                 "oscillation_threshold": OSCILLATION, "good_factor": GOOD,
                 "learning_rates": {a: [r.__dict__ for r in results]
                                    for a, results in self.by_activation.items()},
@@ -152,4 +161,4 @@ def summarise(runs: list[Run]) -> Sweep:
         by_activation.setdefault(activation, []).append(_rate_result(group))
     first = runs[0].setting
     return Sweep({a: classify(results) for a, results in by_activation.items()}, first.epochs,
-                 first.output_activation)
+                 first.output_activation, first.batch_size)

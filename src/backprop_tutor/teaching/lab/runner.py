@@ -85,6 +85,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def _start_worker() -> None:
+    import numpy  # noqa: F401  threadpoolctl limits only the libraries already loaded
     from threadpoolctl import threadpool_limits
 
     # Ctrl-C goes to the whole process group; the caller alone decides what to do with it.
