@@ -30,7 +30,6 @@ import numpy as np
 class Setting:
     """Every hyperparameter of one run; the defaults are a small network on moons."""
 
-
     dataset: str = "moons"
     samples: int | None = None        # rows of a generated data set (None: the data set's own)
     noise: float | None = None        # noise of a generated data set (None: its default)
