@@ -34,6 +34,14 @@ def test_derivative_from_out_is_the_derivative(activation):
     assert f_prime_from_out(f(x)) == pytest.approx(central, abs=1e-8)
 
 
+def test_sigmoid_as_computed_is_the_textbook_formula():
+    # 1/(1+e^-2) and 1/(1+e^1), by hand with math.exp.
+    sigmoid = FORMULAS["sigmoid"][4]
+    values = sigmoid(np.array([0.0, 2.0, -1.0]))
+    assert values.tolist() == pytest.approx([0.5, 0.8807970779778823, 0.2689414213699951],
+                                            rel=1e-15)
+
+
 def test_derivatives_by_hand():
     # sigmoid'(0) = 1/4, tanh'(0) = 1, relu'(0) = 0 (as in TensorFlow), relu'(2) = 1
     assert FORMULAS["sigmoid"][5](FORMULAS["sigmoid"][4](np.array([0.0]))) == [0.25]
