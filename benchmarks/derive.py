@@ -1,58 +1,106 @@
-"""Benchmark of Problem 1: the whole `derive` command, cold, every gradient derived and proven.
+"""Benchmark of Problem 1: `derive` time and peak memory against the size of the network.
 
 Prints figures, asserts nothing (the machines are shared and noisy).
 
-    python benchmarks/derive.py [--runs N]
+    python benchmarks/derive.py [--timeout SECONDS] [--largest SHAPE]
 
-* the target: wall time of `backprop-tutor derive examples/mazur.toml --format json`
-  (a 2-2-2 network, sigmoid units) in a fresh process, median of N runs: <= 3 s;
-* the same for other activations and for two hidden layers, for comparison;
-* `python -c "import sympy"`, the floor that no derivation can go below.
+For each shape, from 2-2-1 up to 50-50-10, a network with sigmoid units and
+seeded random weights is written to a file, and `backprop-tutor derive FILE
+--format json` runs in a fresh process (cold: SymPy's import included). The
+table gives its wall time, its CPU time (user + system: on a shared machine
+the wall time also counts the waiting), its peak resident memory (the
+child's own ``ru_maxrss`` from ``os.wait4``), the CPU time each 100 weights
+and biases add to that of the 2-2-1 network (about constant when the growth
+is linear), and whether every gradient was proven.
+A run that exceeds the timeout is killed and shown as ``> timeout``.
 
-Each run's JSON is read back to check that every gradient was proven.
+The last line times `python -c "import sympy"`: the floor no derivation goes below.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
-from timing import command, median_time, wall_time
+from timing import command
 
-from backprop_tutor.core.network import EXAMPLES
-
-TARGET = 3.0
+SHAPES = ["2-2-1", "2-4-1", "4-6-1", "10-10-2", "6-6-6-2", "2-4-4-4-4-4-1", "20-20-5", "50-50-10"]
 
 
-def proven_time(arguments: list[str], runs: int) -> float:
-    """Median wall time; every run's JSON must say that every gradient was proven."""
-    seconds, output = wall_time(arguments)
-    if not json.loads(output)["proof"]["proven"]:
-        raise SystemExit(f"not proven: {' '.join(arguments)}")
-    return median_time(arguments, runs)
+def network_file(shape: str, folder: Path) -> tuple[Path, int]:
+    """A network file of this shape (sigmoid units, seeded weights) and its number of parameters."""
+    sizes = [int(n) for n in shape.split("-")]
+    rng = random.Random(shape)
+    lines = ['loss = "half_sse"', "learning_rate = 0.5",
+             f"inputs = {[round(rng.uniform(-1, 1), 3) for _ in range(sizes[0])]}",
+             f"targets = {[round(rng.uniform(0, 1), 3) for _ in range(sizes[-1])]}"]
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        rows = [[round(rng.uniform(-1, 1), 3) for _ in range(n_in)] for _ in range(n_out)]
+        lines += ["[[layers]]", 'activation = "sigmoid"', f"weights = {rows}",
+                  f"biases = {[round(rng.uniform(-1, 1), 3) for _ in range(n_out)]}"]
+    path = folder / f"{shape}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path, sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+
+
+def measured(arguments: list[str], timeout: float, folder: Path) -> tuple[float, float, float, str | None]:
+    """Wall seconds, CPU seconds and peak resident MB of the child, and its stdout (None if killed)."""
+    out = folder / "stdout"
+    with out.open("w") as stdout:
+        start = time.perf_counter()
+        child = subprocess.Popen(arguments, stdout=stdout, stderr=subprocess.DEVNULL)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                child.returncode = -9
+                return (time.perf_counter() - start, usage.ru_utime + usage.ru_stime,
+                        usage.ru_maxrss / 1024, None)
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read_text()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="cold runs of each command")
-    runs = parser.parse_args().runs
-    derive = command("derive", "--format", "json")
-    mazur, deep = str(EXAMPLES / "mazur.toml"), str(EXAMPLES / "deep.toml")
-
-    seconds = proven_time([*derive, mazur], runs)
-    print(f"backprop-tutor derive examples/mazur.toml --format json (2-2-2, sigmoid), "
-          f"cold, median of {runs} runs:")
-    print(f"  {seconds:5.2f} s   (target <= {TARGET:g} s: {'met' if seconds <= TARGET else 'MISSED'})")
-    print("for comparison, each cold, median of the same number of runs:")
-    for label, arguments in [("2-2-2, tanh hidden, tanh output", [mazur, "--hidden-activation", "tanh",
-                                                                  "--output-activation", "tanh"]),
-                             ("2-2-2, relu hidden", [mazur, "--hidden-activation", "relu"]),
-                             ("2-3-2-1, relu hidden (deep.toml)", [deep]),
-                             ("2-3-2-1, sigmoid hidden", [deep, "--hidden-activation", "sigmoid"])]:
-        print(f"  {proven_time([*derive, *arguments], runs):5.2f} s   {label}")
-    floor = median_time([sys.executable, "-c", "import sympy"], runs)
-    print(f"  {floor:5.2f} s   python -c 'import sympy' (the floor)")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds before a run is killed")
+    parser.add_argument("--largest", default=SHAPES[-1], choices=SHAPES, help="the last shape run")
+    options = parser.parse_args()
+    shapes = SHAPES[:SHAPES.index(options.largest) + 1]
+    print("backprop-tutor derive FILE --format json, cold, sigmoid units, one run each:")
+    print(f"  {'network':<15}{'parameters':>11}{'wall s':>9}{'CPU s':>8}{'peak MB':>9}"
+          f"{'+CPU s per 100':>16}  proven")
+    first = None  # (parameters, CPU seconds) of the smallest network
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in shapes:
+            path, parameters = network_file(shape, Path(folder))
+            seconds, cpu, megabytes, output = measured(command("derive", str(path), "--format", "json"),
+                                                       options.timeout, Path(folder))
+            if output is None:
+                print(f"  {shape:<15}{parameters:>11}{'> ' + format(options.timeout, 'g'):>9}"
+                      f"{cpu:>8.2f}{megabytes:>9.0f}{'':>16}  killed")
+                continue
+            proven = "yes" if output and json.loads(output)["proof"]["proven"] else "NO"
+            first = first or (parameters, cpu)
+            added = (f"{100 * (cpu - first[1]) / (parameters - first[0]):>16.3f}"
+                     if parameters > first[0] else f"{'':>16}")
+            print(f"  {shape:<15}{parameters:>11}{seconds:>9.2f}{cpu:>8.2f}{megabytes:>9.0f}"
+                  f"{added}  {proven}")
+        floor, cpu, megabytes, _ = measured([sys.executable, "-c", "import sympy"], options.timeout,
+                                            Path(folder))
+    print(f"  {'import sympy':<15}{'':>11}{floor:>9.2f}{cpu:>8.2f}{megabytes:>9.0f}   (the floor)")
 
 
 if __name__ == "__main__":

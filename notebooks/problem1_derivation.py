@@ -151,9 +151,10 @@ print(render_formula_marks(check_formulas(network, my_formulas)))
 # ## With the library: SymPy derives and proves
 #
 # The package derives the gradients with SymPy, step by step as at the board, from the very
-# formulas it uses for the worked numbers of Problem 2. It then *proves* each result: the
-# chain-rule gradient minus SymPy's direct derivative of $E$ simplifies to 0, and at the file's
-# numbers it equals the worked solution.
+# formulas it uses for the worked numbers of Problem 2. It then *proves* each result: every
+# step of the chain rule, unit by unit, is an identity SymPy shows; at random points the
+# gradient equals mpmath's derivative of $E$; and at the file's numbers it equals the worked
+# solution.
 
 # %% tags=["solution"]
 from IPython.display import Markdown, display

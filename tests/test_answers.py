@@ -1,24 +1,63 @@
-"""Checking a student's numbers: follow-through, rounding, hints. Expected values by hand."""
+"""Checking a student's numbers: the precision rule, follow-through, settings, the command.
+
+Expected values by hand or with mpmath (30 digits) on the tutorial network.
+"""
 
 import json
+import math
+import re
 
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.errors import AnswerFileError
-from backprop_tutor.teaching.answers import check_answers, decimals_written, is_right
+from backprop_tutor.teaching.marking import check_answers, judge, written
+
+OUT_H1 = 0.657010462673498785933          # σ(0.65), mpmath
+OUT_O1 = 0.604056668691073049422          # mpmath
 
 
-@pytest.mark.parametrize("value, decimals", [(0.657, 3), (0.65, 2), (12.0, 0), (-0.0708, 4),
-                                             (1e-05, 5), (4.4e-06, 7)])
-def test_decimals_written(value, decimals):
-    assert decimals_written(value) == decimals
+@pytest.mark.parametrize("text, sig_figs, unit", [
+    ("0.657", 3, 1e-3), ("0.0708", 3, 1e-4), ("12", 2, 1.0), ("-0.1", 1, 0.1),
+    ("1.20e-3", 3, 1e-5), ("4.4e-06", 2, 1e-7), ("0", 0, 1.0), ("−0.0708", 3, 1e-4),
+])
+def test_written_counts_significant_figures_and_the_last_digit(text, sig_figs, unit):
+    answer = written(text)
+    assert (answer.sig_figs, answer.unit) == (sig_figs, unit)
+    assert answer.unit == 10.0 ** answer.unit_exponent
 
 
-def test_rounding_to_the_written_decimals_is_right():
-    assert is_right(0.657, 0.6570104627)       # σ(0.65) rounded to 3 decimals
-    assert is_right(0.66, 0.6570104627)        # ... to 2
-    assert not is_right(0.658, 0.6570104627)   # 3 decimals, wrong last digit
+@pytest.mark.parametrize("text", ["abc", "", "1.2.3", "0,5", "1e999", "."])
+def test_written_refuses_what_is_not_a_number(text):
+    assert written(text) is None
+
+
+def test_a_float_from_a_file_is_read_as_its_shortest_text():
+    assert written(1.0).text == "1" and written(0.65).text == "0.65" and written(1e-05).sig_figs == 1
+
+
+@pytest.mark.parametrize("answer, value, verdict, rule", [
+    ("0.657", OUT_H1, "right", "rounded"),
+    ("0.6570105", OUT_H1, "right", "rounded"),
+    ("0.60405", OUT_O1, "right", "truncated"),           # cut at 5 figures, not rounded (0.60406)
+    ("0.658", OUT_H1, "wrong", "not close"),
+    ("0.66", OUT_H1, "imprecise", "too imprecise"),       # 2 figures, 3 needed
+    ("0.65", 0.65004, "right", "rounded"),                # 0.650: the zero goes unwritten
+    ("0.65", 0.6506, "imprecise", "too imprecise"),       # 0.651 to 3 figures
+    ("-0.6", -0.6, "right", "exact"),                     # an unchanged weight: exact
+    ("0", 0.0, "right", "exact"),                         # δ of an inactive ReLU unit
+    ("0", -0.00558265, "wrong", "zero"),
+    ("12345", math.inf, "wrong", "no finite value"),
+    ("-0.60405", -OUT_O1, "right", "truncated"),
+    ("0.60407", OUT_O1, "wrong", "not close"),            # above: not a truncation
+])
+def test_the_precision_rule(answer, value, verdict, rule):
+    assert judge(written(answer), value) == (verdict, rule)
+
+
+def test_the_old_weight_is_never_the_new_one():
+    assert judge(written("0.3"), 0.302791, old=0.3) == ("wrong", "old value")
+    assert judge(written("0.66"), OUT_H1, sig_figs=2) == ("right", "rounded")
 
 
 def test_follow_through_marks_a_slip_once():
@@ -29,31 +68,59 @@ def test_follow_through_marks_a_slip_once():
     """
     network = load_network(DEFAULT_NETWORK)
     marks = check_answers(network, {"out_h1": 0.675, "out_h2": 0.475, "net_o1": 0.435})
-    assert [(m.name, m.right) for m in marks] == [("out_h1", False), ("out_h2", True),
-                                                  ("net_o1", True)]
+    assert [(m.name, m.verdict) for m in marks] == [("out_h1", "wrong"), ("out_h2", "right"),
+                                                    ("net_o1", "right")]
+    assert marks[2].follows_from == ["out_h1"]
     assert marks[2].expected == pytest.approx(0.435, abs=1e-12)
     assert marks[2].exact == pytest.approx(0.422396917610919, rel=1e-12)   # mpmath
 
 
-def test_hints():
+def test_the_old_hints_still_apply():
     network = load_network(EXAMPLES / "mazur.toml")
     # Sign: Mazur's delta_o1 is 0.138498562.
-    marks = check_answers(network, {"delta_o1": -0.138499})
-    assert marks[0].hint == "the sign is wrong"
-    # Keras' convention with K = 2 gives the same step, so no factor hint can apply;
-    # on the one-output tutorial network mse doubles delta_o1: 2 · (−0.0707814) = −0.141563.
-    marks = check_answers(load_network(DEFAULT_NETWORK), {"delta_o1": -0.141563})
-    assert "2/K" in marks[0].hint
+    assert check_answers(network, {"delta_o1": -0.138499})[0].slips == ["sign"]
     # Updated weights in the backward pass: by hand with Mazur's w5_new = 0.358916480,
     # w7_new = 0.511301270: (0.358916·0.138499 + 0.511301·(−0.038098))·0.593270·0.406730
     # = 0.0072945 instead of his 0.0087714.
-    marks = check_answers(network, {"delta_h1": 0.0072945})
-    assert marks[0].hint == "the backward pass must use the weights from before the update"
+    [mark] = check_answers(network, {"delta_h1": 0.0072945})
+    assert mark.hint == "the backward pass must use the weights from before the update"
 
 
-def test_unknown_name_is_an_error_naming_it():
-    with pytest.raises(AnswerFileError, match="answers.toml: delta_h3: not a quantity"):
+def test_unknown_name_is_one_deterministic_line():
+    with pytest.raises(AnswerFileError) as error:
         check_answers(load_network(DEFAULT_NETWORK), {"delta_h3": 1.0}, source="answers.toml")
+    assert str(error.value) == ("answers.toml: delta_h3: not a quantity of this network "
+                                "(names like delta_h2, delta_h1, delta_o1, ...)")
+    with pytest.raises(AnswerFileError, match=r"^answers: zzz: .*\(names like net_h1, out_h1, "
+                                              r"net_h2, out_h2, \.\.\.\)$"):
+        check_answers(load_network(DEFAULT_NETWORK), {"zzz": 1.0})
+
+
+DONE_WHEN = "delta_o1 = -0.1\ndE_dw1 = 0\ndE_dw3 = 0\nw1_new = 0.3\nw5_new = 1\ndelta_h2 = 0\nE = 0\n"
+
+
+def test_old_weights_and_zeros_score_nothing(run, tmp_path):
+    """The file that scored 7 of 7: only w1_new = 0.3 is right, following from dE_dw1 = 0."""
+    answers = tmp_path / "answers.toml"
+    answers.write_text(DONE_WHEN)
+    status, out, err = run("check", str(answers), "--hidden-activation", "sigmoid",
+                           "--format", "json")
+    assert status == 1 and err == ""
+    document = json.loads(out)
+    verdicts = {m["name"]: (m["verdict"], m["rule"]) for m in document["marks"]}
+    assert verdicts == {
+        "E": ("wrong", "zero"), "delta_o1": ("imprecise", "too imprecise"),
+        "delta_h2": ("wrong", "zero"), "dE_dw1": ("wrong", "zero"),
+        "dE_dw3": ("wrong", "zero"),      # 0 = δ_h2·i1 from the wrong 0, but dE_dw3 is not 0
+        "w1_new": ("right", "exact"),     # 0.3 − 0.5·0 from the student's own dE_dw1
+        "w5_new": ("imprecise", "too imprecise")}
+    [w1_new] = [m for m in document["marks"] if m["name"] == "w1_new"]
+    assert w1_new["follows_from"] == ["dE_dw1"] and w1_new["exact"] == pytest.approx(0.302791325)
+    assert (document["right"], document["wrong"], document["imprecise"]) == (1, 4, 2)
+    assert {"answer", "expected", "hint", "name"} <= set(document["marks"][0])
+    status, out, _ = run("check", str(answers), "--hidden-activation", "sigmoid")
+    assert re.search(r"✓ w1_new   = 0\.3 +exact, follows through from your wrong dE_dw1\n", out)
+    assert "1 of 7 answers right, 4 wrong, 2 too imprecise." in out
 
 
 def test_check_command(run, tmp_path):
@@ -61,26 +128,57 @@ def test_check_command(run, tmp_path):
     answers.write_text("net_h1 = 0.65\nout_h1 = 0.657\ndelta_o1 = 0.0708\n")
     status, out, err = run("check", str(answers), "--hidden-activation", "sigmoid")
     assert status == 1 and err == ""
-    assert "✓ net_h1" in out and "✗ delta_o1" in out and "hint: the sign is wrong" in out
-    assert "2 of 3 answers right." in out
-    status, out, _ = run("check", str(answers), "--format", "json")
+    assert "✓ net_h1" in out and "✗ delta_o1" in out and "hint: the sign of (out − t) flipped" in out
+    assert "2 of 3 answers right, 1 wrong, 0 too imprecise." in out
+    status, out, _ = run("check", str(answers), "--format", "json", "--hidden-activation", "sigmoid")
     document = json.loads(out)
     assert (document["right"], document["wrong"]) == (2, 1)
     assert "w1_new" in document["unanswered"]
 
 
-def test_check_accepts_the_json_of_solve(run, tmp_path):
-    _, out, _ = run("solve", str(EXAMPLES / "mazur.toml"), "--format", "json")
+def test_sig_figs_option(run, tmp_path):
+    answers = tmp_path / "answers.toml"
+    answers.write_text("hidden_activation = 'sigmoid'\nout_h1 = 0.66\n")
+    assert run("check", str(answers))[0] == 1
+    assert run("check", str(answers), "--sig-figs", "2")[0] == 0
+
+
+TANH = {"out_h1": 0.571670, "out_h2": -0.0996680, "out_o1": 0.657011,      # mpmath, tanh hidden
+        "delta_o1": -0.0547569, "delta_h1": -0.0258034, "w1_new": 0.306451}
+
+
+def test_without_an_activation_the_best_fit_is_chosen(run, tmp_path):
+    # By hand, sigmoid and relu: out_h1, out_h2 and delta_h1 wrong; out_o1, delta_o1 and w1_new
+    # follow through from them (w1_new = 0.3 − 0.5·(−0.0258034)·0.5).
     answers = tmp_path / "answers.json"
-    answers.write_text(out)
-    status, out, _ = run("check", str(answers), str(EXAMPLES / "mazur.toml"))
-    assert status == 0 and "39 of 39 answers right." in out
+    answers.write_text(json.dumps(TANH))
+    status, out, _ = run("check", str(answers))
+    assert status == 0
+    assert "your answers fit tanh best (right answers: sigmoid 3, tanh 6, relu 3)" in out
+    status, out, _ = run("check", str(answers), "--format", "json")
+    assert json.loads(out)["fits"] == {"sigmoid": 3, "tanh": 6, "relu": 3}
+
+
+def test_the_answer_file_says_what_it_answers_and_options_override(run, tmp_path):
+    answers = tmp_path / "answers.toml"
+    answers.write_text("hidden_activation = 'tanh'\n"
+                       + "".join(f"{k} = {v}\n" for k, v in TANH.items()))
+    status, out, _ = run("check", str(answers))
+    assert status == 0 and "hidden tanh" in out and "6 of 6 answers right" in out
+    status, out, _ = run("check", str(answers), "--hidden-activation", "sigmoid")
+    assert status == 1 and "hidden sigmoid" in out
+    # The learning rate from the file: w1_new = 0.3 − 1.0·(−0.0129017) = 0.31290 with η = 1.
+    answers.write_text("hidden_activation = 'tanh'\nlearning_rate = 1.0\nw1_new = 0.31290\n")
+    assert run("check", str(answers))[0] == 0
 
 
 @pytest.mark.parametrize("text, message", [
-    ("net_h1 = ", "cannot be parsed"),
+    ("net_h1 = ", "is not valid TOML"),
     ('net_h1 = "0.65"', "net_h1: expected a finite number"),
     ("", "expected name = number lines"),
+    ("hidden_activation = 'swish'\nnet_h1 = 0.65", "hidden_activation: expected one of sigmoid"),
+    ("learning_rate = -1\nnet_h1 = 0.65", "learning_rate: expected a positive number"),
+    ("variant = 'A7'\nnet_h1 = 0.65", "variant: variants need `backprop-tutor variants`"),
 ])
 def test_bad_answer_files(run, tmp_path, text, message):
     answers = tmp_path / "answers.toml"
@@ -88,3 +186,51 @@ def test_bad_answer_files(run, tmp_path, text, message):
     status, out, err = run("check", str(answers))
     assert (status, out) == (2, "")
     assert err.startswith(f"backprop-tutor: error: {answers}") and message in err
+    assert err.count("\n") == 1
+
+
+def test_check_accepts_the_json_of_solve(run, tmp_path):
+    _, out, _ = run("solve", str(EXAMPLES / "mazur.toml"), "--format", "json")
+    answers = tmp_path / "answers.json"
+    answers.write_text(out)
+    status, out, _ = run("check", str(answers), str(EXAMPLES / "mazur.toml"))
+    assert status == 0 and "39 of 39 answers right" in out
+
+
+def test_the_several_cases_of_solve_need_an_activation(run, tmp_path):
+    _, out, _ = run("solve", "--format", "json")
+    answers = tmp_path / "answers.json"
+    answers.write_text(out)
+    status, out, err = run("check", str(answers))
+    assert (status, out) == (2, "")
+    assert err == (f"backprop-tutor: error: {answers}: cases: 3 cases (sigmoid, tanh, relu): "
+                   "pick one with --hidden-activation\n")
+    status, out, _ = run("check", str(answers), "--hidden-activation", "tanh")
+    assert status == 0 and "hidden tanh" in out and "29 of 29 answers right" in out
+
+
+def test_an_infinite_exact_value_makes_no_answer_right(run, network_file, tmp_path):
+    # E = 1/2 (1e200 - 1)² overflows a float: the command refuses the network, as solve does,
+    # and the marker itself never calls an answer right against an infinite value.
+    net = network_file("""
+        learning_rate = 0.5
+        inputs = [1.0]
+        targets = [1e200]
+        [[layers]]
+        activation = "linear"
+        weights = [[1.0]]
+        """)
+    answers = tmp_path / "answers.toml"
+    answers.write_text("E = 12345\n")
+    status, out, err = run("check", str(answers), str(net), "--format", "json")
+    assert (status, out) == (2, "") and "E_o1" in err and err.count("\n") == 1
+    [mark] = check_answers(load_network(net), {"E": 12345.0})
+    assert (mark.verdict, mark.rule, mark.exact) == ("wrong", "no finite value", math.inf)
+
+
+def test_a_tie_between_activations_is_said(run, tmp_path):
+    answers = tmp_path / "answers.toml"
+    answers.write_text("net_h1 = 0.65\n")            # the same for every activation
+    status, out, _ = run("check", str(answers))
+    assert status == 0
+    assert "fit sigmoid, tanh and relu equally (1 right each); marked for sigmoid" in out

@@ -5,24 +5,32 @@
 * Closed forms written out by hand below with SymPy, e.g. the sigmoid/sigmoid
   dE/dw5 of a 2-2-1 network.
 * Matt Mazur's published gradients of his 2-2-2 example.
+* Big networks (2-4-4-4-4-4-1, 10-10-2): the proof's exact values against the
+  NumPy network; a saturated sigmoid against closed forms in mpmath at 1,000
+  digits.
 """
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 from functools import lru_cache
 
+import mpmath
 import numpy as np
 import pytest
 import sympy
 
 from backprop_tutor.core import names
-from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network, network_from_dict
 from backprop_tutor.core.worksheet import Step, steps
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.symbolic import reading as symbolic
+from backprop_tutor.symbolic import proof as proof_module
+from backprop_tutor.output.reports.derivation import render_derivation
 from backprop_tutor.symbolic.derivation import derivation_json, derive, prove
+from backprop_tutor.symbolic.proof import random_points
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
 
 ONE_OUTPUT = DEFAULT_NETWORK                  # 2-2-1
@@ -293,3 +301,143 @@ def test_the_command_line_does_not_import_sympy():
     code = "import sys, backprop_tutor.cli; print('sympy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "False\n"
+
+
+# ---------------------------------------------------------------- big networks, extreme numbers
+
+def random_network(sizes: list[int], seed: int):
+    """A sigmoid network of these sizes with seeded weights, biases, inputs and targets."""
+    rng = np.random.default_rng(seed)
+    layers = [{"activation": "sigmoid", "weights": rng.uniform(-1, 1, (n_out, n_in)).tolist(),
+               "biases": rng.uniform(-1, 1, n_out).tolist()} for n_in, n_out in zip(sizes, sizes[1:])]
+    return network_from_dict({"inputs": rng.uniform(-1, 1, sizes[0]).tolist(),
+                              "targets": rng.uniform(0, 1, sizes[-1]).tolist(),
+                              "learning_rate": 0.5, "layers": layers})
+
+
+@pytest.mark.parametrize("sizes", [[2, 4, 4, 4, 4, 4, 1], [10, 10, 2]], ids=["five hidden layers", "10-10-2"])
+def test_big_networks_are_proven_and_equal_numpy(sizes):
+    network = random_network(sizes, seed=len(sizes))
+    derivation = derive(network)
+    document = derivation_json(derivation)
+    assert document["proof"]["proven"] and all(c["holds"] for c in document["proof"]["random_points"])
+    expected = numpy_gradients(network, network.inputs, network.targets)
+    assert set(document["proof"]["gradients"]) == set(expected)
+    for name, check in document["proof"]["gradients"].items():
+        assert check["difference"] == "0" and check["chain_rule"] and check["holds"], name
+        assert check["value"] == pytest.approx(expected[name], rel=1e-10, abs=1e-15), name
+    # Above 40 weights and biases: not written out, one representative weight per layer.
+    assert document["E"] is None and document["gradients"] is None and not document["every_weight"]
+    text = render_derivation(derivation, "text")
+    assert "Shown for one unit and one weight per layer" in text
+    assert f"All {len(expected)} gradients proven." in text
+    rows = [line.split()[0] for line in text.splitlines() if line.startswith("  ∂E/∂") and "yes" in line]
+    assert rows == [f"∂E/∂{layer[0][0]}" for layer in names.weight_names(sizes)]
+
+
+def test_every_weight_can_be_chosen():
+    network = load_network(EXAMPLES / "mazur.toml")
+    text = " ".join(render_derivation(derive(network, every_weight=False), "text").split())
+    assert "Shown for one unit and one weight per layer: 4 of 8 rows;" in text  # net, out
+    assert text.count("Shown for one unit and one weight per layer: 3 of 8 rows;") == 2  # delta, w, b
+    assert "∂E/∂w2 0" not in text and "∂E/∂w5 0" in text and "All 12 gradients proven." in text
+
+
+SATURATED = """
+    learning_rate = 0.5
+    inputs = [1.0, 2.0]
+    targets = [0.5]
+
+    [[layers]]
+    activation = "sigmoid"
+    weights = [[1000.0, 0.5], [-0.3, 0.2]]
+    biases = [0.0, 0.1]
+
+    [[layers]]
+    activation = "sigmoid"
+    weights = [[700.0, -400.0]]
+    biases = [0.2]
+"""
+
+
+def test_a_saturated_sigmoid_is_proven_with_its_exact_values(run, network_file):
+    # net_h1 = 1001 and net_o1 ≈ 480: both sigmoids are 1.0 in floating point, so the worked
+    # solution's deltas are 0; the exact gradients are about 1e-641 (w1) and 1e-207 (w3).
+    status, out, err = run("derive", str(network_file(SATURATED)), "--format", "json")
+    assert (status, err) == (0, "")
+    proof = json.loads(out)["proof"]
+    assert proof["proven"] and proof["digits"] >= 480
+    with mpmath.workdps(1000):
+        def sigmoid_slope(x):  # σ'(x) = e^-x / (1 + e^-x)², no cancellation
+            return mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2
+        out_h2 = 1 / (1 + mpmath.exp(-mpmath.mpf("0.2")))
+        net_o1 = 700 / (1 + mpmath.exp(-1001)) - 400 * out_h2 + mpmath.mpf("0.2")
+        delta_o1 = (1 / (1 + mpmath.exp(-net_o1)) - mpmath.mpf("0.5")) * sigmoid_slope(net_o1)
+        expected = {"dE_dw1": 700 * delta_o1 * sigmoid_slope(1001),
+                    "dE_dw3": -400 * delta_o1 * sigmoid_slope(mpmath.mpf("0.2")),
+                    "dE_db_o1": delta_o1}
+        for name, value in expected.items():
+            check = proof["gradients"][name]
+            assert check["worksheet"] == 0 and check["holds"], name
+            assert abs(mpmath.mpf(check["exact"]) / value - 1) < 1e-11, name
+        written = mpmath.nstr(expected["dE_dw1"], 12)  # 1.73...e-641: scientific notation
+    status, text, _ = run("derive", str(network_file(SATURATED)))
+    assert "lost digits to rounding" in " ".join(text.split()) and written in text
+    assert not re.search(r"\d{20}", text)  # no number written out in hundreds of digits
+
+
+def test_a_value_too_small_to_resolve_is_bounded(network_file):
+    # net_h1 = 100001: the exact dE/dw1 is about e^-100001, beyond 480 digits.
+    network = load_network(network_file(SATURATED.replace("1000.0", "100000.0")))
+    check = next(p for p in prove(SymbolicWorksheet.of(network)) if p.gradient == "dE_dw1")
+    assert check.holds and check.worksheet == 0 and check.exact.startswith("0 ± ")
+    assert mpmath.mpf(check.exact.split("±")[1]) < mpmath.mpf("1e-400")
+
+
+def wrong(formulas: dict):
+    """The worksheet's steps with some formulas replaced, as a slip in the code would."""
+    def wrong_steps(network):
+        return [Step(s.section, s.name, formulas.get(s.name, s.formula)) for s in steps(network)]
+    return wrong_steps
+
+
+def test_a_wrong_delta_fails_every_gradient_that_relies_on_it(monkeypatch):
+    monkeypatch.setattr(symbolic, "steps", wrong({"delta_h1": "w5 * delta_o1 * out_h1"}))
+    sheet = SymbolicWorksheet.of(load_network(DEFAULT_NETWORK))
+    proofs = prove(sheet)
+    assert {p.gradient for p in proofs if not p.holds} == {"dE_dw1", "dE_dw2", "dE_db_h1"}
+    assert all(p.identity.difference == "0" for p in proofs)  # their own steps hold, delta_h1's not
+    assert not any(c.holds for c in random_points(sheet))  # and the random points see it too
+
+
+def test_a_wrong_gradient_fails_the_command(run, monkeypatch):
+    monkeypatch.setattr(symbolic, "steps", wrong({"dE_dw2": "delta_h1 * i1"}))
+    status, out, err = run("derive")
+    assert (status, err) == (1, "")
+    assert "NOT proven: dE_dw2; the gradient at random point 1, 2, 3 disagrees" in " ".join(out.split())
+
+
+def test_a_weight_read_by_two_nets_breaks_the_proof(monkeypatch):
+    monkeypatch.setattr(symbolic, "steps", wrong({"net_h2": "w3 * i1 + w4 * i2 + b_h2 + w1 * i1"}))
+    proofs = {p.gradient: p for p in prove(SymbolicWorksheet.of(load_network(DEFAULT_NETWORK)))}
+    assert not proofs["dE_dw1"].holds
+    assert proofs["dE_dw1"].difference == "w1 is read by ['net_h1', 'net_h2'], not by one net"
+
+
+def test_a_worked_value_off_by_more_than_its_rounding_fails(monkeypatch):
+    network = load_network(DEFAULT_NETWORK)
+    worksheet = proof_module.solve(network)
+    values = {**worksheet.values, "dE_dw5": worksheet.values["dE_dw5"] * (1 + 1e-9)}
+    monkeypatch.setattr(proof_module, "solve", lambda _: dataclasses.replace(
+        worksheet, quantities=[dataclasses.replace(q, value=values[q.name]) for q in worksheet.quantities]))
+    proofs = {p.gradient: p for p in prove(SymbolicWorksheet.of(network))}
+    assert proofs["dE_dw5"].chain_rule and not proofs["dE_dw5"].holds
+    assert proofs["dE_dw5"].off > proofs["dE_dw5"].bound
+    assert proofs["dE_dw6"].holds
+
+
+def test_the_proofs_exact_values_are_mazurs():
+    proofs = {p.gradient: p for p in derive(load_network(EXAMPLES / "mazur.toml")).proofs}
+    # "A Step by Step Backpropagation Example": dE/dw5 = 0.082167041, dE/dw1 = 0.000438568.
+    assert proofs["dE_dw5"].value == pytest.approx(0.082167041, abs=1e-9)
+    assert proofs["dE_dw1"].value == pytest.approx(0.000438568, abs=1e-9)

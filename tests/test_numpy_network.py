@@ -165,7 +165,12 @@ def test_normal_initialisers_are_truncated_with_keras_standard_deviation(init):
     W = NumpyNetwork.initialised([300, 200, 1], ["tanh", "sigmoid"], init=init, seed=1).weights[0]
     std = math.sqrt(2 / 500) if init == "glorot_normal" else math.sqrt(2 / 300)
     assert W.std() == pytest.approx(std, rel=0.02)
-    assert np.abs(W).max() <= 2 * std / 0.87962566103423978
+    # Keras draws a unit normal truncated at ±2 and rescales it by that distribution's std,
+    # sqrt(1 - 4·φ(2) / (Φ(2) - Φ(-2))) with φ(2) = e^-2 / sqrt(2π), Φ(2) - Φ(-2) = erf(√2).
+    phi_2 = math.exp(-2) / math.sqrt(2 * math.pi)
+    truncated_std = math.sqrt(1 - 4 * phi_2 / math.erf(math.sqrt(2)))
+    assert numpy_network.TRUNCATED_STD == pytest.approx(truncated_std, rel=1e-15)
+    assert np.abs(W).max() <= 2 * std / truncated_std
 
 
 def test_zeros_never_break_the_symmetry():

@@ -104,6 +104,7 @@ def test_force_replaces_the_old_content(tmp_path):
     out = tmp_path / "pack"
     out.mkdir()
     (out / "old.txt").write_text("old")
+    (out / ".backprop-tutor").write_text("")   # as an earlier run left it: --force may replace it
     result = subprocess.run([sys.executable, "-m", "backprop_tutor", "tutorial", "--out", str(out),
                              "--force"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

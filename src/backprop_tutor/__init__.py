@@ -9,7 +9,7 @@ The Python API in a few lines::
     sheet["delta_o1"], sheet.values["w5_new"]
     print(bt.render_text([bt.Case(sheet)]))        # the worked solution
     model = bt.NumpyNetwork.from_network(network)  # Problem 3
-    losses = model.train(network.inputs, network.targets, network.learning_rate, epochs=100)
+    history = model.fit(network.inputs, network.targets, learning_rate=network.learning_rate, epochs=100)
 
 The names below are imported from their modules when first used, so that
 ``backprop-tutor solve`` does not pay for NumPy, which it does not need.
@@ -25,7 +25,7 @@ _API = {
     "NumpyNetwork": "networks.numpy_network",
     "Worksheet": "core.worksheet", "solve": "core.worksheet",
     "check_gradients": "core.gradcheck",
-    "check_answers": "teaching.answers", "render_marks": "output.reports.marks",
+    "check_answers": "teaching.marking", "render_marks": "output.reports.marks",
     "compare_with_numpy": "networks.keras_network",
     "derive": "symbolic.derivation", "render_derivation": "output.reports.derivation",
     "build_pack": "output.pack",

@@ -6,9 +6,10 @@ status 2; nothing is printed on stdout then.
 
 from __future__ import annotations
 
+import errno
 import functools
-import json
 import math
+import os
 import sys
 
 import click
@@ -16,10 +17,10 @@ import click
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.cli_types import PositiveFloat, ProblemOrder
-from backprop_tutor.errors import InputError
+from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
 from backprop_tutor.lab_commands import lab
-from backprop_tutor.output import notation
+from backprop_tutor.output import json_data, notation
 from backprop_tutor.output.reports.training import shown_updates
 from backprop_tutor.output.reports.worksheet import describe
 
@@ -39,7 +40,7 @@ OVERRIDES = {
 }
 
 
-def network_options(*overrides: str):
+def network_options(*overrides: str, worked_step: bool = True):
     """The FILE argument and the options that override the file's settings.
 
     The command receives ``network`` (the file, with the overrides applied) and
@@ -47,6 +48,8 @@ def network_options(*overrides: str):
 
     Args:
         overrides: which of ``OVERRIDES`` the command offers; all of them if none are named.
+        worked_step: refuse a network whose worked step (``solve``) is not finite,
+            before the command starts (see ``Worksheet.require_finite``).
     """
     overrides = overrides or tuple(OVERRIDES)
 
@@ -54,7 +57,9 @@ def network_options(*overrides: str):
         @functools.wraps(function)
         def wrapper(file, **kwargs):
             chosen = {name: kwargs.pop(name) for name in overrides}
-            network = load_network(file or DEFAULT_NETWORK).with_options(**chosen)
+            network = load_network(DEFAULT_NETWORK if file is None else file).with_options(**chosen)
+            if worked_step:
+                _require_finite_step(network)
             return function(network=network,
                             default=file is None and chosen.get("hidden_activation") is None,
                             **kwargs)
@@ -64,14 +69,25 @@ def network_options(*overrides: str):
     return decorate
 
 
-@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]})
+def _require_finite_step(network, hidden_activations=(None,)) -> None:
+    from backprop_tutor.core.worksheet import solve
+
+    for activation in hidden_activations:
+        solve(network.with_options(hidden_activation=activation)).require_finite()
+
+
+@click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.version_option(package_name="backprop-tutor")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Backpropagation, worked by hand and checked in code.
 
     FILE is a network file (TOML); without it the tutorial's default network
     is used. See README.md for the file format.
     """
+    if ctx.invoked_subcommand is None:   # bare `backprop-tutor`: the help, as asked for
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -90,7 +106,8 @@ def tutorial(file, out, force):
     from backprop_tutor.output.pack import build_pack
 
     require(*EXTRAS, extra="all")  # the pack uses every optional library: say so before any work
-    network = load_network(file or DEFAULT_NETWORK)
+    network = load_network(DEFAULT_NETWORK if file is None else file)
+    _require_finite_step(network, TUTORIAL_ACTIVATIONS)
     # Progress where somebody watches: the pack takes several seconds.
     shown = sys.stderr.isatty()
     summary = build_pack(network, out, force=force,
@@ -115,9 +132,9 @@ def derive(network, default, output_format):
     """Derive backpropagation step by step with SymPy and prove it (Problem 1).
 
     Without FILE: the default network, sigmoid hidden and output units, as in
-    the tutorial. Every gradient is checked against SymPy's direct
-    derivative of the loss and against the worked solution; the exit status
-    is 1 if any check fails.
+    the tutorial. Every gradient is proven unit by unit by SymPy, checked
+    against mpmath's derivative of the loss at random points and against the
+    worked solution; the exit status is 1 if any check fails.
     """
     from backprop_tutor.output.reports.derivation import render_derivation
     from backprop_tutor.symbolic.derivation import derive as derive_network
@@ -160,26 +177,64 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
 
 @cli.command("check")
 @click.argument("answers", type=click.Path(dir_okay=True))
-@network_options()
+@FILE_ARGUMENT
+@OVERRIDES["hidden_activation"]
+@OVERRIDES["output_activation"]
+@OVERRIDES["loss"]
+@OVERRIDES["learning_rate"]
+@click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
+              help="Significant figures an answer needs to be right.")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
-def check_command(answers, network, default, output_format):
+def check_command(answers, file, sig_figs, output_format, **options):
     """Mark a student's own numbers (ANSWERS: name = number lines, TOML or JSON).
 
     Each answer is compared with what its formula gives from the student's own
-    earlier answers, so one slip is marked once. Exit status 1 if an answer is wrong.
+    earlier answers, so one slip is marked once; it is right, wrong, or too
+    imprecise (fewer than --sig-figs significant figures). The answer file may
+    set hidden_activation, output_activation, loss and learning_rate; the
+    options override it; without either the three hidden activations are
+    tried. Exit status 1 if an answer is not right.
     """
     from backprop_tutor.output.reports.marks import render_marks
-    from backprop_tutor.teaching.answers import check_answers, load_answers, marks_json
+    from backprop_tutor.teaching.answers import check_file, load_answers, marks_json
 
-    marks = check_answers(network, load_answers(answers), source=answers)
+    answer_file = load_answers(answers, options["hidden_activation"])
+    checked = check_file(load_network(DEFAULT_NETWORK if file is None else file), answer_file, options,
+                         source=answers, sig_figs=sig_figs)
+    _require_finite_step(checked.network)
     if output_format == "json":
-        click.echo(json.dumps(marks_json(marks, network), indent=2, ensure_ascii=False))
+        click.echo(json_data.dumps(marks_json(checked)), nl=False)
     else:
         click.echo(f"Checking {answers}:")
-        click.echo(render_marks(marks, network), nl=False)
-    if not all(m.right for m in marks):
+        click.echo(render_marks(checked.marks, checked.network, sig_figs, checked.fits), nl=False)
+    if not all(m.right for m in checked.marks):
         sys.exit(1)
+
+
+@cli.command()
+@FILE_ARGUMENT
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the page into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+@click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
+              help="Significant figures an answer needs to be right.")
+def page(file, out, force, sig_figs):
+    """A practice page for the browser: one SGD step to walk through and to mark.
+
+    Writes index.html and its assets into --out: a static page that works
+    opened from the disk, nothing fetched. The student picks the hidden
+    activation, reveals each quantity's formula, numbers and value, and types
+    their own numbers, marked as they type as `check` marks them.
+    """
+    from pathlib import Path
+
+    from backprop_tutor.output.folder import output_folder
+    from backprop_tutor.output.page import write_page
+
+    network = load_network(file or DEFAULT_NETWORK)
+    with output_folder(out, force) as work:
+        files = write_page({Path(file).stem if file else "tutorial": network}, work, sig_figs)
+    click.echo(f"Wrote {', '.join(files)} to {out}/: open {Path(out) / 'index.html'} in a browser.")
 
 
 def _gradient_check(sheet):
@@ -211,7 +266,7 @@ class BatchSize(click.ParamType):
 
 
 @cli.command()
-@network_options()
+@network_options(worked_step=False)
 @click.option("--epochs", default=1000, show_default=True, type=click.IntRange(1),
               help="Passes over the training data (without --data: SGD updates on the file's "
                    "sample).")
@@ -263,7 +318,7 @@ def train(network, default, epochs, data, batch_size, shuffle_seed, validation, 
                   **({"val_loss": history.val_loss[:-1], "final_val_loss": history.val_loss[-1]}
                      if history.val_loss is not None else {}),
                   "diverged_at": history.diverged_at, "values": run.model.parameters()}
-        click.echo(json.dumps(_finite_or_null(result), indent=2, allow_nan=False))
+        click.echo(json_data.dumps(result), nl=False)   # a non-finite E (diverged) is null
         return
     click.echo(f"Training {network.title or 'network'}: {describe(network)}")
     if dataset is None:
@@ -327,17 +382,6 @@ def _number(value: float, decimals: int) -> str:
     return notation.format_number(value, decimals)
 
 
-def _finite_or_null(value):
-    """JSON-ready: every non-finite number (a diverged run) becomes null."""
-    if isinstance(value, dict):
-        return {key: _finite_or_null(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite_or_null(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 @cli.command(name="keras")
 # Here --loss chooses the Keras loss; the file's loss is not used.
 @network_options("hidden_activation", "output_activation", "learning_rate")
@@ -351,7 +395,7 @@ def _finite_or_null(value):
               type=click.Choice(["float64", "float32"]), help="Keras' floating-point type.")
 @click.option("--random-weights", is_flag=True,
               help="Start from Keras' default initialisers instead of the file's weights.")
-@click.option("--seed", type=click.IntRange(0), help="Seed of --random-weights  [default: 0]")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Seed of --random-weights  [default: 0]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
 def keras_command(network, default, loss, steps, precision, random_weights, seed, output_format):
@@ -373,7 +417,7 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
     result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":
-        click.echo(json.dumps(comparison_json(result), indent=2))
+        click.echo(json_data.dumps(comparison_json(result)), nl=False)
     else:
         click.echo(comparison_text(result), nl=False)
 
@@ -407,7 +451,7 @@ def bench_activations(size, repeats, keras, epochs, jobs, output_format):
     cost = measure(size=size, repeats=repeats, keras=keras, epochs=epochs,
                    jobs=jobs or default_jobs())
     if output_format == "json":
-        click.echo(json.dumps(cost.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json_data.dumps(cost.to_dict()), nl=False)
     else:
         click.echo(cost_text(cost), nl=False)
 
@@ -415,14 +459,52 @@ def bench_activations(size, repeats, keras, epochs, jobs, output_format):
 cli.add_command(lab)
 
 
+#: errno values of a stdout that cannot take the output: a closed pipe, a full disk.
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def main(argv=None):
-    """Entry point: run the command; bad input ends with one line on stderr and status 2."""
+    """Entry point: run the command; bad input ends with one line on stderr and status 2.
+
+    Status 0: done; 1: an answer wrong, a proof failed, or interrupted (Ctrl-C,
+    SIGTERM); 2: bad input or options, or the output cannot be written (a
+    closed pipe, a full disk). Click's own main is not used because it ends
+    a closed pipe silently.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None:   # started with stdout closed (`>&-`): the output would be lost
+        _fail("cannot write the output (stdout is closed)")
     try:
-        code = cli.main(args=argv, prog_name="backprop-tutor", standalone_mode=False)
+        with cli.make_context("backprop-tutor", args) as ctx:
+            cli.invoke(ctx)
+        sys.stdout.flush()   # a full disk may only show at the last write
+    except click.exceptions.Exit as done:   # --help, --version
+        sys.exit(done.exit_code)
     except (click.ClickException, InputError, MissingLibrary) as error:
         message = error.format_message() if isinstance(error, click.ClickException) else str(error)
-        click.echo(f"backprop-tutor: error: {message}", err=True)
-        sys.exit(2)
-    except click.Abort:
-        sys.exit(1)
-    sys.exit(code or 0)
+        _fail(message)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("interrupted", status=1)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _silence_stdout()
+        _fail(f"cannot write the output ({error.strerror})")
+    sys.exit(0)
+
+
+def _fail(message: str, status: int = 2):
+    click.echo(f"backprop-tutor: error: {one_line(message, MESSAGE_WIDTH)}", err=True)
+    sys.exit(status)
+
+
+def _silence_stdout() -> None:
+    # What is still buffered would fail again when Python flushes stdout at exit,
+    # with a second message: send it to the null device instead.
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

@@ -4,21 +4,75 @@ Each error's message is one line naming the file (or option) and the key,
 e.g. ``net.toml: layers[1].weights[2]: expected 2 numbers, got 3``. The
 command line prints it after ``backprop-tutor: error:`` and exits with status 2.
 
->>> print(NetworkFileError("net.toml", "learning_rate", "expected a number, got 'fast'"))
+Whatever a file holds, the message stays one short line: newlines and other
+control characters in a path, key or value are written as escapes (``\\n``),
+and a long path, key or value is shortened in the middle (``…``): a key or
+value to 60 characters, a path to 160.
+
+>>> print(NetworkFileError("net.toml", "learning_rate", f"expected a number, got {shown('fast')}"))
 net.toml: learning_rate: expected a number, got 'fast'
+>>> print(NetworkFileError("net.toml", "a\\nb", "unknown key"))
+net.toml: a\\nb: unknown key
 >>> isinstance(AnswerFileError("answers.toml", None, "no such file"), InputError)
 True
 """
 
 from __future__ import annotations
 
+import reprlib
+import unicodedata
+
+#: Longest key or value echoed in a message, in characters.
+ECHO_WIDTH = 60
+#: Longest path (file or folder name) echoed in a message.
+PATH_WIDTH = 160
+#: Longest message (the explanation after the key), in characters.
+MESSAGE_WIDTH = 240
+
+# Values are echoed with few elements and little depth: a 3,000-deep list
+# must not be written out (nor recursed into) to say that it is not a number.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 2, 4, 4
+_REPR.maxstring, _REPR.maxlong, _REPR.maxother = ECHO_WIDTH, ECHO_WIDTH, ECHO_WIDTH
+
+
+def one_line(text: str, width: int = ECHO_WIDTH) -> str:
+    """``text`` as one line of at most ``width`` characters.
+
+    Control characters (newlines, tabs, escape sequences, line separators)
+    are written as Python escapes; a longer text keeps its start and its end
+    around an ellipsis, so a long path still shows its file name.
+
+    >>> one_line("net_h1\\nout_h1")
+    'net_h1\\\\nout_h1'
+    >>> one_line("x" * 100, width=11)
+    'xxxxx…xxxxx'
+    """
+    text = "".join(repr(c)[1:-1] if unicodedata.category(c)[0] in "CZ" and c != " " else c
+                   for c in str(text))
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return f"{text[:head]}…{text[len(text) - (width - 1 - head):]}"
+
+
+def shown(value) -> str:
+    """How a value from a file is echoed in a message: its short repr, on one line.
+
+    >>> shown([[1, 2, 3, 4, 5, 6]])
+    '[[1, 2, 3, 4, ...]]'
+    """
+    return one_line(_REPR.repr(value))
+
 
 class InputError(ValueError):
     """Bad input: one line naming where (``source``), what (``key``, may be None) and why."""
 
     def __init__(self, source, key: str | None, message: str):
-        where = f"{source}: {key}" if key else f"{source}"
-        super().__init__(f"{where}: {message}")
+        where = one_line(source, PATH_WIDTH)
+        if key:
+            where = f"{where}: {one_line(key)}"
+        super().__init__(f"{where}: {one_line(message, MESSAGE_WIDTH)}")
 
 
 class NetworkFileError(InputError):

@@ -28,14 +28,13 @@ is the first row of the second ``[[layers]]`` table.
 from __future__ import annotations
 
 import math
-import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from backprop_tutor.core import names
+from backprop_tutor.core import files, names
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
-from backprop_tutor.errors import NetworkFileError
+from backprop_tutor.errors import NetworkFileError, shown
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 DEFAULT_NETWORK = EXAMPLES / "tutorial.toml"
@@ -62,6 +61,9 @@ class Network:
     loss: str = "half_sse"
     title: str = ""
     description: str = ""
+    #: Where the network was read from, to name it in errors found later (a worked
+    #: step that overflows); not part of the network itself.
+    source: str = field(default="network", compare=False, repr=False)
 
     @property
     def sizes(self) -> list[int]:
@@ -126,27 +128,12 @@ class Network:
 
 
 def load_network(path) -> Network:
-    """Read and check a network file; raise NetworkFileError naming the file and key."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NetworkFileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise NetworkFileError(path, None, "is a folder, not a network file") from None
-    except OSError as error:
-        raise NetworkFileError(path, None, f"cannot be read ({error.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise NetworkFileError(path, None, "is not a text file (not UTF-8)") from None
-    if "\x00" in text:
-        raise NetworkFileError(path, None, "is not a text file (contains NUL bytes)")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise NetworkFileError(path, None, f"is not valid TOML: {error}") from None
-    return network_from_dict(document, source=path)
+    """Read and check a network file; raise NetworkFileError naming the file and key.
+
+    The file is read by ``files.read_text``: a regular UTF-8 file of at most 1 MB.
+    """
+    text = files.read_text(path, NetworkFileError, "network file")
+    return network_from_dict(files.parse_toml(text, path, NetworkFileError), source=path)
 
 
 def network_from_dict(document: dict, source="network") -> Network:
@@ -166,9 +153,7 @@ def network_from_dict(document: dict, source="network") -> Network:
     learning_rate = _number(document["learning_rate"], "learning_rate", fail)
     if learning_rate <= 0:
         fail("learning_rate", f"must be positive, got {learning_rate}")
-    loss = document.get("loss", "half_sse")
-    if loss not in LOSSES:
-        fail("loss", f"must be one of {', '.join(LOSSES)}; got {loss!r}")
+    loss = _choice(document.get("loss", "half_sse"), LOSSES, "loss", fail)
     for key in ("title", "description"):
         if not isinstance(document.get(key, ""), str):
             fail(key, "must be a string")
@@ -186,7 +171,8 @@ def network_from_dict(document: dict, source="network") -> Network:
         fail("targets", f"expected {_count(n_previous)} (one per output unit), got {len(targets)}")
     return Network(inputs=inputs, targets=targets, layers=tuple(layers),
                    learning_rate=learning_rate, loss=loss,
-                   title=document.get("title", ""), description=document.get("description", ""))
+                   title=document.get("title", ""), description=document.get("description", ""),
+                   source=str(source))
 
 
 def _layer(table: dict, key: str, n_previous: int, fail) -> Layer:
@@ -194,9 +180,7 @@ def _layer(table: dict, key: str, n_previous: int, fail) -> Layer:
     for required in ("activation", "weights"):
         if required not in table:
             fail(f"{key}.{required}", "missing")
-    activation = table["activation"]
-    if activation not in ACTIVATIONS:
-        fail(f"{key}.activation", f"must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    activation = _choice(table["activation"], ACTIVATIONS, f"{key}.activation", fail)
     rows = table["weights"]
     if not isinstance(rows, list) or not rows or not all(isinstance(row, list) for row in rows):
         fail(f"{key}.weights", "expected a list of rows, one row of numbers per unit of this layer")
@@ -214,7 +198,7 @@ def _layer(table: dict, key: str, n_previous: int, fail) -> Layer:
             fail(f"{key}.biases", f"expected {_count(len(weights))} (one per unit), got {len(biases)}")
     train_biases = table.get("train_biases", True)
     if not isinstance(train_biases, bool):
-        fail(f"{key}.train_biases", f"must be true or false, got {train_biases!r}")
+        fail(f"{key}.train_biases", f"must be true or false, got {shown(train_biases)}")
     return Layer(activation, tuple(weights), biases, train_biases)
 
 
@@ -228,16 +212,21 @@ def _count(n: int) -> str:
     return f"{n} number" if n == 1 else f"{n} numbers"
 
 
+def _choice(value, allowed: dict, key: str, fail) -> str:
+    # isinstance first: a list or table is not hashable, so `in allowed` would raise.
+    if not isinstance(value, str) or value not in allowed:
+        fail(key, f"must be one of {', '.join(allowed)}; got {shown(value)}")
+    return value
+
+
 def _number(value, key: str, fail) -> float:
-    # bool is an int in Python, but `true` is no weight.
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        fail(key, f"expected a number, got {value!r}")
-    if not math.isfinite(value):
-        fail(key, f"expected a finite number, got {value}")
-    return float(value)
+    try:
+        return files.finite_number(value)
+    except ValueError as why:
+        fail(key, str(why))
 
 
 def _numbers(values, key: str, fail) -> tuple[float, ...]:
     if not isinstance(values, list) or not values:
-        fail(key, f"expected a non-empty list of numbers, got {values!r}")
+        fail(key, f"expected a non-empty list of numbers, got {shown(values)}")
     return tuple(_number(v, f"{key}[{n}]", fail) for n, v in enumerate(values, start=1))

@@ -20,16 +20,29 @@ The step, for a unit u with weighted sum net_u and output out_u = f(net_u)::
     update    w_new    = w - eta * dE/dw                  b_new   = b - eta * dE/db
 
 The backward pass uses the weights from before the update.
+
+Numbers too large for floating point: the step is computed as a student's
+calculator would, a square that overflows is ``inf`` (not an OverflowError),
+and ``inf - inf`` or ``0 * inf`` is ``nan``. ``Worksheet.require_finite``
+refuses such a step with one line naming the first quantity that is not
+finite; the commands that show a worked step call it.
+
+Each unit's weighted sum is one formula; Python's parser nests a sum of n
+terms n deep, so a layer has at most ``MAX_UNITS`` units here (the NumPy
+network of Problem 3 has no such limit).
 """
 
 from __future__ import annotations
 
+import ast
+import math
 from dataclasses import dataclass
 
 from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
+from backprop_tutor.errors import NetworkFileError
 
 #: Section keys of a worksheet, in order, with their headings.
 SECTIONS = {
@@ -39,6 +52,10 @@ SECTIONS = {
     "gradients": "Gradients",
     "update": "SGD update",
 }
+
+#: Most units in one layer (inputs included) of a worked step: Python parses a
+#: formula of 1,000 terms, not one of 3,000 (RecursionError).
+MAX_UNITS = 1000
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,16 @@ class Worksheet:
     def __getitem__(self, name: str) -> float:
         return {**self.given, **self.values}[name]
 
+    def require_finite(self) -> Worksheet:
+        """This worksheet, or NetworkFileError naming the first quantity that is not finite."""
+        for q in self.quantities:
+            if not math.isfinite(q.value):
+                raise NetworkFileError(
+                    self.network.source, None,
+                    f"the worked step is not finite from {q.name} on ({q.name} = {q.value}): "
+                    f"the numbers are too large for floating point")
+        return self
+
 
 def given_values(network: Network) -> dict[str, float]:
     """The numbers a student starts from: inputs, targets, weights, biases and ``eta``."""
@@ -88,6 +115,7 @@ def source(unit: str) -> str:
 
 def steps(network: Network) -> list[Step]:
     """The formulas of one SGD step on ``network``, in the order they are worked out."""
+    _check_size(network)
     units = names.unit_names(network.sizes)
     weights = names.weight_names(network.sizes)
     loss = LOSSES[network.loss]
@@ -139,6 +167,15 @@ def steps(network: Network) -> list[Step]:
     return result
 
 
+def _check_size(network: Network) -> None:
+    keys = ["inputs"] + [f"layers[{k}].weights" for k in range(1, len(network.layers) + 1)]
+    for key, size in zip(keys, network.sizes):
+        if size > MAX_UNITS:
+            raise NetworkFileError(network.source, key,
+                                   f"{size} units; a worked step has at most {MAX_UNITS} per layer "
+                                   f"(train has no such limit)")
+
+
 def _product(factors: list[str]) -> str:
     # A factor of 1 (the linear activation's derivative) is left out.
     return " * ".join(f for f in factors if f != "1")
@@ -149,10 +186,28 @@ def evaluate(formula: str, values: dict, functions: dict = FORMULA_FUNCTIONS):
 
     The functions default to the NumPy ones; the derivation passes SymPy's.
 
+    A square too large for a float is ``inf``, as for a product:
+
     >>> evaluate("w1 * i1 + b_h1", {"w1": 0.5, "i1": 2.0, "b_h1": 0.25})
     1.25
+    >>> evaluate("1/2 * (t1 - out_o1)**2", {"t1": 1e200, "out_o1": 0.5})
+    inf
     """
-    return eval(formula, {"__builtins__": {}, **functions}, dict(values))  # noqa: S307 (our formulas)
+    namespace = {"__builtins__": {}, **functions}
+    try:
+        return eval(formula, namespace, dict(values))  # noqa: S307 (our formulas)
+    except OverflowError:
+        # float ** raises where float * gives inf: the formula again, with squares as products.
+        return eval(_squares_as_products(formula), namespace, dict(values))  # noqa: S307
+
+
+def _squares_as_products(formula: str):
+    tree = ast.parse(formula, mode="eval")
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)
+                and isinstance(node.right, ast.Constant) and node.right.value == 2):
+            node.op, node.right = ast.Mult(), node.left
+    return compile(tree, "<formula>", "eval")
 
 
 def solve(network: Network, round_to: int | None = None) -> Worksheet:

@@ -19,6 +19,7 @@ The loss is E = 0.5.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 
@@ -133,6 +134,24 @@ def demoted(blocks: list[Block], levels: int) -> list[Block]:
 def headings(blocks: list[Block], depth: int) -> list[Heading]:
     """The headings of level ``depth`` or above, in order."""
     return [b for b in blocks if isinstance(b, Heading) and b.level <= depth]
+
+
+def write_inline(content: Inline, math: Callable[[Math], str], code: Callable[[str], str],
+                 words: Callable[[str], str]) -> str:
+    """Inline content in one format: each formula by ``math``, `code` by ``code``, the rest by ``words``.
+
+    >>> write_inline(("E is ", Math("½", r"\\tfrac12"), " in `half_sse`"), lambda m: m.text,
+    ...              str.upper, str)
+    'E is ½ in HALF_SSE'
+    """
+    written = []
+    for part in parts(content):
+        if isinstance(part, Math):
+            written.append(math(part))
+        else:
+            written += [code(piece) if k % 2 else words(piece)
+                        for k, piece in enumerate(part.split("`")) if piece]
+    return "".join(written)
 
 
 def parts(content: Inline) -> tuple[str | Math, ...]:

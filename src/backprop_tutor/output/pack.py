@@ -124,8 +124,9 @@ def _problem1(network: Network) -> list[Block]:
                 for block in section_blocks(section, f"{n}. ")]
     return [Heading(1, "Problem 1: deriving backpropagation"),
             Paragraph("Sigmoid hidden and output units; the loss of the network file. Every "
-                      "gradient found by the chain rule is checked against SymPy's direct "
-                      "differentiation of the loss, and against the worked numbers of Problem 2."),
+                      "gradient found by the chain rule is proven step by step by SymPy, checked "
+                      "against mpmath's derivative of the loss at random points, and against the "
+                      "worked numbers of Problem 2."),
             Figure("figures/network_sigmoid.png",
                    "The network of Problem 1 with its numbers: weights and biases, the forward "
                    "pass (net, out) and the deltas, sigmoid hidden and output units."),

@@ -1,134 +1,146 @@
-"""Checking a student's own numbers, line by line, with follow-through.
+"""Reading a student's answer file, and choosing the network the answers are for.
 
-A student's answer file names the quantities they worked out (TOML or JSON)::
+A student's answer file names the quantities they worked out (TOML or JSON),
+and may say what they answer::
 
-    net_h1 = 0.65
-    out_h1 = 0.657
-    delta_o1 = -0.0708
+    hidden_activation = "tanh"     # optional: hidden_activation, output_activation,
+    net_h1 = 0.65                  # loss, learning_rate, variant
+    out_h1 = 0.572
+    delta_o1 = -0.0548
 
-Each answer is compared with the value its formula gives *from the student's
-own earlier answers* (follow-through): one slip early on is marked once, and
-every later line that was worked correctly from it is marked right (so is a
-line that has the exact value). An answer is right when it is what the
-student's own inputs give, rounded to the decimals the student wrote::
-
-    |answer - expected| <= 0.5 * 10**(-decimals written) + 1e-9 * |expected|
-
-For a wrong answer the checker looks for the usual slips: a sign, a missing
-factor 2/K of the loss convention, the updated weights used in the backward
-pass.
+The command line's options override these settings. Without either, the
+answers are marked for each of the three hidden activations and the one
+they fit best is taken (``check_file``). The marking itself is in
+``marking.py``, the slips it recognises in ``slips.py``.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from backprop_tutor.core import files
+from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import evaluate, given_values, solve, steps
+from backprop_tutor.core.worksheet import steps
 from backprop_tutor.errors import AnswerFileError
+from backprop_tutor.teaching.marking import SIG_FIGS, Mark, check_answers, counts, slip_summary
+
+#: Keys of an answer file that say what it answers, not a quantity.
+SETTINGS = ("hidden_activation", "output_activation", "loss", "learning_rate", "variant")
 
 
 @dataclass(frozen=True)
-class Mark:
-    """One checked answer."""
+class AnswerFile:
+    """A student's answers ``{name: number}`` and the settings the file gives."""
 
-    name: str
-    formula: str
-    answer: float
-    expected: float   # from the student's own earlier answers
-    exact: float      # from the exact values
-    right: bool
-    hint: str = ""
+    answers: dict[str, float]
+    settings: dict
 
 
-def load_answers(path) -> dict[str, float]:
-    """Read a student's answers (TOML, or JSON if the file ends in .json): ``{name: number}``.
+def load_answers(path, hidden_activation: str | None = None) -> AnswerFile:
+    """Read a student's answers (TOML, or JSON if the file ends in .json) and their settings.
 
-    A JSON file may also be the output of ``solve --format json``: its ``values`` are used.
+    A JSON file may also be the output of ``solve --format json``: its ``values``
+    are used, with its settings; of several cases the one for ``hidden_activation``.
     """
+    text = files.read_text(path, AnswerFileError, "answer file")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswerFileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise AnswerFileError(path, None, "is a folder, not an answer file") from None
-    except (UnicodeDecodeError, OSError):
-        raise AnswerFileError(path, None, "cannot be read as a UTF-8 text file") from None
-    try:
-        document = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise AnswerFileError(path, None, f"cannot be parsed: {error}") from None
+    document = (files.parse_json(text, path, AnswerFileError) if path.suffix == ".json"
+                else files.parse_toml(text, path, AnswerFileError))
+    return split_answers(document, path, hidden_activation)
+
+
+def split_answers(document, path, hidden_activation: str | None = None) -> AnswerFile:
+    """Split a parsed answer file into answers and settings, and check both."""
+    settings = {}
+    if isinstance(document, dict) and isinstance(document.get("cases"), list):
+        document = _pick_case(document["cases"], path, hidden_activation)
     if isinstance(document, dict) and isinstance(document.get("values"), dict):
+        settings = {k: document[k] for k in SETTINGS if document.get(k) is not None}
         document = document["values"]
+    elif isinstance(document, dict):
+        settings = {k: document[k] for k in SETTINGS if k in document}
+        document = {k: v for k, v in document.items() if k not in SETTINGS}
     if not isinstance(document, dict) or not document:
         raise AnswerFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
+    answers = {}
     for name, value in document.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise AnswerFileError(path, name, f"expected a finite number, got {value!r}")
-    return {name: float(value) for name, value in document.items()}
+        try:
+            answers[name] = files.finite_number(value)
+        except ValueError as why:
+            raise AnswerFileError(path, name, str(why)) from None
+    _check_settings(settings, path)
+    return AnswerFile(answers, settings)
 
 
-def decimals_written(value: float) -> int:
-    """Decimals of the shortest way to write ``value``: 0.657 → 3, 0.65 → 2, 12.0 → 0."""
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return max(0, len(mantissa.partition(".")[2].rstrip("0")) - int(exponent))
-    return len(text.partition(".")[2].rstrip("0"))
+def _pick_case(cases: list, path, hidden_activation: str | None) -> dict:
+    """The case of ``solve``'s several-case JSON for the chosen hidden activation."""
+    found = [c.get("hidden_activation") for c in cases if isinstance(c, dict)]
+    for case in cases:
+        if isinstance(case, dict) and hidden_activation and case.get("hidden_activation") == hidden_activation:
+            return case
+    raise AnswerFileError(path, "cases", f"{len(cases)} cases ({', '.join(map(str, found))}): "
+                          "pick one with --hidden-activation")
 
 
-def is_right(answer: float, expected: float) -> bool:
-    """Whether ``answer`` is ``expected`` rounded to the decimals the answer has."""
-    return abs(answer - expected) <= 0.5 * 10.0 ** -decimals_written(answer) + 1e-9 * abs(expected)
+def _check_settings(settings: dict, path) -> None:
+    for key, allowed in (("hidden_activation", ACTIVATIONS), ("output_activation", ACTIVATIONS),
+                         ("loss", LOSSES)):
+        if key in settings and settings[key] not in allowed:
+            raise AnswerFileError(path, key, f"expected one of {', '.join(allowed)}, "
+                                  f"got {str(settings[key])[:40]!r}")
+    rate = settings.get("learning_rate")
+    if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float))
+                             or not math.isfinite(rate) or rate <= 0):
+        raise AnswerFileError(path, "learning_rate", f"expected a positive number, got {str(rate)[:40]!r}")
 
 
-def check_answers(network: Network, answers: dict[str, float], source="answers") -> list[Mark]:
-    """Mark every answered quantity, in worksheet order, with follow-through.
+def resolve_network(network: Network, settings: dict, options: dict, source="answers") -> Network:
+    """The network the answers are for: ``options`` (not None) override the file's ``settings``.
 
-    Raises AnswerFileError for a name that is not a quantity of this network.
+    This is where a variant ID (``variant`` in either) will choose the class's variant network.
     """
-    exact = solve(network)
-    known = set(exact.values)
-    for name in answers:
-        if name not in known:
-            raise AnswerFileError(source, name, "not a quantity of this network "
-                                   f"(names like {', '.join(list(known)[:4])}, ...)")
-    own = given_values(network)       # the student's values where given, exact ones elsewhere
-    marks = []
-    for step in steps(network):
-        expected = float(evaluate(step.formula, own))
-        if step.name in answers:
-            answer = answers[step.name]
-            right = is_right(answer, expected) or is_right(answer, exact[step.name])
-            hint = "" if right else _hint(step, answer, expected, own, exact, network)
-            marks.append(Mark(step.name, step.formula, answer, expected, exact[step.name], right, hint))
-            own[step.name] = answer
-        else:
-            own[step.name] = expected
-    return marks
+    if options.get("variant") is not None or "variant" in settings:
+        raise AnswerFileError(source, "variant", "variants need `backprop-tutor variants`, "
+                              "which this version does not have")
+    chosen = {key: options[key] if options.get(key) is not None else settings.get(key)
+              for key in ("hidden_activation", "output_activation", "loss", "learning_rate")}
+    return network.with_options(**chosen)
 
 
-def _hint(step, answer: float, expected: float, own: dict, exact, network: Network) -> str:
-    """The usual slip that explains a wrong answer, if one does."""
-    n_outputs = len(network.targets)
-    candidates = {
-        "the sign is wrong": -expected,
-        "off by the factor 2/K between ½Σ(t − out)² and mean((t − out)²)": expected * 2 / n_outputs,
-        "off by the factor K/2 between mean((t − out)²) and ½Σ(t − out)²": expected * n_outputs / 2,
-    }
-    if step.name.startswith("delta_h"):
-        updated = {name: exact[f"{name}_new"] for name in own if f"{name}_new" in exact.values}
-        candidates["the backward pass must use the weights from before the update"] = float(
-            evaluate(step.formula, {**own, **updated}))
-    for hint, value in candidates.items():
-        if value != expected and is_right(answer, value):
-            return hint
-    return ""
+@dataclass(frozen=True)
+class Checked:
+    """Marks for one answer file, on the network they were marked for.
+
+    ``fits`` (right answers per hidden activation) is set when the activation
+    was not given and was chosen as the one the answers fit best.
+    """
+
+    network: Network
+    marks: list[Mark]
+    fits: dict[str, int] | None = None
+
+
+def check_file(network: Network, answer_file: AnswerFile, options: dict, source="answers",
+               sig_figs: int = SIG_FIGS) -> Checked:
+    """Mark an answer file; without a hidden activation try each and keep the best fit.
+
+    On a tie the network's own activation wins, then the tutorial's order.
+    """
+    network = resolve_network(network, answer_file.settings, options, source)
+    answers = answer_file.answers
+    given = options.get("hidden_activation") or answer_file.settings.get("hidden_activation")
+    if given or network.hidden_activation is None:
+        return Checked(network, check_answers(network, answers, source, sig_figs))
+    tried = {a: network.with_options(hidden_activation=a)
+             for a in dict.fromkeys([network.hidden_activation, *TUTORIAL_ACTIVATIONS])}
+    marks = {a: check_answers(net, answers, source, sig_figs) for a, net in tried.items()}
+    fits = {a: sum(m.right for m in found) for a, found in marks.items()}
+    best = max(fits, key=fits.get)
+    return Checked(tried[best], marks[best], fits)
 
 
 def unanswered(marks: list[Mark], network: Network) -> list[str]:
@@ -137,8 +149,12 @@ def unanswered(marks: list[Mark], network: Network) -> list[str]:
     return [step.name for step in steps(network) if step.name not in answered]
 
 
-def marks_json(marks: list[Mark], network: Network) -> dict:
-    """The marks as JSON-ready data."""
-    right = sum(m.right for m in marks)
-    return {"marks": [asdict(m) for m in marks], "right": right, "wrong": len(marks) - right,
-            "unanswered": unanswered(marks, network)}
+def marks_json(checked: Checked) -> dict:
+    """The marks as JSON-ready data: each mark with its verdict and the rule that gave it."""
+    tally = counts(checked.marks)
+    # Non-finite numbers become null where the JSON is written (output.json_data).
+    return {"marks": [asdict(m) for m in checked.marks], "right": tally["right"],
+            "wrong": tally["wrong"], "imprecise": tally["imprecise"],
+            "unanswered": unanswered(checked.marks, checked.network),
+            "hidden_activation": checked.network.hidden_activation, "fits": checked.fits,
+            "slip_summary": slip_summary(checked.marks)}

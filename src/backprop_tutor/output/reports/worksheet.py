@@ -13,14 +13,13 @@ document; ``render(cases, "text" | "markdown" | "latex" | "typst")`` writes it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
-from backprop_tutor.output import notation
+from backprop_tutor.output import json_data, notation
 from backprop_tutor.output.document import Block, Equation, Equations, Heading, Math, Paragraph, Table
 from backprop_tutor.output.writers import WRITERS
 
@@ -192,4 +191,4 @@ def case_json(case: Case) -> dict:
 def render_json(cases: list[Case]) -> str:
     """``{"values": ...}`` for one case, ``{"cases": [...]}`` for several."""
     document = case_json(cases[0]) if len(cases) == 1 else {"cases": [case_json(c) for c in cases]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_data.dumps(document)

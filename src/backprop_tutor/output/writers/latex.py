@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
                                             Figure, Heading, Inline, Math, Paragraph, Table, Title,
-                                            parts)
+                                            parts, write_inline)
 
 _SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
                                               "\\": r"\textbackslash{}"}
@@ -28,14 +28,7 @@ def words(text: str) -> str:
 
 def inline(content: Inline) -> str:
     """Words escaped, `code` in typewriter, formulas as $...$."""
-    written = []
-    for p in parts(content):
-        if isinstance(p, Math):
-            written.append(f"${p.latex}$")
-        else:
-            written += [rf"\texttt{{{words(piece)}}}" if k % 2 else words(piece)
-                        for k, piece in enumerate(p.split("`")) if piece]
-    return "".join(written)
+    return write_inline(content, lambda m: f"${m.latex}$", lambda c: rf"\texttt{{{words(c)}}}", words)
 
 
 def aligned_rows(rows: tuple[Equation, ...]) -> str:

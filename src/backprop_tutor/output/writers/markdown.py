@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equations, Figure,
-                                            Heading, Inline, Math, Paragraph, Table, Title,
-                                            headings, parts)
+                                            Heading, Inline, Paragraph, Table, Title,
+                                            headings, write_inline)
 from backprop_tutor.output.writers.latex import aligned_rows
 
 
@@ -15,7 +15,7 @@ def to_markdown(blocks: list[Block]) -> str:
 
 def inline(content: Inline) -> str:
     """Words as they are (`code` spans included), formulas as $LaTeX$."""
-    return "".join(f"${p.latex}$" if isinstance(p, Math) else p for p in parts(content))
+    return write_inline(content, lambda m: f"${m.latex}$", lambda c: f"`{c}`", str)
 
 
 def anchor(heading: str) -> str:

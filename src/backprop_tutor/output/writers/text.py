@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
-                                            Figure, Heading, Inline, Math, Paragraph, Table, Title,
-                                            headings, parts)
+                                            Figure, Heading, Inline, Paragraph, Table, Title,
+                                            headings, write_inline)
 
 WIDTH = 80
 _KEEP = "\u00a0"   # a space that wrapping must not break: inside a formula
@@ -19,7 +19,7 @@ def to_text(blocks: list[Block]) -> str:
 
 def inline(content: Inline) -> str:
     """Inline content as text: formulas by their text, `code` without its backquotes."""
-    return "".join(p.text if isinstance(p, Math) else p.replace("`", "") for p in parts(content))
+    return write_inline(content, lambda m: m.text, str, str)
 
 
 def _block(block: Block, document: list[Block]) -> list[str]:
@@ -46,8 +46,7 @@ def _block(block: Block, document: list[Block]) -> list[str]:
 
 def _wrap(content: Inline, width: int = WIDTH) -> list[str]:
     """Words wrapped at ``width`` columns; a formula is never broken inside."""
-    kept = "".join(p.text.replace(" ", _KEEP) if isinstance(p, Math) else p.replace("`", "")
-                   for p in parts(content))
+    kept = write_inline(content, lambda m: m.text.replace(" ", _KEEP), str, str)
     lines = textwrap.wrap(kept, width, break_on_hyphens=False)
     return [line.replace(_KEEP, " ") for line in lines]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from backprop_tutor import extras
 from backprop_tutor.output.document import (Block, Code, Contents, Equations, Figure, Heading,
-                                            Inline, Math, Paragraph, Table, Title, parts)
+                                            Inline, Paragraph, Table, Title, write_inline)
 from backprop_tutor.output.writers.latex import aligned_rows
 
 _SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"}
@@ -49,14 +49,7 @@ def words(text: str) -> str:
 
 def inline(content: Inline) -> str:
     """Words escaped, `code` as Typst raw text, formulas as $...$."""
-    written = []
-    for p in parts(content):
-        if isinstance(p, Math):
-            written.append(f"${math(p.latex)}$")
-        else:
-            written += [f"`{piece}`" if k % 2 else words(piece)
-                        for k, piece in enumerate(p.split("`")) if piece]
-    return "".join(written)
+    return write_inline(content, lambda m: f"${math(m.latex)}$", lambda c: f"`{c}`", words)
 
 
 def _block(block: Block) -> str:

@@ -6,7 +6,8 @@
   seed), the final training and validation loss, the validation accuracy
   (empty for a regression target) and the epoch at which it diverged (empty: it did not);
 * ``curves.csv``: one row per run and epoch: ``run, epoch, train_loss, val_loss``
-  (the loss after that many epochs; ``inf`` or ``nan`` where the weights overflowed);
+  (the loss after that many epochs; ``inf`` or ``nan`` where the weights
+  overflowed, ``inf`` after a run stopped as diverged);
 * ``results.json``: the experiment's name, every run with its setting and both
   curves, and the experiment's summary (non-finite numbers are written as null);
 * ``seconds.csv``: the wall time of each run. Timings differ from one run to
@@ -21,10 +22,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
 from pathlib import Path
 
+from backprop_tutor.output import json_data
 from backprop_tutor.teaching.lab.runs import SETTING_FIELDS, Run
 
 RUN_COLUMNS = ("run", *SETTING_FIELDS, "final_train_loss", "final_val_loss", "accuracy",
@@ -66,17 +66,6 @@ def seconds_csv(runs: list[Run]) -> str:
                                        enumerate(runs))])
 
 
-def finite_or_none(value):
-    """``value`` with every non-finite float replaced by None, through lists, tuples and dicts."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite_or_none(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite_or_none(item) for item in value]
-    return value
-
-
 def results_json(experiment: str, runs: list[Run], summary: dict) -> str:
     document = {"experiment": experiment,
                 "runs": [{"setting": run.setting.to_dict(), "train_loss": run.train_loss,
@@ -85,7 +74,7 @@ def results_json(experiment: str, runs: list[Run], summary: dict) -> str:
                           **{key: value for key, value in run.extra.items() if key != "model"}}
                          for run in runs],
                 "summary": summary}
-    return json.dumps(finite_or_none(document), indent=1, ensure_ascii=False) + "\n"
+    return json_data.dumps(document, indent=1)
 
 
 def write_experiment(out, force: bool, experiment: str, runs: list[Run], summary: dict,

@@ -1,0 +1,146 @@
+"""Reading the files a user hands over: network files and answer files.
+
+Every input file is read here, with the same guards, so that whatever a file
+holds ends in one short error line (an ``errors.InputError``) instead of a
+hang, a traceback or a silently wrong value:
+
+* only a regular file is read: a folder, a FIFO (which would block until a
+  writer comes), ``/dev/urandom`` (endless) or ``/dev/zero`` is refused
+  before anything is read;
+* at most ``MAX_BYTES`` (1 MB) are read: a bigger file is refused;
+* the text is UTF-8, with or without a byte-order mark, and has no NUL bytes;
+* TOML and JSON are parsed with guards against arrays nested thousands deep
+  (Python's recursion limit), integers of more than 4,300 digits (Python's
+  limit for converting text to int), a name given twice in a JSON object
+  (JSON's parser would keep the last silently) and JSON's non-standard
+  ``NaN``/``Infinity`` constants.
+
+Numbers are checked by ``finite_number``: a bool is no number, and an
+integer too large for a float (401 digits) or ``inf``/``nan`` is refused.
+
+>>> finite_number(2)
+2.0
+>>> finite_number(10**400)
+Traceback (most recent call last):
+...
+ValueError: too large for a floating-point number (more than 1.8e308)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+import tomllib
+from pathlib import Path
+
+from backprop_tutor.errors import shown
+
+#: Largest input file read, in bytes.
+MAX_BYTES = 1_000_000
+
+
+def read_text(path, error: type, what: str) -> str:
+    """The text of the input file ``path``, or ``error(path, None, why)`` (an InputError class).
+
+    ``what`` names the kind of file in messages, e.g. "network file".
+    """
+    if str(path) == "":
+        raise error('""', None, f"an empty name is no {what}")
+    path = Path(path)
+    try:
+        # O_NONBLOCK: opening a FIFO that has no writer must not wait for one.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise error(path, None, "no such file") from None
+    except OSError as failure:
+        raise error(path, None, f"cannot be read ({failure.strerror})") from None
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise error(path, None, f"is a folder, not {_a(what)}")
+        if not stat.S_ISREG(status.st_mode):
+            raise error(path, None, f"is not a regular file (a device, FIFO or socket), "
+                                    f"not {_a(what)}")
+        if status.st_size > MAX_BYTES:
+            raise error(path, None, f"is {status.st_size:,} bytes; {_a(what)} has at most "
+                                    f"{MAX_BYTES:,}")
+        data = os.read(fd, MAX_BYTES + 1)
+    except OSError as failure:
+        raise error(path, None, f"cannot be read ({failure.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:   # it grew while we looked
+        raise error(path, None, f"is larger than {MAX_BYTES:,} bytes")
+    try:
+        text = data.decode("utf-8-sig")   # -sig: a leading byte-order mark is dropped
+    except UnicodeDecodeError:
+        raise error(path, None, "is not a text file (not UTF-8)") from None
+    if "\x00" in text:
+        raise error(path, None, "is not a text file (contains NUL bytes)")
+    return text
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[0] in "aeiou" else f"a {what}"
+
+
+def parse_toml(text: str, source, error: type) -> dict:
+    """The TOML document ``text``; ``error(source, None, why)`` if it is not valid TOML."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise error(source, None, "is not valid TOML: brackets nested too deeply") from None
+    except ValueError as failure:   # TOMLDecodeError, and int() beyond 4,300 digits
+        raise error(source, None, f"is not valid TOML: {_why(failure)}") from None
+
+
+def _why(failure: ValueError) -> str:
+    # Python's own advice (sys.set_int_max_str_digits) means nothing to the user.
+    if "integer string conversion" in str(failure):
+        return "an integer has more than 4,300 digits"
+    return str(failure)
+
+
+class _DuplicateName(ValueError):
+    pass
+
+
+def _unique_names(pairs: list) -> dict:
+    names = {}
+    for name, value in pairs:
+        if name in names:
+            raise _DuplicateName(name)
+        names[name] = value
+    return names
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str, source, error: type):
+    """The JSON document ``text``; ``error(source, key, why)`` if it is not strict JSON."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_names, parse_constant=_no_constant)
+    except _DuplicateName as duplicate:
+        raise error(source, str(duplicate), "given twice") from None
+    except RecursionError:
+        raise error(source, None, "is not valid JSON: brackets nested too deeply") from None
+    except ValueError as failure:   # JSONDecodeError, NaN/Infinity, int() beyond 4,300 digits
+        raise error(source, None, f"is not valid JSON: {_why(failure)}") from None
+
+
+def finite_number(value) -> float:
+    """``value`` as a float if it is a finite number; ValueError (saying why) if not."""
+    # bool is an int in Python, but `true` is no weight.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a finite number, got {shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:   # an int beyond 1.8e308
+        raise ValueError("too large for a floating-point number (more than 1.8e308)") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {number}")
+    return number

@@ -1,0 +1,33 @@
+"""JSON output that every JSON parser reads: no bare ``NaN`` or ``Infinity``.
+
+Python's ``json`` writes a non-finite float as ``NaN``, ``Infinity`` or
+``-Infinity``, which are not JSON (a browser's ``JSON.parse`` and ``jq``
+reject them). Every ``--format json`` goes through ``dumps``, which writes
+them as ``null`` instead, as JavaScript's ``JSON.stringify`` and pandas'
+``to_json`` do: a number that could not be computed is no number. Where a
+command can meet one, its JSON says so in a field of its own.
+
+>>> print(dumps({"E": float("inf"), "loss": [0.5, float("nan")]}, indent=None), end="")
+{"E": null, "loss": [0.5, null]}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+
+def plain(data):
+    """``data`` with every non-finite float replaced by None (through dicts, lists, tuples)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {key: plain(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [plain(value) for value in data]
+    return data
+
+
+def dumps(data, indent: int | None = 2) -> str:
+    """``data`` as strict JSON text (one trailing newline), non-ASCII characters kept."""
+    return json.dumps(plain(data), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"

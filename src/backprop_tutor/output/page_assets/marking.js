@@ -1,0 +1,214 @@
+/* Marking in the browser: the same rule as teaching/marking.py, on the same formulas.
+ *
+ * The page's data (written by output/page.py) holds every worksheet line with
+ * its formula string and its slip formulas; this file only evaluates formula
+ * strings from the student's own numbers and applies the one precision rule.
+ * A test (tests/test_page_marking.py) holds its verdicts and hints to Python's.
+ */
+"use strict";
+
+var BackpropMarking = (function () {
+  var VERDICTS = ["wrong", "imprecise", "right"];
+  var FUNCTIONS = {
+    // sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, the form that cannot overflow
+    sigmoid: function (x) { return 0.5 * (1 + Math.tanh(0.5 * x)); },
+    tanh: Math.tanh,
+    relu: function (x) { return x > 0 ? x : 0; },   // Python's max(0.0, x), NaN included
+    step: function (x) { return x > 0 ? 1 : 0; },   // relu'(0) = 0
+    exp: Math.exp,
+  };
+
+  /* Formulas: names, numbers, + - * / ** ( ) and the functions above, with Python's precedence
+   * (** binds tighter than a unary minus on its left and is right-associative). */
+  var TOKEN = /\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*\/(),])/y;
+  var compiled = {};
+
+  function tokens(formula) {
+    var found = [], match;
+    formula = formula.trim();
+    TOKEN.lastIndex = 0;
+    while (TOKEN.lastIndex < formula.length && (match = TOKEN.exec(formula))) found.push(match[1]);
+    if (formula.slice(TOKEN.lastIndex).trim()) throw new Error("cannot read formula " + formula);
+    return found;
+  }
+
+  function compile(formula) {
+    if (compiled[formula]) return compiled[formula];
+    var list = tokens(formula), at = 0;
+    function peek() { return list[at]; }
+    function take(expected) {
+      var token = list[at++];
+      if (expected !== undefined && token !== expected) throw new Error("expected " + expected);
+      return token;
+    }
+    function sum() {
+      var node = product();
+      while (peek() === "+" || peek() === "-") {
+        var op = take(), left = node, right = product();
+        node = op === "+" ? add(left, right) : sub(left, right);
+      }
+      return node;
+    }
+    function add(a, b) { return function (v) { return a(v) + b(v); }; }
+    function sub(a, b) { return function (v) { return a(v) - b(v); }; }
+    function product() {
+      var node = unary();
+      while (peek() === "*" || peek() === "/") {
+        var op = take(), left = node, right = unary();
+        node = op === "*" ? mul(left, right) : div(left, right);
+      }
+      return node;
+    }
+    function mul(a, b) { return function (v) { return a(v) * b(v); }; }
+    function div(a, b) { return function (v) { return a(v) / b(v); }; }
+    function unary() {
+      if (peek() === "-") { take(); var inner = unary(); return function (v) { return -inner(v); }; }
+      if (peek() === "+") { take(); return unary(); }
+      return power();
+    }
+    function power() {
+      var base = atom();
+      if (peek() === "**") {
+        take();
+        var exponent = unary();   // right-associative; -x on the right is allowed, as in Python
+        return function (v) { return Math.pow(base(v), exponent(v)); };
+      }
+      return base;
+    }
+    function atom() {
+      var token = take();
+      if (token === "(") { var inner = sum(); take(")"); return inner; }
+      if (/^\d/.test(token)) { var number = Number(token); return function () { return number; }; }
+      if (FUNCTIONS.hasOwnProperty(token) && peek() === "(") {
+        take("("); var argument = sum(); take(")");
+        var f = FUNCTIONS[token];
+        return function (v) { return f(argument(v)); };
+      }
+      return function (v) {
+        if (!Object.prototype.hasOwnProperty.call(v, token)) throw new Error("unknown name " + token);
+        return v[token];
+      };
+    }
+    var tree = sum();
+    if (at !== list.length) throw new Error("cannot read formula " + formula);
+    compiled[formula] = tree;
+    return tree;
+  }
+
+  function valueOf(formula, values) { return compile(formula)(values); }
+
+  var WRITTEN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+  /* An answer as written: value, significant figures, unit of the last digit; null if no number. */
+  function written(text) {
+    text = String(text).trim().replace(/\u2212/g, "-");
+    var match = WRITTEN.exec(text);
+    if (!match || !(match[2] || match[3])) return null;
+    var value = Number(text);
+    if (!isFinite(value)) return null;
+    var digits = (match[2] + (match[3] || "")).replace(/^0+/, "");
+    var unitExponent = parseInt(match[4] || "0", 10) - (match[3] || "").length;
+    return { text: text, value: value, sigFigs: digits.length, unitExponent: unitExponent,
+             unit: Number("1e" + unitExponent) };
+  }
+
+  function judge(answer, value, sigFigs, old) {
+    if (value === null || !isFinite(value)) return ["wrong", "no finite value"];
+    var difference = Math.abs(answer.value - value), slack = 1e-9 * Math.abs(value), rule;
+    if (difference <= slack) return ["right", "exact"];
+    if (old !== null && old !== undefined && answer.value === old) return ["wrong", "old value"];
+    if (answer.value === 0) return ["wrong", "zero"];
+    if (difference <= 0.5 * answer.unit + slack) rule = "rounded";
+    else if (difference < answer.unit + slack && Math.abs(answer.value) < Math.abs(value)
+             && (answer.value > 0) === (value > 0)) rule = "truncated";
+    else return ["wrong", "not close"];
+    if (answer.sigFigs < sigFigs) {
+      // Unwritten trailing zeros: 0.65 for 0.65004 is 0.650, the value to 3 figures.
+      var padded = Number("1e" + (answer.unitExponent - (sigFigs - answer.sigFigs)));
+      if (rule === "rounded" && difference <= 0.5 * padded + slack) return ["right", rule];
+      return ["imprecise", "too imprecise"];
+    }
+    return ["right", rule];
+  }
+
+  /* Ties away from zero, as Python's Decimal ROUND_HALF_UP in teaching/marking.py. */
+  function roundHalfUp(value, decimals) {
+    if (!isFinite(value) || Math.abs(value) >= 1e21) return value;
+    return Number(value.toFixed(decimals));
+  }
+
+  function either(hints) {
+    if (hints.length < 2) return hints.join("");
+    return "either " + hints.slice(0, -1).join(", or ") + ", or " + hints[hints.length - 1];
+  }
+
+  function better(a, b) {   // Python's max(a, b, key=rank): the first on a tie
+    return VERDICTS.indexOf(b[0]) > VERDICTS.indexOf(a[0]) ? b : a;
+  }
+
+  /* Mark answers {name: text} line by line with follow-through, as mark_lines in Python. */
+  function markLines(lines, given, exact, answers, sigFigs) {
+    var own = Object.assign({}, given), roots = {}, marks = [], computed = {};
+    lines.forEach(function (line) { computed[line.name] = true; });
+    lines.forEach(function (line) {
+      var expected = valueOf(line.formula, own);
+      own[line.name] = expected;
+      var workedFrom = [];
+      line.depends.forEach(function (d) {
+        (roots[d] || []).forEach(function (r) { if (workedFrom.indexOf(r) < 0) workedFrom.push(r); });
+      });
+      roots[line.name] = workedFrom;
+      if (!Object.prototype.hasOwnProperty.call(answers, line.name)) return;
+      var exactValue = exact[line.name];
+      var answer = written(answers[line.name]);
+      if (answer === null) {
+        marks.push({ name: line.name, answer: null, expected: expected, exact: exactValue,
+                     right: false, hint: "", verdict: "wrong", rule: "not a number",
+                     follows_from: [], slips: [] });
+        return;
+      }
+      var old = line.old ? given[line.old] : null;
+      var byOwn = judge(answer, expected, sigFigs, old);
+      var byExact = judge(answer, exactValue, sigFigs, old);
+      var result = (byExact[0] === "right" || byExact[1] === "zero") ? byExact : better(byOwn, byExact);
+      var verdict = result[0], rule = result[1];
+      var follows = verdict === "right" && byExact[0] !== "right" ? workedFrom : [];
+      var keys = [], hints = [];
+      if (verdict === "wrong" && rule !== "no finite value") {
+        line.slips.forEach(function (slip) {
+          var values = own;
+          if (slip.round_to !== null) {
+            values = Object.assign({}, own);
+            line.depends.forEach(function (d) {
+              if (computed[d]) values[d] = roundHalfUp(own[d], slip.round_to);
+            });
+          }
+          if (judge(answer, valueOf(slip.formula, values), sigFigs, null)[0] === "right") {
+            if (keys.indexOf(slip.key) < 0) keys.push(slip.key);
+            if (hints.indexOf(slip.hint) < 0) hints.push(slip.hint);
+          }
+        });
+      }
+      marks.push({ name: line.name, answer: answer.value, expected: expected, exact: exactValue,
+                   right: verdict === "right", hint: either(hints), verdict: verdict, rule: rule,
+                   follows_from: follows, slips: keys });
+      roots[line.name] = verdict !== "right" ? [line.name] : follows;
+      own[line.name] = answer.value;
+    });
+    return marks;
+  }
+
+  function slipSummary(marks, slips) {
+    var wrong = marks.filter(function (m) { return m.verdict === "wrong"; });
+    var best = null, bestCount = 0;
+    Object.keys(slips).forEach(function (key) {
+      var count = wrong.filter(function (m) { return m.slips.indexOf(key) >= 0; }).length;
+      if (count > bestCount) { best = key; bestCount = count; }
+    });
+    return best === null ? null
+      : { slip: best, description: slips[best], explains: bestCount, wrong: wrong.length };
+  }
+
+  return { valueOf: valueOf, written: written, judge: judge, markLines: markLines,
+           slipSummary: slipSummary, roundHalfUp: roundHalfUp };
+})();

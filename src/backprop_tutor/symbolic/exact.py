@@ -1,0 +1,110 @@
+"""The worksheet's formulas and the loss in exact arithmetic (mpmath), for the proof.
+
+``chain_rule_at`` evaluates the worksheet's formulas at given numbers with as
+many digits as mpmath is set to, and bounds, for each quantity, the rounding
+error a float computation of the same formulas can make (a running error
+analysis). ``loss_at`` computes E straight from the network's layers, without
+the worksheet: the independent side of the proof's check at random points.
+
+mpmath is imported inside the functions that use it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backprop_tutor.core import names
+from backprop_tutor.core.network import Network
+from backprop_tutor.symbolic.reading import SymbolicWorksheet
+
+#: Each function's f'(a) (from a and f(a)) and the rounding of its own result (see value_and_error).
+_SLOPES = {"sigmoid": lambda a, f: (f * (1 - f), 1), "tanh": lambda a, f: (1 - f**2, 1),
+           "relu": lambda a, f: (int(a > 0), 0), "step": lambda a, f: (0, 0)}
+
+
+def compiled(sheet: SymbolicWorksheet) -> dict:
+    """Each formula's syntax tree, in worksheet order."""
+    return {name: ast.parse(text, mode="eval").body for name, text in sheet.formulas.items()}
+
+
+def _mp_functions() -> dict:
+    import mpmath
+
+    return {"sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)), "tanh": mpmath.tanh,
+            "relu": lambda x: max(mpmath.mpf(0), x), "step": lambda x: mpmath.mpf(x > 0),
+            "linear": lambda x: x}
+
+
+def value_and_error(node, known: dict, functions: dict):
+    """A formula's value in mpmath, and the scale e of a float's rounding error in it.
+
+    A running error analysis (first order): every operation rounds its result,
+    and passes on the errors of its operands.
+
+    Formula:
+        given number   e = 0
+        a ± b          e = e_a + e_b + |a ± b|
+        a · b          e = |b| e_a + |a| e_b + |a b|
+        a / c          e = e_a / |c| + |a / c|
+        a ** k         e = |k a^(k-1)| e_a + |a^k|
+        f(a)           e = |f'(a)| e_a + r_f     r_f = 1 for sigmoid, tanh (|f| <= 1); 0 for relu, step
+        |float(q) − q| <= 2^-53 · e(q)     (to first order, library functions within an ulp)
+    """
+    import mpmath
+
+    if isinstance(node, ast.Constant):
+        return mpmath.mpf(node.value), mpmath.mpf(0)
+    if isinstance(node, ast.Name):
+        return known[node.id]
+    if isinstance(node, ast.UnaryOp):
+        value, error = value_and_error(node.operand, known, functions)
+        return -value, error
+    if isinstance(node, ast.Call):
+        a, error = value_and_error(node.args[0], known, functions)
+        value = functions[node.func.id](a)
+        slope, rounding = _SLOPES[node.func.id](a, value)
+        return value, abs(slope) * error + rounding
+    (a, ea), (b, eb) = (value_and_error(side, known, functions) for side in (node.left, node.right))
+    operator = type(node.op)
+    if operator in (ast.Add, ast.Sub):
+        value = a + b if operator is ast.Add else a - b
+        return value, ea + eb + abs(value)
+    if operator is ast.Mult:
+        return a * b, abs(b) * ea + abs(a) * eb + abs(a * b)
+    if operator is ast.Div:
+        return a / b, ea / abs(b) + abs(a / b)
+    return a ** b, abs(b * a ** (b - 1)) * ea + abs(a ** b)
+
+
+def chain_rule_at(given: dict, formulas: dict) -> dict:
+    """Each quantity of ``formulas`` (from ``compiled``) at ``given`` in mpmath: name -> (value, e).
+
+    ``e`` bounds the rounding error of a float computation (``value_and_error``).
+    """
+    import mpmath
+
+    functions = _mp_functions()
+    known = {n: (mpmath.mpf(v), mpmath.mpf(0)) for n, v in given.items()}
+    for name, tree in formulas.items():
+        known[name] = value_and_error(tree, known, functions)
+    return known
+
+
+def loss_at(network: Network, values: dict):
+    """E at ``values`` (inputs, targets, weights and biases by name), straight from the layers.
+
+    Formula:
+        net_u = Σ_s w_us · out_s + b_u,   out_u = f(net_u),
+        E = 1/2 Σ_k (t_k − out_k)²  (half_sse)   or   1/K Σ_k (t_k − out_k)²  (mse)
+    """
+    import mpmath
+
+    functions = _mp_functions()
+    units = names.unit_names(network.sizes)
+    outs = [values[i] for i in units[0]]
+    for layer, rows, layer_units in zip(network.layers, names.weight_names(network.sizes), units[1:]):
+        nets = [mpmath.fsum(values[w] * out for w, out in zip(row, outs))
+                + (values[f"b_{u}"] if layer.biases is not None else 0) for row, u in zip(rows, layer_units)]
+        outs = [functions[layer.activation](net) for net in nets]
+    squares = mpmath.fsum((values[t] - out) ** 2 for t, out in zip(names.target_names(len(outs)), outs))
+    return squares / (2 if network.loss == "half_sse" else len(outs))

@@ -1,0 +1,277 @@
+"""The error contract against hostile files, huge numbers and odd streams (issue 9).
+
+Each test is one reproduction from the issue: the command must end with one
+short line on stderr naming the file (and the key), status 2 and nothing on
+stdout, or succeed with output that is what it claims to be (strict JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from backprop_tutor.core.files import MAX_BYTES
+from backprop_tutor.core.network import DEFAULT_NETWORK
+from backprop_tutor.core.worksheet import MAX_UNITS, evaluate
+
+TUTORIAL = DEFAULT_NETWORK.read_text()
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN and Infinity, as a browser's JSON.parse does."""
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def assert_one_line_error(result, *parts):
+    status, out, err = result
+    assert (status, out) == (2, ""), result
+    assert err.count("\n") == 1 and err.startswith("backprop-tutor: error: "), err
+    assert "Traceback" not in err and len(err) < 400, err
+    for part in parts:
+        assert part in err, err
+
+
+def write(tmp_path, text: str, name: str = "net.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- huge numbers ------------------------------------------------------------------
+
+HUGE_TARGET = TUTORIAL.replace("targets = [0.9]", "targets = [1e200]")
+LINEAR_1E300 = """\
+learning_rate = 0.5
+inputs = [1.0]
+targets = [0.5]
+[[layers]]
+activation = "linear"
+weights = [[1e300]]
+"""
+
+
+@pytest.mark.parametrize("text", [HUGE_TARGET, LINEAR_1E300])
+@pytest.mark.parametrize("command", ["solve", "derive", "keras"])
+def test_a_step_that_overflows_is_refused(run, tmp_path, text, command):
+    # (t - out)**2 with |t - out| >= 1e200 is beyond 1.8e308: E_o1 is the first quantity lost.
+    path = write(tmp_path, text)
+    assert_one_line_error(run(command, str(path)), f"{path}: ", "not finite from E_o1 on")
+
+
+def test_check_refuses_a_step_that_overflows(run, tmp_path):
+    path = write(tmp_path, LINEAR_1E300)
+    answers = write(tmp_path, "out_o1 = 1e300\n", "answers.toml")
+    assert_one_line_error(run("check", str(answers), str(path)), "not finite from E_o1 on")
+
+
+def test_json_output_maps_non_finite_numbers_to_null():
+    from backprop_tutor.output.json_data import dumps
+
+    text = dumps({"a": [math.inf, -math.inf, math.nan, 1.5], "b": (math.nan,), "c": "NaN"})
+    assert strict_json(text) == {"a": [None, None, None, 1.5], "b": [None], "c": "NaN"}
+
+
+def test_squares_overflow_to_infinity_like_products():
+    assert evaluate("1/2 * (t1 - out_o1)**2", {"t1": 1e200, "out_o1": 0.5}) == math.inf
+    assert evaluate("(1 - out_h1**2)", {"out_h1": 0.5}) == 0.75
+
+
+def test_train_that_overflows_still_writes_strict_json(run, tmp_path):
+    status, out, _ = run("train", str(write(tmp_path, LINEAR_1E300)), "--epochs", "2",
+                         "--format", "json")
+    document = strict_json(out)
+    assert status == 0
+    # E = 1/2 (0.5 - 1e300)^2 overflows: written as null, as JSON.stringify writes Infinity.
+    assert document["final_loss"] is None
+
+
+@pytest.mark.parametrize("digits", [401, 5000])
+def test_integers_too_large_for_a_float(run, tmp_path, digits):
+    path = write(tmp_path, TUTORIAL.replace("learning_rate = 0.5", f"learning_rate = 1{'0' * digits}"))
+    key = "learning_rate" if digits < 4300 else "4,300 digits"
+    assert_one_line_error(run("solve", str(path)), f"{path}: ", key)
+
+
+@pytest.mark.parametrize("name, text", [
+    ("answers.toml", f"net_h1 = 1{'0' * 400}\n"),
+    ("answers.json", f'{{"net_h1": 1{"0" * 400}}}'),
+    ("answers.json", f'{{"net_h1": 1{"0" * 5000}}}'),
+])
+def test_integers_too_large_in_answer_files(run, tmp_path, name, text):
+    path = write(tmp_path, text, name)
+    assert_one_line_error(run("check", str(path)), f"{path}: ")
+
+
+def test_deeply_nested_brackets(run, tmp_path):
+    network = write(tmp_path, f"inputs = {'[' * 3000}{']' * 3000}\n")
+    assert_one_line_error(run("solve", str(network)), "nested too deeply")
+    answers = write(tmp_path, f'{{"net_h1": {"[" * 3000}{"]" * 3000}}}', "answers.json")
+    assert_one_line_error(run("check", str(answers)), "nested too deeply")
+
+
+def wide_network(n_inputs: int) -> str:
+    return (f"learning_rate = 0.5\ninputs = [{', '.join(['0.1'] * n_inputs)}]\n"
+            f"targets = [0.5]\n[[layers]]\nactivation = \"linear\"\n"
+            f"weights = [[{', '.join(['0.01'] * n_inputs)}]]\n")
+
+
+def test_a_unit_with_too_many_inputs_is_refused_not_a_recursion_error(run, tmp_path):
+    path = write(tmp_path, wide_network(3000))
+    assert_one_line_error(run("solve", str(path)), "inputs: 3000 units", str(MAX_UNITS))
+
+
+def test_the_widest_layer_allowed_is_solved(run, tmp_path):
+    status, out, _ = run("solve", str(write(tmp_path, wide_network(MAX_UNITS))), "--format", "json")
+    assert status == 0
+    # 1000 inputs of 0.1 times weights of 0.01: net = 1000 * 0.001 = 1.
+    assert strict_json(out)["values"]["net_o1"] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_train_has_no_layer_limit(run, tmp_path):
+    status, out, _ = run("train", str(write(tmp_path, wide_network(3000))), "--epochs", "1",
+                         "--format", "json")
+    # net = 3000 * 0.001 = 3, E = 1/2 (0.5 - 3)^2 = 3.125
+    assert status == 0 and strict_json(out)["loss"][0] == pytest.approx(3.125, rel=1e-12)
+
+
+# --- wrong types --------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, key", [
+    ('activation = "sigmoid"', 'activation = ["relu"]', "layers[1].activation"),
+    ('loss = "half_sse"', 'loss = {name = "mse"}', "loss"),
+    ('title = "Tutorial network (2-2-1)"', 'title = 3', "title"),
+    ('learning_rate = 0.5', 'learning_rate = [0.5]', "learning_rate"),
+    ('biases = [0.1, 0.1]', 'biases = [0.1, 0.1]\ntrain_biases = "yes"', "layers[1].train_biases"),
+    ('inputs = [0.5, 1.0]', 'inputs = [[0.5], 1.0]', "inputs[1]"),
+    ('inputs = [0.5, 1.0]', 'inputs = {a = 1}', "inputs"),
+])
+def test_values_of_the_wrong_type(run, tmp_path, old, new, key):
+    assert old in TUTORIAL
+    path = write(tmp_path, TUTORIAL.replace(old, new, 1))
+    assert_one_line_error(run("solve", str(path)), f"{path}: {key}: ")
+
+
+# --- messages stay one short line ---------------------------------------------------
+
+def test_a_key_with_newlines_is_escaped(run, tmp_path):
+    path = write(tmp_path, TUTORIAL + '"a\\nb\\nc\\u001b[31m" = 1\n')
+    assert_one_line_error(run("solve", str(path)), "a\\nb\\nc\\x1b[31m: unknown key")
+
+
+def test_long_keys_values_and_paths_are_shortened(run, tmp_path):
+    path = write(tmp_path, TUTORIAL + f'"{"k" * 3000}" = 1\n')
+    assert_one_line_error(run("solve", str(path)), "kkk…kkk")
+    path = write(tmp_path, TUTORIAL.replace('activation = "sigmoid"', f'activation = "{"v" * 5000}"', 1))
+    assert_one_line_error(run("solve", str(path)), "got 'vvv", "vvv...vvv")
+    long_path = str(tmp_path) + ("/" + "d" * 200) * 30 + "/net.toml"   # 6 KB
+    assert_one_line_error(run("solve", long_path), "ddd…ddd", "ddd/net.toml: cannot be read")
+
+
+def test_option_values_are_one_line_too(run):
+    assert_one_line_error(run("solve", "--hidden-activation", "x\ny\n" * 500), "--hidden-activation")
+
+
+# --- paths and streams --------------------------------------------------------------
+
+def test_a_fifo_without_writer_is_refused_at_once(run, tmp_path):
+    fifo = tmp_path / "net.toml"
+    os.mkfifo(fifo)
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(r=run("solve", str(fifo))))
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():   # unblock the reader so that the test run can end, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a FIFO without a writer blocked")
+    assert_one_line_error(result["r"], "is not a regular file")
+
+
+@pytest.mark.parametrize("device", ["/dev/urandom", "/dev/zero", "/dev/null"])
+def test_devices_are_refused(run, device):
+    assert_one_line_error(run("solve", device), f"{device}: is not a regular file")
+
+
+def test_files_over_a_megabyte_are_refused_before_reading(run, tmp_path):
+    path = tmp_path / "net.toml"
+    path.write_text(TUTORIAL + "#" * MAX_BYTES)
+    assert_one_line_error(run("solve", str(path)), "bytes; a network file has at most 1,000,000")
+    answers = tmp_path / "answers.toml"
+    answers.write_text("#" * (MAX_BYTES + 1))
+    assert_one_line_error(run("check", str(answers)), "an answer file has at most")
+
+
+def test_an_empty_file_name_is_an_error_not_the_default_network(run):
+    assert_one_line_error(run("solve", ""), 'error: "": an empty name is no network file')
+    assert_one_line_error(run("check", ""), "an empty name is no answer file")
+
+
+def test_a_byte_order_mark_is_accepted(run, tmp_path):
+    path = tmp_path / "net.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + TUTORIAL.encode())
+    status, out, _ = run("solve", str(path), "--format", "json")
+    # The tutorial network: net_h1 = 0.3 * 0.5 + 0.4 * 1.0 + 0.1 = 0.65.
+    assert status == 0 and strict_json(out)["values"]["net_h1"] == pytest.approx(0.65)
+    answers = tmp_path / "answers.json"
+    answers.write_bytes(b"\xef\xbb\xbf" + b'{"net_h1": 0.65}')
+    status, out, _ = run("check", str(answers), "--hidden-activation", "sigmoid")
+    assert status == 0 and "net_h1" in out
+
+
+def test_a_name_twice_in_a_json_answer_file(run, tmp_path):
+    path = write(tmp_path, '{"net_h1": 0.65, "net_h1": 0.7}', "answers.json")
+    assert_one_line_error(run("check", str(path)), f"{path}: net_h1: given twice")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_json_constants_are_not_numbers(run, tmp_path, constant):
+    path = write(tmp_path, f'{{"net_h1": {constant}}}', "answers.json")
+    assert_one_line_error(run("check", str(path)), f"{path}: is not valid JSON")
+
+
+def test_bare_command_prints_help_on_stdout(run):
+    status, out, err = run()
+    assert (status, err) == (0, "")
+    assert out.startswith("Usage: backprop-tutor") and "solve" in out
+
+
+def test_seed_beyond_32_bits_is_a_usage_error(run):
+    assert_one_line_error(run("keras", "--random-weights", "--seed", str(2**64)),
+                          "'--seed'", "4294967295")
+
+
+def run_process(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "backprop_tutor", *args],
+                          stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_a_full_disk_on_stdout(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = run_process("solve", stdout=full)
+    assert result.returncode == 2
+    assert result.stderr == "backprop-tutor: error: cannot write the output (No space left on device)\n"
+
+
+def test_a_closed_pipe_on_stdout():
+    read, write_end = os.pipe()
+    os.close(read)   # nobody reads: the first write fails with EPIPE
+    try:
+        result = run_process("solve", stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 2
+    assert result.stderr == "backprop-tutor: error: cannot write the output (Broken pipe)\n"
+
+
+def test_a_closed_stdout_from_the_start():
+    command = f"exec '{sys.executable}' -m backprop_tutor solve >&-"
+    result = subprocess.run(["sh", "-c", command], stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "backprop-tutor: error: cannot write the output (stdout is closed)\n"

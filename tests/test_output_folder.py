@@ -1,0 +1,219 @@
+"""The atomic output folder (``tutorial --out``): refusals first, one-line errors, no debris."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import backprop_tutor
+from backprop_tutor.errors import OutputFolderError
+from backprop_tutor.output import folder
+from backprop_tutor.output.folder import output_folder
+
+
+def debris(parent: Path) -> list[str]:
+    """Hidden temporary folders left beside the output folder."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def fill(out, force=False, text="new"):
+    with output_folder(out, force) as work:
+        (work / "a.txt").write_text(text)
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "sub/..", "./"])
+def test_the_current_folder_and_its_parents_are_refused_before_any_work(tmp_path, monkeypatch,
+                                                                        name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keep.txt").write_text("mine")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(OutputFolderError, match="current folder|empty name"):
+        with output_folder(name, force=True):
+            pytest.fail("the work started")
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_a_folder_holding_the_current_folder_or_the_package_is_refused(tmp_path, monkeypatch):
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    monkeypatch.chdir(inner)
+    with pytest.raises(OutputFolderError, match="holds the current folder"):
+        with output_folder(tmp_path / "a", force=True):
+            pytest.fail("the work started")
+    package = Path(backprop_tutor.__file__).parent
+    with pytest.raises(OutputFolderError, match="holds this program"):
+        with output_folder(package.parent, force=True):
+            pytest.fail("the work started")
+
+
+def test_the_cli_refuses_dot_before_building_the_pack(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run("tutorial", "--out", ".", "--force")
+    assert (status, out) == (2, "")
+    assert err == ("backprop-tutor: error: .: names the current folder or a parent of it; "
+                   "name a new folder\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_the_way(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OutputFolderError, match=r"afile/sub: cannot be made: .*afile is not a folder"):
+        fill(tmp_path / "afile" / "sub")
+    with pytest.raises(OutputFolderError, match="exists and is not a folder"):
+        fill(tmp_path / "afile", force=True)
+
+
+def test_a_parent_without_write_permission(tmp_path, monkeypatch):
+    # As root every folder is writable: ask os.access what an ordinary user would be told.
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(folder.os, "access", lambda path, mode: Path(path) != locked)
+    with pytest.raises(OutputFolderError, match="no permission to write in .*locked"):
+        fill(locked / "pack")
+
+
+@pytest.mark.parametrize("code, words", [(errno.EROFS, "Read-only file system"),
+                                         (errno.ENOSPC, "No space left on device")])
+def test_a_read_only_or_full_disk_at_the_move(tmp_path, monkeypatch, code, words):
+    def fails(*args):
+        raise OSError(code, os.strerror(code))
+    monkeypatch.setattr(folder.os, "rename", fails)
+    with pytest.raises(OutputFolderError, match=f"pack: cannot be written \\({words}\\)"):
+        fill(tmp_path / "pack")
+    assert debris(tmp_path) == [] and not (tmp_path / "pack").exists()
+
+
+def test_a_full_disk_while_writing(tmp_path):
+    with pytest.raises(OutputFolderError, match=r"pack: cannot be written \(No space left on device\)"):
+        with output_folder(tmp_path / "pack"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))   # as write() raises it
+    assert debris(tmp_path) == []
+
+
+def test_a_read_only_file_system_at_the_start(tmp_path, monkeypatch):
+    def fails(self, *args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+    monkeypatch.setattr(folder.Path, "mkdir", fails)
+    with pytest.raises(OutputFolderError, match=r"cannot be written \(Read-only file system\)"):
+        fill(tmp_path / "new" / "pack")
+
+
+def test_the_folder_gets_the_usual_mode(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        fill(tmp_path / "pack")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "pack").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_symbolic_link_is_replaced_without_debris(tmp_path):
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    with pytest.raises(OutputFolderError, match="symbolic link"):
+        fill(link)
+    fill(link, force=True)
+    assert not link.is_symlink() and (link / "a.txt").read_text() == "new"
+    assert (target / "old.txt").read_text() == "old"   # what the link pointed to is left alone
+    assert debris(tmp_path) == []
+
+
+def test_force_replaces_a_pack(tmp_path):
+    fill(tmp_path / "pack", text="first")
+    with pytest.raises(OutputFolderError, match="is not empty"):
+        fill(tmp_path / "pack")
+    fill(tmp_path / "pack", force=True, text="second")
+    assert (tmp_path / "pack" / "a.txt").read_text() == "second"
+    assert debris(tmp_path) == []
+
+
+def test_force_never_replaces_a_folder_it_did_not_write(tmp_path, run):
+    # `tutorial --out ~ --force` once deleted a home folder: --force replaces only our own folders.
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("years of work")
+    with pytest.raises(OutputFolderError, match="was not written by backprop-tutor"):
+        fill(home, force=True)
+    status, out, err = run("page", "--out", str(home), "--force")
+    assert (status, out) == (2, "") and "was not written by backprop-tutor" in err
+    assert [p.name for p in home.iterdir()] == ["thesis.tex"]
+    assert debris(tmp_path) == []
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_two_runs_into_the_same_new_folder(tmp_path, exists):
+    """Both pass the check at the start; the one that finishes second must not replace the first."""
+    out = tmp_path / "pack"
+    if exists:
+        out.mkdir()   # an empty folder may be used without --force
+    first, second = output_folder(out), output_folder(out)
+    work_first, work_second = first.__enter__(), second.__enter__()
+    (work_first / "a.txt").write_text("first")
+    (work_second / "a.txt").write_text("second")
+    first.__exit__(None, None, None)
+    with pytest.raises(OutputFolderError, match="filled by another run"):
+        second.__exit__(None, None, None)
+    assert (out / "a.txt").read_text() == "first"
+    assert debris(tmp_path) == []
+
+
+def test_stale_folders_of_ended_runs_are_removed(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(ended.stdout)
+    stale = [tmp_path / f".pack.{dead}.0123abcd", tmp_path / f".pack.{dead}.old"]
+    alive = tmp_path / f".pack.{os.getppid()}.0123abcd"   # a running process: may be working
+    other = tmp_path / f".packs.{dead}.0123abcd"           # another folder's
+    for path in [*stale, alive, other]:
+        path.mkdir()
+        (path / "x").write_text("x")
+    fill(tmp_path / "pack")
+    assert debris(tmp_path) == sorted(p.name for p in (alive, other))
+
+
+HELPER = textwrap.dedent("""\
+    import sys, time
+    from backprop_tutor.output.folder import output_folder
+    with output_folder(sys.argv[1]) as work:
+        (work / "half.txt").write_text("half")
+        print("ready", flush=True)
+        time.sleep(60)
+    """)
+
+
+def start_helper(out: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(Path(backprop_tutor.__file__).parent.parent)}
+    process = subprocess.Popen([sys.executable, "-c", HELPER, str(out)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout.readline() == "ready\n"
+    return process
+
+
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
+    process = start_helper(tmp_path / "pack")
+    assert len(debris(tmp_path)) == 1
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode != 0 and "KeyboardInterrupt" in err
+    assert debris(tmp_path) == [] and not (tmp_path / "pack").exists()
+
+
+def test_a_killed_run_leaves_debris_that_the_next_run_removes(tmp_path):
+    process = start_helper(tmp_path / "pack")
+    process.kill()
+    process.communicate(timeout=30)   # reaped: its pid is gone
+    assert debris(tmp_path) == [f".pack.{process.pid}.{name.split('.')[-1]}"
+                                for name in debris(tmp_path)]
+    assert len(debris(tmp_path)) == 1
+    fill(tmp_path / "pack")
+    assert debris(tmp_path) == [] and (tmp_path / "pack" / "a.txt").read_text() == "new"
