@@ -8,6 +8,9 @@ BLAS use one thread: two processes with two threads each would fight for two
 cores, and the sums inside a matrix product are then always added in the
 same order.
 
+Workers are started by "spawn" (a fresh interpreter that imports the task by
+name), so a script that calls ``run_all`` with ``jobs > 1`` needs the usual
+``if __name__ == "__main__":`` guard; a notebook or the command line does not.
 The worker processes are started once and kept for the next call with the
 same ``jobs`` (starting one imports NumPy and scikit-learn afresh), so a
 notebook or the tutorial pack pays for that once.
