@@ -166,13 +166,13 @@ for name in ("w5", "w1"):
 from backprop_tutor.networks.keras_network import compare_with_numpy
 
 eta = network.learning_rate
-runs = {f"tutorial loss, η = {eta:g}": compare_with_numpy(network, loss="tutorial", steps=50),
-        f"Keras MSE, η = {eta:g}": compare_with_numpy(network, loss="keras-mse", steps=50),
+runs = {f"tutorial loss, η = {eta:g}": compare_with_numpy(network, loss="half_sse", steps=50),
+        f"Keras MSE, η = {eta:g}": compare_with_numpy(network, loss="mse", steps=50),
         f"Keras MSE, η = {eta / 2:g}": compare_with_numpy(network.with_options(learning_rate=eta / 2),
-                                                         loss="keras-mse", steps=50)}
+                                                         loss="mse", steps=50)}
 
 # %% tags=["solution"]
-as_tutorial = {label: np.array(run.keras_loss) * (K / 2 if run.loss_convention == "keras-mse" else 1)
+as_tutorial = {label: np.array(run.keras_loss) * (K / 2 if run.loss_convention == "mse" else 1)
                for label, run in runs.items()}
 for label, losses in as_tutorial.items():
     print(f"{label:<24} E_tutorial after 1 update: {losses[1]:.6f}   after 49: {losses[-1]:.6f}   "
@@ -196,7 +196,7 @@ plt.show()
 # %% tags=["solution"]
 from backprop_tutor.output.reports.keras import comparison_text
 
-print(comparison_text(compare_with_numpy(network, loss="keras-mse", steps=1)))
+print(comparison_text(compare_with_numpy(network, loss="mse", steps=1)))
 
 # %% [markdown] tags=["solution"]
 # ## Random weights, several updates
@@ -206,7 +206,7 @@ print(comparison_text(compare_with_numpy(network, loss="keras-mse", steps=1)))
 # two are trained side by side, here with the tutorial's loss, for 10 updates.
 
 # %% tags=["solution"]
-random_start = compare_with_numpy(network, loss="tutorial", steps=10, seed=42)
+random_start = compare_with_numpy(network, loss="half_sse", steps=10, seed=42)
 print(comparison_text(random_start))
 
 # %% [markdown] tags=["solution"]
@@ -214,7 +214,7 @@ print(comparison_text(random_start))
 
 # %% tags=["solution"]
 for precision in ("float64", "float32"):
-    run = compare_with_numpy(network, loss="tutorial", steps=10, seed=42, precision=precision)
+    run = compare_with_numpy(network, loss="half_sse", steps=10, seed=42, precision=precision)
     print(f"{precision}: max |Keras - NumPy| after 10 updates = {run.max_abs_diff:.1e}")
 
 # %% [markdown]

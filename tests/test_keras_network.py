@@ -6,6 +6,7 @@ run here by the test itself, never from the Keras code under test.
 """
 
 import json
+import re
 import math
 import os
 import subprocess
@@ -21,7 +22,6 @@ from backprop_tutor.networks.keras_network import compare_with_numpy, import_ker
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 #: Our name for the loss each Keras loss computes.
-NUMPY_LOSS = {"keras-mse": "mse", "tutorial": "half_sse"}
 STEPS = 5
 
 
@@ -54,13 +54,13 @@ NETWORKS = {
 
 def numpy_run(network, loss: str, steps: int, learning_rate=None):
     """(losses before each update, final weights) of the NumPy network with Keras' loss."""
-    model = NumpyNetwork.from_network(network.with_options(loss=NUMPY_LOSS[loss]))
+    model = NumpyNetwork.from_network(network.with_options(loss=loss))
     losses = [model.sgd_step([network.inputs], [network.targets],
                              learning_rate or network.learning_rate) for _ in range(steps)]
     return losses, model.parameters()
 
 
-@pytest.mark.parametrize("loss", ["keras-mse", "tutorial"])
+@pytest.mark.parametrize("loss", ["mse", "half_sse"])
 @pytest.mark.parametrize("name", NETWORKS)
 def test_keras_agrees_with_numpy_to_rounding_in_float64(name, loss):
     network = NETWORKS[name]
@@ -75,21 +75,21 @@ def test_keras_agrees_with_numpy_to_rounding_in_float64(name, loss):
 
 
 def test_frozen_biases_keep_their_values_and_the_others_train():
-    mazur = compare_with_numpy(NETWORKS["frozen biases (Mazur)"], "tutorial", steps=STEPS)
+    mazur = compare_with_numpy(NETWORKS["frozen biases (Mazur)"], "half_sse", steps=STEPS)
     biases = [mazur.keras_values[b] for b in ("b_h1", "b_h2", "b_o1", "b_o2")]
     assert biases == [0.35, 0.35, 0.6, 0.6]
-    partly = compare_with_numpy(frozen_output_bias(), "tutorial", steps=STEPS)
+    partly = compare_with_numpy(frozen_output_bias(), "half_sse", steps=STEPS)
     assert partly.keras_values["b_o1"] == 0.2 and partly.keras_values["b_h1"] != 0.1
 
 
 def test_mazur_published_numbers():
     # Matt Mazur, "A Step by Step Backpropagation Example" (2015).
-    result = compare_with_numpy(example("mazur"), "tutorial")
+    result = compare_with_numpy(example("mazur"), "half_sse")
     assert result.keras_loss[0] == pytest.approx(0.298371109, abs=5e-10)
     assert round(result.keras_values["w5"], 8) == 0.35891648
     assert round(result.keras_values["w1"], 9) == 0.149780716
     # Two outputs: 2/K = 1, Keras' MSE takes the very same step.
-    keras_mse = compare_with_numpy(example("mazur"), "keras-mse")
+    keras_mse = compare_with_numpy(example("mazur"), "mse")
     assert round(keras_mse.keras_values["w5"], 8) == 0.35891648
 
 
@@ -97,7 +97,7 @@ def test_mazur_published_numbers():
 def test_keras_with_the_tutorial_loss_reproduces_the_hand_calculation(activation):
     network = example("tutorial", hidden_activation=activation)
     sheet = solve(network)
-    result = compare_with_numpy(network, "tutorial")
+    result = compare_with_numpy(network, "half_sse")
     assert result.keras_loss[0] == pytest.approx(sheet["E"], rel=1e-12)
     for name, value in result.keras_values.items():
         assert value == pytest.approx(sheet[f"{name}_new"], abs=1e-12)
@@ -106,8 +106,8 @@ def test_keras_with_the_tutorial_loss_reproduces_the_hand_calculation(activation
 def test_one_output_keras_mse_gradient_is_twice_the_tutorial_s():
     network = NETWORKS["1 output, sigmoid hidden"]
     start = network.parameters()
-    keras = compare_with_numpy(network, "keras-mse")
-    _, tutorial = numpy_run(network, "tutorial", steps=1)
+    keras = compare_with_numpy(network, "mse")
+    _, tutorial = numpy_run(network, "half_sse", steps=1)
     for name in start:
         keras_change = keras.keras_values[name] - start[name]
         assert keras_change == pytest.approx(2 * (tutorial[name] - start[name]), rel=1e-9)
@@ -118,25 +118,25 @@ def test_one_output_keras_mse_gradient_is_twice_the_tutorial_s():
     for name, value in half_rate.keras_values.items():
         assert value == pytest.approx(sheet[f"{name}_new"], abs=1e-12)
     # Keras' MSE at η is the tutorial loss at η·2/K = 2η, over several steps.
-    _, double_rate = numpy_run(network, "tutorial", STEPS, learning_rate=2 * network.learning_rate)
-    several = compare_with_numpy(network, "keras-mse", steps=STEPS)
+    _, double_rate = numpy_run(network, "half_sse", STEPS, learning_rate=2 * network.learning_rate)
+    several = compare_with_numpy(network, "mse", steps=STEPS)
     assert max(abs(several.keras_values[n] - double_rate[n]) for n in start) < 1e-12
 
 
 def test_the_explained_figures():
-    result = compare_with_numpy(NETWORKS["1 output, sigmoid hidden"], "keras-mse")
+    result = compare_with_numpy(NETWORKS["1 output, sigmoid hidden"], "mse")
     tutorial_loss = solve(NETWORKS["1 output, sigmoid hidden"])["E"]
     assert result.initial_loss() == pytest.approx({"half_sse": tutorial_loss,
                                                    "mse": 2 * tutorial_loss}, rel=1e-12)
-    assert result.same_step_learning_rates() == {"keras-mse": 0.5, "tutorial": 1.0}
-    two = compare_with_numpy(NETWORKS["2 outputs, tanh hidden"], "tutorial")
+    assert result.same_step_learning_rates() == {"mse": 0.5, "half_sse": 1.0}
+    two = compare_with_numpy(NETWORKS["2 outputs, tanh hidden"], "half_sse")
     assert (two.n_outputs, two.factor) == (2, 1.0)
-    assert two.same_step_learning_rates() == {"keras-mse": 0.5, "tutorial": 0.5}
+    assert two.same_step_learning_rates() == {"mse": 0.5, "half_sse": 0.5}
 
 
 def test_random_weights_same_seed_same_numbers_other_seed_other_numbers():
     network = NETWORKS["two hidden layers"]
-    first, again, other = (compare_with_numpy(network, "tutorial", steps=3, seed=seed)
+    first, again, other = (compare_with_numpy(network, "half_sse", steps=3, seed=seed)
                            for seed in (7, 7, 8))
     assert first.start.parameters() == again.start.parameters()
     assert (first.keras_loss, first.keras_values) == (again.keras_loss, again.keras_values)
@@ -146,7 +146,7 @@ def test_random_weights_same_seed_same_numbers_other_seed_other_numbers():
 
 def test_random_weights_are_keras_defaults_and_numpy_starts_from_them():
     network = NETWORKS["two hidden layers"]
-    result = compare_with_numpy(network, "keras-mse", steps=STEPS, seed=3)
+    result = compare_with_numpy(network, "mse", steps=STEPS, seed=3)
     start = result.start.parameters()
     assert start != network.parameters()
     assert all(start[b] == 0 for b in start if b.startswith("b_"))  # Keras: zero biases
@@ -154,16 +154,16 @@ def test_random_weights_are_keras_defaults_and_numpy_starts_from_them():
     sizes = network.sizes
     for layer, fan_in, fan_out in zip(result.start.layers, sizes, sizes[1:]):
         assert np.abs(layer.weights).max() <= math.sqrt(6 / (fan_in + fan_out))
-    _, values = numpy_run(result.start, "keras-mse", STEPS)
+    _, values = numpy_run(result.start, "mse", STEPS)
     assert max(abs(result.keras_values[n] - values[n]) for n in values) < 1e-12
 
 
 def test_float32_differs_by_a_single_precision_amount():
     network = NETWORKS["1 output, sigmoid hidden"]
-    result = compare_with_numpy(network, "tutorial", steps=STEPS, precision="float32")
+    result = compare_with_numpy(network, "half_sse", steps=STEPS, precision="float32")
     assert 1e-9 < result.max_abs_diff < 1e-5
     assert result.start.parameters()["w1"] == float(np.float32(0.3))  # what float32 holds
-    _, float64_values = numpy_run(network, "tutorial", STEPS)
+    _, float64_values = numpy_run(network, "half_sse", STEPS)
     difference = max(abs(result.keras_values[n] - float64_values[n]) for n in float64_values)
     assert 1e-9 < difference < 1e-5
 
@@ -179,7 +179,7 @@ def test_keras_global_float_settings_are_restored():
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"loss": "mse"}, "loss must be one of keras-mse, tutorial"),
+    ({"loss": "keras-mse"}, "loss must be one of mse, half_sse"),
     ({"precision": "float16"}, "precision must be one of float64, float32"),
     ({"steps": 0}, "steps must be a whole number >= 1"),
 ])
@@ -194,13 +194,14 @@ def test_text_shows_both_networks_and_explains_the_loss_for_this_network(run):
     status, out, err = run("keras")
     assert (status, err) == (0, "")
     sheet = solve(example("tutorial"))
-    assert "Keras loss keras-mse (= mse), float64, the file's weights" in out
+    assert "Keras loss mse, float64, the file's weights" in out
     assert "Largest difference |Keras − NumPy|:" in out
     assert "K = 1 output unit, 2/K = 2" in out
-    assert f"= {sheet['E']:.10f} before the first update" in out
-    assert f"= {2 * sheet['E']:.10f} = 2/K · the tutorial's E" in out
-    assert "keras-mse with η = 0.5      tutorial with η = 1" in out
-    assert "keras-mse with η = 0.25     tutorial with η = 0.5" in out
+    losses = {line.split()[0]: line.split()[-1] for line in out.splitlines() if " E = " in line}
+    assert losses == {"half_sse": f"{sheet['E']:.10f}",            # E before the first update
+                      "mse": f"{2 * sheet['E']:.10f}"}             # 2/K times the tutorial's E
+    rates = [line.split() for line in out.splitlines() if re.fullmatch(r" +[\d.]+ +[\d.]+", line)]
+    assert rates == [["0.25", "0.5"], ["0.5", "1"]]                # the same SGD step
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -221,11 +222,11 @@ def test_json_contract(run):
     names = list(example("two_outputs_mse").parameters())
     assert list(data["values"]) == list(data["numpy"]) == names
     assert len(data["loss"]) == 3 and data["max_abs_diff"] < 1e-12
-    losses, values = numpy_run(example("two_outputs_mse"), "keras-mse", 3)
+    losses, values = numpy_run(example("two_outputs_mse"), "mse", 3)
     assert data["loss"] == pytest.approx(losses, abs=1e-12)
     assert data["values"] == pytest.approx(values, abs=1e-12)
     assert (data["loss_convention"], data["precision"], data["steps"], data["seed"],
-            data["outputs"], data["factor"]) == ("keras-mse", "float64", 3, None, 2, 1.0)
+            data["outputs"], data["factor"]) == ("mse", "float64", 3, None, 2, 1.0)
 
 
 def test_json_with_random_weights_records_the_seed(run):

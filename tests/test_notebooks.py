@@ -224,8 +224,8 @@ def test_problem2_checker_marks_the_slip_once_and_follows_through(execute):
     assert "✗ delta_h1 = -0.011536" in marks and "✗ delta_h2 = 0.008529" in marks
     assert marks.count("hint: the backward pass must use the weights from before the update") == 2
     # Worked correctly from the wrong delta_h1: -0.011536 · 0.5 = -0.005768.
-    assert "✓ dE_dw1   = -0.005768" in marks
-    assert "✓ w1_new   = 0.302884" in marks                 # 0.3 - 0.5 · (-0.005768)
+    assert "✓ dE_dw1 = -0.005768" in marks
+    assert "✓ w1_new = 0.302884" in marks                 # 0.3 - 0.5 · (-0.005768)
     assert "20 of 22 answers right" in marks
 
 

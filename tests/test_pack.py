@@ -26,7 +26,7 @@ def pack(tmp_path_factory):
 
 def test_pack_has_markdown_pdf_and_figures(pack):
     out, summary = pack
-    assert {"tutorial.md", "tutorial.pdf", "activation_cost.md"} <= set(summary.files)
+    assert {"tutorial.md", "tutorial.pdf", "activation_cost.md", "worksheet.pdf"} <= set(summary.files)
     figures = {name for name in summary.files if name.startswith("figures/")}
     for stem in ("network_sigmoid", "network_tanh", "network_relu", "activations",
                  "learning_curves", "learning_rate_moons", "learning_rate_digits",

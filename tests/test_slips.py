@@ -75,4 +75,4 @@ def test_the_slip_behind_most_wrong_answers(run, tmp_path):
                        "w2_new = 0.41117\n")
     status, out, _ = run("check", str(answers))
     assert status == 1
-    assert "The slip behind most of your wrong answers (2 of 3): the step added" in out
+    assert "The slip behind most of your wrong answers (2 of 3): the step added" in " ".join(out.split())

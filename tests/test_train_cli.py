@@ -77,8 +77,8 @@ def test_mini_batches_validation_and_seeds(run):
 def test_text_shows_training_and_validation_loss_per_epoch(run):
     status, out, err = run("train", "--data", "circles", "--epochs", "20", "--validation", "0.2")
     assert (status, err) == (0, "")
-    assert "Data: circles, 160 training samples, 40 held out for validation; batches of all " \
-           "of them, file order" in out
+    assert ("Data: circles, 160 training samples, 40 held out for validation; batches of all "
+            "of them, file order") in " ".join(out.split())
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     assert [int(r[0]) for r in rows] == [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]
 
@@ -94,7 +94,7 @@ def test_without_data_a_diverging_run_stops_at_the_update_that_crossed_the_limit
     status, out, err = run("train", path, "--epochs", "100")
     assert (status, err) == (0, "")
     assert ("Update 10 made E = 524288, more than 1e+06 times its start, 0.5: the run diverged "
-            "and training stopped there.") in out
+            "and training stopped there.") in " ".join(out.split())
 
 
 def test_an_overflow_is_reported_without_warnings_nan_or_huge_integers(run, network_file):
@@ -104,8 +104,8 @@ def test_an_overflow_is_reported_without_warnings_nan_or_huge_integers(run, netw
     assert (document["diverged_at"], document["loss"], document["final_loss"]) == (1, [0.5], None)
     status, out, err = run("train", path, "--epochs", "50", "--learning-rate", "1e200")
     assert (status, err) == (0, "")
-    assert "Update 1 made E = inf, no longer a finite number" in out
-    assert "w1       = -1.000000e+200" in out
+    assert "Update 1 made E = inf, no longer a finite number" in " ".join(out.split())
+    assert "w1 -1e+200" in " ".join(out.split())
     data = json_run(run, "--data", "moons", "--epochs", "30", "--learning-rate", "1e100",
                     "--output-activation", "linear")
     assert data["diverged_at"] is not None and len(data["loss"]) == data["diverged_at"]

@@ -29,6 +29,8 @@ _API = {
     "compare_with_numpy": "networks.keras_network",
     "derive": "symbolic.derivation", "render_derivation": "output.reports.derivation",
     "build_pack": "output.pack",
+    "generate_variants": "teaching.variants", "variant_network": "teaching.variants",
+    "build_class_kit": "output.classkit", "write_blank_sheet": "output.classkit",
 }
 
 __all__ = sorted(_API)

@@ -21,8 +21,6 @@ from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
 from backprop_tutor.lab_commands import lab
 from backprop_tutor.output import json_data, notation
-from backprop_tutor.output.reports.training import shown_updates
-from backprop_tutor.output.reports.worksheet import describe
 
 
 FILE_ARGUMENT = click.argument("file", required=False, type=click.Path(dir_okay=True))
@@ -182,6 +180,9 @@ def solve(network, default, output_format, decimals, round_as_you_go, check):
 @OVERRIDES["output_activation"]
 @OVERRIDES["loss"]
 @OVERRIDES["learning_rate"]
+@click.option("--variant", metavar="ID",
+              help="The student's variant (from `variants`): mark against that network, drawn "
+                   "from FILE as its template.")
 @click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
               help="Significant figures an answer needs to be right.")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -192,8 +193,8 @@ def check_command(answers, file, sig_figs, output_format, **options):
     Each answer is compared with what its formula gives from the student's own
     earlier answers, so one slip is marked once; it is right, wrong, or too
     imprecise (fewer than --sig-figs significant figures). The answer file may
-    set hidden_activation, output_activation, loss and learning_rate; the
-    options override it; without either the three hidden activations are
+    set hidden_activation, output_activation, loss, learning_rate and variant;
+    the options override it; without either the three hidden activations are
     tried. Exit status 1 if an answer is not right.
     """
     from backprop_tutor.output.reports.marks import render_marks
@@ -296,6 +297,8 @@ def train(network, default, epochs, data, batch_size, shuffle_seed, validation, 
     start) stops at that epoch and says so.
     """
     from backprop_tutor.networks.training import train_network
+    from backprop_tutor.output.reports.training import training_blocks
+    from backprop_tutor.output.writers import to_text
     from backprop_tutor.teaching.datasets import load_dataset
 
     for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
@@ -320,66 +323,8 @@ def train(network, default, epochs, data, batch_size, shuffle_seed, validation, 
                   "diverged_at": history.diverged_at, "values": run.model.parameters()}
         click.echo(json_data.dumps(result), nl=False)   # a non-finite E (diverged) is null
         return
-    click.echo(f"Training {network.title or 'network'}: {describe(network)}")
-    if dataset is None:
-        _print_sample_run(history)
-    else:
-        _print_data_run(run, dataset.name, batch_size, shuffle_seed)
-    parameters = run.model.parameters()
-    if len(parameters) > 60:
-        click.echo(f"{len(parameters)} weights and biases after training: see --format json.")
-        return
-    click.echo("Weights and biases after training:")
-    for name, value in parameters.items():
-        click.echo(f"  {name:<8} = {_number(value, 6)}")
-
-
-def _print_sample_run(history) -> None:
-    """The table of today's single-sample run: E before chosen updates, then E at the end."""
-    updates = len(history.loss) - 1
-    click.echo(f"  {'update':>8}  {'E before the update':>20}")
-    for update in shown_updates(updates) if updates else []:
-        click.echo(f"  {update + 1:>8}  {_number(history.loss[update], 8):>20}")
-    if history.diverged_at is None:
-        click.echo(f"After {updates} updates: E = {_number(history.loss[-1], 8)}")
-    else:
-        click.echo(_divergence(history, "Update"))
-
-
-def _print_data_run(run, name: str, batch_size, shuffle_seed) -> None:
-    """Training (and validation) loss after chosen epochs of a data-set run."""
-    history = run.history
-    order = "file order" if shuffle_seed is None else f"reshuffled every epoch (seed {shuffle_seed})"
-    held_out = f", {run.validation_size} held out for validation" if run.validation_size else ""
-    click.echo(f"Data: {name}, {run.training_size} training samples{held_out}; batches of "
-               f"{'all of them' if batch_size is None else batch_size}, {order}")
-    header = f"  {'epochs':>8}  {'training E':>16}"
-    click.echo(header + (f"  {'validation E':>16}" if history.val_loss is not None else ""))
-    for epoch in shown_updates(len(history.loss)):
-        row = f"  {epoch:>8}  {_number(history.loss[epoch], 8):>16}"
-        if history.val_loss is not None:
-            row += f"  {_number(history.val_loss[epoch], 8):>16}"
-        click.echo(row)
-    if history.diverged_at is not None:
-        click.echo(_divergence(history, "Epoch"))
-
-
-def _divergence(history, step: str) -> str:
-    """The sentence saying why a run stopped early, true for its last loss."""
-    from backprop_tutor.networks.numpy_network import DIVERGED_FACTOR
-
-    loss = history.loss[-1]
-    why = ("no longer a finite number" if not math.isfinite(loss)
-           else f"more than {DIVERGED_FACTOR:.0e} times its start, {_number(history.loss[0], 8)}")
-    return (f"{step} {history.diverged_at} made E = {_number(loss, 8)}, {why}: "
-            "the run diverged and training stopped there.")
-
-
-def _number(value: float, decimals: int) -> str:
-    """A number for a table: as a student writes it, or in scientific notation if huge."""
-    if not math.isfinite(value) or abs(value) >= 1e6:
-        return f"{value:.6e}" if math.isfinite(value) else str(value)
-    return notation.format_number(value, decimals)
+    click.echo(to_text(training_blocks(network, run, data and dataset.name, batch_size,
+                                       shuffle_seed)), nl=False)
 
 
 @cli.command(name="keras")
@@ -413,13 +358,88 @@ def keras_command(network, default, loss, steps, precision, random_weights, seed
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    keras_loss = {"mse": "keras-mse", "half_sse": "tutorial"}.get(loss, loss)
+    keras_loss = {"keras-mse": "mse", "tutorial": "half_sse"}.get(loss, loss)   # old names
     result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":
         click.echo(json_data.dumps(comparison_json(result)), nl=False)
     else:
         click.echo(comparison_text(result), nl=False)
+
+
+class NumberRange(click.ParamType):
+    """``LOW,HIGH``: two finite numbers, LOW <= HIGH (a range of drawn numbers)."""
+
+    name = "LOW,HIGH"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            low, high = (float(part) for part in value.split(","))
+        except ValueError:
+            self.fail(f"{value!r} is not LOW,HIGH (two numbers, e.g. -1,1)", param, ctx)
+        if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+            self.fail(f"{value!r} is not LOW,HIGH with finite LOW <= HIGH", param, ctx)
+        return low, high
+
+
+def _range_option(kind: str, default: tuple[float, float]):
+    return click.option(f"--{kind}", type=NumberRange(), default=",".join(map(str, default)),
+                        show_default=True, help=f"Range of the drawn {kind}.")
+
+
+@cli.command()
+@click.argument("template", required=False, type=click.Path(dir_okay=True))
+@click.option("--n", "count", type=click.IntRange(1, 10_000), help="Number of variants.")
+@click.option("--roster", type=click.Path(dir_okay=True),
+              help="CSV with a header row and one student ID per row (first column).")
+@click.option("--seed", required=True, type=click.IntRange(0), help="Seed of the variants.")
+@click.option("--out", required=True, type=click.Path(), help="Folder to write the kit into.")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
+@click.option("--ask", default="default", show_default=True,
+              help="What the sheet asks: default (20 minutes), all, or names (net_h1,delta_o1,...).")
+@click.option("--decimals", default=1, show_default=True, type=click.IntRange(0, 3),
+              help="Decimals of the drawn numbers.")
+@click.option("--answer-decimals", default=4, show_default=True, type=click.IntRange(1, 8),
+              help="Decimals the student rounds to as they go (and the key with them).")
+@_range_option("inputs", (-1.0, 1.0))
+@_range_option("targets", (0.1, 0.9))
+@_range_option("weights", (-1.0, 1.0))
+@_range_option("biases", (-0.5, 0.5))
+@click.option("--inactive-relu", default="one", show_default=True,
+              type=click.Choice(["none", "one", "any"]),
+              help="How many hidden units are inactive (net <= 0) with relu.")
+def variants(template, count, roster, seed, out, force, ask, decimals, answer_decimals,
+             inputs, targets, weights, biases, inactive_relu):
+    """A different network for every student: sheets, keys, CSV and a Moodle quiz.
+
+    From TEMPLATE (default: the tutorial's network) one variant per student of
+    --roster (or --n variants), with numbers fit for pen and paper; see the
+    README for the constraints every variant meets. Writes into --out each
+    variant's sheet-ID.pdf, key-ID.pdf and networks/ID.toml, and for the class
+    sheets.pdf, keys.pdf, keys.csv, index.csv, moodle.xml and a practice page.
+    """
+    from backprop_tutor.extras import require
+    from backprop_tutor.output.classkit import build_class_kit
+    from backprop_tutor.teaching.exercise import parse_ask
+    from backprop_tutor.teaching.variants import Settings, generate_variants, read_roster
+
+    if (count is None) == (roster is None):
+        raise click.UsageError("give either --n N or --roster FILE.csv")
+    require("matplotlib", "typst", "pypdf", extra="all")
+    network = load_network(template or DEFAULT_NETWORK)
+    settings = Settings(inputs=inputs, targets=targets, weights=weights, biases=biases,
+                        decimals=decimals, inactive_relu=inactive_relu)
+    asked = parse_ask(ask, network)
+    students = read_roster(roster) if roster else None
+    drawn = generate_variants(network, count, seed, settings, students)
+    kit = build_class_kit(drawn, out, asked, answer_decimals, force=force)
+    click.echo(f"Wrote {len(drawn)} variants ({drawn[0].id} to {drawn[-1].id}) to {kit.out}/:")
+    click.echo("  sheets.pdf, keys.pdf (every variant, in order), sheets.md, keys.md")
+    click.echo("  keys.csv (one row per answer box), index.csv (student -> variant), moodle.xml")
+    click.echo("  page/index.html: the practice page, every variant (a student types their ID)")
+    click.echo("  per variant: sheet-ID.pdf, key-ID.pdf, networks/ID.toml, figures/ID.svg")
 
 
 @cli.command("bench-activations")

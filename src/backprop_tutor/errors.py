@@ -87,6 +87,14 @@ class OutputFolderError(InputError):
     """An output folder that cannot be written, or would be overwritten without --force."""
 
 
+class RosterFileError(InputError):
+    """A class roster (CSV of student IDs) that cannot be used."""
+
+
+class VariantError(InputError):
+    """A variant ID, variant option or set of constraints that no network can meet."""
+
+
 class DataFileError(InputError):
     """A data set (a name or a CSV file) that cannot be loaded or does not fit the network."""
 

@@ -16,6 +16,7 @@ EXTRAS = {
     "matplotlib": ("matplotlib", "plots"),
     "typst": ("Typst", "pdf"),
     "tex2typst": ("tex2typst", "pdf"),
+    "pypdf": ("pypdf", "pdf"),
     "sklearn": ("scikit-learn", "lab"),
     "threadpoolctl": ("threadpoolctl", "lab"),
 }

@@ -35,6 +35,7 @@ network of Problem 3 has no such limit).
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from dataclasses import dataclass
 
@@ -195,10 +196,17 @@ def evaluate(formula: str, values: dict, functions: dict = FORMULA_FUNCTIONS):
     """
     namespace = {"__builtins__": {}, **functions}
     try:
-        return eval(formula, namespace, dict(values))  # noqa: S307 (our formulas)
+        return eval(_compiled(formula), namespace, dict(values))  # noqa: S307 (our formulas)
     except OverflowError:
         # float ** raises where float * gives inf: the formula again, with squares as products.
         return eval(_squares_as_products(formula), namespace, dict(values))  # noqa: S307
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(formula: str):
+    # Parsing a formula costs more than evaluating it; a network's formulas are few and come
+    # back at every solve (the variants' rejection sampling solves thousands of networks).
+    return compile(formula, "<formula>", "eval")
 
 
 def _squares_as_products(formula: str):

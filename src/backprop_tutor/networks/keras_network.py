@@ -12,9 +12,9 @@ Keras then does plain SGD on the file's one sample (a batch of one), while the
 NumPy network of Problem 3 does the same from the very same start, with the
 same loss convention:
 
-* ``keras-mse`` — Keras' built-in ``MeanSquaredError``, our ``mse``:
+* ``mse``      — Keras' built-in ``MeanSquaredError``:
   E = mean((t - out)**2)
-* ``tutorial``  — :func:`half_sum_of_squares`, our ``half_sse``:
+* ``half_sse`` — the tutorial's, :func:`half_sum_of_squares`:
   E = 1/2 * sum((t - out)**2)
 
 With K output units, dE/dout is (2/K)·(out - t) for the first and (out - t) for
@@ -26,7 +26,7 @@ is imported: ``backprop-tutor solve`` must not wait for it.
 
 >>> from backprop_tutor.core.network import load_network, EXAMPLES
 >>> mazur = load_network(EXAMPLES / "mazur.toml")
->>> result = compare_with_numpy(mazur, loss="tutorial")
+>>> result = compare_with_numpy(mazur, loss="half_sse")
 >>> round(result.keras_values["w5"], 8), round(result.keras_values["w1"], 9)
 (0.35891648, 0.149780716)
 >>> result.max_abs_diff < 1e-12
@@ -48,7 +48,6 @@ from backprop_tutor.extras import require
 from backprop_tutor.networks.numpy_network import NumpyNetwork, batches
 
 #: Keras loss convention -> the name of the same loss in losses.py.
-LOSS_CONVENTIONS = {"keras-mse": "mse", "tutorial": "half_sse"}
 PRECISIONS = ("float64", "float32")
 
 
@@ -114,7 +113,7 @@ def half_sum_of_squares(y_true, y_pred):
     return 0.5 * ops.sum(ops.square(y_true - y_pred), axis=-1)
 
 
-def build_model(network: Network, loss: str = "keras-mse", seed: int | None = None):
+def build_model(network: Network, loss: str = "mse", seed: int | None = None):
     """A compiled ``keras.Sequential`` with the network's layers and SGD(learning_rate).
 
     Formula:
@@ -127,7 +126,7 @@ def build_model(network: Network, loss: str = "keras-mse", seed: int | None = No
 
     Args:
         network: layers, activations, biases (absent, trained or frozen), learning rate.
-        loss: "keras-mse" (Keras' ``MeanSquaredError``) or "tutorial" (:func:`half_sum_of_squares`).
+        loss: "mse" (Keras' ``MeanSquaredError``) or "half_sse" (:func:`half_sum_of_squares`).
         seed: None for the network's own weights, an integer for random ones.
     """
     model = _sequential(len(network.inputs),
@@ -152,8 +151,7 @@ def model_of(numpy_network: NumpyNetwork, learning_rate: float):
         dense.kernel.assign(W.T)
         if b is not None:
             dense.bias.assign(b)
-    loss = {value: key for key, value in LOSS_CONVENTIONS.items()}[numpy_network.loss]
-    return _compiled(model, learning_rate, loss)
+    return _compiled(model, learning_rate, numpy_network.loss)
 
 
 def _sequential(inputs: int, layers, seed: int):
@@ -179,11 +177,11 @@ def _sequential(inputs: int, layers, seed: int):
 
 def _compiled(model, learning_rate: float, loss: str):
     keras = import_keras()
-    if loss not in LOSS_CONVENTIONS:
-        raise ValueError(f"loss must be one of {', '.join(LOSS_CONVENTIONS)}; got {loss!r}")
+    keras_losses = {"mse": keras.losses.MeanSquaredError(), "half_sse": half_sum_of_squares}
+    if loss not in keras_losses:
+        raise ValueError(f"loss must be one of {', '.join(keras_losses)}; got {loss!r}")
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
-                  loss=keras.losses.MeanSquaredError() if loss == "keras-mse"
-                  else half_sum_of_squares,
+                  loss=keras_losses[loss],
                   # No XLA: it may fuse operations and round differently from machine to machine.
                   jit_compile=False)
     return model
@@ -236,17 +234,16 @@ def same_step_learning_rates(learning_rate: float, loss: str, n_outputs: int) ->
     """The learning rate of each convention that takes the step ``loss`` takes at ``learning_rate``.
 
     Formula:
-        keras-mse with η_keras = tutorial with η_tutorial   when   η_tutorial = η_keras * 2/K
+        mse with η_mse = half_sse with η_half_sse   when   η_half_sse = η_mse * 2/K
 
-    >>> same_step_learning_rates(0.5, "keras-mse", n_outputs=1)
-    {'keras-mse': 0.5, 'tutorial': 1.0}
-    >>> same_step_learning_rates(0.5, "tutorial", n_outputs=1)
-    {'keras-mse': 0.25, 'tutorial': 0.5}
+    >>> same_step_learning_rates(0.5, "mse", n_outputs=1)
+    {'mse': 0.5, 'half_sse': 1.0}
+    >>> same_step_learning_rates(0.5, "half_sse", n_outputs=1)
+    {'mse': 0.25, 'half_sse': 0.5}
     """
     factor = gradient_factor(n_outputs)
-    if loss == "keras-mse":
-        return {"keras-mse": learning_rate, "tutorial": learning_rate * factor}
-    return {"keras-mse": learning_rate / factor, "tutorial": learning_rate}
+    mse = learning_rate if loss == "mse" else learning_rate / factor
+    return {"mse": mse, "half_sse": mse * factor}
 
 
 @dataclass(frozen=True)
@@ -315,13 +312,14 @@ class KerasComparison:
                 for name in ("half_sse", "mse")}
 
 
-def compare_with_numpy(network: Network, loss: str = "keras-mse", steps: int = 1,
+def compare_with_numpy(network: Network, loss: str = "mse", steps: int = 1,
                        precision: str = "float64", seed: int | None = None) -> KerasComparison:
     """Train Keras and the NumPy network side by side: ``steps`` SGD updates on the one sample.
 
     Args:
         network: the network and its sample; its own ``loss`` is not used.
-        loss: "keras-mse" or "tutorial"; the NumPy network uses the same ("mse" or "half_sse").
+        loss: "mse" (Keras' MeanSquaredError) or "half_sse" (the tutorial's); the NumPy
+            network uses the same.
         steps: number of SGD updates, each on a batch of the one sample.
         precision: "float64" (agreement to rounding) or "float32" (Keras in single precision).
         seed: None for the network's weights; an integer for Keras' seeded random start.
@@ -330,7 +328,7 @@ def compare_with_numpy(network: Network, loss: str = "keras-mse", steps: int = 1
         raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
     with keras_precision(precision):
         model = build_model(network, loss, seed)
-        start = replace(network_from_model(model, network), loss=LOSS_CONVENTIONS[loss])
+        start = replace(network_from_model(model, network), loss=loss)
         x, y = np.array([start.inputs], dtype=precision), np.array([start.targets], dtype=precision)
         # train_on_batch returns the loss of its forward pass, computed before the update.
         keras_loss = [float(model.train_on_batch(x, y)) for _ in range(steps)]

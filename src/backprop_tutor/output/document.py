@@ -113,13 +113,28 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One entry of a list, and the notes below it."""
+
+    text: Inline
+    notes: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list of entries, each with notes indented below it."""
+
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
 class Contents:
     """A list of the document's headings of level ``depth`` or above (links where the format has them)."""
 
     depth: int = 1
 
 
-Block = Title | Heading | Paragraph | Equations | Table | Code | Figure | Contents
+Block = Title | Heading | Paragraph | Equations | Table | Items | Code | Figure | Contents
 
 
 def demoted(blocks: list[Block], levels: int) -> list[Block]:

@@ -38,11 +38,6 @@ if TYPE_CHECKING:
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
 COLORS = {name: activation.colour for name, activation in activation_registry.ACTIVATIONS.items()}
 
-#: Learning rates of the sweep: 10⁻³ to 10³, five per decade.
-
-
-
-
 DPI = 150
 
 _STYLE = {
@@ -140,7 +135,8 @@ _TITLE_INCHES = 0.8
 _FOOTNOTE_INCHES = 0.35
 
 
-def plot_network(worksheet: Worksheet, path=None, decimals: int = 4) -> Figure:
+def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
+                 given_only: bool = False) -> Figure:
     """The network of one worked SGD step, with every number of the forward and backward pass.
 
     Units are circles, inputs on the left, outputs on the right. Each
@@ -153,6 +149,8 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4) -> Figure:
         worksheet: the solved step, from ``worksheet.solve(network)``.
         path: where to save the figure (PNG and SVG), or None to only return it.
         decimals: decimals shown for every number.
+        given_only: draw only the numbers a student is given (inputs, weights,
+            biases, targets), hidden units uncoloured: the question sheet's drawing.
     """
     network = worksheet.network
     values = {**worksheet.given, **worksheet.values}
@@ -189,18 +187,27 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4) -> Figure:
         for layer, layer_units in zip((None, *network.layers), units):
             for unit in layer_units:
                 activation = None if layer is None else layer.activation
-                _draw_unit(ax, position[unit], unit, activation, _unit_notes(unit, layer, number))
+                if given_only and unit.startswith("h"):
+                    activation = None   # the sheet works it with every hidden activation
+                _draw_unit(ax, position[unit], unit, activation,
+                           _unit_notes(unit, layer, number, given_only))
         for unit, target in zip(units[-1], names.target_names(len(units[-1]))):
             x, y = position[unit]
-            ax.annotate(f"{target} = {number(target)}\nE_{unit} = {number(f'E_{unit}')}",
+            loss = "" if given_only else f"\nE_{unit} = {number(f'E_{unit}')}"
+            ax.annotate(f"{target} = {number(target)}{loss}",
                         (x + _RADIUS, y), (x + 1.0, y), va="center", ha="left", fontsize=11,
                         arrowprops={"arrowstyle": "<-", "color": "0.4"})
-        fig.suptitle(_network_title(network, number("E")), y=1 - 0.1 / height, va="top",
-                     fontsize=14)
+        title = (f"{network.title or 'Network'}\nthe given numbers" if given_only
+                 else _network_title(network, number("E")))
+        fig.suptitle(title, y=1 - 0.1 / height, va="top", fontsize=14)
         has_biases = any(layer.biases is not None for layer in network.layers)
         forward = "bias b, net = Σ w·out + b" if has_biases else "net = Σ w·out"
-        fig.text(0.5, 0.1 / height, f"Weights before the update. Above each unit: {forward}, "
-                 "out = f(net). Below, red: δ = ∂E/∂net.", ha="center", fontsize=10, color="0.3")
+        note = (f"Weights before the update. Above each unit: {forward}, "
+                "out = f(net). Below, red: δ = ∂E/∂net.")
+        if given_only:
+            note = "On each connection its weight." + (" Above each unit its bias b."
+                                                        if has_biases else "")
+        fig.text(0.5, 0.1 / height, note, ha="center", fontsize=10, color="0.3")
     return _finish(fig, path)
 
 
@@ -210,18 +217,20 @@ def _unit_positions(units: list[list[str]]) -> dict[str, tuple[float, float]]:
             for layer, column in enumerate(units) for j, unit in enumerate(column)}
 
 
-def _unit_notes(unit: str, layer: Layer | None, number) -> tuple[str, str | None]:
+def _unit_notes(unit: str, layer: Layer | None, number,
+                given_only: bool = False) -> tuple[str, str | None]:
     """The text above a unit (its forward-pass numbers) and below it (its δ; None for an input).
 
     ``layer`` is the unit's layer, None for an input; ``number`` formats a value by name.
+    With ``given_only`` a unit shows only its bias (an empty text without one).
     """
     if layer is None:
         return f"{unit} = {number(unit)}", None
-    above = [f"net = {number(f'net_{unit}')}", f"out = {number(f'out_{unit}')}"]
+    above = [] if given_only else [f"net = {number(f'net_{unit}')}", f"out = {number(f'out_{unit}')}"]
     if layer.biases is not None:
         fixed = "" if layer.train_biases else " (fixed)"
         above.insert(0, f"b = {number(f'b_{unit}')}{fixed}")
-    return "\n".join(above), f"δ = {number(f'delta_{unit}')}"
+    return "\n".join(above), None if given_only else f"δ = {number(f'delta_{unit}')}"
 
 
 def _draw_connection(ax, start, end, label: str, along: float) -> None:
@@ -247,8 +256,9 @@ def _draw_unit(ax, centre, name: str, activation: str | None,
     ax.text(x, y, name, ha="center", va="center", fontsize=13, fontweight="bold", zorder=5)
     above, below = notes
     box = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": color, "alpha": 0.95}
-    ax.text(x, y + _RADIUS + 0.15, above, ha="center", va="bottom", fontsize=10.5, zorder=6,
-            bbox=box)
+    if above:
+        ax.text(x, y + _RADIUS + 0.15, above, ha="center", va="bottom", fontsize=10.5, zorder=6,
+                bbox=box)
     if below is not None:
         ax.text(x, y - _RADIUS - 0.15, below, ha="center", va="top", fontsize=10.5, zorder=6,
                 color="#B2182B", bbox={**box, "edgecolor": "#B2182B"})

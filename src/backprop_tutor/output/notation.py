@@ -14,6 +14,7 @@ one of two notations (the Typst writer translates the LaTeX):
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -37,17 +38,26 @@ def format_number(value: float, decimals: int = 6) -> str:
     """A number as a student writes it: ``decimals`` places, trailing zeros dropped.
 
     Values too small to show at that precision keep three significant digits,
-    so a small gradient is never printed as 0.
+    so a small gradient is never printed as 0; values of a million or more
+    are written in scientific notation, never as a 190-digit integer.
 
     >>> format_number(0.593269992), format_number(0.65), format_number(4.3e-08)
     ('0.59327', '0.65', '4.3e-08')
+    >>> format_number(524288.0), format_number(1.5e190), format_number(float("-inf"))
+    ('524288', '1.5e+190', '-inf')
     """
-    if value == 0:
-        return "0"
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
     if abs(value) < 0.5 * 10.0 ** -decimals:
-        mantissa, exponent = f"{value:.2e}".split("e")
-        return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
+        return _scientific(value, 3)
+    if abs(value) >= 1e6:
+        return _scientific(value, 7)
     return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _scientific(value: float, digits: int) -> str:
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
 
 
 @dataclass(frozen=True)

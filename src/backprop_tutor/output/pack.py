@@ -6,6 +6,7 @@
 * ``figures/``: the network with its forward and backward values per hidden
   activation, the activations and their derivatives, learning curves, the
   learning rate on moons and digits (the lab) and the measured cost (PNG and SVG),
+* ``worksheet.pdf``: the blank question sheet of the network, to hand out,
 * ``activation_cost.md``: the measured cost tables. They are kept out of
   ``tutorial.md`` because timings differ from run to run, while the same
   network always gives the same ``tutorial.md``.
@@ -30,6 +31,7 @@ from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.output import notation
 from backprop_tutor.output.document import (Block, Code, Contents, Figure, Heading, Paragraph, Table,
                                             Title, demoted)
+from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.folder import files_in, output_folder
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
@@ -64,6 +66,8 @@ def build_pack(network: Network, out, force: bool = False,
         (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
         (work / "activation_cost.md").write_text(to_markdown(measured), encoding="utf-8")
         _write_pdf(blocks + measured, work, title=_title(network))
+        progress("writing worksheet.pdf")
+        write_blank_sheet(network, work / "worksheet.pdf")
     return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
@@ -182,23 +186,21 @@ def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
 
 def _problem4(network: Network, sheets: dict) -> list[Block]:
     from backprop_tutor.networks.keras_network import compare_with_numpy
+    from backprop_tutor.output.reports.keras import convention_blocks
 
     rows = []
     for activation, sheet in sheets.items():
-        result = compare_with_numpy(sheet.network, loss="tutorial", steps=1)
-        worked = max(abs(result.keras_values[n] - sheet[f"{n}_new"]) for n in result.keras_values)
-        rows.append([activation, notation.format_number(result.keras_loss[0], 10),
-                     f"{worked:.1e}", f"{result.max_abs_diff:.1e}"])
-    keras = compare_with_numpy(network, loss="keras-mse", steps=KERAS_UPDATES)
-    tutorial = compare_with_numpy(network, loss="tutorial", steps=KERAS_UPDATES)
-    k, factor = keras.n_outputs, keras.factor
-    eta = network.learning_rate
-    initial = keras.initial_loss()
-    falls = [[str(n + 1), notation.format_number(tutorial.keras_loss[n], 8),
-              notation.format_number(keras.keras_loss[n], 8),
-              notation.format_number(keras.keras_loss[n] / factor, 8)]
-             for n in range(KERAS_UPDATES)]
-    random = compare_with_numpy(network, loss="keras-mse", steps=KERAS_UPDATES, seed=RANDOM_SEED)
+        result = compare_with_numpy(sheet.network, loss="half_sse", steps=1)
+        rows.append((activation, notation.format_number(result.keras_loss[0], 10),
+                     f"{result.by_hand_max_abs_diff():.1e}", f"{result.max_abs_diff:.1e}"))
+    keras = compare_with_numpy(network, loss="mse", steps=KERAS_UPDATES)
+    tutorial = compare_with_numpy(network, loss="half_sse", steps=KERAS_UPDATES)
+    factor = keras.factor
+    falls = tuple((str(n + 1), notation.format_number(tutorial.keras_loss[n], 8),
+                   notation.format_number(keras.keras_loss[n], 8),
+                   notation.format_number(keras.keras_loss[n] / factor, 8))
+                  for n in range(KERAS_UPDATES))
+    random = compare_with_numpy(network, loss="mse", steps=KERAS_UPDATES, seed=RANDOM_SEED)
     return [
         Heading(1, "Problem 4: the same network in Keras"),
         Paragraph("A `keras.Sequential` of `Dense` layers with the file's activations, its kernels "
@@ -206,28 +208,14 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
                   "transpose of our rows), trained with `keras.optimizers.SGD` by `train_on_batch` "
                   "on the one sample, in float64. With a loss computing ½·Σ(t − y)², Keras "
                   "reproduces the hand calculation of Problem 2:"),
-        Table(["hidden", "Keras E before the update", "max |Keras − Problem 2|",
-               "max |Keras − NumPy|"], rows),
-        Heading(2, "Keras' MSE and the tutorial's loss"),
-        Paragraph(f"Keras' `MeanSquaredError` is E_K = mean((t − y)²) = (1/K)·Σ(t − y)²; the "
-                  f"tutorial's is E_T = ½·Σ(t − y)². So E_K = (2/K)·E_T, and every gradient of E_K "
-                  f"is 2/K times the tutorial's. This network has K = {k} output"
-                  f"{'s' if k > 1 else ''}, so 2/K = {notation.format_number(factor)}: "
-                  + (f"one Keras update with η = {notation.format_number(eta)} is the tutorial's "
-                     f"update with η = {notation.format_number(eta * factor)}, and the tutorial "
-                     f"needs η = {notation.format_number(eta * factor)} to match Keras (or Keras "
-                     f"η = {notation.format_number(eta / factor)} to match the tutorial)."
-                     if factor != 1 else
-                     "both conventions give the same gradients and the same updates.")
-                  + f" Before the first update, E_T = {notation.format_number(initial['half_sse'], 8)}"
-                  f" and E_K = {notation.format_number(initial['mse'], 8)}."),
+        Table(("hidden", "Keras E before the update", "max |Keras − Problem 2|",
+               "max |Keras − NumPy|"), tuple(rows)),
+        *convention_blocks(keras),
         Paragraph(f"The loss before each of {KERAS_UPDATES} updates with η = "
-                  f"{notation.format_number(eta)}, for each convention, and Keras' loss rescaled to "
-                  f"the tutorial's scale (E_K·K/2): "
-                  + ("rescaled, Keras' loss still falls faster, because its steps are longer."
-                     if factor > 1 else "the two runs are the same run." if factor == 1 else
-                     "rescaled, Keras' loss falls more slowly, because its steps are shorter.")),
-        Table(["update", "tutorial E_T", "Keras E_K", "Keras E_K·K/2"], falls),
+                  f"{notation.format_number(network.learning_rate)}, for each convention, and "
+                  f"Keras' loss rescaled to the tutorial's scale (E·K/2). "
+                  + _falls_sentence(tutorial.keras_loss[-1], keras.keras_loss[-1] / factor, factor)),
+        Table(("update", "`half_sse` E", "`mse` E", "`mse` E·K/2"), falls),
         Heading(2, "Random weights"),
         Paragraph(f"Starting instead from Keras' own initialisers (Glorot uniform kernels, zero "
                   f"biases; seed {RANDOM_SEED}), and running the NumPy network from the very same "
@@ -236,6 +224,18 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
                   f"loss fell from {notation.format_number(random.keras_loss[0], 8)} to "
                   f"{notation.format_number(random.keras_loss[-1], 8)}."),
     ]
+
+
+def _falls_sentence(tutorial: float, keras_rescaled: float, factor: float) -> str:
+    """What the table of the two runs shows, said from its last row."""
+    if factor == 1:
+        return "With 2/K = 1 the two conventions take the same steps: the runs are the same run."
+    longer = "longer" if factor > 1 else "shorter"
+    lower = ("lower than" if keras_rescaled < tutorial else
+             "higher than" if keras_rescaled > tutorial else "equal to")
+    return (f"Keras' steps are {notation.format_number(factor)} times the tutorial's, so {longer}; "
+            f"after the last update its rescaled loss, {notation.format_number(keras_rescaled, 8)}, "
+            f"is {lower} the tutorial's, {notation.format_number(tutorial, 8)}.")
 
 
 #: The lab's learning-rate sweeps in the pack: small, so the pack stays quick.

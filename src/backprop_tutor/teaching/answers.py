@@ -101,11 +101,18 @@ def _check_settings(settings: dict, path) -> None:
 def resolve_network(network: Network, settings: dict, options: dict, source="answers") -> Network:
     """The network the answers are for: ``options`` (not None) override the file's ``settings``.
 
-    This is where a variant ID (``variant`` in either) will choose the class's variant network.
+    A variant ID (``variant`` in either, e.g. ``007-03R``) makes that student's network
+    again from ``network``, the template it was drawn from (``variants.variant_network``).
     """
     if options.get("variant") is not None or "variant" in settings:
-        raise AnswerFileError(source, "variant", "variants need `backprop-tutor variants`, "
-                              "which this version does not have")
+        from backprop_tutor.teaching.variants import variant_network
+
+        given = options.get("variant") is not None
+        variant = options["variant"] if given else settings["variant"]
+        if not isinstance(variant, str):
+            raise AnswerFileError(source, "variant", f"expected a variant ID such as \"007-03R\", "
+                                  f"got {str(variant)[:40]!r}")
+        network = variant_network(variant, network, source="--variant" if given else f"{source}: variant")
     chosen = {key: options[key] if options.get(key) is not None else settings.get(key)
               for key in ("hidden_activation", "output_activation", "loss", "learning_rate")}
     return network.with_options(**chosen)

@@ -227,8 +227,11 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
         else:
             verdict, rule = max(by_own, by_exact, key=lambda v: VERDICTS.index(v[0]))
         follows = worked_from if verdict == "right" and by_exact[0] != "right" else []
+        # A slip explains an answer that departs from the student's own numbers; one that
+        # follows from them (a 0 worked from a wrong 0) needs no slip.
         found = (list(_slips_giving(answer, line, own, computed, sig_figs))
-                 if verdict == "wrong" and rule != "no finite value" else [])
+                 if verdict == "wrong" and by_own[0] != "right" and rule != "no finite value"
+                 else [])
         keys = list(dict.fromkeys(slip.key for slip in found))
         hints = list(dict.fromkeys(slip.hint for slip in found))
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],

@@ -174,7 +174,8 @@ var BackpropMarking = (function () {
       var verdict = result[0], rule = result[1];
       var follows = verdict === "right" && byExact[0] !== "right" ? workedFrom : [];
       var keys = [], hints = [];
-      if (verdict === "wrong" && rule !== "no finite value") {
+      // A slip explains an answer that departs from the student's own numbers only.
+      if (verdict === "wrong" && byOwn[0] !== "right" && rule !== "no finite value") {
         line.slips.forEach(function (slip) {
           var values = own;
           if (slip.round_to !== null) {

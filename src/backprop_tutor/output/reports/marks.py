@@ -1,13 +1,13 @@
-"""A student's marks for a terminal: a verdict per answer, the rule that gave it, hints, a summary."""
+"""A student's marks as a document: a verdict per answer, the rule that gave it, hints, a summary."""
 
 from __future__ import annotations
 
-import textwrap
-
 from backprop_tutor.core.network import Network
 from backprop_tutor.output import notation
+from backprop_tutor.output.document import Block, Item, Items, Paragraph
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.teaching.answers import unanswered
+from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.marking import RULES, SIG_FIGS, Mark, counts, slip_summary
 
 SYMBOLS = {"right": "✓", "wrong": "✗", "imprecise": "~"}
@@ -22,46 +22,57 @@ def rule_note(mark: Mark, sig_figs: int = SIG_FIGS) -> str:
 
 def render_marks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
                  fits: dict[str, int] | None = None) -> str:
-    """The marks for a terminal: a verdict per answer, what was expected, hints, a summary.
+    """The marks for a terminal."""
+    return to_text(marks_blocks(marks, network, sig_figs, fits))
+
+
+def marks_blocks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
+                 fits: dict[str, int] | None = None) -> list[Block]:
+    """A verdict per answer with the rule that gave it, what was expected, hints, a summary.
 
     ``fits`` (right answers per hidden activation) says the activation was
     chosen as the one the answers fit best.
     """
-    lines = [f"{network.title or 'Network'}, {describe(network)}"]
+    blocks = [Paragraph(f"{network.title or 'Network'}, {describe(network)}.")]
     if fits:
-        chosen = network.hidden_activation
-        tied = [a for a, n in fits.items() if n == fits[chosen]]
-        if len(tied) > 1:
-            lines.append(f"No hidden activation given: your answers fit {', '.join(tied[:-1])} and {tied[-1]} "
-                         f"equally ({fits[chosen]} right each); marked for {chosen} "
-                         "(set hidden_activation in the file or the option to choose).")
-        else:
-            tried = ", ".join(f"{a} {n}" for a, n in fits.items())
-            lines.append(f"No hidden activation given: your answers fit {chosen} "
-                         f"best (right answers: {tried}).")
-    lines.append("Each answer is compared with what its formula gives from your own earlier "
-                 f"answers, and needs at least {sig_figs} significant figures.")
-    width = max(len(m.name) for m in marks)
-    shown = {m.name: "?" if m.answer is None else notation.format_number(m.answer, 10)
-             for m in marks}
-    value_width = max(len(v) for v in shown.values())
-    for m in marks:
-        note = rule_note(m, sig_figs)
-        lines.append(f"  {SYMBOLS[m.verdict]} {m.name:<{width}} = "
-                     f"{shown[m.name]:<{value_width}}  {note}".rstrip())
-        if m.verdict != "right" and m.rule != "not a number":
-            lines.append(f"      but {notation.text(m.formula)} = "
-                         f"{notation.format_number(m.expected)} from your own numbers")
-        if m.hint:
-            lines.append(f"      hint: {m.hint}")
+        blocks.append(Paragraph(_fit(network.hidden_activation, fits)))
+    blocks.append(Paragraph("Each answer is compared with what its formula gives from your own "
+                            f"earlier answers, and needs at least {sig_figs} significant figures."))
+    blocks.append(Items(tuple(_item(m, sig_figs) for m in marks)))
     tally = counts(marks)
-    lines.append(f"{tally['right']} of {len(marks)} answers right, {tally['wrong']} wrong, "
-                 f"{tally['imprecise']} too imprecise.")
-    summary = slip_summary(marks)
-    if summary:
-        lines.append(f"The slip behind most of your wrong answers ({summary['explains']} of "
-                     f"{summary['wrong']}): {summary['description']}.")
+    summary = [f"{tally['right']} of {len(marks)} answers right, {tally['wrong']} wrong, "
+               f"{tally['imprecise']} too imprecise."]
+    slip = slip_summary(marks)
+    if slip:
+        summary.append(f"The slip behind most of your wrong answers ({slip['explains']} of "
+                       f"{slip['wrong']}): {slip['description']}.")
+    blocks.append(Paragraph(" ".join(summary)))
     missing = unanswered(marks, network)
     if missing:
-        lines += textwrap.wrap("Not answered: " + ", ".join(missing), 80)
-    return "\n".join(lines) + "\n"
+        blocks.append(Paragraph("Not answered: " + ", ".join(missing) + "."))
+    return blocks
+
+
+def _fit(chosen: str, fits: dict[str, int]) -> str:
+    tied = [a for a, n in fits.items() if n == fits[chosen]]
+    if len(tied) > 1:
+        return (f"No hidden activation given: your answers fit {', '.join(tied[:-1])} and "
+                f"{tied[-1]} equally ({fits[chosen]} right each); marked for {chosen} (set "
+                "hidden_activation in the file or the option to choose).")
+    tried = ", ".join(f"{a} {n}" for a, n in fits.items())
+    return f"No hidden activation given: your answers fit {chosen} best (right answers: {tried})."
+
+
+def _item(m: Mark, sig_figs: int) -> Item:
+    """One answer: its verdict and rule, then what was expected and the hint."""
+    answer = "?" if m.answer is None else notation.format_number(m.answer, 10)
+    notes = []
+    if m.rule == "zero" and m.expected == 0:
+        notes.append(f"your own numbers give 0 too, but the exact value is "
+                     f"{notation.format_number(m.exact)}: an earlier answer is wrong")
+    elif m.verdict != "right" and m.rule != "not a number":
+        notes.append(f"but {notation.text(m.formula)} = {notation.format_number(m.expected)} "
+                     "from your own numbers")
+    if m.hint:
+        notes.append(f"hint: {m.hint}")
+    return Item(f"{SYMBOLS[m.verdict]} {m.name} = {answer}: {rule_note(m, sig_figs)}", tuple(notes))

@@ -95,7 +95,7 @@ def case_blocks(case: Case, decimals: int = 6, label: str = "") -> list[Block]:
     if case.round_to is not None:
         blocks.append(Paragraph(f"Every intermediate value is rounded to {case.round_to} decimals "
                                 "as it is used."))
-    blocks += [Heading(2, "Given"), _given(sheet.given, decimals)]
+    blocks += [Heading(2, "Given"), given_table(sheet.given, decimals)]
     values = {**sheet.given, **sheet.values}
     for section, heading in SECTIONS.items():
         blocks.append(Heading(2, heading))
@@ -116,7 +116,7 @@ def _number(value: float, decimals: int) -> Math:
     return Math(notation.number(value, notation.TEXT, decimals), notation.latex_number(value, decimals))
 
 
-def _given(given: dict[str, float], decimals: int) -> Table:
+def given_table(given: dict[str, float], decimals: int) -> Table:
     """The given numbers by kind, one row per kind."""
     rows = []
     for label, prefix in GIVEN_KINDS.items():

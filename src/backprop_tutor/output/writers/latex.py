@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
-                                            Figure, Heading, Inline, Math, Paragraph, Table, Title,
-                                            parts, write_inline)
+                                            Figure, Heading, Inline, Item, Items, Math, Paragraph, Table,
+                                            Title, parts, write_inline)
 
 _SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
                                               "\\": r"\textbackslash{}"}
@@ -60,6 +60,11 @@ def aligned_rows(rows: tuple[Equation, ...]) -> str:
     return " \\\\\n".join(out)
 
 
+def _item(item: Item) -> str:
+    notes = "".join(rf" \item {inline(note)}" for note in item.notes)
+    return rf"\item {inline(item.text)}" + (rf" \begin{{itemize}}{notes} \end{{itemize}}" if notes else "")
+
+
 def _block(block: Block) -> str:
     match block:
         case Contents():
@@ -74,10 +79,12 @@ def _block(block: Block) -> str:
             return "\\begin{align*}\n" + aligned_rows(rows) + "\n\\end{align*}"
         case Table(header, rows):
             lines = [rf"\begin{{tabular}}{{{block.alignment()}}}",
-                     " & ".join(words(h) for h in header) + r" \\ \hline",
+                     " & ".join(inline(h) for h in header) + r" \\ \hline",
                      *(" & ".join(inline(cell) for cell in row) + r" \\" for row in rows),
                      r"\end{tabular}"]
             return "\n".join(lines)
+        case Items(items):
+            return "\n".join([r"\begin{itemize}", *(_item(item) for item in items), r"\end{itemize}"])
         case Code(text):
             return "\\begin{verbatim}\n" + text.rstrip() + "\n\\end{verbatim}"
         case Figure(path, caption):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equations, Figure,
-                                            Heading, Inline, Paragraph, Table, Title,
+                                            Heading, Inline, Items, Paragraph, Table, Title,
                                             headings, write_inline)
 from backprop_tutor.output.writers.latex import aligned_rows
 
@@ -43,8 +43,11 @@ def _block(block: Block, document: list[Block]) -> str:
             return "$$\n\\begin{aligned}\n" + aligned_rows(rows) + "\n\\end{aligned}\n$$"
         case Table(header, rows):
             rule = ["---:" if a == "r" else "---" for a in block.alignment()]
-            lines = [_row(header), _row(rule)] + [_row([inline(cell) for cell in row]) for row in rows]
+            lines = [_row([inline(h) for h in header]), _row(rule)] + [_row([inline(cell) for cell in row]) for row in rows]
             return "\n".join(lines)
+        case Items(items):
+            return "\n".join(f"- {inline(item.text)}" + "".join(f"\n  - {inline(note)}" for note in item.notes)
+                             for item in items)
         case Code(text, language):
             return f"```{language}\n{text.rstrip()}\n```"
         case Figure(path, caption):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
-                                            Figure, Heading, Inline, Paragraph, Table, Title,
-                                            headings, write_inline)
+                                            Figure, Heading, Inline, Items, Paragraph, Table,
+                                            Title, headings, write_inline)
 
 WIDTH = 80
 _KEEP = "\u00a0"   # a space that wrapping must not break: inside a formula
@@ -37,6 +37,11 @@ def _block(block: Block, document: list[Block]) -> list[str]:
             return [line for eq in rows for line in _equation(eq, width)]
         case Table():
             return _table(block)
+        case Items(items):
+            return [line for item in items
+                    for line in [*_wrap(item.text, indent="  ", hang="  "),
+                                 *(more for note in item.notes
+                                   for more in _wrap(note, indent="      ", hang="  "))]]
         case Code(text):
             return ["    " + line if line else "" for line in text.rstrip().splitlines()]
         case Figure(path, caption):
@@ -44,10 +49,14 @@ def _block(block: Block, document: list[Block]) -> list[str]:
     raise TypeError(f"not a block: {block!r}")
 
 
-def _wrap(content: Inline, width: int = WIDTH) -> list[str]:
-    """Words wrapped at ``width`` columns; a formula is never broken inside."""
+def _wrap(content: Inline, width: int = WIDTH, indent: str = "", hang: str = "") -> list[str]:
+    """Words wrapped at ``width`` columns after ``indent`` (``hang`` more on later lines).
+
+    A formula is never broken inside.
+    """
     kept = write_inline(content, lambda m: m.text.replace(" ", _KEEP), str, str)
-    lines = textwrap.wrap(kept, width, break_on_hyphens=False)
+    lines = textwrap.wrap(kept, width, initial_indent=indent, subsequent_indent=indent + hang,
+                          break_on_hyphens=False)
     return [line.replace(_KEEP, " ") for line in lines]
 
 
@@ -77,7 +86,7 @@ def _equation(eq: Equation, width: int) -> list[str]:
 
 def _table(table: Table) -> list[str]:
     """Columns aligned under a header and a rule; a long last column wraps under itself."""
-    cells = [list(table.header)] + [[inline(cell) for cell in row] for row in table.rows]
+    cells = [[inline(cell) for cell in row] for row in (table.header, *table.rows)]
     widths = [max(len(row[c]) for row in cells) for c in range(len(table.header))]
     align = table.alignment()
     last = sum(widths[:-1]) + 2 * len(widths)   # where the last column starts

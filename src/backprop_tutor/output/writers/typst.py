@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from backprop_tutor import extras
 from backprop_tutor.output.document import (Block, Code, Contents, Equations, Figure, Heading,
-                                            Inline, Paragraph, Table, Title, write_inline)
+                                            Inline, Items, Paragraph, Table, Title, write_inline)
 from backprop_tutor.output.writers.latex import aligned_rows
 
 _SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"}
@@ -66,10 +66,13 @@ def _block(block: Block) -> str:
             return "$ " + math(r"\begin{aligned}" + aligned_rows(rows) + r"\end{aligned}") + " $"
         case Table(header, rows):
             align = ", ".join("left" if a == "l" else "right" for a in block.alignment())
-            cells = [f"[*{words(h)}*]" for h in header]
+            cells = [f"[*{inline(h)}*]" for h in header]
             cells += [f"[{inline(cell)}]" for row in rows for cell in row]
             return (f"#table(columns: {len(header)}, align: ({align},), "
                     f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
+        case Items(items):
+            return "\n".join(f"- {inline(item.text)}" + "".join(f"\n  - {inline(note)}" for note in item.notes)
+                             for item in items)
         case Code(text, language):
             return f"```{language}\n{text.rstrip()}\n```"
         case Figure(path, caption):

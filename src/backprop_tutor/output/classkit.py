@@ -1,0 +1,314 @@
+"""The class kit: a question sheet and an answer key for every student's variant.
+
+``build_class_kit(variants, out, ...)`` writes into the folder ``out``:
+
+* per variant ``sheet-ID.pdf`` (the network drawn with its given numbers,
+  Problems 1 and 2, a box per asked quantity), ``key-ID.pdf`` (the worked
+  solution of what was asked, rounded as you go, the unrounded value beside)
+  and ``networks/ID.toml`` (the variant as a network file);
+* for the class ``sheets.pdf`` and ``keys.pdf`` (every variant, in roster
+  order), ``sheets.md`` and ``keys.md`` (the same as Markdown), ``keys.csv``
+  (one row per box), ``moodle.xml`` (a Moodle quiz, see ``moodle``) and
+  ``index.csv`` (student → variant);
+* ``page/``: the practice page with every variant: a student types their
+  variant ID, works the step and has it marked as they type;
+* ``figures/ID.svg``: each variant's drawing, made once and used by its
+  sheet in every document.
+
+Sheets and keys are document blocks; Typst typesets each variant's, on both
+cores, and pypdf joins them into the class PDFs. The folder is written whole
+or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import given_values, solve
+from backprop_tutor.output import notation
+from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table
+from backprop_tutor.output.folder import files_in, output_folder
+from backprop_tutor.output.formulas import formula
+from backprop_tutor.output.reports.worksheet import NOTE, given_table
+from backprop_tutor.output.writers import to_markdown, typst_document
+from backprop_tutor.teaching.exercise import Answer, answers, asked_quantities, key_lines
+from backprop_tutor.teaching.variants import Variant, cases
+
+#: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
+DIGITS = 6
+
+#: Significant digits of a key's unrounded values.
+FULL_DIGITS = 12
+
+#: An empty box is as wide as this many em spaces.
+BOX_WIDTH = 10
+
+KEYS_CSV_HEADER = ["student", "variant", "hidden_activation", "quantity", "expected", "tolerance"]
+
+PROBLEM_1 = ("Take a network whose hidden and output units are sigmoids, with the loss "
+             "E = ½·Σ (t − out)². Derive, with the chain rule, the gradient ∂E/∂w of a weight "
+             "into an output unit and of a weight into a hidden unit. Write both with "
+             "δ = ∂E/∂net, and show how the δ of a hidden unit is made from the δs of the "
+             "units it feeds. (Use the back of the sheet.)")
+
+
+@dataclass(frozen=True)
+class ClassKit:
+    """What ``build_class_kit`` wrote."""
+
+    out: Path
+    files: list[str]
+    variants: list[Variant]
+
+
+def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals: int = 4,
+                    force: bool = False) -> ClassKit:
+    """Write every variant's sheet, key and network file, and the class documents, into ``out``."""
+    from backprop_tutor.output.moodle import moodle_xml
+    from backprop_tutor.output.page import write_page
+
+    with output_folder(out, force) as work:
+        (work / "networks").mkdir()
+        (work / "figures").mkdir()
+        jobs = [(variant, ask, answer_decimals, work) for variant in variants]
+        # Each variant's figure and two PDFs are independent: both cores share them.
+        with _pool(len(jobs)) as pool:
+            done = list(pool.map(_write_variant, jobs, chunksize=max(1, len(jobs) // 8)))
+            # A class PDF is the variants' PDFs one after the other: typesetting them all
+            # again would cost as much as the first time. The two are joined side by side.
+            merged = [pool.submit(_merge, [work / f"{name}-{v.id}.pdf" for v in variants],
+                                  work / f"{name}s.pdf") for name in ("sheet", "key")]
+            for index, name in enumerate(("sheet", "key")):
+                blocks = [block for variant_blocks in done for block in variant_blocks[index]]
+                (work / f"{name}s.md").write_text(to_markdown(blocks), encoding="utf-8")
+            for job in merged:
+                job.result()
+        boxes = {variant.id: answers for variant, (_, _, answers) in zip(variants, done)}
+        (work / "keys.csv").write_text(keys_csv(variants, boxes), encoding="utf-8")
+        (work / "index.csv").write_text(_csv([["student", "variant"]] + [
+            [v.student, v.id] for v in variants]), encoding="utf-8")
+        (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+        (work / "page").mkdir()
+        write_page({v.id: v.network for v in variants}, work / "page")
+    return ClassKit(Path(out), files_in(Path(out)), variants)
+
+
+def _write_variant(job) -> tuple[list[Block], list[Block], list[Answer]]:
+    """One variant's figure, sheet, key and network file; its sheet and key blocks and answers."""
+    variant, ask, answer_decimals, work = job
+    exercise = _Exercise(variant.network, ask, answer_decimals)
+    figure = f"figures/{variant.id}.svg"
+    _draw(variant.network, work / figure)
+    sheet = sheet_blocks(variant.network, exercise, figure, variant.id, variant.student)
+    key = key_blocks(variant.network, exercise, variant.id, variant.student)
+    compiler = _compiler(work)
+    _compile(compiler, sheet, work / f"sheet-{variant.id}.pdf", f"Question sheet {variant.id}")
+    _compile(compiler, key, work / f"key-{variant.id}.pdf", f"Answer key {variant.id}")
+    (work / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network),
+                                                          encoding="utf-8")
+    return sheet, key, exercise.answers
+
+
+def _pool(jobs: int):
+    """Two worker processes for many jobs; for a few, this process (a pool costs ~0.3 s)."""
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    if jobs < 8:
+        return ThreadPoolExecutor(max_workers=1)
+    return ProcessPoolExecutor(max_workers=2)
+
+
+def write_blank_sheet(network: Network, path, ask="default", answer_decimals: int = 4) -> None:
+    """The question sheet of ``network`` itself (no variant) as a PDF at ``path``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        _draw(network, work / "network.svg")
+        blocks = sheet_blocks(network, _Exercise(network, ask, answer_decimals), "network.svg",
+                              label="", student="")
+        _compile(_compiler(work), blocks, Path(path), "Question sheet")
+
+
+class _Exercise:
+    """What a sheet asks of one network: per hidden activation the asked names and their answers."""
+
+    def __init__(self, network: Network, ask, decimals: int):
+        self.decimals = decimals
+        self.cases = cases(network)
+        self.asked = asked_quantities(network, ask, tuple(self.cases))
+        self.answers = answers(self.cases, self.asked, decimals)
+
+
+# ---------------------------------------------------------------- the sheet
+
+def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
+                 student: str) -> list[Block]:
+    """The question sheet: Problems 1 and 2, the network, a box per asked quantity."""
+    blocks = [Heading(1, f"Backpropagation by hand{f': variant {label}' if label else ''}"),
+              Paragraph(f"Name: ______________________   Student: {student or '______________'}"
+                        + (f"   Variant: {label}" if label else "")),
+              Heading(2, "Problem 1: derive backpropagation"), Paragraph(PROBLEM_1),
+              Heading(2, "Problem 2: one SGD update by hand"),
+              Paragraph(_problem_2(network, exercise)),
+              Figure(figure, "Your network: its inputs, target, weights and biases."),
+              given_table(given_values(network), DIGITS)]
+    for activation, names in exercise.asked.items():
+        blocks += [Heading(3, _case_heading(network, activation)), _boxes(names)]
+    return blocks
+
+
+def _problem_2(network: Network, exercise: _Exercise) -> str:
+    activations = list(exercise.cases)
+    hidden = (f"Work it {_times(len(activations))}, with {_listed(activations)} hidden units "
+              f"(relu′(0) = 0); the output unit is {network.output_activation}. "
+              if len(network.layers) > 1 else "")
+    return (f"Do one step of stochastic gradient descent on the network below, for its one "
+            f"training sample, with learning rate η = {notation.format_number(network.learning_rate)} "
+            f"and the loss {LOSSES[network.loss].description}. {hidden}The backward pass uses "
+            f"the weights from before the update. Round every value to {exercise.decimals} "
+            f"decimals as you go, and write the ones asked for in their boxes.")
+
+
+def _boxes(names: list[str]) -> Table:
+    """Two quantities and their empty boxes to a row."""
+    box = "\u2003" * BOX_WIDTH
+    rows = []
+    for k in range(0, len(names), 2):
+        pair = names[k:k + 2]
+        rows.append((formula(pair[0]), box, formula(pair[1]) if len(pair) > 1 else "", box))
+    return Table(("quantity", "your answer", "quantity", "your answer"), tuple(rows), align="llll")
+
+
+# ---------------------------------------------------------------- the key
+
+def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) -> list[Block]:
+    """The answer key: each asked quantity worked out, rounded as you go, unrounded beside."""
+    who = f" (student {student})" if student else ""
+    blocks = [Heading(1, f"Answer key: variant {label}{who}"),
+              Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "
+                        f"worked out, as a student does by hand, and used rounded in the lines "
+                        f"after it; the unrounded value is beside it. {NOTE} Quantities in "
+                        f"brackets are not asked: they are worked out on the way."),
+              given_table(given_values(network), DIGITS)]
+    by_case = {}
+    for answer in exercise.answers:
+        by_case.setdefault(answer.activation, {})[answer.quantity] = answer
+    for activation, case in exercise.cases.items():
+        blocks += [Heading(3, _case_heading(network, activation)),
+                   _worked(case, exercise.asked[activation], by_case.get(activation, {}),
+                           exercise.decimals)]
+    return blocks
+
+
+def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int) -> Table:
+    """A row per line of the key: the quantity, its formula with the rounded numbers, the values."""
+    rounded, exact = solve(network, round_to=decimals), solve(network)
+    values = {**rounded.given, **rounded.values}
+    formulas = {q.name: q.formula for q in rounded.quantities}
+    rows = []
+    for name in key_lines(network, asked):
+        worked = formula(formulas[name])
+        if len(notation.tokens(formulas[name])) > 1:
+            # The numbers as plain text: typeset as math, each line would cost a conversion
+            # to Typst (about 4 ms), more than the rest of the key.
+            worked = (worked, " = " + notation.text(formulas[name], values, decimals))
+        quantity = formula(name) if name in boxes else ("(", formula(name), ")")
+        rows.append((quantity, worked, f"{rounded[name] + 0.0:.{decimals}f}",
+                     f"{exact[name] + 0.0:.{FULL_DIGITS}g}"))
+    return Table(("quantity", "worked out with the rounded numbers", f"{decimals} decimals",
+                  f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr")
+
+
+# ---------------------------------------------------------------- shared pieces
+
+def _case_heading(network: Network, activation: str) -> str:
+    if len(network.layers) == 1:
+        return f"Problem 2 ({activation} output)"
+    return f"Problem 2 with {activation} hidden units"
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice", 3: "three times"}.get(n, f"{n} times")
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _draw(network: Network, path: Path) -> None:
+    from backprop_tutor.output import figures
+
+    figures.save(figures.plot_network(solve(network), decimals=DIGITS, given_only=True), path,
+                 formats=("svg",))
+
+
+@functools.lru_cache(maxsize=1)
+def _compiler(root: Path):
+    """A Typst compiler for the folder being written (one per process): it keeps fonts and
+    images from one document to the next."""
+    import typst
+
+    return typst.Compiler(root=str(root))
+
+
+def _compile(compiler, blocks: list[Block], path: Path, title: str) -> None:
+    path.write_bytes(compiler.compile(input=typst_document(blocks, title).encode("utf-8")))
+
+
+def _merge(paths: list[Path], path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in paths:
+        writer.append(part)
+    with open(path, "wb") as file:
+        writer.write(file)
+
+
+def _csv(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def keys_csv(variants: list[Variant], boxes: dict[str, list[Answer]]) -> str:
+    """One row per asked quantity: student, variant, hidden activation, quantity, expected, tolerance."""
+    rows = [KEYS_CSV_HEADER]
+    for variant in variants:
+        rows += [[variant.student, variant.id, a.activation, a.quantity, a.written,
+                  a.written_tolerance] for a in boxes[variant.id]]
+    return _csv(rows)
+
+
+def network_toml(network: Network) -> str:
+    """``network`` as a network file (the format ``load_network`` reads)."""
+    def numbers(values) -> str:
+        return "[" + ", ".join(repr(v) for v in values) + "]"
+
+    lines = [f"title = {_toml_string(network.title)}"]
+    if network.description:
+        lines.append(f"description = {_toml_string(network.description)}")
+    lines += [f"learning_rate = {network.learning_rate!r}", f'loss = "{network.loss}"',
+              f"inputs = {numbers(network.inputs)}", f"targets = {numbers(network.targets)}"]
+    for layer in network.layers:
+        lines += ["", "[[layers]]", f'activation = "{layer.activation}"',
+                  "weights = [" + ", ".join(numbers(row) for row in layer.weights) + "]"]
+        if layer.biases is not None:
+            lines.append(f"biases = {numbers(layer.biases)}")
+            if not layer.train_biases:
+                lines.append("train_biases = false")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    import json
+
+    # A JSON string of printable text is a valid TOML basic string.
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,126 @@
+"""What a question sheet asks, and what its answer key must show to work it out.
+
+Problem 2 on a sheet is worked once per hidden activation (sigmoid, tanh,
+relu). ``--ask`` chooses the quantities a student writes into boxes:
+
+* ``default``, for the tutorial's 20 minutes: with the first activation the
+  forward pass (every net and out), E, every delta and two updated weights
+  (the first weight of the first layer and of the output layer); with each
+  further activation only what its change teaches: the hidden outs, the
+  deltas and the same two updated weights;
+* ``all``: every quantity of the worked solution, for every activation;
+* a list of names (``net_h1,delta_o1,w5_new``): those, for every activation.
+
+The answer key works out each asked quantity and, in the order of the
+worked solution, the quantities it needs on the way (``key_lines``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from backprop_tutor.core import names
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import solve, steps
+from backprop_tutor.errors import VariantError
+from backprop_tutor.teaching.slips import names_read
+
+ASK_PRESETS = ("default", "all")
+
+
+def parse_ask(text: str, network: Network) -> str | tuple[str, ...]:
+    """``default``, ``all`` or a tuple of quantity names checked against ``network``.
+
+    >>> from backprop_tutor.core.network import load_network, DEFAULT_NETWORK
+    >>> parse_ask("net_h1, delta_o1", load_network(DEFAULT_NETWORK))
+    ('net_h1', 'delta_o1')
+    """
+    text = text.strip()
+    if text in ASK_PRESETS:
+        return text
+    asked = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    known = [step.name for step in steps(network)]
+    unknown = [name for name in asked if name not in known]
+    if unknown or not asked:
+        named = ", ".join(unknown) if unknown else "nothing"
+        raise VariantError("--ask", None, f"unknown quantity {named}: use default, all, or names "
+                                          f"of this network's quantities, from {known[0]} to "
+                                          f"{known[-1]} (as `solve` names them)")
+    return asked
+
+
+def asked_quantities(network: Network, ask, activations: tuple[str, ...]) -> dict[str, list[str]]:
+    """The asked names per hidden activation, in the order of the worked solution."""
+    order = [step.name for step in steps(network)]
+    if ask == "all":
+        return {a: order for a in activations}
+    if ask != "default":
+        return {a: [name for name in order if name in ask] for a in activations}
+    units = names.unit_names(network.sizes)
+    weights = names.weight_names(network.sizes)
+    updates = [f"{weights[0][0][0]}_new", f"{weights[-1][0][0]}_new"]
+    deltas = [name for name in order if name.startswith("delta_")]
+    first = [n for n in order if n.startswith(("net_", "out_"))] + ["E"] + deltas + updates
+    hidden_outs = [f"out_{u}" for layer in units[1:-1] for u in layer]
+    further = hidden_outs + deltas + updates
+    return {a: _in_order(first if k == 0 else further, order)
+            for k, a in enumerate(activations)}
+
+
+def key_lines(network: Network, asked: list[str]) -> list[str]:
+    """The asked quantities and every quantity they need on the way, in worksheet order."""
+    formulas = {step.name: step.formula for step in steps(network)}
+    needed, todo = set(), list(asked)
+    while todo:
+        name = todo.pop()
+        if name in formulas and name not in needed:
+            needed.add(name)
+            todo += names_read(formulas[name])
+    return [name for name in formulas if name in needed]
+
+
+def _in_order(chosen: list[str], order: list[str]) -> list[str]:
+    wanted = set(chosen)
+    return [name for name in order if name in wanted]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One box of a sheet: the value a student should write, and how far from it is right.
+
+    ``expected`` is worked round-as-you-go at ``decimals`` places, as by hand;
+    ``exact`` at full precision. ``tolerance`` is the smallest multiple of
+    10^-decimals that is at least |expected − exact| + 10^-decimals / 2, so a
+    student who rounds as they go and one who keeps every digit are both right.
+    """
+
+    activation: str
+    quantity: str
+    expected: float
+    exact: float
+    tolerance: float
+    decimals: int
+
+    @property
+    def written(self) -> str:
+        """``expected`` as the key writes it: exactly ``decimals`` places."""
+        return f"{self.expected + 0.0:.{self.decimals}f}"   # + 0.0: no "-0.0000"
+
+    @property
+    def written_tolerance(self) -> str:
+        return f"{self.tolerance:.{self.decimals}f}"
+
+
+def answers(cases: dict[str, Network], asked: dict[str, list[str]], decimals: int) -> list[Answer]:
+    """Every asked quantity of every case (hidden activation → network), in sheet order."""
+    step = 10.0 ** -decimals
+    found = []
+    for activation, network in cases.items():
+        rounded, exact = solve(network, round_to=decimals), solve(network)
+        for name in asked[activation]:
+            drift = abs(rounded[name] - exact[name])
+            units = math.ceil(round(drift / step + 0.5, 9))
+            found.append(Answer(activation, name, rounded[name], exact[name], units * step,
+                                decimals))
+    return found
