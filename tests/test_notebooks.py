@@ -254,7 +254,7 @@ def test_problem3_solution_checks_trains_and_plots(execute):
     assert "E at out_o1 = 1: 0.005" in cell_text(notebook, "E at out_o1 = 1")
     # Learning curves, learning-rate effect, "try it yourself", the activations.
     assert images(notebook) == 4
-    assert "relu'" in cell_text(notebook, "measure_costs(")
+    assert "relu′" in cell_text(notebook, "cost_text(measure(")
 
 
 def test_problem4_student_waits_for_the_model(execute):

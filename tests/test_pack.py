@@ -29,7 +29,8 @@ def test_pack_has_markdown_pdf_and_figures(pack):
     assert {"tutorial.md", "tutorial.pdf", "activation_cost.md", "worksheet.pdf"} <= set(summary.files)
     figures = {name for name in summary.files if name.startswith("figures/")}
     for stem in ("network_sigmoid", "network_tanh", "network_relu", "activations",
-                 "learning_curves", "learning_rate", "activation_cost"):
+                 "learning_curves", "learning_rate_moons", "learning_rate_digits",
+                 "activation_cost"):
         assert {f"figures/{stem}.png", f"figures/{stem}.svg"} <= figures, stem
         assert (out / "figures" / f"{stem}.png").read_bytes()[:8] == PNG_SIGNATURE
 

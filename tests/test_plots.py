@@ -14,7 +14,6 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.output import figures as plots
 from backprop_tutor.teaching import experiments
-from backprop_tutor.teaching.activation_cost import Cost, CostTable
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -97,17 +96,12 @@ def test_network_figure_files(default, tmp_path):
 
 
 def test_every_figure_is_a_valid_png_and_svg(default, tmp_path):
-    table = CostTable(10, 1, 0, "test", tuple(
-        Cost(label, label.split("'")[0], "derivative" if "'" in label else "function", label,
-             ns, ratio)
-        for label, ns, ratio in [("relu", 1.0, 1.0), ("relu'", 2.0, 1.0)]))
     figures = {
         "activations": plots.plot_activations(tmp_path / "activations"),
         "curves": plots.plot_learning_curves(experiments.learning_curves(default, updates=5),
                                              tmp_path / "curves"),
         "rates": plots.plot_learning_rate_effect(
             experiments.learning_rate_sweep(default, [0.1, 1.0, 10.0], updates=5), tmp_path / "rates"),
-        "cost": plots.plot_activation_cost(table, tmp_path / "cost"),
     }
     for name, fig in figures.items():
         check_png(tmp_path / f"{name}.png", fig)
@@ -247,19 +241,6 @@ def test_divergence_is_marked_without_warnings(default, tmp_path):
     assert small < sweep.initial_loss["relu"] and not (math.isfinite(large) and large < 1e3)
     assert sweep.diverged("relu") == (False, True)
     assert "ended worse than it started" in texts(plots.plot_learning_rate_effect(sweep))
-
-
-# ---------------------------------------------------------------- cost
-
-def test_cost_figure_labels_each_bar_with_its_time_and_ratio():
-    rows = (Cost("tanh", "tanh", "function", "tanh(x)", 2.0, 4.0),
-            Cost("tanh'", "tanh", "derivative", "1 − tanh(x)²", 3.0, 5.0),
-            Cost("relu", "relu", "function", "max(0, x)", 0.5, 1.0),
-            Cost("relu'", "relu", "derivative", "1 if x > 0 else 0", 0.6, 1.0))
-    text = texts(plots.plot_activation_cost(CostTable(1000, 3, 0, "test", rows)))
-    for label in ["2.00 ns = 4.0 × relu", "3.00 ns = 5.0 × relu'", "0.50 ns = 1.0 × relu",
-                  "tanh\ntanh(x)", "1,000 float64 numbers, median of 3"]:
-        assert label in text, label
 
 
 def test_relu_derivative_jumps_at_zero_without_a_vertical_segment():

@@ -16,24 +16,11 @@ import click
 
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
+from backprop_tutor.cli_types import PositiveFloat, ProblemOrder
 from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
+from backprop_tutor.lab_commands import lab
 from backprop_tutor.output import json_data, notation
-
-
-class PositiveFloat(click.ParamType):
-    """A finite number > 0 (click's FloatRange lets nan and inf through)."""
-
-    name = "number"
-
-    def convert(self, value, param, ctx):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number", param, ctx)
-        if not (math.isfinite(number) and number > 0):
-            self.fail(f"{value!r} is not a positive finite number", param, ctx)
-        return number
 
 
 FILE_ARGUMENT = click.argument("file", required=False, type=click.Path(dir_okay=True))
@@ -85,13 +72,6 @@ def _require_finite_step(network, hidden_activations=(None,)) -> None:
 
     for activation in hidden_activations:
         solve(network.with_options(hidden_activation=activation)).require_finite()
-
-
-class ProblemOrder(click.Group):
-    """Lists the commands in the order they are defined: the tutorial's order."""
-
-    def list_commands(self, ctx):
-        return list(self.commands)
 
 
 @click.group(cls=ProblemOrder, context_settings={"help_option_names": ["-h", "--help"]},
@@ -464,24 +444,39 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
 
 @cli.command("bench-activations")
 @click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
-              help="Number of float64 elements of the test array.")
-@click.option("--repeats", default=7, show_default=True, type=click.IntRange(1, 1000),
-              help="Timings per function; the median is reported.")
+              help="Elements of the array f and f′ are timed on.")
+@click.option("--repeats", default=15, show_default=True, type=click.IntRange(3, 1000),
+              help="Timings of each; the median and interquartile range are reported.")
+@click.option("--keras", is_flag=True, help="Time the training step in Keras too (TensorFlow).")
+@click.option("--epochs", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="Epochs of the end-to-end comparison on digits (0: leave it out).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes of the end-to-end runs  [default: one per core]")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
-def bench_activations(size, repeats, output_format):
-    """Time per element of sigmoid, tanh, relu and their derivatives in NumPy.
+def bench_activations(size, repeats, keras, epochs, jobs, output_format):
+    """What sigmoid, tanh and relu cost: per element, per training step, end to end.
 
-    Ratios compare each function with relu and each derivative with relu'.
+    Per element: f and f′ (from the stored output, as backpropagation does).
+    Per step: one SGD step of 64-256-256-10 on a batch of 64 digits. End to end:
+    the time to reach a validation loss = steps needed × cost per step.
     """
-    from backprop_tutor.output.reports.cost import EXPLANATION, render_cost_text
-    from backprop_tutor.teaching.activation_cost import measure_costs
+    from backprop_tutor.output.reports.cost import cost_text
+    from backprop_tutor.teaching.activation_cost import measure
+    from backprop_tutor.teaching.lab.runner import default_jobs
 
-    table = measure_costs(size=size, repeats=repeats)
+    from backprop_tutor.extras import require
+
+    require("sklearn", "threadpoolctl", *(["tensorflow"] if keras else []))
+    cost = measure(size=size, repeats=repeats, keras=keras, epochs=epochs,
+                   jobs=jobs or default_jobs())
     if output_format == "json":
-        click.echo(json_data.dumps(table.to_dict()), nl=False)
+        click.echo(json_data.dumps(cost.to_dict()), nl=False)
     else:
-        click.echo(render_cost_text(table) + "\n" + EXPLANATION, nl=False)
+        click.echo(cost_text(cost), nl=False)
+
+
+cli.add_command(lab)
 
 
 #: errno values of a stdout that cannot take the output: a closed pipe, a full disk.

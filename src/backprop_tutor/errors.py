@@ -97,3 +97,7 @@ class VariantError(InputError):
 
 class DataFileError(InputError):
     """A data set (a name or a CSV file) that cannot be loaded or does not fit the network."""
+
+
+class ConfigFileError(InputError):
+    """A lab sweep's configuration file (TOML) that cannot be used."""

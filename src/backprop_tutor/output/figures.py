@@ -1,4 +1,4 @@
-"""Figures for slides and notebooks: the network, the activations, learning, cost.
+"""Figures for slides and notebooks: the network, the activations, learning.
 
 Every ``plot_*`` function builds a matplotlib Figure and returns it; given a
 ``path`` it also saves it there with ``save``: a PNG and an SVG, each written
@@ -33,7 +33,6 @@ from backprop_tutor.output import notation
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from backprop_tutor.teaching.activation_cost import CostTable
     from backprop_tutor.teaching.experiments import LearningRateSweep
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
@@ -384,40 +383,4 @@ def plot_learning_rate_effect(sweep: LearningRateSweep, path=None) -> Figure:
                 ax.plot([], [], linestyle="none", color="0.3", label=legend[kind],
                         **markers[kind])
         ax.legend(loc="lower left")
-    return _finish(fig, path)
-
-
-# ---------------------------------------------------------------- cost
-
-def plot_activation_cost(table: CostTable, path=None) -> Figure:
-    """Measured nanoseconds per element of each activation and derivative, as bars.
-
-    Each bar is labelled with its time and its multiple of relu's (for a
-    function) or relu′'s (for a derivative); derivatives are hatched.
-
-    Args:
-        table: the measurement, from ``activation_cost.measure_costs()``.
-        path: where to save the figure (PNG and SVG), or None to only return it.
-    """
-    from backprop_tutor.teaching.activation_cost import BASELINE
-
-    rows = table.rows
-    with _style():
-        fig, ax = _figure(10, 0.75 * len(rows) + 1.6)
-        positions = np.arange(len(rows))[::-1]
-        ax.barh(positions, [row.ns_per_element for row in rows],
-                color=[COLORS.get(row.activation) for row in rows],
-                hatch=["//" if row.kind == "derivative" else "" for row in rows],
-                edgecolor="white")
-        ax.set_yticks(positions, [f"{row.label}\n{row.formula}" for row in rows])
-        for position, row in zip(positions, rows):
-            ax.text(row.ns_per_element, position,
-                    f"  {row.ns_per_element:.2f} ns = {row.ratio:.1f} × {BASELINE[row.kind]}",
-                    va="center", fontsize=11)
-        ax.set_xlim(0, 1.45 * max(row.ns_per_element for row in rows))
-        ax.set_xlabel("nanoseconds per element (less is faster)")
-        ax.grid(axis="y", visible=False)
-        ax.set_title(f"Cost of the activations (hatched: derivatives) in NumPy\n"
-                     f"{table.size:,} float64 numbers, median of {table.repeats} timings",
-                     fontsize=13)
     return _finish(fig, path)

@@ -5,9 +5,9 @@
 * ``tutorial.md`` and ``tutorial.pdf`` (the same content; the PDF typeset by Typst),
 * ``figures/``: the network with its forward and backward values per hidden
   activation, the activations and their derivatives, learning curves, the
-  learning-rate effect and the measured cost of each activation (PNG and SVG),
+  learning rate on moons and digits (the lab) and the measured cost (PNG and SVG),
 * ``worksheet.pdf``: the blank question sheet of the network, to hand out,
-* ``activation_cost.md``: the measured cost table. It is kept out of
+* ``activation_cost.md``: the measured cost tables. They are kept out of
   ``tutorial.md`` because timings differ from run to run, while the same
   network always gives the same ``tutorial.md``.
 
@@ -90,9 +90,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     Figures are written into ``work/figures``.
     """
     from backprop_tutor.output import figures
-    from backprop_tutor.output.reports.cost import render_cost_text
     from backprop_tutor.teaching import experiments
-    from backprop_tutor.teaching.activation_cost import measure_costs
 
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
@@ -104,23 +102,19 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     # Entry 1 of a learning curve is E after the single update of Problem 2.
     losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
     figures.plot_learning_curves(curves, work / "figures" / "learning_curves.png")
-    figures.plot_learning_rate_effect(experiments.learning_rate_sweep(network),
-                                      work / "figures" / "learning_rate.png")
-    progress("activation cost: timing")
-    costs = measure_costs()
-    figures.plot_activation_cost(costs, work / "figures" / "activation_cost.png")
+    progress("activations compared: the lab's learning-rate sweeps and the activation cost")
+    comparison, measured = _comparison(work)
 
     progress("Problem 1: derivation")
     problem1 = _problem1(network)
     progress("Problem 4: Keras")
     problem4 = _problem4(network, sheets)
-    body = [*problem1, *_problem2(sheets), *_problem3(network, curves), *problem4, *_comparison()]
+    body = [*problem1, *_problem2(sheets), *_problem3(network, curves), *problem4, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
                         + " ".join(network.description.split())),
               Contents(depth=1), *body]
-    measured = [Heading(1, "Measured cost of the activations"), Code(render_cost_text(costs), "text")]
     return blocks, measured, losses
 
 
@@ -244,10 +238,37 @@ def _falls_sentence(tutorial: float, keras_rescaled: float, factor: float) -> st
             f"is {lower} the tutorial's, {notation.format_number(tutorial, 8)}.")
 
 
-def _comparison() -> list[Block]:
-    from backprop_tutor.output.reports.cost import EXPLANATION
+#: The lab's learning-rate sweeps in the pack: small, so the pack stays quick.
+PACK_RATES = (0.01, 0.1, 1.0, 10.0, 100.0)
 
-    return [
+
+def _pack_sweeps():
+    """data set → (the base setting, seeds) of the pack's learning-rate sweeps."""
+    from backprop_tutor.teaching.lab.learning_rate import BASE
+
+    return {"moons": (BASE.with_(samples=500, epochs=100, output_activation="linear"), (0, 1, 2)),
+            "digits": (BASE.with_(dataset="digits", hidden_units=16, batch_size=64, epochs=10),
+                       (0, 1))}
+
+
+def _comparison(work: Path) -> tuple[list[Block], list[Block]]:
+    """The activations compared, with the lab: learning rate on moons and digits, and cost.
+
+    Returns the blocks and the blocks of the measured cost (timings vary from
+    run to run, so they stay out of ``tutorial.md``).
+    """
+    from backprop_tutor.output.lab_figures import plot_cost, plot_learning_rate
+    from backprop_tutor.output.reports.cost import cost_blocks
+    from backprop_tutor.output.reports.lab import learning_rate_blocks
+    from backprop_tutor.teaching.activation_cost import measure
+    from backprop_tutor.teaching.lab import learning_rate
+    from backprop_tutor.teaching.lab.runner import default_jobs, run_all
+    from backprop_tutor.teaching.lab.runs import train
+
+    plans = {name: learning_rate.settings(base, PACK_RATES, seeds)
+             for name, (base, seeds) in _pack_sweeps().items()}
+    runs = run_all(train, [s for settings in plans.values() for s in settings], default_jobs())
+    blocks: list[Block] = [
         Heading(1, "The activations compared"),
         Paragraph("How they learn. The learning curves of Problem 3 start from the same weights. "
                   "A hidden delta is the weighted sum of the deltas it feeds times f′(net): "
@@ -256,17 +277,30 @@ def _comparison() -> list[Block]:
                   "reaches 1 near 0; relu′ is 1 for an active unit and 0 for an inactive one, "
                   "which then stops learning from that sample."),
         Figure("figures/activations.png", "The activations and their derivatives."),
-        Paragraph("The learning rate. Too small, and the loss barely moves in a fixed number of "
-                  "updates. Too large, and the updates overshoot: a sigmoid output is pushed "
-                  "into saturation, where σ′ ≈ 0 makes every delta vanish and learning stops "
-                  "(open squares in the figure); with an unbounded output, such as a linear "
-                  "one, the loss can grow without bound (diverge). The best η lies in between "
-                  "and differs per activation."),
-        Figure("figures/learning_rate.png",
-               "The loss after a fixed number of updates against the learning rate."),
-        Paragraph(" ".join(EXPLANATION.split()) + " The figures were measured when this pack "
-                  "was made and vary from run to run (the table is in activation_cost.md, and at "
-                  "the end of the PDF)."),
-        Figure("figures/activation_cost.png",
-               "Measured time per element of each activation and derivative (NumPy)."),
+        Heading(2, "The learning rate, on data"),
+        Paragraph("Problem 3's curves memorise one sample; what a learning rate does shows on a "
+                  "data set, judged on rows the network did not train on (the validation "
+                  "loss), over several seeded starts. These are small runs of `backprop-tutor "
+                  "lab learning-rate`."),
     ]
+    for name, settings in plans.items():
+        sweep = learning_rate.summarise(runs[:len(settings)])
+        runs = runs[len(settings):]
+        figure = f"figures/learning_rate_{name}.png"
+        plot_learning_rate(sweep, work / figure, title=f"The learning rate on {name}")
+        blocks += learning_rate_blocks(sweep, name, figure)
+    cost = measure(size=200_000, repeats=9, epochs=5, jobs=default_jobs())
+    plot_cost(cost, work / "figures" / "activation_cost.png")
+    blocks += [
+        Heading(2, "What an activation costs"),
+        Paragraph("Per element, the forward sigmoid and tanh need an exponential and relu a "
+                  "comparison; backpropagation takes f′ from the stored output, so no derivative "
+                  "needs one. What decides is a whole training step, where the matrix products "
+                  "cost the same for every activation, and the number of steps an activation "
+                  "needs. The measured tables and what they show are in activation_cost.md and at "
+                  "the end of the PDF: timings vary from run to run."),
+        Figure("figures/activation_cost.png",
+               "Measured: one SGD step per hidden activation (median and interquartile range), "
+               "and the time to reach a common validation loss on digits."),
+    ]
+    return blocks, [Heading(1, "Measured cost of the activations"), *cost_blocks(cost)]

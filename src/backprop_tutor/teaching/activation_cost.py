@@ -1,142 +1,270 @@
-"""What an activation costs: NumPy time per element of f and f', measured.
+"""What an activation costs in training, measured three ways.
 
-Each function is timed on one large float64 array ``x`` (10⁶ elements drawn
-uniformly from [-4, 4] with a fixed seed), several times; the median is kept,
-because the fastest and slowest runs say more about the machine's other work
-than about the function::
+(a) **Per element.** The operations each activation adds to the forward pass
+(f) and to the backward pass (f′), with f′ taken from the stored output as
+backpropagation does, and the measured time per element of each (median and
+interquartile range over repeats, on a float64 array)::
 
-    ns per element = median over repeats of (seconds per call) / size * 10⁹
-    ratio          = ns per element / ns per element of relu (functions)
-                                                or of relu' (derivatives)
+    sigmoid   f: (1 + tanh(x/2)) / 2    f′ = out·(1 − out)
+    tanh      f: tanh(x)                f′ = 1 − out²
+    relu      f: max(0, x)              f′ = 1 if out > 0 else 0
 
-The functions timed are those the NumPy network uses (``numpy_network``);
-the plain ``1 / (1 + exp(-x))`` is timed as well, to show what the
-sigmoid's guard against overflow costs. The timings depend on the machine and
-on the NumPy build; their order and rough ratios are the lesson (see
-``EXPLANATION``).
+(b) **Per training step.** One SGD step (forward, backward, update) of a
+realistic network, 64-256-256-10 on digits with a batch of 64, per hidden
+activation, in NumPy and (optionally) in Keras. The matrix products cost the
+same for every activation; a linear hidden layer (f(x) = x, f′ = 1) is timed
+too, as the step without any activation cost, so::
 
->>> table = measure_costs(size=1000, repeats=3)
->>> [row.label for row in table.rows]
-['sigmoid', "sigmoid'", 'tanh', "tanh'", 'relu', "relu'", 'sigmoid, plain']
->>> table.row("relu").ratio, table.row("relu'").ratio
-(1.0, 1.0)
+    share of the step spent on the activation = (step − linear step) / step
+
+(c) **End to end.** What decides the choice: the time to reach a validation
+loss, which is cost per step × steps needed::
+
+    seconds to target = (median seconds per step) × (weight updates until val loss ≤ target)
+
+The target is the lowest mean validation loss that every activation reaches
+within the epochs given, so each activation has a finite answer.
+
+Timings depend on the machine; medians and interquartile ranges (IQR, the
+middle half of the repeats) make them steady enough to compare within one run.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
-import timeit
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from backprop_tutor.networks.numpy_network import ACTIVATIONS
+from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 
-
-def plain_sigmoid(x):
-    """The sigmoid as usually written; exp(-x) overflows (to inf, with a warning) for x < -709.
-
-    Formula:
-        sigmoid(x) = 1 / (1 + exp(-x))
-    """
-    return 1.0 / (1.0 + np.exp(-x))
+# ---------------------------------------------------------------- (a) per element
 
 
 @dataclass(frozen=True)
-class Timed:
-    """A function to time: its table label, its activation, whether it is f or f', its formula."""
+class ElementCost:
+    """One activation's f and f′: the operations per element, and their measured time."""
 
-    label: str
     activation: str
-    kind: str
-    formula: str
-    function: Callable
+    forward: str                      # f as computed
+    forward_operations: str
+    backward: str                     # f′ from the stored out
+    backward_operations: str
+    forward_ns: float                 # median nanoseconds per element
+    forward_iqr: float
+    backward_ns: float
+    backward_iqr: float
 
 
-TIMED = (
-    Timed("sigmoid", "sigmoid", "function", "(1 + tanh(x/2))/2, no overflow",
-          ACTIVATIONS["sigmoid"].function),
-    Timed("sigmoid'", "sigmoid", "derivative", "s·(1−s), s = sigmoid(x)",
-          ACTIVATIONS["sigmoid"].derivative),
-    Timed("tanh", "tanh", "function", "tanh(x)", ACTIVATIONS["tanh"].function),
-    Timed("tanh'", "tanh", "derivative", "1 − tanh(x)²", ACTIVATIONS["tanh"].derivative),
-    Timed("relu", "relu", "function", "max(0, x)", ACTIVATIONS["relu"].function),
-    Timed("relu'", "relu", "derivative", "1 if x > 0 else 0", ACTIVATIONS["relu"].derivative),
-    Timed("sigmoid, plain", "sigmoid", "function", "1/(1+exp(-x)), may overflow", plain_sigmoid),
-)
+#: activation → (f as computed, its operations, f′ from out, its operations, f, f′ from out)
+FORMULAS = {
+    "sigmoid": ("(1 + tanh(x/2))/2", "1 tanh, 3 arithmetic",
+                "out·(1 − out)", "2 arithmetic",
+                lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)), lambda out: out * (1.0 - out)),
+    "tanh": ("tanh(x)", "1 tanh", "1 − out²", "2 arithmetic",
+             np.tanh, lambda out: 1.0 - out * out),
+    "relu": ("max(0, x)", "1 comparison", "out > 0", "1 comparison, 1 conversion",
+             lambda x: np.maximum(x, 0.0), lambda out: (out > 0.0).astype(out.dtype)),
+}
 
-#: The row each kind of function is compared with.
-BASELINE = {"function": "relu", "derivative": "relu'"}
+
+def median_iqr(samples) -> tuple[float, float]:
+    """The median and the interquartile range (75th − 25th percentile) of ``samples``."""
+    low, middle, high = np.percentile(np.asarray(samples, dtype=float), [25, 50, 75])
+    return float(middle), float(high - low)
+
+
+def timings(function: Callable, repeats: int, calls: int = 1) -> list[float]:
+    """Seconds per call of ``function()``: ``repeats`` timings of ``calls`` calls, after one warm-up."""
+    function()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        samples.append((time.perf_counter() - start) / calls)
+    return samples
+
+
+def element_costs(size: int = 1_000_000, repeats: int = 15, seed: int = 0) -> list[ElementCost]:
+    """(a): f and f′ (from out) of each tutorial activation, timed on ``size`` numbers in [-4, 4]."""
+    _check_whole("size", size)
+    _check_whole("repeats", repeats)
+    x = np.random.default_rng(seed).uniform(-4.0, 4.0, size)
+    costs = []
+    for name in TUTORIAL_ACTIVATIONS:
+        forward, forward_ops, backward, backward_ops, f, f_prime = FORMULAS[name]
+        out = f(x)
+        per_element = 1e9 / size
+        fwd = median_iqr([s * per_element for s in timings(lambda: f(x), repeats)])
+        bwd = median_iqr([s * per_element for s in timings(lambda: f_prime(out), repeats)])
+        costs.append(ElementCost(name, forward, forward_ops, backward, backward_ops, *fwd, *bwd))
+    return costs
+
+
+# ---------------------------------------------------------------- (b) per training step
 
 
 @dataclass(frozen=True)
-class Cost:
-    """One measured function: nanoseconds per element, and its ratio to relu (or to relu')."""
+class StepCost:
+    """Seconds of one SGD step of the whole network with one hidden activation."""
 
-    label: str
     activation: str
-    kind: str
-    formula: str
-    ns_per_element: float
-    ratio: float
+    library: str                      # "NumPy" or "Keras"
+    median: float
+    iqr: float
+
+
+STEP_SIZES = (64, 256, 256, 10)
+STEP_BATCH = 64
+
+
+def _digits_batch(batch: int, seed: int = 0):
+    from backprop_tutor.teaching.datasets import load_dataset
+
+    digits = load_dataset("digits")
+    rows = np.random.default_rng(seed).choice(len(digits.X), batch, replace=False)
+    return digits.X[rows], digits.T[rows]
+
+
+def numpy_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 15,
+                     calls: int = 10) -> list[StepCost]:
+    """(b) in NumPy: ``model.sgd_step`` on a batch of digits, per hidden activation.
+
+    With one BLAS thread, as in the lab's worker processes: on a shared
+    machine, threads waiting for each other would time the other work too.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from backprop_tutor.networks.numpy_network import NumpyNetwork
+
+    X, T = _digits_batch(batch)
+    costs = []
+    for name in (*TUTORIAL_ACTIVATIONS, "linear"):
+        activations = [name] * (len(sizes) - 2) + ["sigmoid"]
+        model = NumpyNetwork.initialised(list(sizes), activations, seed=0)
+        with threadpool_limits(limits=1):
+            samples = timings(lambda: model.sgd_step(X, T, 0.01), repeats, calls)
+        costs.append(StepCost(name, "NumPy", *median_iqr(samples)))
+    return costs
+
+
+def keras_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 15,
+                     calls: int = 10) -> list[StepCost]:
+    """(b) in Keras: ``train_on_batch`` of the same network and batch (float64, SGD)."""
+    from backprop_tutor.networks.keras_network import import_keras, keras_precision
+
+    keras = import_keras()
+    X, T = _digits_batch(batch)
+    costs = []
+    with keras_precision("float64"):
+        for name in (*TUTORIAL_ACTIVATIONS, "linear"):
+            keras.utils.set_random_seed(0)
+            layers = [keras.layers.Dense(units, activation=name) for units in sizes[1:-1]]
+            model = keras.Sequential([keras.Input(shape=(sizes[0],)), *layers,
+                                      keras.layers.Dense(sizes[-1], activation="sigmoid")])
+            model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+            samples = timings(lambda: model.train_on_batch(X, T), repeats, calls)
+            costs.append(StepCost(name, "Keras", *median_iqr(samples)))
+    return costs
+
+
+# ---------------------------------------------------------------- (c) end to end
 
 
 @dataclass(frozen=True)
-class CostTable:
-    """The measured costs and how they were measured."""
+class EndToEnd:
+    """Steps and seconds each activation needs to reach ``target`` validation loss."""
 
-    size: int
-    repeats: int
-    seed: int
-    numpy_version: str
-    rows: tuple[Cost, ...]
+    target: float
+    epochs: int
+    batch: int
+    learning_rate: float
+    seeds: int
+    steps: dict[str, int]             # weight updates until the mean val loss ≤ target
+    step_seconds: dict[str, float]    # median seconds per step, from (b)
+    mean_val_loss: dict[str, list[float]]
 
-    def row(self, label: str) -> Cost:
-        """The row of the function labelled ``label``, e.g. ``"tanh'"``."""
-        return next(row for row in self.rows if row.label == label)
+    def seconds(self, activation: str) -> float:
+        return self.steps[activation] * self.step_seconds[activation]
 
-    def to_dict(self) -> dict:
-        """A JSON-ready dict: the settings, ``unit``, and one dict per row."""
-        return {"size": self.size, "repeats": self.repeats, "seed": self.seed,
-                "numpy": self.numpy_version, "unit": "ns per element",
-                "ratio_to": BASELINE, "rows": [asdict(row) for row in self.rows]}
-
-
-def benchmark_input(size: int, seed: int = 0) -> np.ndarray:
-    """The array every function is timed on: ``size`` float64 numbers uniform in [-4, 4]."""
-    return np.random.default_rng(seed).uniform(-4.0, 4.0, size)
+    @property
+    def winner(self) -> str:
+        """The activation that reaches the target in the least time."""
+        return min(self.steps, key=self.seconds)
 
 
-def time_per_element(function: Callable, x: np.ndarray, repeats: int) -> float:
-    """Median nanoseconds per element of ``function(x)`` over ``repeats`` timings.
-
-    Each timing runs enough calls to process at least 10⁶ elements, since one
-    call on a small array lasts less than the clock can resolve. One call before
-    timing lets NumPy and the memory allocator settle.
-    """
-    calls = max(1, math.ceil(1_000_000 / x.size))
-    function(x)
-    seconds = timeit.Timer(lambda: function(x)).repeat(repeat=repeats, number=calls)
-    return statistics.median(seconds) / calls / x.size * 1e9
-
-
-def measure_costs(size: int = 1_000_000, repeats: int = 7, seed: int = 0) -> CostTable:
-    """Time every function of ``TIMED`` on ``benchmark_input(size, seed)``.
+def end_to_end(step_costs: list[StepCost], epochs: int = 10, learning_rate: float = 0.5,
+               seeds: int = 2, jobs: int = 1, sizes=STEP_SIZES,
+               batch: int = STEP_BATCH) -> EndToEnd:
+    """(c): train on digits with each hidden activation; steps to a common target × cost per step.
 
     Args:
-        size: number of float64 elements of the test array (at least 1).
-        repeats: timings per function; their median is reported (at least 1).
-        seed: seed of the test array.
+        step_costs: the NumPy step costs from ``numpy_step_costs`` (same sizes and batch).
     """
-    for name, value in (("size", size), ("repeats", repeats)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}")
-    x = benchmark_input(size, seed)
-    measured = {timed.label: time_per_element(timed.function, x, repeats) for timed in TIMED}
-    rows = tuple(Cost(timed.label, timed.activation, timed.kind, timed.formula,
-                      measured[timed.label],
-                      measured[timed.label] / measured[BASELINE[timed.kind]])
-                 for timed in TIMED)
-    return CostTable(size, repeats, seed, np.__version__, rows)
+    from backprop_tutor.teaching.lab.curves import group_runs
+    from backprop_tutor.teaching.lab.runner import run_all
+    from backprop_tutor.teaching.lab.runs import Setting, train
+
+    if len(sizes) != 4:
+        raise ValueError("sizes must be inputs, two hidden layers and outputs")
+    base = Setting(dataset="digits", hidden_units=sizes[1], hidden_layers=2,
+                   learning_rate=learning_rate, batch_size=batch, epochs=epochs)
+    settings = [base.with_(hidden_activation=a, seed=s) for a in TUTORIAL_ACTIVATIONS
+                for s in range(seeds)]
+    groups = group_runs(run_all(train, settings, jobs=jobs), lambda s: s.hidden_activation)
+    curves = {g.label: g.curve("val_loss")[0] for g in groups}
+    target = float(max(curve.min() for curve in curves.values()))
+    per_epoch = groups[0].updates_per_epoch
+    steps = {a: int(np.argmax(curve <= target)) * per_epoch for a, curve in curves.items()}
+    step_seconds = {c.activation: c.median for c in step_costs
+                    if c.library == "NumPy" and c.activation in steps}
+    return EndToEnd(target, epochs, batch, learning_rate, seeds, steps, step_seconds,
+                    {a: curve.tolist() for a, curve in curves.items()})
+
+
+def _check_whole(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}")
+
+
+# ---------------------------------------------------------------- all three
+
+
+@dataclass(frozen=True)
+class ActivationCost:
+    """The three measurements, and how they were made."""
+
+    elements: list[ElementCost]
+    steps: list[StepCost]
+    end_to_end: EndToEnd | None
+    size: int
+    repeats: int
+    numpy_version: str
+
+    def step(self, activation: str, library: str = "NumPy") -> StepCost:
+        return next(c for c in self.steps if (c.activation, c.library) == (activation, library))
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of every measurement (seconds, nanoseconds per element)."""
+        from dataclasses import asdict
+
+        return {"size": self.size, "repeats": self.repeats, "numpy": self.numpy_version,
+                "network": "-".join(map(str, STEP_SIZES)), "batch": STEP_BATCH,
+                "per_element": [asdict(c) for c in self.elements],
+                "per_step": [asdict(c) for c in self.steps],
+                "end_to_end": None if self.end_to_end is None else {
+                    **asdict(self.end_to_end),
+                    "seconds": {a: self.end_to_end.seconds(a) for a in self.end_to_end.steps},
+                    "winner": self.end_to_end.winner}}
+
+
+def measure(size: int = 1_000_000, repeats: int = 15, keras: bool = False,
+            epochs: int = 10, jobs: int = 1) -> ActivationCost:
+    """(a), (b) and (c); (b) in Keras too with ``keras``; no (c) with ``epochs=0``."""
+    _check_whole("repeats", repeats)
+    elements = element_costs(size, repeats)
+    steps = numpy_step_costs(repeats=repeats) + (keras_step_costs(repeats=repeats) if keras else [])
+    whole = end_to_end(steps, epochs=epochs, jobs=jobs) if epochs else None
+    return ActivationCost(elements, steps, whole, size, repeats, np.__version__)

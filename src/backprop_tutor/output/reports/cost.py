@@ -1,38 +1,152 @@
-"""The measured cost of the activations for a terminal, and why the costs differ."""
+"""What an activation costs, for a reader: tables and sentences made from the measured numbers.
+
+Timings differ from machine to machine and from run to run; every comparison
+in the prose is computed from the numbers in the table beside it, so the two
+always agree. Two timings count as different only when their medians are
+further apart than half their interquartile ranges added (``clearly_less``).
+"""
 
 from __future__ import annotations
 
 import textwrap
 
-from backprop_tutor.teaching.activation_cost import CostTable
-
-#: Why the figures differ; the numbers themselves depend on the machine.
-EXPLANATION = textwrap.dedent("""\
-    Why the costs differ. relu is max(0, x): one comparison per element, done for
-    several elements at once by the CPU's vector instructions. Its time is that of
-    reading the input and writing the output: relu is bound by memory bandwidth,
-    not by arithmetic. relu' is a comparison turned into 0.0 or 1.0. sigmoid and
-    tanh need an exponential, a polynomial of a few dozen floating-point operations
-    per element; NumPy's vectorised exp and tanh make that only a few times the
-    cost of a comparison, and on a large array the memory traffic hides part of it.
-    In NumPy every operation is one pass over the array that writes a new
-    temporary array, so the number of passes matters as much as the exponential:
-    the plain 1/(1+exp(-x)) makes four passes and overflows (with a warning) for
-    x < -709; the sigmoid used here, (1 + tanh(x/2))/2, makes four passes and
-    cannot overflow. The derivatives computed from x recompute the function and
-    add two passes (s·(1−s), 1 − tanh²); by hand, and in a network that keeps its
-    forward pass, they are computed from out.
-    """)
+from backprop_tutor.output.document import Block, Heading, Paragraph, Table
+from backprop_tutor.teaching.activation_cost import (
+    STEP_BATCH,
+    STEP_SIZES,
+    ActivationCost,
+    StepCost,
+)
 
 
-def render_cost_text(table: CostTable) -> str:
-    """The measured costs as a table for a terminal, one row per function."""
-    header = f"{'function':<16}{'formula':<31}{'ns/element':>11}{'× relu':>9}"
-    lines = [f"Time per element, median of {table.repeats} timings on {table.size:,} float64 "
-             f"numbers (NumPy {table.numpy_version}).",
-             "Functions are compared with relu, derivatives with relu'.",
-             "", header, "-" * len(header)]
-    for row in table.rows:
-        lines.append(f"{row.label:<16}{row.formula:<31}{row.ns_per_element:>11.2f}"
-                     f"{row.ratio:>9.1f}")
-    return "\n".join(lines) + "\n"
+def clearly_less(a: float, a_iqr: float, b: float, b_iqr: float) -> bool:
+    """Is median ``a`` below median ``b`` by more than the spread of the repeats?"""
+    return a + a_iqr / 2 < b - b_iqr / 2
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.3g} ms"
+
+
+def _ranking(items: list[tuple[str, float, float]], unit) -> str:
+    """'relu is cheapest (x), sigmoid dearest (y, k × relu)', or that they are within the spread."""
+    ordered = sorted(items, key=lambda item: item[1])
+    (low, low_value, low_iqr), (high, high_value, high_iqr) = ordered[0], ordered[-1]
+    if not clearly_less(low_value, low_iqr, high_value, high_iqr):
+        return f"all within the spread of the repeats ({unit(low_value)} to {unit(high_value)})"
+    return (f"{low} is the cheapest ({unit(low_value)}) and {high} the dearest "
+            f"({unit(high_value)}, {high_value / low_value:.1f} × {low})")
+
+
+def element_sentences(cost: ActivationCost) -> list[str]:
+    """(a): the operations, then which activation is cheapest forward and backward."""
+    ns = lambda value: f"{value:.2f} ns"   # noqa: E731
+    forward = [(c.activation, c.forward_ns, c.forward_iqr) for c in cost.elements]
+    backward = [(c.activation + "′", c.backward_ns, c.backward_iqr) for c in cost.elements]
+    return [
+        "Backpropagation takes f′ from the output it stored in the forward pass: "
+        "σ′ = out·(1 − out), tanh′ = 1 − out², relu′ = (out > 0). No derivative needs an "
+        "exponential; only the forward sigmoid and tanh do.",
+        f"Per element (median of {cost.repeats} timings on {cost.size:,} numbers), forward: "
+        f"{_ranking(forward, ns)}; backward: {_ranking(backward, ns)}.",
+    ]
+
+
+def step_sentences(cost: ActivationCost, library: str = "NumPy") -> list[str]:
+    """(b): the step time per activation, and the share of it the activation takes."""
+    steps = [c for c in cost.steps if c.library == library]
+    linear = next(c for c in steps if c.activation == "linear")
+    shown = [c for c in steps if c.activation != "linear"]
+    shares = []
+    for c in shown:
+        if clearly_less(linear.median, linear.iqr, c.median, c.iqr):
+            shares.append(f"{c.activation} {(c.median - linear.median) / c.median:.0%}")
+        else:
+            shares.append(f"{c.activation} within the spread of the repeats")
+    network = "-".join(map(str, STEP_SIZES))
+    return [
+        f"One SGD step of a {network} network on a batch of {STEP_BATCH} digits in {library}: "
+        f"{_ranking([(c.activation, c.median, c.iqr) for c in shown], ms)}. The same step with "
+        f"linear hidden units (no activation to compute) takes {ms(linear.median)}, so the "
+        f"activation's share of a step is: {'; '.join(shares)}.",
+    ]
+
+
+def end_to_end_sentences(cost: ActivationCost) -> list[str]:
+    """(c): steps × cost per step, and which activation reaches the target first."""
+    whole = cost.end_to_end
+    if whole is None:
+        return []
+    parts = [f"{a} {whole.steps[a]:,} steps × {ms(whole.step_seconds[a])} = "
+             f"{whole.seconds(a):.3g} s" for a in whole.steps]
+    ordered = sorted(whole.steps, key=whole.seconds)
+    verdict = (f"{ordered[0]} gets there first" if whole.seconds(ordered[0]) < whole.seconds(ordered[1])
+               else f"{ordered[0]} and {ordered[1]} tie")
+    text = (f"End to end, on digits (η = {whole.learning_rate:g}, batch {whole.batch}, "
+            f"{whole.epochs} epochs, mean of {whole.seeds} seeds): to reach a validation loss of "
+            f"{whole.target:.3g}, the lowest that every activation reached: {'; '.join(parts)}. "
+            f"{verdict}")
+    if _steps_decide(whole):
+        text += ": the steps needed decide, not the cost per step"
+    return [text + "."]
+
+
+def _steps_decide(whole) -> bool:
+    """Does the order by time follow the order by steps rather than by cost per step?"""
+    by_time = sorted(whole.steps, key=whole.seconds)
+    by_step_cost = sorted(whole.steps, key=whole.step_seconds.get)
+    by_steps = sorted(whole.steps, key=whole.steps.get)
+    return by_time[0] != by_step_cost[0] and by_time[0] == by_steps[0]
+
+
+def tables(cost: ActivationCost) -> list[Table]:
+    """(a), (b), (c) as tables (header and rows of text)."""
+    elements = Table(["activation", "f", "operations", "ns/element (IQR)", "f′ from out",
+                      "operations", "ns/element (IQR)"],
+                     [[c.activation, c.forward, c.forward_operations,
+                       f"{c.forward_ns:.2f} ({c.forward_iqr:.2f})", c.backward,
+                       c.backward_operations, f"{c.backward_ns:.2f} ({c.backward_iqr:.2f})"]
+                      for c in cost.elements])
+    steps = Table(["hidden", "library", "ms per step", "IQR (ms)"],
+                  [[c.activation, c.library, f"{c.median * 1e3:.3f}", f"{c.iqr * 1e3:.3f}"]
+                   for c in cost.steps])
+    result = [elements, steps]
+    if cost.end_to_end is not None:
+        whole = cost.end_to_end
+        result.append(Table(["hidden", "steps to target", "ms per step", "seconds"],
+                            [[a, f"{whole.steps[a]:,}", f"{whole.step_seconds[a] * 1e3:.3f}",
+                              f"{whole.seconds(a):.3g}"] for a in whole.steps]))
+    return result
+
+
+def cost_blocks(cost: ActivationCost) -> list[Block]:
+    """The three measurements as document blocks, each table with its sentences."""
+    element_table, step_table, *end_table = tables(cost)
+    blocks: list[Block] = [Heading(2, "Per element"),
+                           *map(Paragraph, element_sentences(cost)), element_table,
+                           Heading(2, "Per training step"),
+                           *(Paragraph(s) for library in _libraries(cost.steps)
+                             for s in step_sentences(cost, library)), step_table]
+    if end_table:
+        blocks += [Heading(2, "End to end"), *map(Paragraph, end_to_end_sentences(cost)),
+                   *end_table]
+    return blocks
+
+
+def _libraries(steps: list[StepCost]) -> list[str]:
+    return list(dict.fromkeys(c.library for c in steps))
+
+
+def cost_text(cost: ActivationCost) -> str:
+    """The measurements for a terminal: each table, then its sentences."""
+    lines = []
+    for title, table, sentences in zip(
+            ("Per element", "Per training step", "End to end"), tables(cost),
+            (element_sentences(cost),
+             [s for library in _libraries(cost.steps) for s in step_sentences(cost, library)],
+             end_to_end_sentences(cost))):
+        widths = [max(len(cell) for cell in column) for column in zip(table.header, *table.rows)]
+        row = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+        lines += [title, "", row(table.header), "-" * len(row(table.header)),
+                  *map(row, table.rows), "", *(textwrap.fill(s, 88) for s in sentences), ""]
+    return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""``lab init``: the initialisers Keras names, zeros included, from the same seeds.
+
+Besides the learning curves, each run counts its *distinct hidden units*: the
+rows of the first layer's weight matrix that differ (to 1e-9) after training.
+With ``zeros`` every hidden unit starts equal, receives the same gradient and
+stays equal to the others, so the count stays 1: symmetry never breaks.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import replace
+
+import numpy as np
+
+from backprop_tutor.networks.numpy_network import INITS
+from backprop_tutor.teaching.lab.curves import CurveGroup, group_runs
+from backprop_tutor.teaching.lab.runs import Run, Setting, train
+
+SEEDS = (0, 1, 2)
+BASE = Setting(dataset="moons", samples=500, hidden_activation="tanh", learning_rate=0.5,
+               epochs=150)
+
+
+def settings(base: Setting = BASE, inits=INITS, seeds=SEEDS) -> list[Setting]:
+    return [base.with_(init=init, seed=seed) for init in inits for seed in seeds]
+
+
+def distinct_rows(W, decimals: int = 9) -> int:
+    """How many rows of W differ from each other (after rounding to ``decimals``)."""
+    return len(np.unique(np.round(np.asarray(W), decimals), axis=0))
+
+
+def train_counting_units(setting: Setting) -> Run:
+    """Train; ``extra["distinct_hidden_units"]`` counts the first hidden layer's distinct units."""
+    run = train(setting, keep_model=True)
+    return replace(run, extra={"distinct_hidden_units":
+                               distinct_rows(run.extra["model"].weights[0])})
+
+
+def summarise(runs: list[Run]) -> list[CurveGroup]:
+    return group_runs(runs, lambda s: s.init)
+
+
+def distinct_units(group: CurveGroup) -> float:
+    """Mean over the seeds of the distinct hidden units after training."""
+    return statistics.fmean(run.extra["distinct_hidden_units"] for run in group.runs)
