@@ -229,26 +229,9 @@ plot_learning_curves(curves)
 #
 # ## The learning rate
 #
-# Each run below starts from the same weights and makes 100 updates; only $\eta$ changes, from
-# $10^{-3}$ to $10^{3}$.
-
-# %% tags=["solution"]
-from backprop_tutor.output.figures import plot_learning_rate_effect
-from backprop_tutor.teaching.experiments import learning_rate_sweep
-
-plot_learning_rate_effect(learning_rate_sweep(network))
-
-# %% [markdown] tags=["solution"]
-# - **Too small** (left): each step is tiny, and after 100 updates $E$ has hardly moved from
-#   where it started (the dashed lines).
-# - **Larger**: $E$ falls faster and faster. With a single training sample the network can fit
-#   it exactly, so very large rates still work for a while — do not expect that on real data.
-# - **Too large** (right): the first steps throw $\mathrm{net}_o$ far out, where the sigmoid is
-#   flat. Its derivative is then about 0, so is $\delta_{o1}$, and learning stops with
-#   $\mathrm{out}_{o1} \approx 1$, where $E \approx \tfrac12 (t_1 - 1)^2$:
-
-# %% tags=["solution"]
-print(f"E at out_o1 = 1: {0.5 * (network.targets[0] - 1) ** 2:.6g}")
+# On one sample a network only memorises that sample, so what the learning rate does here says
+# little about real training. The lab notebook (`lab_hyperparameters`) runs the learning rate,
+# the batch size and the activations on real small data sets, with several seeds.
 
 # %% [markdown] tags=["solution"]
 # ### Try it yourself

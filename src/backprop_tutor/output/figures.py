@@ -33,7 +33,6 @@ from backprop_tutor.output import notation
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from backprop_tutor.teaching.experiments import LearningRateSweep
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
 COLORS = {name: activation.colour for name, activation in activation_registry.ACTIVATIONS.items()}
@@ -317,7 +316,8 @@ def _plot_with_jumps(ax, x, y, color: str, label: str) -> None:
 
 
 def plot_learning_curves(curves: dict[str, list[float]], path=None,
-                         title: str = "Learning curves from the same start") -> Figure:
+                         title: str = "Memorising one sample: learning curves from the same start"
+                         ) -> Figure:
     """Loss against the number of updates, one line per curve (log scale for E).
 
     Args:
@@ -335,52 +335,4 @@ def plot_learning_curves(curves: dict[str, list[float]], path=None,
         ax.set_ylabel("loss E")
         ax.set_title(title)
         ax.legend()
-    return _finish(fig, path)
-
-
-def plot_learning_rate_effect(sweep: LearningRateSweep, path=None) -> Figure:
-    """E after a fixed number of updates against the learning rate η (both log scale).
-
-    A dashed line marks each activation's E before training: on the left the
-    curves stay near it (η too small, learning is slow). On the right, open
-    squares mark runs whose output saturated and × marks runs that ended worse
-    than they started; losses above ten times the start, inf and nan are drawn
-    at the top edge, exact zeros at the bottom edge.
-    """
-    rates = np.array(sweep.learning_rates)
-    # Above 10 times the worst start a run has diverged anyway: it is drawn at the edge.
-    top = 10 * max(sweep.initial_loss.values())
-    floor = min((loss for losses in sweep.final_loss.values() for loss in losses
-                 if 0 < loss < top), default=top) / 3
-    markers = {"saturated": {"marker": "s", "markersize": 10, "markerfacecolor": "none",
-                             "markeredgewidth": 1.8},
-               "diverged": {"marker": "x", "markersize": 11, "markeredgewidth": 2.5}}
-    with _style():
-        fig, ax = _figure(9, 5.4)
-        for name, losses in sweep.final_loss.items():
-            color = COLORS.get(name)
-            shown = np.clip(np.nan_to_num(np.array(losses), nan=top, posinf=top), floor, top)
-            ax.plot(rates, shown, color=color, linewidth=2.2, marker="o", markersize=4,
-                    label=f"hidden {name}")
-            ax.axhline(sweep.initial_loss[name], color=color, linestyle="--", linewidth=1.2)
-            for kind, marked in (("saturated", sweep.saturated[name]),
-                                 ("diverged", sweep.diverged(name))):
-                marked = np.array(marked, dtype=bool)
-                ax.plot(rates[marked], shown[marked], linestyle="none", color="0.2",
-                        **markers[kind])
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_ylim(floor, top)
-        ax.set_xlabel("learning rate η")
-        ax.set_ylabel(f"loss E after {sweep.updates} updates")
-        ax.set_title("Effect of the learning rate, from the same start")
-        ax.plot([], [], color="0.3", linestyle="--", label="E before training")
-        legend = {"saturated": "output saturated: δ ≈ 0, learning stops",
-                  "diverged": "ended worse than it started"}
-        for kind, flags in (("saturated", sweep.saturated.values()),
-                            ("diverged", map(sweep.diverged, sweep.final_loss))):
-            if any(any(run) for run in flags):
-                ax.plot([], [], linestyle="none", color="0.3", label=legend[kind],
-                        **markers[kind])
-        ax.legend(loc="lower left")
     return _finish(fig, path)

@@ -180,8 +180,10 @@ def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
                       f"weights, the loss E after n updates:"),
             Table(["updates", *TUTORIAL_ACTIVATIONS], rows),
             Figure("figures/learning_curves.png",
-                   "Learning curves: the loss against the number of updates, one line per "
-                   "hidden activation, all from the same start.")]
+                   "Learning curves on the file's one sample: the loss against the number of "
+                   "updates, one line per hidden activation, all from the same start. With one "
+                   "sample the network only memorises it; the activations compared below train "
+                   "on data sets.")]
 
 
 def _problem4(network: Network, sheets: dict) -> list[Block]:
