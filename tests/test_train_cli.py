@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
-from backprop_tutor.cli import INITS as CLI_INITS
+from backprop_tutor.cli.training import INITS as CLI_INITS
 from backprop_tutor.core.gradcheck import finite_difference_gradients
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve

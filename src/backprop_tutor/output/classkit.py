@@ -37,7 +37,12 @@ from backprop_tutor.output.folder import files_in, output_folder
 from backprop_tutor.output.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
-from backprop_tutor.teaching.exercise import Answer, answers, asked_quantities, key_lines
+from backprop_tutor.teaching.exercise import (
+    Answer,
+    answers,
+    asked_quantities,
+    key_lines,
+)
 from backprop_tutor.teaching.variants import ANSWER_DECIMALS, Variant, cases
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.

@@ -26,7 +26,13 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import steps
 from backprop_tutor.errors import AnswerFileError
-from backprop_tutor.teaching.marking import SIG_FIGS, Mark, check_answers, counts, slip_summary
+from backprop_tutor.teaching.marking import (
+    SIG_FIGS,
+    Mark,
+    check_answers,
+    counts,
+    slip_summary,
+)
 
 #: Keys of an answer file that say what it answers, not a quantity.
 SETTINGS = ("hidden_activation", "output_activation", "loss", "learning_rate", "variant")

@@ -14,6 +14,7 @@ from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Network
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 
+
 def learning_curves(network: Network, updates: int = 1000,
                     activations=TUTORIAL_ACTIVATIONS) -> dict[str, list[float]]:
     """Loss E after 0, 1, ..., ``updates`` SGD updates, for each hidden activation.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from backprop_tutor.core.losses import LOSSES
-from backprop_tutor.networks.keras_network import KerasComparison, same_step_learning_rates
+from backprop_tutor.networks.keras_network import (
+    KerasComparison,
+    same_step_learning_rates,
+)
 from backprop_tutor.output.document import Block, Heading, Paragraph, Table
 from backprop_tutor.output.notation import format_number
 from backprop_tutor.output.reports.training import shown_updates

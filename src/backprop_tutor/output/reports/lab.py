@@ -9,7 +9,12 @@ from __future__ import annotations
 import math
 
 from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table
-from backprop_tutor.teaching.lab.learning_rate import GOOD, OSCILLATION, RateResult, Sweep
+from backprop_tutor.teaching.lab.learning_rate import (
+    GOOD,
+    OSCILLATION,
+    RateResult,
+    Sweep,
+)
 
 
 def loss_text(value: float) -> str:

@@ -6,8 +6,8 @@ from backprop_tutor.core.network import Network
 from backprop_tutor.output import notation
 from backprop_tutor.output.document import Block, Item, Items, Paragraph
 from backprop_tutor.output.reports.worksheet import describe
-from backprop_tutor.teaching.answers import unanswered
 from backprop_tutor.output.writers import to_text
+from backprop_tutor.teaching.answers import unanswered
 from backprop_tutor.teaching.marking import RULES, SIG_FIGS, Mark, counts, slip_summary
 
 SYMBOLS = {"right": "✓", "wrong": "✗", "imprecise": "~"}

@@ -20,7 +20,15 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
 from backprop_tutor.output import json_data, notation
-from backprop_tutor.output.document import Block, Equation, Equations, Heading, Math, Paragraph, Table
+from backprop_tutor.output.document import (
+    Block,
+    Equation,
+    Equations,
+    Heading,
+    Math,
+    Paragraph,
+    Table,
+)
 from backprop_tutor.output.writers import WRITERS
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not

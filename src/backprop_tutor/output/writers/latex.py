@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
-                                            Figure, Heading, Inline, Item, Items, Math, Paragraph, Table,
-                                            Title, parts, write_inline)
+from backprop_tutor.output.document import (
+    NEWLINE,
+    Block,
+    Code,
+    Contents,
+    Equation,
+    Equations,
+    Figure,
+    Heading,
+    Inline,
+    Item,
+    Items,
+    Math,
+    Paragraph,
+    Table,
+    Title,
+    parts,
+    write_inline,
+)
 
 _SPECIALS = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}",
                                               "\\": r"\textbackslash{}"}

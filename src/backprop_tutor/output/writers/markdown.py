@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equations, Figure,
-                                            Heading, Inline, Items, Paragraph, Table, Title,
-                                            headings, write_inline)
+from backprop_tutor.output.document import (
+    NEWLINE,
+    Block,
+    Code,
+    Contents,
+    Equations,
+    Figure,
+    Heading,
+    Inline,
+    Items,
+    Paragraph,
+    Table,
+    Title,
+    headings,
+    write_inline,
+)
 from backprop_tutor.output.writers.latex import aligned_rows
 
 

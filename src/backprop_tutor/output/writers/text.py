@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import textwrap
 
-from backprop_tutor.output.document import (NEWLINE, Block, Code, Contents, Equation, Equations,
-                                            Figure, Heading, Inline, Items, Paragraph, Table,
-                                            Title, headings, write_inline)
+from backprop_tutor.output.document import (
+    NEWLINE,
+    Block,
+    Code,
+    Contents,
+    Equation,
+    Equations,
+    Figure,
+    Heading,
+    Inline,
+    Items,
+    Paragraph,
+    Table,
+    Title,
+    headings,
+    write_inline,
+)
 
 WIDTH = 80
 _KEEP = "\u00a0"   # a space that wrapping must not break: inside a formula

@@ -6,8 +6,20 @@ Typst math is made one way: the LaTeX of each formula translated by ``tex2typst`
 from __future__ import annotations
 
 from backprop_tutor import extras
-from backprop_tutor.output.document import (Block, Code, Contents, Equations, Figure, Heading,
-                                            Inline, Items, Paragraph, Table, Title, write_inline)
+from backprop_tutor.output.document import (
+    Block,
+    Code,
+    Contents,
+    Equations,
+    Figure,
+    Heading,
+    Inline,
+    Items,
+    Paragraph,
+    Table,
+    Title,
+    write_inline,
+)
 from backprop_tutor.output.writers.latex import aligned_rows
 
 _SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"}

@@ -24,7 +24,14 @@ import numpy as np
 
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.networks.numpy_network import mean_loss
-from backprop_tutor.teaching.lab.runs import Run, Setting, accuracy, data, divergence_epoch, model_for
+from backprop_tutor.teaching.lab.runs import (
+    Run,
+    Setting,
+    accuracy,
+    data,
+    divergence_epoch,
+    model_for,
+)
 
 DEPTHS = (1, 2, 3, 4, 5, 6)
 SEEDS = (0, 1)

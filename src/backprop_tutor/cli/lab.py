@@ -12,8 +12,9 @@ import sys
 
 import click
 
-from backprop_tutor.cli_types import PositiveFloat, ProblemOrder
+from backprop_tutor.cli.options import PositiveFloat, ProblemOrder
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
+from backprop_tutor.output import json_data
 
 
 @click.group(cls=ProblemOrder)
@@ -260,3 +261,36 @@ def _check_dataset(name):
     if name not in DATASETS:
         raise click.BadParameter(f"{name!r} is not one of {', '.join(DATASETS)}",
                                  param_hint="--dataset")
+
+
+@click.command("bench-activations")
+@click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
+              help="Elements of the array f and f′ are timed on.")
+@click.option("--repeats", default=15, show_default=True, type=click.IntRange(3, 1000),
+              help="Timings of each; the median and interquartile range are reported.")
+@click.option("--keras", is_flag=True, help="Time the training step in Keras too (TensorFlow).")
+@click.option("--epochs", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="Epochs of the end-to-end comparison on digits (0: leave it out).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes of the end-to-end runs  [default: one per core]")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def bench_activations(size, repeats, keras, epochs, jobs, output_format):
+    """What sigmoid, tanh and relu cost: per element, per training step, end to end.
+
+    Per element: f and f′ (from the stored output, as backpropagation does).
+    Per step: one SGD step of 64-256-256-10 on a batch of 64 digits. End to end:
+    the time to reach a validation loss = steps needed × cost per step.
+    """
+    from backprop_tutor.extras import require
+    from backprop_tutor.output.reports.cost import cost_text
+    from backprop_tutor.teaching.activation_cost import measure
+    from backprop_tutor.teaching.lab.runner import default_jobs
+
+    require("sklearn", "threadpoolctl", *(["tensorflow"] if keras else []))
+    cost = measure(size=size, repeats=repeats, keras=keras, epochs=epochs,
+                   jobs=jobs or default_jobs())
+    if output_format == "json":
+        click.echo(json_data.dumps(cost.to_dict()), nl=False)
+    else:
+        click.echo(cost_text(cost), nl=False)
