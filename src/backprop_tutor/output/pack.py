@@ -18,8 +18,10 @@ at the end: the pack is written whole or not at all.
 from __future__ import annotations
 
 import inspect
+import multiprocessing
 import textwrap
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +105,10 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
+    # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
+    # longest step, overlaps the figures and the lab's runs in their worker processes.
+    keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
     progress("Problem 3: learning curves")
@@ -117,7 +123,8 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     progress("Problem 1: derivation")
     problem1 = _problem1(network)
     progress("Problem 4: Keras")
-    problem4 = _problem4(network, sheets)
+    with keras:
+        problem4 = problem4.result()
     body = [*problem1, *_problem2(sheets), *_problem3(network, curves), *problem4, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
