@@ -246,13 +246,19 @@ def test_default_is_the_tutorials_problem_1(run):
         assert line in out, line
 
 
-def test_text_proof_lines_say_the_differences_are_zero(run):
+def test_text_proof_lines_show_what_the_chain_rule_gave(run):
     status, out, _ = run("derive", str(EXAMPLES / "mazur.toml"))
     assert status == 0
-    rows = [line.split() for line in out.splitlines() if line.startswith("  ∂E/∂") and "yes" in line]
-    assert [row[0] for row in rows] == [f"∂E/∂w{k}" for k in range(1, 9)] + [
-        "∂E/∂b_h1", "∂E/∂b_h2", "∂E/∂b_o1", "∂E/∂b_o2"]
-    assert all(row[1] == "0" and row[2] == row[3] for row in rows)
+    rows = [re.split(r"  +", line.strip()) for line in out.splitlines()
+            if line.startswith("  ∂E/∂") and line.endswith("yes")]
+    # By the naming contract: w1 i1→h1, w2 i2→h1, w3 i1→h2, w4 i2→h2, w5 h1→o1, w6 h2→o1,
+    # w7 h1→o2, w8 h2→o2; dE/dw = delta of the unit fed times what the weight multiplies.
+    assert {row[0]: row[1] for row in rows} == {
+        "∂E/∂w1": "delta_h1 · i1", "∂E/∂w2": "delta_h1 · i2", "∂E/∂w3": "delta_h2 · i1",
+        "∂E/∂w4": "delta_h2 · i2", "∂E/∂w5": "delta_o1 · out_h1", "∂E/∂w6": "delta_o1 · out_h2",
+        "∂E/∂w7": "delta_o2 · out_h1", "∂E/∂w8": "delta_o2 · out_h2", "∂E/∂b_h1": "delta_h1",
+        "∂E/∂b_h2": "delta_h2", "∂E/∂b_o1": "delta_o1", "∂E/∂b_o2": "delta_o2"}
+    assert all(row[2] == row[3] for row in rows)
     assert "0.082167040564" in out  # Mazur's dE/dw5
 
 
@@ -267,7 +273,7 @@ def test_markdown_and_latex_are_balanced_math(run, output_format):
     assert out.count(r"\left") == out.count(r"\right")
     assert r"\frac{\partial E}{\partial w_{5}}" in out and r"\delta_{h1}" in out
     if output_format == "markdown":
-        assert out.count("$$") % 2 == 0 and "| $\\frac{\\partial E}{\\partial w_{1}}$ | $0$ |" in out
+        assert out.count("$$") % 2 == 0 and "| $\\frac{\\partial E}{\\partial w_{1}}$ | $\\delta_{h1} \\cdot i_{1}$ |" in out
     else:
         assert r"\begin{tabular}" in out and "half\\_sse" not in out and "mse" in out
 
@@ -340,7 +346,8 @@ def test_every_weight_can_be_chosen():
     text = " ".join(render_derivation(derive(network, every_weight=False), "text").split())
     assert "Shown for one unit and one weight per layer: 4 of 8 rows;" in text  # net, out
     assert text.count("Shown for one unit and one weight per layer: 3 of 8 rows;") == 2  # delta, w, b
-    assert "∂E/∂w2 0" not in text and "∂E/∂w5 0" in text and "All 12 gradients proven." in text
+    assert "∂E/∂w2 delta_h1" not in text and "∂E/∂w5 delta_o1 · out_h1" in text
+    assert "All 12 gradients proven." in text
 
 
 SATURATED = """

@@ -326,8 +326,10 @@ def proof_section(sheet: SymbolicWorksheet, proofs: tuple[Proof, ...],
     failed = [p for p in proofs if not p.holds]
     shown = proofs if every_weight else tuple(dict.fromkeys(
         [next(p for p in proofs if p.gradient == f"dE_d{w}") for w in _first_weights(sheet)] + failed))
-    rows = tuple((formula(p.gradient), Math("0", "0") if p.difference == "0" else Math("not 0", r"\neq 0"),
-                  p.exact, _shown_number(p.worksheet), "yes" if p.holds else "NO") for p in shown)
+    # What the chain rule gave, SymPy-checked: the worksheet's formula of the gradient.
+    rows = tuple((formula(p.gradient), formula(sheet.formulas[p.gradient]) if p.difference == "0"
+                  else "not shown", p.exact, _shown_number(p.worksheet), "yes" if p.holds else "NO")
+                 for p in shown)
     lossy = [p for p in proofs if p.holds and p.off > TOLERANCE * abs(p.value)]
     wrong_points = [c.point for c in points if not c.holds]
     verdict = (f"All {len(proofs)} gradients proven." if not failed and not wrong_points else
@@ -352,7 +354,8 @@ def proof_section(sheet: SymbolicWorksheet, proofs: tuple[Proof, ...],
         *(f"{k}. {sentence}" for k, sentence in enumerate(how_proven(len(proofs), proofs[0].digits), 1)),
         relu,
         listed,
-        Table(("gradient", "chain-rule step", "exact", "worked solution", "proven"), rows),
+        Table(("gradient", "= by the chain rule", "exact", "worked solution", "proven"), rows,
+              align="llrrl"),
         verdict,
     ) if block))
 
