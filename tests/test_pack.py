@@ -1,6 +1,7 @@
 """The tutorial pack: Markdown, PDF and figures, written whole or not at all."""
 
 import itertools
+import re
 import subprocess
 import sys
 
@@ -133,3 +134,16 @@ def test_without_an_optional_library_one_line_says_how_to_install_it(run, tmp_pa
 def test_every_markdown_table_parses_as_a_table(pack, gfm_tables):
     out, _ = pack
     assert gfm_tables((out / "tutorial.md").read_text()) >= 5
+
+
+def test_the_pack_mends_what_a_lecturer_found(pack):
+    # Read as a lecturer would: Problem 1 shows its network; prose writes maths in Unicode,
+    # not ASCII; no claim that deltas always shrink by 4 at a sigmoid layer (with w5 = 8,
+    # |δ_h1/δ_o1| = 1.8).
+    out, _ = pack
+    markdown = (out / "tutorial.md").read_text()
+    problem1 = markdown[markdown.index("\n# Problem 1"):markdown.index("\n# Problem 2")]
+    assert "](figures/network_sigmoid.png)" in problem1
+    prose = re.sub(r"```.*?```|\$\$.*?\$\$|\$[^$\n]*\$", "", markdown, flags=re.S)
+    assert not re.search(r"\^2|1/2 \(|\(t - out\)", prose)
+    assert "shrink by a factor of 4 or more" not in markdown
