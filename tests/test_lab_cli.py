@@ -109,7 +109,12 @@ def test_printed_best_rate_and_divergence_agree_with_the_runs(learning_rate_runs
 def test_results_json_regions_match_the_table(learning_rate_runs):
     root, printed = learning_rate_runs
     summary = json.loads((root / "1" / "results.json").read_text())["summary"]
-    rows = [line.split() for line in printed["1"].splitlines()[4:17]]
+    rows = []   # a table row, and the lines of a last cell wrapped below it
+    for line in printed["1"].splitlines():
+        if re.match(r" *[\d.]+ {2}\S", line):
+            rows.append(line.split())
+        elif rows and line.startswith(" " * 10) and line.strip():
+            rows[-1] += line.split()
     for column, activation in enumerate(("sigmoid", "tanh", "relu")):
         regions = [r["region"] for r in summary["learning_rates"][activation]]
         assert len(regions) == 13
@@ -145,7 +150,7 @@ def test_sweep_from_a_config_file(run, tmp_path):
     finals = {rate: statistics.fmean(float(r["final_val_loss"]) for r in runs
                                      if r["learning_rate"] == rate) for rate in ("0.5", "2.0")}
     best = min(finals, key=finals.get)
-    assert f"Lowest final validation loss: learning_rate={best} " in out
+    assert f"Lowest final validation loss: learning_rate={best} " in " ".join(out.split())
 
 
 def test_sweep_with_an_unknown_data_set(run, tmp_path):
@@ -179,7 +184,7 @@ def test_batch_size_counts_updates(run, tmp_path):
                            "--jobs", "1", "--out", str(tmp_path / "b"))
     assert (status, err) == (0, "")
     # 40 training rows: b = 1 makes 40 updates an epoch, b = 8 five, b = 32 two, full one
-    assert "batch 1 120, batch 8 15, batch 32 6, full batch 3." in out
+    assert "batch 1 120, batch 8 15, batch 32 6, full batch 3." in " ".join(out.split())
     assert (tmp_path / "b" / "batch_size.png").exists()
 
 
@@ -206,7 +211,8 @@ def test_depth_sentences_agree_with_the_gradient_norms(run, tmp_path):
     for activation in ("sigmoid", "tanh", "relu"):
         norms = start[activation]["6"]
         ratio = norms[-2] / norms[0]
-        said = re.search(rf"With 6 {activation} layers, .* is ([\d.e+]+) × (smaller|larger)", out)
+        said = re.search(rf"With 6 {activation} layers, .*? is ([\d.e+]+) × (smaller|larger)",
+                         " ".join(out.split()))
         value = float(said.group(1))
         assert value == pytest.approx(ratio if said.group(2) == "smaller" else 1 / ratio, rel=5e-3)
         assert (said.group(2) == "smaller") == (ratio > 1)
@@ -223,7 +229,7 @@ def test_activation_figure_and_boundary(run, tmp_path):
     rows = read_csv(tmp_path / "a" / "runs.csv")
     assert [r["hidden_activation"] for r in rows] == ["sigmoid", "tanh", "relu"]
     finals = {r["hidden_activation"]: float(r["final_val_loss"]) for r in rows}
-    assert f"Lowest final validation loss: {min(finals, key=finals.get)} " in out
+    assert f"Lowest final validation loss: {min(finals, key=finals.get)} " in " ".join(out.split())
 
 
 def test_without_scikit_learn_one_line_names_the_extra(run, monkeypatch):

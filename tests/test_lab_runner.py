@@ -149,6 +149,16 @@ def test_report_blocks_say_what_the_results_say():
                         "over 5 seeds); η = 0.01: too small; η = 0.1 to 1: good; "
                         "η = 10 to 100: diverging (first at epoch 1).")
     (table,) = [b for b in blocks if isinstance(b, Table)]
-    assert [row[1] for row in table.rows] == ["0.1 ± 0 (too small)", "0.045 ± 0 (good)",
-                                              "0.04 ± 0 (good)", "inf (diverging)",
-                                              "inf (diverging)"]
+    assert [row[1] for row in table.rows] == ["0.1 ± 0 too small", "0.045 ± 0 good",
+                                              "0.04 ± 0 good", "inf diverging", "inf diverging"]
+
+
+def test_a_best_eta_at_the_edge_of_the_grid_says_so():
+    # Best at the largest η tried: a larger one was never run, so "the best" needs that caveat.
+    from backprop_tutor.output.reports.lab import activation_sentence
+
+    results = lr.classify([result(0.1, 0.3), result(1.0, 0.2), result(10.0, 0.1)])
+    sweep = lr.Sweep({"relu": results}, epochs=20, output_activation="sigmoid")
+    assert activation_sentence(sweep, "relu").startswith(
+        "With relu hidden units the best η is 10 (final validation loss 0.1 ± 0 over 5 seeds), "
+        "the largest η tried: one beyond it may do better still;")

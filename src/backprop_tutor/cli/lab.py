@@ -148,8 +148,8 @@ def lab_batch_size(out, force, jobs, dataset, samples, epochs, seeds, learning_r
     runs = _run_lab(train_run, batch_size.settings(base, seeds=range(seeds)), jobs, "Training")
     groups = batch_size.summarise(runs)
     click.echo(groups_text(groups, "Batch size",
-                           {"updates": lambda g: f"{g.updates_per_epoch * epochs:,}"}), nl=False)
-    click.echo("\n".join(batch_size_sentences(groups)))
+                           {"updates": lambda g: f"{g.updates_per_epoch * epochs:,}"},
+                           tuple(batch_size_sentences(groups))), nl=False)
     _save_lab(out, force, "batch-size", runs, batch_size.summary_dict(groups),
               {"batch_size": lambda path: plot_batch_size(groups, path)})
 

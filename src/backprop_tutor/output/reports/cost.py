@@ -8,8 +8,8 @@ further apart than half their interquartile ranges added (``clearly_less``).
 
 from __future__ import annotations
 
-import textwrap
 
+from backprop_tutor.output.writers import to_text
 from backprop_tutor.output.document import Block, Heading, Paragraph, Table
 from backprop_tutor.teaching.activation_cost import (
     STEP_BATCH,
@@ -138,15 +138,5 @@ def _libraries(steps: list[StepCost]) -> list[str]:
 
 
 def cost_text(cost: ActivationCost) -> str:
-    """The measurements for a terminal: each table, then its sentences."""
-    lines = []
-    for title, table, sentences in zip(
-            ("Per element", "Per training step", "End to end"), tables(cost),
-            (element_sentences(cost),
-             [s for library in _libraries(cost.steps) for s in step_sentences(cost, library)],
-             end_to_end_sentences(cost))):
-        widths = [max(len(cell) for cell in column) for column in zip(table.header, *table.rows)]
-        row = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-        lines += [title, "", row(table.header), "-" * len(row(table.header)),
-                  *map(row, table.rows), "", *(textwrap.fill(s, 88) for s in sentences), ""]
-    return "\n".join(lines)
+    """The measurements for a terminal."""
+    return to_text(cost_blocks(cost))

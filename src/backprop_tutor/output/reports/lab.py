@@ -1,4 +1,4 @@
-"""The lab's experiments for a reader: a terminal table, and document blocks for the pack.
+"""The lab's experiments for a reader, as document blocks (the terminal's text through the text writer).
 
 Every sentence is made from the numbers it stands beside: the regions, the
 best η and the epochs of divergence come from the experiment's summary.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table
+from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.lab.learning_rate import (
     GOOD,
     OSCILLATION,
@@ -67,25 +68,32 @@ def activation_sentence(sweep: Sweep, activation: str) -> str:
     else:
         head = (f"With {activation} hidden units the best η is {rate_text(best.learning_rate)} "
                 f"(final validation loss {mean_spread(best)} over {best.seeds} seeds)")
+        rates = [r.learning_rate for r in results]
+        if len(rates) > 1 and best.learning_rate in (min(rates), max(rates)):
+            edge = "largest" if best.learning_rate == max(rates) else "smallest"
+            head += f", the {edge} η tried: one beyond it may do better still"
     return head + "; " + "; ".join(_stretch_text(s) for s in _stretches(results)) + "."
 
 
 def learning_rate_text(sweep: Sweep) -> str:
-    """The sweep as a terminal table: mean ± standard deviation and region, per activation and η."""
+    """The sweep for a terminal: mean ± standard deviation and region, per activation and η."""
     activations = list(sweep.by_activation)
     seeds = next(iter(sweep.by_activation.values()))[0].seeds
-    header = f"{'η':>8}  " + "".join(f"{a:<27}" for a in activations)
-    lines = [f"Final validation loss after {sweep.epochs} epochs of {sweep.training} "
-             f"(mean ± sd over {seeds} seeds), {sweep.output_activation} output:", "",
-             header.rstrip(), "-" * len(header.rstrip())]
+    return to_text([Paragraph(f"Final validation loss after {sweep.epochs} epochs of "
+                              f"{sweep.training} (mean ± sd over {seeds} seeds), "
+                              f"{sweep.output_activation} output:"),
+                    _rate_table(sweep),
+                    *(Paragraph(activation_sentence(sweep, a)) for a in activations)])
+
+
+def _rate_table(sweep: Sweep) -> Table:
+    activations = list(sweep.by_activation)
     rates = [r.learning_rate for r in sweep.by_activation[activations[0]]]
-    for k, rate in enumerate(rates):
-        cells = "".join(f"{mean_spread(sweep.by_activation[a][k]) + ' ' + sweep.by_activation[a][k].region:<27}"
-                        for a in activations)
-        lines.append(f"{rate_text(rate):>8}  {cells}".rstrip())
-    lines.append("")
-    lines += [activation_sentence(sweep, a) for a in activations]
-    return "\n".join(lines) + "\n"
+    return Table(("η", *activations),
+                 tuple((rate_text(rate), *(f"{mean_spread(sweep.by_activation[a][k])} "
+                                           f"{sweep.by_activation[a][k].region}"
+                                           for a in activations))
+                       for k, rate in enumerate(rates)), align="r" + "l" * len(activations))
 
 
 REGION_RULES = (f"Regions: diverging when at least half the seeds diverged (the training loss "
@@ -99,10 +107,6 @@ def learning_rate_blocks(sweep: Sweep, dataset: str, figure: str | None) -> list
     """The sweep as document blocks: what was run, the figure, one sentence per activation."""
     activations = list(sweep.by_activation)
     any_result = sweep.by_activation[activations[0]]
-    rows = [[rate_text(r.learning_rate)] + [f"{mean_spread(sweep.by_activation[a][k])} "
-                                            f"({sweep.by_activation[a][k].region})"
-                                            for a in activations]
-            for k, r in enumerate(any_result)]
     blocks: list[Block] = [
         Heading(3, f"The learning rate on {dataset}"),
         Paragraph(f"{sweep.training[0].upper()}{sweep.training[1:]} for {sweep.epochs} epochs from "
@@ -113,31 +117,31 @@ def learning_rate_blocks(sweep: Sweep, dataset: str, figure: str | None) -> list
         blocks.append(Figure(figure, f"Final validation loss against η on {dataset}: mean "
                                      f"(line) and range over the seeds (band), regions marked."))
     blocks += [Paragraph(activation_sentence(sweep, a)) for a in activations]
-    blocks.append(Table(["η", *activations], rows))
+    blocks.append(_rate_table(sweep))
     return blocks
 
 
-def groups_text(groups, title: str, columns: dict | None = None) -> str:
-    """Groups of runs as a terminal table: final validation loss, accuracy, divergence, time.
+def groups_text(groups, title: str, columns: dict | None = None,
+                sentences: tuple[str, ...] = ()) -> str:
+    """Groups of runs for a terminal: final validation loss, accuracy, divergence, time.
 
     Args:
         columns: more columns, header → function(group) → text.
+        sentences: more to say below the table.
     """
     columns = columns or {}
-    width = max(len("setting"), *(len(g.label) for g in groups))
-    extra_header = "".join(f"  {name:>10}" for name in columns)
-    header = (f"{'setting':<{width}}  {'val loss (mean ± sd)':>22}  {'accuracy':>8}  "
-              f"{'diverged':>8}  {'s/run':>6}{extra_header}")
-    lines = [f"{title}: final validation loss after {groups[0].setting.epochs} epochs, "
-             f"{len(groups[0].runs)} seeds.", "", header, "-" * len(header)]
+    rows = []
     for group in groups:
         final = (f"{group.final:.3g} ± {group.spread:.1g}" if math.isfinite(group.final)
                  else "inf")
         accuracy = "" if group.accuracy is None else f"{group.accuracy:.1%}"
-        extra = "".join(f"  {show(group):>10}" for show in columns.values())
-        lines.append(f"{group.label:<{width}}  {final:>22}  {accuracy:>8}  "
-                     f"{group.diverged:>4}/{len(group.runs):<3}  {group.seconds:>6.2f}{extra}")
-    return "\n".join(lines + ["", *best_and_worst(groups)]) + "\n"
+        rows.append((group.label, final, accuracy, f"{group.diverged}/{len(group.runs)}",
+                     f"{group.seconds:.2f}", *(show(group) for show in columns.values())))
+    table = Table(("setting", "val loss (mean ± sd)", "accuracy", "diverged", "s/run", *columns),
+                  tuple(rows))
+    return to_text([Paragraph(f"{title}: final validation loss after {groups[0].setting.epochs} "
+                              f"epochs, {len(groups[0].runs)} seeds."), table,
+                    *map(Paragraph, [*best_and_worst(groups), *sentences])])
 
 
 def best_and_worst(groups) -> list[str]:
@@ -180,10 +184,10 @@ def depth_sentences(result) -> list[str]:
 
 def depth_text(result) -> str:
     """The gradient norm of every layer before training, per activation and depth."""
-    lines = ["Gradient norm ‖dE/dW‖ of each layer before training (mean over seeds), "
-             "layer 1 first, the output layer last:", ""]
-    for activation, by_depth in result.start_norms.items():
-        for depth, norms in by_depth.items():
-            lines.append(f"{activation:<8} {depth} hidden: " + "  ".join(f"{n:.2g}" for n in norms))
-    lines += ["", *depth_sentences(result)]
-    return "\n".join(lines) + "\n"
+    rows = tuple((activation, str(depth), "  ".join(f"{n:.2g}" for n in norms))
+                 for activation, by_depth in result.start_norms.items()
+                 for depth, norms in by_depth.items())
+    return to_text([Paragraph("Gradient norm ‖dE/dW‖ of each layer before training (mean over "
+                              "seeds), layer 1 first, the output layer last:"),
+                    Table(("activation", "hidden layers", "‖dE/dW‖ per layer"), rows, align="lrl"),
+                    *map(Paragraph, depth_sentences(result))])
