@@ -79,8 +79,10 @@ def test_the_pack_is_the_same_when_made_again(pack, tmp_path):
 def test_pdf_opens_and_has_the_problems(pack):
     out, _ = pack
     reader = PdfReader(out / "tutorial.pdf")
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
     assert len(reader.pages) > 5
+    assert min(map(len, pages[:-1])) >= 500      # no nearly empty page before the last
     for heading in ("Problem 1: deriving backpropagation", "Problem 2: one SGD update by hand",
                     "Problem 3: the network from scratch in NumPy",
                     "Problem 4: the same network in Keras", "The activations compared"):

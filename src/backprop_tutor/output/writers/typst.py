@@ -31,6 +31,7 @@ PREAMBLE = """\
 #set par(justify: true)
 #set heading(numbering: none)
 #show math.equation: set block(breakable: true)
+#show table: set block(breakable: false)
 #show raw.where(block: true): set block(fill: luma(245), inset: 6pt, radius: 3pt, width: 100%)
 #show raw: set text(size: 8pt)
 """
