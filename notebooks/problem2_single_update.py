@@ -127,7 +127,7 @@ print("largest difference from scratch - bt.solve:",
 # NumPy network of Problem 3, run with the new weights and biases.
 
 # %% tags=["solution"]
-from backprop_tutor.output.notation import format_number as f
+from backprop_tutor.document.notation import format_number as f
 
 
 def loss_after_update(sheet):

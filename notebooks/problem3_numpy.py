@@ -181,7 +181,7 @@ for method in (bt.NumpyNetwork.forward, bt.NumpyNetwork.backward, bt.NumpyNetwor
 # against Problem 2's $w_\text{new}$. The largest difference over all weights and biases:
 
 # %% tags=["solution"]
-from backprop_tutor.core.gradcheck import finite_difference_gradients
+from backprop_tutor.networks.gradcheck import finite_difference_gradients
 
 print(f"{'hidden':<10}{'vs Problem 2':>14}{'vs finite diff.':>17}{'step vs Problem 2':>19}")
 

@@ -115,7 +115,7 @@ if my_model is not None and my_prediction_w5 is not None:
 # worked by hand with $E = \text{mean}\,(t - \mathrm{out})^2$ (`loss="mse"`).
 
 # %% tags=["solution"]
-from backprop_tutor.output.notation import format_number as f
+from backprop_tutor.document.notation import format_number as f
 
 tutorial = bt.solve(network)                             # Problem 2: E = 1/2 sum (t - out)^2
 as_keras = bt.solve(network.with_options(loss="mse"))    # the same step with E = mean (t - out)^2

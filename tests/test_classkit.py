@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.output.classkit import write_blank_sheet
-from backprop_tutor.output.notation import format_number
+from backprop_tutor.document.notation import format_number
 from backprop_tutor.teaching.variants import variant_id
 
 ROSTER = "student,name\nst-104,Ann\nst-007,Bob\nst-311,Cy\n"

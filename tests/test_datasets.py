@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from backprop_tutor.errors import DataFileError, InputError
-from backprop_tutor.teaching.datasets import DATASETS, load_dataset, split
+from backprop_tutor.networks.datasets import DATASETS, load_dataset, split
 
 
 def test_xor_is_the_truth_table():

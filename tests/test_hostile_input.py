@@ -16,7 +16,7 @@ import threading
 
 import pytest
 
-from backprop_tutor.core.files import MAX_BYTES
+from backprop_tutor.io.files import MAX_BYTES
 from backprop_tutor.core.network import DEFAULT_NETWORK
 from backprop_tutor.core.worksheet import MAX_UNITS, evaluate
 
@@ -73,7 +73,7 @@ def test_check_refuses_a_step_that_overflows(run, tmp_path):
 
 
 def test_json_output_maps_non_finite_numbers_to_null():
-    from backprop_tutor.output.json_data import dumps
+    from backprop_tutor.io.json_data import dumps
 
     text = dumps({"a": [math.inf, -math.inf, math.nan, 1.5], "b": (math.nan,), "c": "NaN"})
     assert strict_json(text) == {"a": [None, None, None, 1.5], "b": [None], "c": "NaN"}

@@ -135,7 +135,7 @@ def test_bad_config_one_line_exit_2(run, tmp_path, text, message):
 
 
 def test_report_blocks_say_what_the_results_say():
-    from backprop_tutor.output.document import Paragraph, Table
+    from backprop_tutor.document.blocks import Paragraph, Table
     from backprop_tutor.output.reports.lab import learning_rate_blocks
 
     results = lr.classify([result(0.01, 0.10), result(0.1, 0.045), result(1.0, 0.04),

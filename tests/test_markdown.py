@@ -19,7 +19,7 @@ def test_markdown_tables_parse(run, gfm_tables, args):
 
 
 def test_a_pipe_in_a_cell_stays_in_its_cell(gfm_tables):
-    from backprop_tutor.output.document import Math, Table
+    from backprop_tutor.document.blocks import Math, Table
     from backprop_tutor.output.writers import to_markdown
 
     table = Table(("quantity", "max |Keras − NumPy|"), (("w1", Math("|x|", r"\lvert x \rvert |y|")),))

@@ -14,8 +14,8 @@ import pytest
 
 import backprop_tutor
 from backprop_tutor.errors import OutputFolderError
-from backprop_tutor.output import folder
-from backprop_tutor.output.folder import output_folder
+from backprop_tutor.io import folder
+from backprop_tutor.io.folder import output_folder
 
 
 def debris(parent: Path) -> list[str]:
@@ -183,7 +183,7 @@ def test_stale_folders_of_ended_runs_are_removed(tmp_path):
 
 HELPER = textwrap.dedent("""\
     import sys, time
-    from backprop_tutor.output.folder import output_folder
+    from backprop_tutor.io.folder import output_folder
     with output_folder(sys.argv[1]) as work:
         (work / "half.txt").write_text("half")
         print("ready", flush=True)

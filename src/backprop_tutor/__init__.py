@@ -24,7 +24,7 @@ _API = {
     "Network": "core.network", "InputError": "errors", "NetworkFileError": "errors", "AnswerFileError": "errors", "OutputFolderError": "errors", "load_network": "core.network",
     "NumpyNetwork": "networks.numpy_network",
     "Worksheet": "core.worksheet", "solve": "core.worksheet",
-    "check_gradients": "core.gradcheck",
+    "check_gradients": "networks.gradcheck",
     "check_answers": "teaching.marking", "render_marks": "output.reports.marks",
     "compare_with_numpy": "networks.keras_network",
     "derive": "symbolic.derivation", "render_derivation": "output.reports.derivation",

@@ -14,7 +14,7 @@ import click
 
 from backprop_tutor.cli.options import PositiveFloat, ProblemOrder
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
-from backprop_tutor.output import json_data
+from backprop_tutor.io import json_data
 
 
 @click.group(cls=ProblemOrder)
@@ -248,7 +248,7 @@ def lab_sweep(out, force, jobs, config):
 def _check_out(out, force):
     """Refuse a bad --out (or figures without matplotlib) before the runs, not after them."""
     from backprop_tutor.extras import require
-    from backprop_tutor.output.folder import check_output_folder
+    from backprop_tutor.io.folder import check_output_folder
 
     if out is not None:
         check_output_folder(out, force)
@@ -256,7 +256,7 @@ def _check_out(out, force):
 
 
 def _check_dataset(name):
-    from backprop_tutor.teaching.datasets import DATASETS
+    from backprop_tutor.networks.datasets import DATASETS
 
     if name not in DATASETS:
         raise click.BadParameter(f"{name!r} is not one of {', '.join(DATASETS)}",

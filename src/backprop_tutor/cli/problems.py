@@ -14,7 +14,8 @@ from backprop_tutor.cli.options import (
 )
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.output import json_data, notation
+from backprop_tutor.document import notation
+from backprop_tutor.io import json_data
 
 
 @click.command()
@@ -156,7 +157,7 @@ def page(file, out, force, sig_figs):
     """
     from pathlib import Path
 
-    from backprop_tutor.output.folder import output_folder
+    from backprop_tutor.io.folder import output_folder
     from backprop_tutor.output.page import write_page
 
     network = load_network(DEFAULT_NETWORK if file is None else file)
@@ -167,6 +168,6 @@ def page(file, out, force, sig_figs):
 
 def _gradient_check(sheet):
     # Imported only when asked for: it needs NumPy, which solve alone does not.
-    from backprop_tutor.core.gradcheck import check_gradients
+    from backprop_tutor.networks.gradcheck import check_gradients
 
     return check_gradients(sheet)

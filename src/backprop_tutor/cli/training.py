@@ -7,7 +7,7 @@ import sys
 import click
 
 from backprop_tutor.cli.options import BatchSize, network_options
-from backprop_tutor.output import json_data
+from backprop_tutor.io import json_data
 
 #: numpy_network.INITS, written out: importing it would import NumPy, which solve must not wait for.
 INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
@@ -47,7 +47,7 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
     from backprop_tutor.networks.training import train_network
     from backprop_tutor.output.reports.training import training_blocks
     from backprop_tutor.output.writers import to_text
-    from backprop_tutor.teaching.datasets import load_dataset
+    from backprop_tutor.networks.datasets import load_dataset
 
     for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
                           ("--validation", validation)):

@@ -31,7 +31,8 @@ import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from backprop_tutor.core import files, names
+from backprop_tutor.core import names
+from backprop_tutor.io import files
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.errors import NetworkFileError, shown

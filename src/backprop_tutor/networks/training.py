@@ -58,13 +58,13 @@ def train_network(network: Network, *, epochs: int, data=None, batch_size: int |
     """Train the file's network with its learning rate and loss: ``epochs`` passes over the data.
 
     Without ``data`` it trains on the file's one sample, one update per epoch.
-    ``data`` is a :class:`~backprop_tutor.teaching.datasets.Dataset`; with
+    ``data`` is a :class:`~backprop_tutor.networks.datasets.Dataset`; with
     ``validation`` (a fraction) a seeded part of it is held out.
 
     Raises:
         DataFileError: the data set's inputs or targets do not match the network's.
     """
-    from backprop_tutor.teaching.datasets import split
+    from backprop_tutor.networks.datasets import split
 
     model = starting_model(network, init, seed)
     if data is None:

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.worksheet import given_values
-from backprop_tutor.output.notation import format_number, text
+from backprop_tutor.document.notation import format_number, text
 from backprop_tutor.teaching.exercise import Answer
 from backprop_tutor.teaching.variants import Variant
 

@@ -30,9 +30,9 @@ from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.networks import numpy_network
 from backprop_tutor.networks.numpy_network import NumpyNetwork
-from backprop_tutor.output import notation
+from backprop_tutor.document import notation
 from backprop_tutor.output.classkit import write_blank_sheet
-from backprop_tutor.output.document import (
+from backprop_tutor.document.blocks import (
     Block,
     Code,
     Contents,
@@ -43,7 +43,7 @@ from backprop_tutor.output.document import (
     Title,
     demoted,
 )
-from backprop_tutor.output.folder import files_in, output_folder
+from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
 

@@ -23,7 +23,7 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, given_values
-from backprop_tutor.output import notation
+from backprop_tutor.document import notation
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.teaching.marking import RULES, SIG_FIGS, exact_values, lines
 from backprop_tutor.teaching.slips import SLIPS

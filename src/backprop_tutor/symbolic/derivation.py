@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from backprop_tutor import extras
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values
-from backprop_tutor.output import json_data
+from backprop_tutor.io import json_data
 from backprop_tutor.symbolic import sections
 from backprop_tutor.symbolic.proof import (
     TOLERANCE,

@@ -21,8 +21,8 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, steps
-from backprop_tutor.output.document import Equation
-from backprop_tutor.output.formulas import equation, formula
+from backprop_tutor.document.blocks import Equation
+from backprop_tutor.document.formulas import equation, formula
 
 # ---------------------------------------------------------------- the worksheet's formulas in SymPy
 

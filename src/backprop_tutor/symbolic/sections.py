@@ -21,9 +21,9 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.worksheet import source
-from backprop_tutor.output import notation
-from backprop_tutor.output.document import Equation, Math, Table
-from backprop_tutor.output.formulas import (
+from backprop_tutor.document import notation
+from backprop_tutor.document.blocks import Equation, Math, Table
+from backprop_tutor.document.formulas import (
     derivative_of,
     equation,
     expression,

@@ -121,7 +121,7 @@ STEP_BATCH = 64
 
 
 def _digits_batch(batch: int, seed: int = 0):
-    from backprop_tutor.teaching.datasets import load_dataset
+    from backprop_tutor.networks.datasets import load_dataset
 
     digits = load_dataset("digits")
     rows = np.random.default_rng(seed).choice(len(digits.X), batch, replace=False)

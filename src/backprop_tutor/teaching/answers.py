@@ -20,7 +20,7 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from backprop_tutor.core import files
+from backprop_tutor.io import files
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
@@ -171,7 +171,7 @@ def unanswered(marks: list[Mark], network: Network) -> list[str]:
 def marks_json(checked: Checked) -> dict:
     """The marks as JSON-ready data: each mark with its verdict and the rule that gave it."""
     tally = counts(checked.marks)
-    # Non-finite numbers become null where the JSON is written (output.json_data).
+    # Non-finite numbers become null where the JSON is written (io.json_data).
     return {"marks": [asdict(m) for m in checked.marks], "right": tally["right"],
             "wrong": tally["wrong"], "imprecise": tally["imprecise"],
             "unanswered": unanswered(checked.marks, checked.network),

@@ -210,7 +210,7 @@ def read_roster(path) -> list[str]:
     import csv
     import io
 
-    from backprop_tutor.core.files import read_text
+    from backprop_tutor.io.files import read_text
 
     text = read_text(path, RosterFileError, "roster (CSV file)")
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 from backprop_tutor.output.writers import to_text
-from backprop_tutor.output.document import Block, Heading, Paragraph, Table
+from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
 from backprop_tutor.teaching.activation_cost import (
     STEP_BATCH,
     STEP_SIZES,

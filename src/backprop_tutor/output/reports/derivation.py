@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from backprop_tutor.output.document import Block, Equations, Heading, Paragraph, Table
-from backprop_tutor.output.formulas import prose
+from backprop_tutor.document.blocks import Block, Equations, Heading, Paragraph, Table
+from backprop_tutor.document.formulas import prose
 from backprop_tutor.output.writers import WRITERS
 from backprop_tutor.symbolic.derivation import HEADING, Derivation, Section, render_json
 

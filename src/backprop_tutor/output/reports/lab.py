@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from backprop_tutor.output.document import Block, Figure, Heading, Paragraph, Table
+from backprop_tutor.document.blocks import Block, Figure, Heading, Paragraph, Table
 from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.lab.learning_rate import (
     GOOD,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from backprop_tutor.core.network import Network
-from backprop_tutor.output import notation
-from backprop_tutor.output.document import Block, Item, Items, Paragraph
+from backprop_tutor.document import notation
+from backprop_tutor.document.blocks import Block, Item, Items, Paragraph
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.answers import unanswered

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
-from backprop_tutor.output import json_data, notation
-from backprop_tutor.output.document import (
+from backprop_tutor.document import notation
+from backprop_tutor.io import json_data
+from backprop_tutor.document.blocks import (
     Block,
     Equation,
     Equations,
@@ -32,7 +33,7 @@ from backprop_tutor.output.document import (
 from backprop_tutor.output.writers import WRITERS
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not
-    from backprop_tutor.core.gradcheck import GradientCheck
+    from backprop_tutor.networks.gradcheck import GradientCheck
 
 NOTE = "The backward pass uses the weights from before the update."
 

@@ -1,6 +1,6 @@
 """One writer per output format: each turns a list of document blocks into text.
 
->>> from backprop_tutor.output.document import Heading, Paragraph
+>>> from backprop_tutor.document.blocks import Heading, Paragraph
 >>> print(WRITERS["markdown"]([Heading(1, "Loss"), Paragraph("E is `half_sse`.")]), end="")
 # Loss
 <BLANKLINE>

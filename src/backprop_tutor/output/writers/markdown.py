@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backprop_tutor.output.document import (
+from backprop_tutor.document.blocks import (
     NEWLINE,
     Block,
     Code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from backprop_tutor.output.document import (
+from backprop_tutor.document.blocks import (
     NEWLINE,
     Block,
     Code,

@@ -6,7 +6,7 @@ Typst math is made one way: the LaTeX of each formula translated by ``tex2typst`
 from __future__ import annotations
 
 from backprop_tutor import extras
-from backprop_tutor.output.document import (
+from backprop_tutor.document.blocks import (
     Block,
     Code,
     Contents,

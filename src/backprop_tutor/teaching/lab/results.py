@@ -24,7 +24,7 @@ import csv
 import io
 from pathlib import Path
 
-from backprop_tutor.output import json_data
+from backprop_tutor.io import json_data
 from backprop_tutor.teaching.lab.runs import SETTING_FIELDS, Run
 
 RUN_COLUMNS = ("run", *SETTING_FIELDS, "final_train_loss", "final_val_loss", "accuracy",
@@ -86,7 +86,7 @@ def write_experiment(out, force: bool, experiment: str, runs: list[Run], summary
     Returns:
         the files written, relative to ``out``.
     """
-    from backprop_tutor.output.folder import files_in, output_folder
+    from backprop_tutor.io.folder import files_in, output_folder
 
     with output_folder(out, force) as work:
         write_results(work, experiment, runs, summary)

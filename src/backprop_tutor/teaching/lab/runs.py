@@ -117,7 +117,7 @@ def accuracy(outputs, targets) -> float | None:
 @functools.lru_cache(maxsize=8)
 def data(dataset: str, samples: int | None, noise: float | None, validation: float):
     """(training rows, validation rows) of a data set; loaded once per process."""
-    from backprop_tutor.teaching.datasets import load_dataset, split
+    from backprop_tutor.networks.datasets import load_dataset, split
 
     loaded = load_dataset(dataset, n=samples, noise=noise, seed=0)
     return split(loaded, validation_fraction=validation, seed=0)

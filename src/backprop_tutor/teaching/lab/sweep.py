@@ -60,7 +60,7 @@ def _batch_size(value):
 
 
 def _datasets():
-    from backprop_tutor.teaching.datasets import DATASETS
+    from backprop_tutor.networks.datasets import DATASETS
 
     return DATASETS
 

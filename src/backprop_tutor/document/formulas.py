@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from backprop_tutor.output import notation
-from backprop_tutor.output.document import NEWLINE, Equation, Math
+from backprop_tutor.document import notation
+from backprop_tutor.document.blocks import NEWLINE, Equation, Math
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
