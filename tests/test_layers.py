@@ -1,6 +1,6 @@
 """The package's layers only point down.
 
-The order is the one in the README's "How the code is organised": a module may
+The order is the one in docs/architecture.md ("How the code is organised"): a module may
 import from its own layer and from the layers below it, never from above. Every
 import is read from the source (also those inside functions), so a lazy import
 cannot hide an upward one.

@@ -29,7 +29,7 @@ def near_ratio(a: float, b: float) -> bool:
 
 
 def constraint_breaks(network, inactive_relu="one") -> list[str]:
-    """The README's constraints, checked on the NumPy network (matrix form), for each activation."""
+    """The documented constraints (docs/commands/variants.md), checked on the NumPy network (matrix form), for each activation."""
     broken = []
     inputs = list(network.inputs)
     if len(set(inputs)) < len(inputs) or 1.0 in inputs:

@@ -28,7 +28,7 @@ def cli(ctx):
     """Backpropagation, worked by hand and checked in code.
 
     FILE is a network file (TOML); without it the tutorial's default network
-    is used. See README.md for the file format.
+    is used. See docs/network-file.md for the file format.
     """
     if ctx.invoked_subcommand is None:   # bare `backprop-tutor`: the help, as asked for
         click.echo(ctx.get_help())

@@ -35,7 +35,7 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
 
     From TEMPLATE (default: the tutorial's network) one variant per student of
     --roster (or --n variants), with numbers fit for pen and paper; see the
-    README for the constraints every variant meets. Writes into --out each
+    docs/commands/variants.md for the constraints every variant meets. Writes into --out each
     variant's sheet-ID.pdf, key-ID.pdf and networks/ID.toml, and for the class
     sheets.pdf, keys.pdf, keys.csv, index.csv, moodle.xml and a practice page.
     """

@@ -229,7 +229,7 @@ def lab_init(out, force, jobs, dataset, samples, epochs, seeds, hidden_activatio
               help="A TOML file: each hyperparameter with one value or a list.")
 @_interruptible
 def lab_sweep(out, force, jobs, config):
-    """Any grid of hyperparameters from a TOML file (see README: lab sweep)."""
+    """Any grid of hyperparameters from a TOML file (see docs/commands/lab.md)."""
     from backprop_tutor.output.lab_figures import plot_curves
     from backprop_tutor.output.reports.lab import groups_text
     from backprop_tutor.teaching.lab import sweep

@@ -1,4 +1,4 @@
-"""The naming contract (README, "Names"): units, weights and biases.
+"""The naming contract (docs/network-file.md, "Names"): units, weights and biases.
 
 * Units: inputs ``i1, i2, ...``; hidden units ``h1, h2, ...``; outputs ``o1, o2, ...``.
   With several hidden layers the hidden units are numbered on across layers:
