@@ -65,8 +65,8 @@
   function announce(text) { document.getElementById("announce").textContent = text; }
 
   function introduction() {
-    var precision = data.rule ? data.rule + " An answer is marked right when it is what your own "
-      + "earlier numbers give, rounded so." : "An answer needs at least " + data.sig_figs +
+    var precision = data.rule ? data.rule + " An answer is right when your own earlier numbers "
+      + "give it, rounded so." : "An answer needs at least " + data.sig_figs +
       " significant figures.";
     return "One SGD step by hand: work each quantity, type your number in its box (in any order) " +
       "and it is marked from your own earlier numbers, as backprop-tutor check does: right, " +
