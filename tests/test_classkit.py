@@ -5,6 +5,7 @@ import csv
 import html
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ from backprop_tutor.teaching.variants import variant_id
 ROSTER = "student,name\nst-104,Ann\nst-007,Bob\nst-311,Cy\n"
 STUDENTS = ["st-104", "st-007", "st-311"]
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
+ARTIFACTS = Path(__file__).parent / "artifacts"
 FIELD = re.compile(r"<tr><td>([^<]+)</td><td>\{1:NUMERICAL:=(-?\d+\.\d+):(\d+\.\d+)\}</td></tr>")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -443,8 +445,11 @@ def test_no_page_is_two_thirds_blank(worksheet, poppler, tmp_path):
     import numpy as np
     from PIL import Image
 
-    _, path = worksheet
+    paper, path = worksheet
     poppler("pdftoppm", "-r", "30", "-png", path, tmp_path / "page")
+    if paper == "a4":   # kept in tests/artifacts/ (ignored by git): pages 1 and 2 to look at
+        ARTIFACTS.mkdir(exist_ok=True)
+        poppler("pdftoppm", "-r", "100", "-f", "1", "-l", "2", "-png", path, ARTIFACTS / "worksheet-a4")
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 4
     for page in pages:

@@ -517,3 +517,58 @@ def _inside(a, b) -> bool:
     inner, outer = (a, b) if a[0] == "text" else (b, a)
     return outer[2] <= inner[2] and inner[4] <= outer[4] and outer[3] <= inner[3] + 1 \
         and inner[5] <= outer[5] + 1
+
+
+# ---- the class kit's pages: one variant each, marking only unless --reveal -------------------
+
+@pytest.fixture(scope="module")
+def kit_pages(tmp_path_factory):
+    from backprop_tutor.output.classkit import build_class_kit
+    from backprop_tutor.teaching.variants import generate_variants
+
+    folder = tmp_path_factory.mktemp("kits")
+    variants = generate_variants(n=2, seed=11)
+    build_class_kit(variants, folder / "plain", ask="delta_o1")
+    build_class_kit(variants, folder / "reveal", ask="delta_o1", reveal=True)
+    return folder, variants
+
+
+def test_a_kit_page_marks_and_shows_nothing_the_student_has_not_typed(browser, kit_pages):
+    folder, variants = kit_pages
+    variant = variants[1]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto((folder / "plain" / "page" / "index.html").as_uri())
+    page.fill("#variant", f"  {variant.id.lower()} ")            # as a student types it
+    page.press("#variant", "Enter")
+    page.wait_for_selector("#answer-net_h1")
+    assert page.url.endswith(f"/page/{variant.id}.html")
+    assert page.locator("button").count() == 0                 # no Show buttons
+    assert "This page shows no value you have not typed." in page.inner_text("main")
+    network = variant.network
+    (i1, i2), ((w1, w2), _) = network.inputs, network.layers[0].weights
+    net_h1 = w1 * i1 + w2 * i2 + network.layers[0].biases[0]     # by hand
+    page.fill("#answer-net_h1", f"{net_h1 + 0.3:.4f}")
+    assert page.inner_text("#verdict-net_h1") == "✗ wrong"
+    assert page.inner_text("#detail-net_h1") == ""              # no "but ... = value"
+    page.fill("#answer-net_h1", f"{net_h1:.4f}")
+    assert page.inner_text("#verdict-net_h1").startswith("✓ right")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kit-page-phone.png"), full_page=True)
+    assert axe_violations(page) == [] and problems == []
+    page.goto((folder / "plain" / "page" / "index.html").as_uri())
+    page.fill("#variant", "K7Q")
+    page.press("#variant", "Enter")
+    assert page.inner_text("#message") == "“K7Q” is not a variant ID (like 007-03R)."
+    page.close()
+
+
+def test_variants_reveal_gives_the_kit_pages_their_show_buttons(browser, kit_pages):
+    folder, variants = kit_pages
+    page = browser.new_page()
+    page.goto((folder / "reveal" / "page" / f"{variants[0].id}.html").as_uri())
+    page.click("#show-net_h1")
+    page.click("#show-net_h1")
+    assert page.inner_text("#reveal-net_h1").split("\n")[0] == "net_h1 = w1 · i1 + w2 · i2 + b_h1"
+    page.close()

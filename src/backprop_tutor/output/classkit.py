@@ -202,6 +202,9 @@ def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
                Figure(figure, "Your network: its inputs, target, weights and biases "
                               "(the same numbers as in the table)."),
                given_table(given_values(network), DIGITS)]
+    if len(exercise.asked) > 1 and len(network.layers) > 1:
+        blocks.append(Space("Your working: the weighted sums (net) into the first hidden layer "
+                            "are the same with every hidden activation"))
     for k, (activation, names) in enumerate(exercise.asked.items()):
         if k == 0 or k % 2 == 1:   # the first case on its own page, then two to a page
             blocks.append(PageBreak())
