@@ -43,6 +43,7 @@ from backprop_tutor.teaching.exercise import (
     asked_quantities,
     key_lines,
 )
+from backprop_tutor.teaching.rounding import rounded_sheet
 from backprop_tutor.teaching.variants import ANSWER_DECIMALS, Variant, cases
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
@@ -218,7 +219,7 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
 
 def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int) -> Table:
     """A row per line of the key: the quantity, its formula with the rounded numbers, the values."""
-    rounded, exact = solve(network, round_to=decimals), solve(network)
+    rounded, exact = rounded_sheet(network, decimals), solve(network)
     values = {**rounded.given, **rounded.values}
     formulas = {q.name: q.formula for q in rounded.quantities}
     rows = []

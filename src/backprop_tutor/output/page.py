@@ -25,7 +25,8 @@ from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, given_values
 from backprop_tutor.document import notation
 from backprop_tutor.output.reports.worksheet import describe
-from backprop_tutor.teaching.marking import RULES, SIG_FIGS, exact_values, lines
+from backprop_tutor.teaching.marking import exact_values, lines, rule_words
+from backprop_tutor.teaching.rounding import rounding_rule
 from backprop_tutor.teaching.slips import SLIPS
 
 ASSETS = Path(__file__).parent / "page_assets"
@@ -71,17 +72,20 @@ def network_data(network: Network) -> dict:
             "activations": activations, "cases": cases, "svg": network_svg(network)}
 
 
-def page_data(networks: dict[str, Network], sig_figs: int = SIG_FIGS,
+def page_data(networks: dict[str, Network], sig_figs: int | None = None,
               decimals: int | None = None) -> dict:
     """Everything the page shows and marks, as JSON-ready data.
 
-    ``decimals``: the sheets ask to round to that many decimals as you go (the class kit).
+    The rounding rule: ``decimals`` places as you go, else ``sig_figs`` significant
+    figures, else 4 decimals (``teaching.rounding``).
     """
-    return {"sig_figs": sig_figs, "decimals": decimals, "sections": SECTIONS, "rules": RULES, "slips": SLIPS,
+    rule = rounding_rule(decimals, None if decimals is not None else sig_figs)
+    return {"sig_figs": rule.sig_figs, "decimals": rule.decimals, "rounding_rule": rule.sentence,
+            "sections": SECTIONS, "rules": rule_words(rule), "slips": SLIPS,
             "networks": {key: network_data(net) for key, net in networks.items()}}
 
 
-def write_page(networks: dict[str, Network], folder, sig_figs: int = SIG_FIGS,
+def write_page(networks: dict[str, Network], folder, sig_figs: int | None = None,
                decimals: int | None = None) -> list[str]:
     """Write the page for ``networks`` (ID → network) into the existing ``folder``.
 

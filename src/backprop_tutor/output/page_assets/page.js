@@ -52,9 +52,9 @@
     app.appendChild(element("h1", { text: net.title }));
     app.appendChild(element("p", { text: "One SGD step by hand: work each quantity, type your " +
       "number in its box (in any order) and it is marked as you type, from your own earlier " +
-      "numbers, as backprop-tutor check does: right, wrong, or too imprecise (at least " +
-      data.sig_figs + " significant figures). Each Show button reveals the formula, then the " +
-      "numbers, then the value." }));
+      "numbers, as backprop-tutor check does: right, wrong, or too imprecise. " +
+      data.rounding_rule + " Each Show button reveals the formula, then the numbers, then " +
+      "the value." }));
     var controls = element("div", { class: "controls" });
     if (ids.length > 1) {
       var variant = element("input", { type: "text", id: "variant", value: state.id,
@@ -167,6 +167,7 @@
       var word = WORDS[m.verdict];
       verdict.textContent = SYMBOLS[m.verdict] + " " +
         (said.indexOf(word) === 0 ? said : word + (said ? ": " + said : ""));
+      if (m.note) detail.appendChild(element("div", { class: "note", text: m.note }));
       if (m.verdict !== "right" && m.rule !== "not a number")
         detail.appendChild(element("div", { text: "but " + line.text + " = " +
           formatNumber(m.expected) + " from your own numbers" }));
@@ -179,9 +180,8 @@
     summary.appendChild(document.createTextNode(count("right") + " of " + marks.length +
       " answers right, " + count("wrong") + " wrong, " + count("imprecise") + " too imprecise."));
     var slip = BackpropMarking.slipSummary(marks, data.slips);
-    if (slip) summary.appendChild(element("div", { class: "slip", text: "The slip behind most " +
-      "of your wrong answers (" + slip.explains + " of " + slip.wrong + "): " +
-      slip.description + "." }));
+    if (slip) summary.appendChild(element("div", { class: "slip",
+                                                   text: BackpropMarking.slipSentence(slip) }));
   }
 
   render();
