@@ -60,9 +60,6 @@ from backprop_tutor.teaching.slips import SLIPS, Slip, names_read, old_value_nam
 #: Verdicts in order of merit.
 VERDICTS = ("wrong", "imprecise", "right")
 
-#: Significant figures a rule of significant figures keeps when none is given.
-SIG_FIGS = 3
-
 #: What each rule says about an answer, in words (the page shows the same words);
 #: ``{precision}`` is the rule's, e.g. "4 decimals" (``rule_words``).
 RULES = {
@@ -81,7 +78,6 @@ RULES = {
 # Among right answers, the rule named is the best one that holds: a correctly rounded
 # answer is never called truncated.
 _RULE_MERIT = {"truncated": 1, "rounded as you go": 2, "rounded": 3, "exact": 4}
-
 
 
 def rule_words(rounding: Rounding = DEFAULT_ROUNDING) -> dict[str, str]:

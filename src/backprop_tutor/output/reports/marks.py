@@ -37,9 +37,9 @@ def marks_blocks(marks: list[Mark], network: Network, rounding: Rounding = DEFAU
     blocks = [Paragraph(f"{network.title or 'Network'}, {describe(network)}.")]
     if fits:
         blocks.append(Paragraph(_fit(network.hidden_activation, fits)))
-    blocks.append(Paragraph("Each answer is compared with what its formula gives from your own "
-                            f"earlier answers, rounded to {rounding.words} as you go (a tie "
-                            "away from zero), and with the exact value."))
+    blocks.append(Paragraph("Each answer is compared with the exact value and with what its "
+                            "formula gives from your own earlier answers, worked with every digit "
+                            f"or rounded to {rounding.words} as you go (a tie away from zero)."))
     blocks.append(Items(tuple(_item(m, rounding) for m in marks)))
     tally = counts(marks)
     summary = [f"{tally['right']} of {len(marks)} answers right, {tally['wrong']} wrong, "
