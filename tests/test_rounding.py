@@ -133,7 +133,7 @@ def kit():
 
 @pytest.mark.parametrize("value, places, rounded", [
     ("0.00765", 4, "0.0077"), ("-0.80975", 4, "-0.8098"), ("0.30765", 4, "0.3077"),
-    ("0.00764999", 4, "0.0076"), ("2.5", 0, "3"), ("-2.5", 0, "-3"), ("0.125", 2, "0.13"),
+    ("0.0076499", 4, "0.0076"), ("2.5", 0, "3"), ("-2.5", 0, "-3"), ("0.125", 2, "0.13"),
 ])
 def test_a_tie_goes_away_from_zero_on_the_decimal(value, places, rounded):
     # The floats nearest to 0.00765 and −0.80975 lie below the tie: rounding the float

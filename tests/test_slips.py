@@ -97,7 +97,7 @@ def test_most_only_for_more_than_half(explains, wrong, sentence):
 
 def test_a_slip_is_recognised_at_the_precision_written():
     # The updated weight w6⁺ = −0.5 − 0.5·δ_o1·out_h2 = −0.483189 used in δ_h2, by hand with
-    # mpmath: −0.483189·(−0.0707814)·0.4750208·0.5249792 = 0.0085289 (right: 0.0088256).
+    # mpmath: −0.483189·(−0.0707814)·0.4750208·(1 − 0.4750208) = 0.0085289 (right: 0.0088256).
     network = load_network(DEFAULT_NETWORK).with_options(hidden_activation="sigmoid")
     for answer in (0.0085289, 0.00853, 0.0085):
         [mark] = check_answers(network, {"delta_h2": answer})

@@ -254,9 +254,10 @@ def check_answers(network: Network, answers: dict, decimals: int | None = None,
     Raises AnswerFileError for a name that is not a quantity of this network.
 
     >>> from backprop_tutor.core.network import load_network, DEFAULT_NETWORK
-    >>> [(m.verdict, m.rule) for m in check_answers(load_network(DEFAULT_NETWORK),
-    ...                                              {"net_h1": 0.65, "out_h1": "0,6570"})]
-    [('right', 'exact'), ('right', 'rounded')]
+    >>> net_h1, out_h1 = check_answers(load_network(DEFAULT_NETWORK),
+    ...                                {"net_h1": 0.65, "out_h1": "0,6570"})
+    >>> out_h1.verdict, out_h1.rule, out_h1.note
+    ('right', 'rounded', 'read as 0.6570: write a decimal point, not a comma')
     """
     rounding = rounding_rule(decimals, sig_figs)
     marked = lines(network)
