@@ -39,7 +39,7 @@ from backprop_tutor.document import notation
 from backprop_tutor.document.blocks import Block, Figure, Heading, PageBreak, Paragraph, Space, Table
 from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.document.formulas import formula
-from backprop_tutor.output.reports.worksheet import NOTE, given_table, rounding_rule
+from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
 from backprop_tutor.output.writers.typst import FIGURE_WIDTH, PAPERS, text_width
 from backprop_tutor.teaching.exercise import (
@@ -48,6 +48,7 @@ from backprop_tutor.teaching.exercise import (
     asked_quantities,
     key_lines,
 )
+from backprop_tutor.teaching.rounding import rounded_sheet, rounding_rule
 from backprop_tutor.teaching.variants import ANSWER_DECIMALS, Variant, cases
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
@@ -221,7 +222,7 @@ def _problem_2(network: Network, exercise: _Exercise) -> str:
     return (f"Do one step of stochastic gradient descent on the network below, for its one "
             f"training sample, with learning rate η = {notation.format_number(network.learning_rate)} "
             f"and the loss {LOSSES[network.loss].description}. {hidden}The backward pass uses "
-            f"the weights from before the update. {rounding_rule(exercise.decimals)} Write "
+            f"the weights from before the update. {rounding_rule(exercise.decimals).sentence} Write "
             f"the values asked for in their boxes.")
 
 
@@ -243,7 +244,7 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
     who = f" (student {student})" if student else ""
     blocks = [Heading(1, f"Answer key: variant {label}{who}"),
               Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "
-                        f"worked out, as the sheet asks ({rounding_rule(exercise.decimals)}), "
+                        f"worked out, as the sheet asks ({rounding_rule(exercise.decimals).sentence}), "
                         f"and used rounded in the lines after it; the unrounded value is beside "
                         f"it. {NOTE} Quantities in brackets are not asked: they are worked out "
                         f"on the way."),
@@ -260,7 +261,7 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
 
 def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int) -> Table:
     """A row per line of the key: the quantity, its formula with the rounded numbers, the values."""
-    rounded, exact = solve(network, round_to=decimals), solve(network)
+    rounded, exact = rounded_sheet(network, decimals), solve(network)
     values = {**rounded.given, **rounded.values}
     formulas = {q.name: q.formula for q in rounded.quantities}
     rows = []

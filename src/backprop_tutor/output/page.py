@@ -29,8 +29,9 @@ from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, given_values
 from backprop_tutor.document import notation
 from backprop_tutor.errors import NetworkFileError
-from backprop_tutor.output.reports.worksheet import describe, given_kinds, rounding_rule
-from backprop_tutor.teaching.marking import RULES, SIG_FIGS, exact_values, lines
+from backprop_tutor.output.reports.worksheet import describe, given_kinds
+from backprop_tutor.teaching.marking import exact_values, lines, rule_words
+from backprop_tutor.teaching.rounding import rounding_rule
 from backprop_tutor.teaching.slips import SLIPS
 
 ASSETS = Path(__file__).parent / "page_assets"
@@ -83,16 +84,17 @@ def network_data(network: Network, reveal: bool = True) -> dict:
             "svg": network_svg(network)}
 
 
-def page_data(networks: dict[str, Network], sig_figs: int = SIG_FIGS,
+def page_data(networks: dict[str, Network], sig_figs: int | None = None,
               decimals: int | None = None, reveal: bool = True) -> dict:
     """Everything the page shows and marks, as JSON-ready data.
 
-    ``decimals``: the sheets ask to round to that many decimals as you go (the class kit).
+    The rounding rule: ``decimals`` places as you go, else ``sig_figs`` significant
+    figures, else 4 decimals (``teaching.rounding``), as the sheets and ``check`` say.
     ``reveal``: the page has Show buttons (formula, numbers, value); without, it only marks.
     """
-    return {"sig_figs": sig_figs, "decimals": decimals, "reveal": reveal,
-            "rule": rounding_rule(decimals) if decimals is not None else None,
-            "sections": SECTIONS, "rules": RULES, "slips": SLIPS,
+    rule = rounding_rule(decimals, None if decimals is not None else sig_figs)
+    return {"sig_figs": rule.sig_figs, "decimals": rule.decimals, "reveal": reveal,
+            "rule": rule.sentence, "sections": SECTIONS, "rules": rule_words(rule), "slips": SLIPS,
             "networks": {key: network_data(net, reveal) for key, net in networks.items()}}
 
 
@@ -106,7 +108,7 @@ def script_json(data) -> str:
     return text.translate(_SCRIPT_ESCAPES)
 
 
-def render_page(networks: dict[str, Network], sig_figs: int = SIG_FIGS,
+def render_page(networks: dict[str, Network], sig_figs: int | None = None,
                 decimals: int | None = None, reveal: bool = True,
                 source: str = "page") -> str:
     """The page's HTML for ``networks`` (ID → network).
@@ -129,7 +131,7 @@ def render_page(networks: dict[str, Network], sig_figs: int = SIG_FIGS,
         title=title or "Backpropagation", data=Markup(data))
 
 
-def write_page(networks: dict[str, Network], folder, sig_figs: int = SIG_FIGS,
+def write_page(networks: dict[str, Network], folder, sig_figs: int | None = None,
                decimals: int | None = None, reveal: bool = True, name: str = "index.html",
                source: str = "page") -> list[str]:
     """Write the page for ``networks`` (ID → network) as ``name`` into the existing ``folder``.

@@ -65,9 +65,8 @@
   function announce(text) { document.getElementById("announce").textContent = text; }
 
   function introduction() {
-    var precision = data.rule ? data.rule + " An answer is right when your own earlier numbers "
-      + "give it, rounded so." : "An answer needs at least " + data.sig_figs +
-      " significant figures.";
+    var precision = data.rule + " An answer is right when your own earlier numbers give it, " +
+      "rounded so.";
     return "One SGD step by hand: work each quantity, type your number in its box (in any order) " +
       "and it is marked from your own earlier numbers, as backprop-tutor check does: right, " +
       "wrong, or too imprecise. " + precision + (data.reveal ? " Each Show button reveals the " +
@@ -201,6 +200,7 @@
       detail.textContent = "";
       if (!m) { verdict.textContent = ""; return; }
       verdict.textContent = verdictText(m);
+      if (m.note) detail.appendChild(element("div", { class: "note", text: m.note }));
       // What the student's own numbers give is a value they have not typed: only with reveal.
       if (data.reveal && m.verdict !== "right" && m.rule !== "not a number")
         detail.appendChild(element("div", { text: "but " + line.text + " = " +
@@ -214,12 +214,8 @@
     summary.appendChild(document.createTextNode(count("right") + " of " + marks.length +
       " answers right, " + count("wrong") + " wrong, " + count("imprecise") + " too imprecise."));
     var slip = BackpropMarking.slipSummary(marks, data.slips);
-    if (!slip) return;
-    var behind = slip.wrong === 1 ? "The slip behind your wrong answer"
-      : 2 * slip.explains > slip.wrong ? "The slip behind most of your wrong answers (" +
-        slip.explains + " of " + slip.wrong + ")"
-      : "A slip behind " + slip.explains + " of your " + slip.wrong + " wrong answers";
-    summary.appendChild(element("div", { class: "slip", text: behind + ": " + slip.description + "." }));
+    if (slip) summary.appendChild(element("div", { class: "slip",
+                                                   text: BackpropMarking.slipSentence(slip) }));
   }
 
   render();

@@ -147,25 +147,6 @@ def given_table(given: dict[str, float], decimals: int) -> Table:
     return Table(("given", "values"), tuple(rows), align="ll")
 
 
-def rounding_rule(decimals: int) -> str:
-    """The rule for rounding as you go, in words, with a worked tie (the sheets, keys and page say it).
-
-    The marker (``check``, the page) uses the same rule: exact decimal arithmetic on the
-    numbers as written, each value rounded once, ties away from zero.
-
-    >>> rounding_rule(4)
-    'Round every value to 4 decimals as you go and work each next value from the rounded ones; a value halfway between goes away from zero (1.23455 becomes 1.2346, −1.23455 becomes −1.2346).'
-    """
-    from decimal import ROUND_HALF_UP, Decimal
-
-    tie = Decimal("1." + "".join(str((k + 2) % 10) for k in range(decimals)) + "5")
-    up = tie.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    places = "1 decimal" if decimals == 1 else f"{decimals} decimals"
-    return (f"Round every value to {places} as you go and work each next value from "
-            f"the rounded ones; a value halfway between goes away from zero ({tie} becomes {up}, "
-            f"−{tie} becomes −{up}).")
-
-
 def _equation(q: Quantity, values: dict, decimals: int) -> Equation:
     """name = formula = formula with the numbers = result.
 
