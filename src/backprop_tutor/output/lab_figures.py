@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from backprop_tutor.output.figures import COLORS, _figure, _finish, _style
+from backprop_tutor.teaching.activation_cost import STEP_SIZES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -127,32 +128,42 @@ def _finite(values):
 
 
 def plot_cost(cost: ActivationCost, path=None) -> Figure:
-    """Left: milliseconds per SGD step per hidden activation (median, IQR as error bars);
-    right: seconds to the common validation loss, if measured (steps × cost per step)."""
+    """Left: milliseconds per SGD step per hidden activation (median, its 95 % interval as error
+    bars); right: seconds to the common validation loss, if measured (steps × cost per step),
+    each activation at its own best η."""
     whole = cost.end_to_end
     with _style():
         fig, axes = _figure(11 if whole else 7, 4.8, ncols=2 if whole else 1, squeeze=False)
         ax = axes[0][0]
         labels = [f"{c.activation}\n{c.library}" for c in cost.steps]
-        ax.bar(range(len(cost.steps)), [c.median * 1e3 for c in cost.steps],
-               yerr=[c.iqr * 1e3 / 2 for c in cost.steps], capsize=4,
-               color=[COLORS.get(c.activation) for c in cost.steps],
-               hatch=["//" if c.library == "Keras" else "" for c in cost.steps], edgecolor="white")
+        _bars(ax, [c.seconds.scaled(1e3) for c in cost.steps],
+              [COLORS.get(c.activation) for c in cost.steps],
+              ["//" if c.library == "Keras" else "" for c in cost.steps])
         ax.set_xticks(range(len(cost.steps)), labels, fontsize=9)
-        ax.set_ylabel("ms per SGD step (median, IQR)")
-        ax.set_title("One training step", fontsize=12)
+        ax.set_ylabel("ms per SGD step (median, 95 % interval)")
+        ax.set_title(f"One step of {'-'.join(map(str, STEP_SIZES))}", fontsize=12)
         if whole:
             ax = axes[0][1]
             names = list(whole.steps)
-            ax.bar(range(len(names)), [whole.seconds(a) for a in names],
-                   color=[COLORS.get(a) for a in names])
+            _bars(ax, [whole.seconds(a) for a in names], [COLORS.get(a) for a in names],
+                  [""] * len(names))
             for k, a in enumerate(names):
-                ax.text(k, whole.seconds(a), f"{whole.steps[a]:,} steps", ha="center",
-                        va="bottom", fontsize=9)
+                ax.text(k, whole.seconds(a).high, f"{whole.steps[a]:,} steps\nη = "
+                        f"{whole.learning_rates[a]:g}", ha="center", va="bottom", fontsize=9)
             ax.set_xticks(range(len(names)), names)
             ax.set_ylabel("seconds = steps × cost per step")
-            ax.set_title(f"To a validation loss of {whole.target:.3g}", fontsize=12)
+            ax.set_title(f"To a validation loss of {whole.target:.3g} ({whole.network})",
+                         fontsize=12)
+            ax.margins(y=0.25)
     return _finish(fig, path)
+
+
+def _bars(ax, timings, colors, hatches) -> None:
+    """Bars at the medians, error bars from the low to the high end of each interval."""
+    medians = np.array([t.median for t in timings])
+    ax.bar(range(len(timings)), medians,
+           yerr=[medians - [t.low for t in timings], [t.high for t in timings] - medians],
+           capsize=4, color=colors, hatch=hatches, edgecolor="white")
 
 
 def plot_batch_size(result: BatchSizes, path=None) -> Figure:
