@@ -228,10 +228,11 @@ def _check_dataset(name):
 @click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
               help="Elements of the array f and f′ are timed on.")
 @click.option("--repeats", default=15, show_default=True, type=click.IntRange(3, 1000),
-              help="Timings of each; the median and interquartile range are reported.")
+              help="Timings of each; the median and a 95 % interval of it are reported.")
 @click.option("--keras", is_flag=True, help="Time the training step in Keras too (TensorFlow).")
 @click.option("--epochs", default=10, show_default=True, type=click.IntRange(0, 1000),
-              help="Epochs of the end-to-end comparison on digits (0: leave it out).")
+              help="Epochs of the end-to-end comparison on digits, a learning-rate sweep "
+                   "(0: leave it out).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes of the end-to-end runs  [default: one per core]")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -239,9 +240,12 @@ def _check_dataset(name):
 def bench_activations(size, repeats, keras, epochs, jobs, output_format):
     """What sigmoid, tanh and relu cost: per element, per training step, end to end.
 
-    Per element: f and f′ (from the stored output, as backpropagation does).
-    Per step: one SGD step of 64-256-256-10 on a batch of 64 digits. End to end:
-    the time to reach a validation loss = steps needed × cost per step.
+    Per element: f and f′ (from the stored output, as backpropagation does), with
+    the operations each needs. Per step: one SGD step of 64-256-256-10 on a batch
+    of 64 digits. End to end: the time to reach a validation loss = steps needed ×
+    cost per step, each activation at its own best η from the lab's learning-rate
+    sweep on digits. Activations are ranked only where the 95 % intervals of their
+    median timings do not overlap.
     """
     from backprop_tutor.extras import require
     from backprop_tutor.output.reports.cost import cost_text

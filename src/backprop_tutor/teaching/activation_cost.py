@@ -233,7 +233,7 @@ def sweep_runs(epochs: int | None = None, jobs: int = 1, seeds=END_TO_END_SEEDS)
     """The runs of the lab's learning-rate sweep of (c) (``END_TO_END``, other epochs if given)."""
     from backprop_tutor.teaching.lab import learning_rate
 
-    base = learning_rate.BASE.with_(**END_TO_END, **({"epochs": epochs} if epochs else {}))
+    base = learning_rate.BASE.with_(**{**END_TO_END, **({"epochs": epochs} if epochs else {})})
     return learning_rate.run(learning_rate.settings(base, seeds=seeds), jobs)
 
 

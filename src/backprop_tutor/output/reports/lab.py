@@ -259,5 +259,8 @@ def depth_blocks(result, heading: str | None = None, figure: str | None = None) 
                                      f"network before training, one line per activation (log "
                                      f"scale). Right: the fraction of dead relu units over "
                                      f"training, per η."))
+    dead = Table(("relu, η", "dead at the start", "dead at the end", "epochs"),
+                 tuple((f"{rate:g}", f"{fractions[0]:.0%}", f"{fractions[-1]:.0%}",
+                        str(len(fractions) - 1)) for rate, fractions in result.dead.items()))
     return blocks + [Table(("activation", "hidden layers", "‖dE/dW‖ per layer"), rows,
-                           align="lrl"), *map(Paragraph, depth_sentences(result))]
+                           align="lrl"), dead, *map(Paragraph, depth_sentences(result))]
