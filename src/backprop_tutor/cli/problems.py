@@ -153,7 +153,8 @@ def page(file, out, force, sig_figs):
     Writes index.html and its assets into --out: a static page that works
     opened from the disk, nothing fetched. The student picks the hidden
     activation, reveals each quantity's formula, numbers and value, and types
-    their own numbers, marked as they type as `check` marks them.
+    their own numbers, marked as they type as `check` marks them. A page
+    larger than a phone's browser opens (5 MB) is refused.
     """
     from pathlib import Path
 
@@ -162,7 +163,8 @@ def page(file, out, force, sig_figs):
 
     network = load_network(DEFAULT_NETWORK if file is None else file)
     with output_folder(out, force) as work:
-        files = write_page({"tutorial" if file is None else Path(file).stem: network}, work, sig_figs)
+        files = write_page({"tutorial" if file is None else Path(file).stem: network}, work, sig_figs,
+                           source=str(DEFAULT_NETWORK if file is None else file))
     click.echo(f"Wrote {', '.join(files)} to {out}/: open {Path(out) / 'index.html'} in a browser.")
 
 
