@@ -31,10 +31,13 @@ REFERENCE = {("sigmoid", "half_sse"): (0.0437912276731126513375400737533,
 
 @pytest.fixture(autouse=True)
 def keras_floatx_restored():
+    # build() sets Keras' float type for the session, as a student's script would; the other
+    # tests expect Keras' defaults, its float type and the dtype policy its first layer fixed
     keras = import_keras()
-    before = keras.config.floatx()
+    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
     yield
-    keras.config.set_floatx(before)
+    keras.config.set_floatx(floatx)
+    keras.config.set_dtype_policy(policy)
 
 
 @pytest.mark.parametrize("hidden, loss", list(REFERENCE))
