@@ -60,14 +60,18 @@ def sigmoid(x):
     return out
 
 
-def step(x):
-    """Formula: step(x) = 1 if x > 0 else 0"""
+def heaviside(x):
+    """Heaviside step, elementwise: relu's derivative (relu'(0) = 0, as in TensorFlow).
+
+    Formula:
+        heaviside(x) = 1 if x > 0 else 0
+    """
     x = np.asarray(x)
     return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
 
-class Activation(NamedTuple):
-    """An activation f, and its derivative f' written with the output out = f(net).
+class ArrayActivation(NamedTuple):
+    """An activation f on arrays, and its derivative f' written with the output out = f(net).
 
     Backpropagation stores out in the forward pass; for these four activations
     f' is a cheap function of it, so net need not be kept or f computed again.
@@ -81,23 +85,27 @@ class Activation(NamedTuple):
         return self.derivative_from_output(self.function(net))
 
 
-ACTIVATIONS = {
+#: This file's own table of activations, on arrays (the package's registry of activations,
+#: core/activations.py, works on single numbers; tests/test_registries.py holds the two together).
+ARRAY_ACTIVATIONS = {
     # sigmoid' = sigmoid (1 - sigmoid)
-    "sigmoid": Activation(sigmoid, lambda out: out * (1 - out)),
+    "sigmoid": ArrayActivation(sigmoid, lambda out: out * (1 - out)),
     # tanh' = 1 - tanh²
-    "tanh": Activation(np.tanh, lambda out: 1 - out * out),
-    # relu' = step(net) = step(out), as relu(net) > 0 exactly where net > 0; relu'(0) = 0 as in TF
-    "relu": Activation(lambda net: np.maximum(net, 0), step),
-    "linear": Activation(lambda net: np.asarray(net), np.ones_like),
+    "tanh": ArrayActivation(np.tanh, lambda out: 1 - out * out),
+    # relu' = heaviside(net) = heaviside(out), as relu(net) > 0 exactly where net > 0
+    "relu": ArrayActivation(lambda net: np.maximum(net, 0), heaviside),
+    "linear": ArrayActivation(lambda net: np.asarray(net), np.ones_like),
 }
 
 # ---------------------------------------------------------------- losses over a batch
 
-#: dE/dout = c * (out - t) for one sample with K outputs: c = 1 (half_sse) or 2/K (mse).
-LOSS_FACTORS = {"half_sse": lambda k: 1.0, "mse": lambda k: 2.0 / k}
+#: This file's own table of the two losses (the package's is core/losses.py; a test holds
+#: them together): dE/dout = c * (out - t) for one sample with K outputs, c = 1 (half_sse)
+#: or 2/K (mse).
+ARRAY_LOSS_FACTORS = {"half_sse": lambda k: 1.0, "mse": lambda k: 2.0 / k}
 
 
-def loss_per_sample(outputs, targets, loss: str):
+def array_loss_per_sample(outputs, targets, loss: str):
     """E of every sample (one value per row).
 
     Formula:
@@ -111,7 +119,7 @@ def loss_per_sample(outputs, targets, loss: str):
 
 def mean_loss(outputs, targets, loss: str) -> float:
     """E of a batch: the mean over its samples of the per-sample E."""
-    per_sample = loss_per_sample(outputs, targets, loss)
+    per_sample = array_loss_per_sample(outputs, targets, loss)
     return float(per_sample.sum()) / len(per_sample)
 
 
@@ -146,10 +154,12 @@ def initial_weights(rng, units_out: int, units_in: int, init: str, scale: float 
         return rng.normal(0.0, scale, shape)
     if init == "zeros":
         return np.zeros(shape)
-    raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    raise ValueError(f"init must be one of {', '.join(INIT_NAMES)}; got {init!r}")
 
 
-INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
+#: The initialisers ``initial_weights`` draws from, by name (the package's registry is
+#: core/initialisers.py; a test holds the two together).
+INIT_NAMES = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
 
 
 def truncated_normal(rng, shape):
@@ -215,13 +225,13 @@ class NumpyNetwork:
                  dtype="float64"):
         if dtype not in ("float64", "float32"):
             raise ValueError(f"dtype must be float64 or float32; got {dtype!r}")
-        if loss not in LOSS_FACTORS:
+        if loss not in ARRAY_LOSS_FACTORS:
             raise ValueError(f"loss must be half_sse or mse; got {loss!r}")
         self.dtype = np.dtype(dtype)
         self.weights = [np.array(w, dtype=self.dtype, ndmin=2) for w in weights]
         self.biases = [None if b is None else np.array(b, dtype=self.dtype) for b in biases]
         self.activation_names = list(activations)
-        self.activations = [ACTIVATIONS[name] for name in self.activation_names]
+        self.activations = [ARRAY_ACTIVATIONS[name] for name in self.activation_names]
         self.loss = loss
         self.train_biases = [True] * len(weights) if train_biases is None else list(train_biases)
         for layer, W in enumerate(self.weights):
@@ -253,7 +263,7 @@ class NumpyNetwork:
         Args:
             sizes: units per layer, inputs first: (2, 16, 1) is 2 inputs, 16 hidden, 1 output.
             activations: one name per layer after the inputs.
-            init: one of ``INITS``, the names of Keras' initialisers.
+            init: one of ``INIT_NAMES``, the names of Keras' initialisers.
             seed: seed of the one generator that draws every layer, first to last.
             scale: standard deviation of ``random_normal``.
             biases: False for layers without biases.
@@ -330,7 +340,7 @@ class NumpyNetwork:
         frozen) gets None for dE/db: the update does not need it.
         """
         out, n = outs[-1], error.shape[0]
-        delta = (scale * LOSS_FACTORS[self.loss](out.shape[1]) / n) * error
+        delta = (scale * ARRAY_LOSS_FACTORS[self.loss](out.shape[1]) / n) * error
         delta *= self.activations[-1].derivative_from_output(out)
         weight_grads, bias_grads = [None] * len(self.weights), [None] * len(self.weights)
         for layer in range(len(self.weights) - 1, -1, -1):

@@ -14,12 +14,17 @@ from __future__ import annotations
 import ast
 
 from backprop_tutor.core import names
+from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import evaluate
 from backprop_tutor.symbolic.reading import SymbolicWorksheet
 
-#: Each function's f'(a) (from a and f(a)) and the rounding of its own result (see value_and_error).
-_SLOPES = {"sigmoid": lambda a, f: (f * (1 - f), 1), "tanh": lambda a, f: (1 - f**2, 1),
-           "relu": lambda a, f: (int(a > 0), 0), "step": lambda a, f: (0, 0)}
+#: Each function's f'(a) (from a and f(a), the registry's derivative formula) and the rounding
+#: of its own result (see value_and_error): 0 for an exact f, else 1. step's slope is 0.
+_SLOPES = {**{name: lambda a, f, spec=spec: (evaluate(spec.derivative_of("u"), {"net_u": a, "out_u": f}),
+                                              0 if spec.exact else 1)
+              for name, spec in ACTIVATIONS.items()},
+           "step": lambda a, f: (0, 0)}
 
 
 def compiled(sheet: SymbolicWorksheet) -> dict:
@@ -30,9 +35,11 @@ def compiled(sheet: SymbolicWorksheet) -> dict:
 def _mp_functions() -> dict:
     import mpmath
 
-    return {"sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)), "tanh": mpmath.tanh,
-            "relu": lambda x: max(mpmath.mpf(0), x), "step": lambda x: mpmath.mpf(x > 0),
-            "linear": lambda x: x}
+    # The registry's textbook definitions, read by mpmath.
+    library = {"exp": mpmath.exp, "tanh": mpmath.tanh, "max": max}
+    return {**{name: lambda x, text=spec.definition: mpmath.mpf(evaluate(text, {"x": x}, library))
+               for name, spec in ACTIVATIONS.items()},
+            "step": lambda x: mpmath.mpf(x > 0)}
 
 
 def value_and_error(node, known: dict, functions: dict):
