@@ -12,13 +12,14 @@ import shutil
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve
-from backprop_tutor.networks import numpy_network
+from backprop_tutor.networks import numpy_fit, numpy_network
 from backprop_tutor.networks.numpy_network import ARRAY_ACTIVATIONS, NumpyNetwork, sigmoid
 
 #: Four samples for the tutorial's 2-2-1 network (its own sample first).
@@ -218,7 +219,13 @@ def test_the_file_runs_alone_with_numpy_only(tmp_path):
     assert result.stderr == ""
     imports = re.findall(r"^(?:from|import) (\S+)", (tmp_path / "numpy_network.py").read_text(),
                          re.M)
-    assert set(imports) <= {"__future__", "time", "dataclasses", "typing", "numpy"}
+    assert set(imports) <= {"__future__", "collections.abc", "typing", "numpy"}
+
+
+def test_the_training_loop_needs_numpy_and_the_network_only():
+    imports = re.findall(r"^(?:from|import) (\S+)", Path(numpy_fit.__file__).read_text(), re.M)
+    assert set(imports) <= {"__future__", "time", "dataclasses", "numpy",
+                            "backprop_tutor.networks.numpy_network"}
 
 
 def test_sigmoid_is_stable_for_large_inputs():

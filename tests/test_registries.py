@@ -56,7 +56,7 @@ def test_the_exact_arithmetic_reads_the_registrys_definitions(name):
 
 
 def test_the_network_has_the_registrys_losses():
-    assert list(numpy_network.ARRAY_LOSS_FACTORS) == list(LOSSES)
+    assert list(numpy_network.ARRAY_LOSS_DIVISORS) == list(LOSSES)
 
 
 @pytest.mark.parametrize("name", list(LOSSES))
@@ -67,7 +67,7 @@ def test_each_loss_agrees_sample_by_sample(name, outputs):
     per_sample = numpy_network.array_loss_per_sample(out, target, name)
     expected = [LOSSES[name].value(o, t) for o, t in zip(out.tolist(), target.tolist(), strict=True)]
     assert per_sample.tolist() == pytest.approx(expected, rel=1e-14)
-    assert numpy_network.ARRAY_LOSS_FACTORS[name](outputs) == LOSSES[name].factor(outputs)
+    assert numpy_network.ARRAY_LOSS_DIVISORS[name](outputs) == LOSSES[name].divisor(outputs)
 
 
 def test_the_network_draws_the_registrys_initialisers_by_their_formulas():

@@ -19,7 +19,8 @@ import numpy as np
 
 from backprop_tutor.core.network import Network
 from backprop_tutor.errors import DataFileError
-from backprop_tutor.networks.numpy_network import History, NumpyNetwork, initial_weights
+from backprop_tutor.networks.numpy_fit import History
+from backprop_tutor.networks.numpy_network import NumpyNetwork, initial_weights
 
 
 @dataclass(frozen=True)
