@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 from backprop_tutor.core.worksheet import given_values, solve
 from backprop_tutor.document.blocks import Math
+from backprop_tutor.document.notation import SUPERSCRIPTS
 from backprop_tutor.symbolic.exact import chain_rule_at, compiled, loss_at
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
 
@@ -177,10 +178,7 @@ def _power(value: float) -> tuple[str, str]:
     ('10⁻¹²', '10^{-12}')
     """
     exponent = round(math.log10(value))
-    return f"10{str(exponent).translate(_SUPERSCRIPT)}", f"10^{{{exponent}}}"
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"10{str(exponent).translate(SUPERSCRIPTS)}", f"10^{{{exponent}}}"
 
 
 # ---------------------------------------------------------------- 1. the chain rule, unit by unit
