@@ -54,10 +54,10 @@ from backprop_tutor.symbolic.proof import (
     PointCheck,
     Proof,
     how_proven,
-    plain,
     identities,
     prove,
     random_points,
+    sentence_text,
 )
 from backprop_tutor.symbolic.reading import SymbolicWorksheet
 from backprop_tutor.symbolic.sections import FULL_LIMIT, Section
@@ -164,7 +164,7 @@ def derivation_json(derivation: Derivation) -> dict:
         "definitions": derivation.definitions,
         "proof": {
             "proven": derivation.proven,
-            "how": [plain(sentence) for sentence in how_proven(len(proofs), proofs[0].digits)],
+            "how": [sentence_text(sentence) for sentence in how_proven(len(proofs), proofs[0].digits)],
             "tolerance": TOLERANCE,
             "underflow": UNDERFLOW,
             "digits": proofs[0].digits,

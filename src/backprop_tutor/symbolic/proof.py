@@ -166,7 +166,7 @@ def how_proven(count: int, digits: int) -> list[tuple[str | Math, ...]]:
     ]
 
 
-def plain(sentence: tuple[str | Math, ...]) -> str:
+def sentence_text(sentence: tuple[str | Math, ...]) -> str:
     """A sentence of ``how_proven`` as plain text."""
     return "".join(part.text if isinstance(part, Math) else part for part in sentence)
 
@@ -192,7 +192,7 @@ def _readers(sheet: SymbolicWorksheet) -> dict[str, list[str]]:
     return readers
 
 
-def _shown(name: str, claim: str, lhs, rhs, relies_on=()) -> Identity:
+def _identity(name: str, claim: str, lhs, rhs, relies_on=()) -> Identity:
     import sympy
 
     # SymPy's derivative of Max(0, x) is Heaviside(x), open at 0; the worksheet's relu'(0) = 0.
@@ -230,14 +230,14 @@ def _delta_identity(sheet: SymbolicWorksheet, unit: str, readers: dict) -> Ident
         shares = {sympy.Symbol(s): sheet.symbolic[s] for s in sheet.names_of("E_")}
         in_outputs = sheet.symbolic["E"].xreplace(shares)
         claim = f"d/d{net} E(outputs) with {out} = {f_of_net}"
-        return _shown(delta.name, claim, sympy.diff(in_outputs.xreplace({out: f_of_net}), net), worksheet)
+        return _identity(delta.name, claim, sympy.diff(in_outputs.xreplace({out: f_of_net}), net), worksheet)
     if not reading or not all(r.startswith("net_") for r in reading):
         return _broken(delta.name, "", f"{out} is read by {reading}, not by nets alone")
     fed = [r[4:] for r in reading]
     paths = sympy.Add(*(sympy.Symbol(f"delta_{u}") * _partial(sheet.symbolic[f"net_{u}"], out)
                         for u in fed))
     claim = f"Σ_u delta_u · ∂net_u/∂{out} · d/d{net} {f_of_net}, u = {', '.join(fed)}"
-    return _shown(delta.name, claim, paths * sympy.diff(f_of_net, net), worksheet,
+    return _identity(delta.name, claim, paths * sympy.diff(f_of_net, net), worksheet,
                   [f"delta_{u}" for u in fed])
 
 
@@ -250,7 +250,7 @@ def _gradient_identity(sheet: SymbolicWorksheet, gradient: str, readers: dict) -
         return _broken(gradient, "", f"{parameter} is read by {reading}, not by one net")
     unit = reading[0][4:]
     chain = sympy.Symbol(f"delta_{unit}") * _partial(sheet.symbolic[reading[0]], sympy.Symbol(parameter))
-    return _shown(gradient, f"delta_{unit} · ∂net_{unit}/∂{parameter}", chain, sheet.symbolic[gradient],
+    return _identity(gradient, f"delta_{unit} · ∂net_{unit}/∂{parameter}", chain, sheet.symbolic[gradient],
                   [f"delta_{unit}"])
 
 

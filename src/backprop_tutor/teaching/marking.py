@@ -265,13 +265,13 @@ def check_answers(network: Network, answers: dict, decimals: int | None = None,
     for name in answers:
         if name not in known:
             order = [line.name for line in marked]
-            raise AnswerFileError(source, _shown(name), "not a quantity of this network "
+            raise AnswerFileError(source, _short_key(name), "not a quantity of this network "
                                   f"(names like {', '.join(_similar(name, order))}, ...)")
     given = given_values(network)
     return mark_lines(marked, given, exact_values(marked, given), answers, rounding)
 
 
-def _shown(name: str) -> str:
+def _short_key(name: str) -> str:
     # A long or multi-line key is shortened: the error stays one short line.
     name = name.encode("unicode_escape").decode("ascii")
     return name if len(name) <= 40 else name[:37] + "..."
