@@ -25,7 +25,7 @@ import mpmath
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import evaluate, given_values, steps
 from backprop_tutor.output.page import write_page
-from backprop_tutor.teaching.marking import check_answers, exact_values, lines, slip_sentence
+from backprop_tutor.teaching.marking import check_answers, exact_values, marking_lines, slip_sentence
 from backprop_tutor.teaching.precision import written
 from backprop_tutor.teaching.rounding import Rounding, exact_value, round_half_away
 from backprop_tutor.teaching.slips import SLIPS
@@ -269,7 +269,7 @@ def answer_sets(cases, rng, count):
     kinds = ["right", "slip", "rounded", "truncated", "junk", "mixed", "as you go", "tie"]
     for n in range(count):
         key, activation, network = cases[n % len(cases)]
-        marked = lines(network)
+        marked = marking_lines(network)
         given = given_values(network)
         exact = exact_values(marked, given)
         names = [line.name for line in marked]

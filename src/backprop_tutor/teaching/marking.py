@@ -99,7 +99,7 @@ class Line:
     slips: tuple[Slip, ...]
 
 
-def lines(network: Network) -> list[Line]:
+def marking_lines(network: Network) -> list[Line]:
     """The marker's view of ``network``'s worksheet, in worksheet order."""
     found = slips(network)
     return [Line(s.name, s.section, s.formula, names_read(s.formula), old_value_name(s),
@@ -200,7 +200,7 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
         hints = list(dict.fromkeys(slip.hint for slip in found))
         note = f"read as {answer.text}: write a decimal point, not a comma" if answer.comma else ""
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],
-                          verdict == "right", either(hints), verdict, rule, follows, keys, note))
+                          verdict == "right", joined_hints(hints), verdict, rule, follows, keys, note))
         # An imprecise answer is not a wrong one: what is worked from it follows from nothing.
         roots[line.name] = [line.name] if verdict == "wrong" else follows
         own[line.name], hand[line.name] = answer.value, answer.decimal
@@ -237,7 +237,7 @@ def _slips_giving(answer: Written, line: Line, own: dict, hand: dict, computed: 
             yield slip
 
 
-def either(hints: list[str]) -> str:
+def joined_hints(hints: list[str]) -> str:
     """One hint, or "either A, or B" when several slips give the number."""
     if len(hints) < 2:
         return "".join(hints)
@@ -260,7 +260,7 @@ def check_answers(network: Network, answers: dict, decimals: int | None = None,
     ('right', 'rounded', 'read as 0.6570: write a decimal point, not a comma')
     """
     rounding = rounding_rule(decimals, sig_figs)
-    marked = lines(network)
+    marked = marking_lines(network)
     known = {line.name for line in marked}
     for name in answers:
         if name not in known:
