@@ -14,7 +14,7 @@ import pytest
 
 from backprop_tutor.core import compiled
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.core.worksheet import solve, steps
+from backprop_tutor.core.worksheet import definitions, solve
 
 MAZUR = {
     "net_h1": 0.3775, "out_h1": 0.593269992, "out_h2": 0.596884378,
@@ -102,10 +102,10 @@ def test_round_as_you_go_matches_hand_work():
 
 
 def test_deltas_come_after_the_forward_pass_and_use_old_weights():
-    formulas = {s.name: s.formula for s in steps(load_network(EXAMPLES / "mazur.toml"))}
+    formulas = {s.name: s.formula for s in definitions(load_network(EXAMPLES / "mazur.toml"))}
     assert formulas["delta_h1"] == "(w5 * delta_o1 + w7 * delta_o2) * out_h1 * (1 - out_h1)"
     assert formulas["w5_new"] == "w5 - eta * dE_dw5"
-    order = [s.section for s in steps(load_network(EXAMPLES / "mazur.toml"))]
+    order = [s.section for s in definitions(load_network(EXAMPLES / "mazur.toml"))]
     assert order == sorted(order, key=["forward", "loss", "deltas", "gradients", "update"].index)
 
 
@@ -115,14 +115,14 @@ def test_two_hidden_layers_number_units_on():
         ["out_h1", "out_h2", "out_h3", "out_h4", "out_h5", "out_o1"]
     # w1..w6 into h1..h3, w7..w12 into h4, h5, w13, w14 into o1.
     assert [n for n in sheet.values if n.startswith("dE_dw")][-1] == "dE_dw14"
-    formulas = {s.name: s.formula for s in steps(load_network(EXAMPLES / "deep.toml"))}
+    formulas = {s.name: s.formula for s in definitions(load_network(EXAMPLES / "deep.toml"))}
     assert formulas["delta_h1"] == "(w7 * delta_h4 + w10 * delta_h5) * step(net_h1)"
 
 
 def test_the_compiled_step_is_the_worksheets_formulas_line_by_line():
     """One source: each line of the generated function is a formula exactly as the sheet shows it."""
     network = load_network(EXAMPLES / "deep.toml")
-    formulas = [(s.name, s.formula) for s in steps(network)]
+    formulas = [(s.name, s.formula) for s in definitions(network)]
     source = compiled.step_source(network.sizes, [True] * len(network.layers), formulas)
     body = source.splitlines()[-len(formulas) - 1:-1]
     assert body == [f"    {name} = {formula}" for name, formula in formulas]

@@ -28,7 +28,7 @@ written out in the inputs, targets, weights and biases (that expression grows
 with the product of the layer sizes). Larger networks show one representative
 unit and weight per layer, and say so.
 
-Every formula on the board is the worksheet's own (``worksheet.steps``), read
+Every formula on the board is the worksheet's own (``worksheet.definitions``), read
 by SymPy instead of evaluated on floats, so that the derivation, the worked
 solution and the answer checker cannot drift apart. Where the board derives a
 step with SymPy, the result is checked against the worksheet's formula.

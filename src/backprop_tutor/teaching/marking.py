@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from backprop_tutor.core.activations import FORMULA_FUNCTIONS
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import evaluate, given_values, steps
+from backprop_tutor.core.worksheet import definitions, evaluate, given_values
 from backprop_tutor.errors import AnswerFileError
 from backprop_tutor.teaching.precision import (
     SLIP_FIGURES,
@@ -103,7 +103,7 @@ def marking_lines(network: Network) -> list[Line]:
     """The marker's view of ``network``'s worksheet, in worksheet order."""
     found = slips(network)
     return [Line(s.name, s.section, s.formula, names_read(s.formula), old_value_name(s),
-                 tuple(found[s.name])) for s in steps(network)]
+                 tuple(found[s.name])) for s in definitions(network)]
 
 
 _FLOATS = {"__builtins__": {}, **FORMULA_FUNCTIONS}
