@@ -58,7 +58,7 @@ class Activation:
     The rest describes f over a number ``x`` without any library: ``definition``
     is the textbook formula (with ``exp``, ``tanh``, ``max``), which exact
     arithmetic evaluates; ``computed`` is f as the code computes it on an array,
-    and ``derivative_from_output`` is f′ from the stored output ``out``, as
+    and ``computed_derivative`` is f′ from the stored output ``out``, as
     backpropagation computes it; each with the operations it costs per element
     (``tanh`` stands for the exponential inside it). An f made of comparisons
     only is exact in floating point.
@@ -73,7 +73,7 @@ class Activation:
     definition: str
     computed: str
     computed_operations: dict[str, int]
-    derivative_from_output: str
+    computed_derivative: str
     derivative_operations: dict[str, int]
 
     def output_of(self, unit: str) -> str:
@@ -96,22 +96,22 @@ ACTIVATIONS = {
         "sigmoid", "sigmoid({net})", "{out} * (1 - {out})", "σ", r"\sigma", "#0072B2",
         definition="1 / (1 + exp(-x))",
         computed="(1 + tanh(x/2))/2", computed_operations={"tanh": 1, "mul": 2, "add": 1},
-        derivative_from_output="out·(1 − out)", derivative_operations={"mul": 1, "add": 1}),
+        computed_derivative="out·(1 − out)", derivative_operations={"mul": 1, "add": 1}),
     "tanh": Activation(
         "tanh", "tanh({net})", "(1 - {out}**2)", "tanh", r"\tanh", "#D55E00",
         definition="tanh(x)",
         computed="tanh(x)", computed_operations={"tanh": 1},
-        derivative_from_output="1 − out²", derivative_operations={"mul": 1, "add": 1}),
+        computed_derivative="1 − out²", derivative_operations={"mul": 1, "add": 1}),
     "relu": Activation(
         "relu", "relu({net})", "step({net})", "relu", r"\operatorname{relu}", "#009E73",
         definition="max(0, x)",
         computed="max(0, x)", computed_operations={"compare": 1},
-        derivative_from_output="out > 0", derivative_operations={"compare": 1}),
+        computed_derivative="out > 0", derivative_operations={"compare": 1}),
     "linear": Activation(
         "linear", "{net}", "1", "", "", "#666666",
         definition="x",
         computed="x", computed_operations={},
-        derivative_from_output="1", derivative_operations={}),
+        computed_derivative="1", derivative_operations={}),
 }
 
 #: The hidden activations the tutorial compares, in its order.

@@ -80,7 +80,7 @@ class ElementFormulas(NamedTuple):
 #: activation → its ElementFormulas: the text and counts from the registry of activations, the
 #: functions the NumPy network trains with.
 FORMULAS = {name: ElementFormulas(ACTIVATIONS[name].computed, ACTIVATIONS[name].computed_operations,
-                                  ACTIVATIONS[name].derivative_from_output,
+                                  ACTIVATIONS[name].computed_derivative,
                                   ACTIVATIONS[name].derivative_operations,
                                   ARRAY_ACTIVATIONS[name].function,
                                   ARRAY_ACTIVATIONS[name].derivative_from_output)
