@@ -138,3 +138,60 @@ def test_a_square_beyond_floating_point_is_inf_and_the_rest_is_still_worked():
     out_o1, out_h1 = MAZUR["out_o1"], MAZUR["out_h1"]
     assert sheet["w5_new"] == pytest.approx(0.5e200 * out_o1 * (1 - out_o1) * out_h1, rel=1e-7)
     assert sheet["E_o2"] == pytest.approx(0.023560026, abs=6e-9)
+
+
+# ---------------------------------------------------------------- found by mutation testing
+# (benchmarks/mutation.py): faults no test noticed before, each now caught.
+
+def test_quantities_keep_section_name_formula_and_value_also_when_sliced():
+    """By hand, tutorial.toml: net_h1 = 0.3·0.5 + 0.4·1 + 0.1 = 0.65, out_h1 = σ(0.65)."""
+    from backprop_tutor.core.worksheet import Quantity
+
+    first_two = solve(load_network(DEFAULT_NETWORK)).quantities[:2]
+    assert first_two[0] == Quantity("forward", "net_h1", "w1 * i1 + w2 * i2 + b_h1", 0.65)
+    assert (first_two[1].section, first_two[1].name, first_two[1].formula) == (
+        "forward", "out_h1", "sigmoid(net_h1)")
+    assert first_two[1].value == pytest.approx(0.657010462673499, rel=1e-14)   # mpmath
+
+
+def test_solving_formula_by_formula_rounds_as_it_goes():
+    """round_to=3, by hand: out_h1 = σ(0.65) = 0.657010 → 0.657; net_h2 = −0.3 + 0.1 + 0.1 = −0.1,
+    out_h2 = σ(−0.1) = 0.475021 → 0.475; net_o1 = 0.7·0.657 − 0.5·0.475 + 0.2 = 0.4224 → 0.422."""
+    from backprop_tutor.core.worksheet import Quantity, solve_formula_by_formula
+
+    sheet = solve_formula_by_formula(load_network(DEFAULT_NETWORK), round_to=3)
+    assert [sheet[name] for name in ("out_h1", "out_h2", "net_o1")] == [0.657, 0.475, 0.422]
+    assert sheet.quantities[2] == Quantity("forward", "net_h2", "w3 * i1 + w4 * i2 + b_h2", -0.1)
+
+
+def test_a_linear_output_leaves_its_factor_of_one_out():
+    """f'(net) = 1 for a linear unit: delta_o1 = (out_o1 − t1), with no `* 1`, as by hand."""
+    network = load_network(DEFAULT_NETWORK).with_options(output_activation="linear")
+    formulas = {d.name: d.formula for d in definitions(network)}
+    assert formulas["out_o1"] == "net_o1"
+    assert formulas["delta_o1"] == "(out_o1 - t1)"
+
+
+def test_formulas_see_no_builtins_whichever_functions_they_are_given():
+    from backprop_tutor.core.worksheet import evaluate
+
+    with pytest.raises(NameError):
+        evaluate("abs(x)", {"x": -1.0})
+    with pytest.raises(NameError):
+        evaluate("abs(x)", {"x": -1.0}, functions={"exp": math.exp})
+
+
+def test_an_overflowing_square_is_inf_beside_a_function_call():
+    """(1e200)**2 overflows; the formula is then evaluated with the square as a product (inf),
+    its functions still known: sigmoid(0) + inf = inf."""
+    from backprop_tutor.core.worksheet import evaluate
+
+    assert evaluate("sigmoid(x) + y**2", {"x": 0.0, "y": 1e200}) == math.inf
+    assert evaluate("exp(x) + y**2", {"x": 0.0, "y": 1e200}, functions={"exp": math.exp}) == math.inf
+
+
+def test_a_loss_of_outputs_and_targets_of_different_lengths_is_an_error():
+    from backprop_tutor.core.losses import LOSSES
+
+    with pytest.raises(ValueError):
+        LOSSES["half_sse"].value([0.5, 0.5], [1.0])
