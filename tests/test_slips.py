@@ -150,3 +150,15 @@ def test_check_on_a_network_of_a_thousand_inputs(run, network_file, tmp_path):
     status, out, err = run("check", str(answers), str(path), "--format", "json")
     assert status == 1 and err == ""
     assert len(json.loads(out)["marks"]) == len(names) == 4015   # 6 + 2 + 3 + 2002 + 2002
+
+
+@pytest.mark.parametrize("line, answer, slip", [
+    # Keras' loss with K = 1: δ_o1 = 2·(out − t)·σ′ = 2·(−0.0707814) = −0.1415628 (mpmath, above)
+    ("delta_o1", 0.14156, "sign"),               # 2·(t − out)·σ′
+    ("delta_o1", -0.070781, "loss_factor"),      # the tutorial's (out − t)·σ′
+    ("E_o1", 0.043791, "loss_factor"),           # ½(t − out)² instead of (t − out)²
+])
+def test_slips_under_keras_loss(line, answer, slip):
+    network = load_network(DEFAULT_NETWORK).with_options(loss="mse")
+    [mark] = check_answers(network, {line: answer})
+    assert mark.verdict == "wrong" and slip in mark.slips

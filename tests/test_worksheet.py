@@ -195,3 +195,11 @@ def test_a_loss_of_outputs_and_targets_of_different_lengths_is_an_error():
 
     with pytest.raises(ValueError):
         LOSSES["half_sse"].value([0.5, 0.5], [1.0])
+
+
+def test_hidden_units_are_numbered_on_across_three_hidden_layers():
+    """The naming contract: 2-3-2-2-1 has h1–h3, then h4, h5, then h6, h7."""
+    from backprop_tutor.core.names import unit_names
+
+    assert unit_names([2, 3, 2, 2, 1]) == [["i1", "i2"], ["h1", "h2", "h3"], ["h4", "h5"],
+                                           ["h6", "h7"], ["o1"]]
