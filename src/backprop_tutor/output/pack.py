@@ -6,7 +6,7 @@
 * ``figures/``: the network with its forward and backward values per hidden
   activation, the activations and their derivatives, learning curves, the lab's
   learning rate on moons and digits and gradients through depth, and the measured
-  cost (PNG and SVG),
+  cost (SVG: each figure is drawn once, and both documents show that file),
 * ``worksheet.pdf``: the blank question sheet of the network, to hand out,
 * ``activation_cost.md``: the measured cost tables. They are kept out of
   ``tutorial.md`` because timings differ from run to run, while the same
@@ -44,7 +44,7 @@ from backprop_tutor.document.blocks import (
 from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.output import pack_code
 from backprop_tutor.output.classkit import write_blank_sheet
-from backprop_tutor.output.pack_lab import comparison_blocks
+from backprop_tutor.output.pack_lab import comparison_blocks, save_figure
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
 
@@ -110,14 +110,14 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
-        figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
+        save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
-    figures.plot_activations(work / "figures" / "activations.png")
+    save_figure(figures.plot_activations(), work, "activations")
     curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
     losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
     problem3, shown_curves = _problem3(network, sheets, curves)
-    figures.plot_learning_curves(shown_curves, work / "figures" / "learning_curves.png")
+    save_figure(figures.plot_learning_curves(shown_curves), work, "learning_curves")
     progress("activations compared: the lab's experiments and the activation cost")
     comparison, measured = comparison_blocks(work)
 
@@ -150,7 +150,7 @@ def _problem1(network: Network) -> list[Block]:
                       "gradient found by the chain rule is proven step by step by SymPy, checked "
                       "against mpmath's derivative of the loss at random points, and against the "
                       "worked numbers of Problem 2."),
-            Figure("figures/network_sigmoid.png",
+            Figure("figures/network_sigmoid.svg",
                    "The network of Problem 1 with its numbers: weights and biases, the forward "
                    "pass (net, out) and the deltas, sigmoid hidden and output units."),
             *sections]
@@ -166,7 +166,7 @@ def _problem2(sheets: dict, drawn_in_problem1: bool) -> list[Block]:
         if activation == "sigmoid" and drawn_in_problem1:
             blocks.append(Paragraph("This network, with these numbers, is drawn in Problem 1."))
         else:
-            blocks.append(Figure(f"figures/network_{activation}.png",
+            blocks.append(Figure(f"figures/network_{activation}.svg",
                                  f"The network with {activation} hidden units: weights, the "
                                  f"forward pass (net, out) and the deltas of the backward pass."))
     relu = sheets["relu"]
@@ -233,7 +233,7 @@ def _loss_table(curves: dict[str, list[float]]) -> Table:
 
 
 def _curves_figure() -> Figure:
-    return Figure("figures/learning_curves.png",
+    return Figure("figures/learning_curves.svg",
                   "Learning curves on the file's one sample: the loss against the number of "
                   "updates, one line per hidden activation, all from the same start. With one "
                   "sample the network only memorises it; the activations compared below train "
@@ -261,7 +261,7 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
 
     code = pack_code.problem4_code(network)
     shown = pack_code.run_shown(code)
-    k, factor = convention.n_outputs, convention.factor
+    factor = convention.factor
     rows = tuple((a, notation.format_number(shown["one_update"][a][0], 10),
                   notation.format_number(sheets[a]["E"], 10),
                   f"{pack_code.largest_weight_gap(shown['one_update'][a][1], sheets[a], network):.1e}")

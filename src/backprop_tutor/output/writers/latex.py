@@ -105,9 +105,10 @@ def _block(block: Block) -> str:
             return "\n".join([r"\begin{itemize}", *(_item(item) for item in items), r"\end{itemize}"])
         case Code(text):
             return "\\begin{verbatim}\n" + text.rstrip() + "\n\\end{verbatim}"
-        case Figure(path, caption):
+        case Figure(path, caption, width):
+            share = f"{width:g}" if width else ""
             return ("\\begin{figure}[ht]\n\\centering\n"
-                    rf"\includegraphics[width=\linewidth]{{{path}}}" + "\n"
+                    rf"\includegraphics[width={share}\linewidth]{{{path}}}" + "\n"
                     rf"\caption{{{words(caption)}}}" + "\n\\end{figure}")
         case Space(label, share):
             return rf"\noindent\emph{{{words(label)}}}\par\vspace{{\stretch{{{share}}}}}"
