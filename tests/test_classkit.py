@@ -150,7 +150,10 @@ def test_sheets_hold_the_given_numbers_and_no_key_number(built):
 
 def test_same_seed_and_roster_same_bytes_other_seed_other_networks(built, roster, run, tmp_path):
     again = kit(run, tmp_path / "again", roster)
-    for name in ("keys.csv", "moodle.xml", "sheets.md", "keys.md", "index.csv"):
+    files = sorted(str(p.relative_to(built)) for p in built.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(again)) for p in again.rglob("*") if p.is_file())
+    assert {"sheets.pdf", "keys.pdf", "moodle.xml", "page/index.html"} <= set(files)
+    for name in files:     # every PDF, drawing, page and table
         assert (again / name).read_bytes() == (built / name).read_bytes(), name
     other = kit(run, tmp_path / "other", roster, "--seed", "43", "--ask", "delta_o1")
     ours = [load_network(p) for p in sorted((built / "networks").iterdir())]
@@ -158,6 +161,28 @@ def test_same_seed_and_roster_same_bytes_other_seed_other_networks(built, roster
     assert all(a.parameters() != b.parameters() for a, b in zip(ours, theirs))
     with open(other / "keys.csv", encoding="utf-8") as file:
         assert [row["quantity"] for row in csv.DictReader(file)] == ["delta_o1"] * 9
+
+
+def test_each_students_pdfs_are_their_pages_of_the_class_pdfs(run, tmp_path):
+    # Nine variants: written by the worker processes, the class's sheets and keys typeset as one
+    # document each, and each student's pages split out of them.
+    status, _, err = run("variants", "--n", "9", "--seed", "8", "--ask", "delta_o1",
+                         "--out", str(tmp_path / "kit"))
+    assert (status, err) == (0, "")
+    folder = tmp_path / "kit"
+    ids = [vid for _, vid in variants_of(folder)]
+    for name in ("sheet", "key"):
+        whole = [page.extract_text() for page in PdfReader(folder / f"{name}s.pdf").pages]
+        parts = [[page.extract_text() for page in PdfReader(folder / f"{name}-{vid}.pdf").pages]
+                 for vid in ids]
+        assert [text for part in parts for text in part] == whole
+        for vid, part in zip(ids, parts):
+            assert f"variant {vid}" in part[0] and not any(
+                f"variant {other}" in text for other in ids if other != vid for text in part)
+            # each student's pages numbered from 1, as printed at the foot of each page
+            assert [text.split()[-1] for text in part] == [str(k) for k in range(1, len(part) + 1)]
+        assert PdfReader(folder / f"{name}-{ids[0]}.pdf").metadata.title == \
+            {"sheet": "Question sheet", "key": "Answer key"}[name] + f" {ids[0]}"
 
 
 def test_a_blank_sheet_of_the_tutorial_network(tmp_path):

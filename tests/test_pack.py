@@ -266,3 +266,24 @@ def test_the_pack_mends_what_a_lecturer_found_round_2(pack):
     for jargon in ("default network of backprop-tutor", "what `--loss", "backprop-tutor solve"):
         assert jargon not in markdown, jargon
     assert "after the last update its rescaled loss" not in markdown
+
+
+def test_equations_translated_line_by_line_are_the_whole_blocks_translation():
+    # The Typst writer gives tex2typst one line of an aligned block at a time (its time grows
+    # with the square of its input); the result must be tex2typst's for the whole block.
+    from tex2typst import tex2typst
+
+    from backprop_tutor.core.worksheet import solve
+    from backprop_tutor.document.blocks import Equations
+    from backprop_tutor.output import pack
+    from backprop_tutor.output.writers.latex import aligned_rows
+    from backprop_tutor.output.writers.typst import to_typst
+
+    network = load_network(DEFAULT_NETWORK)
+    sheets = {a: solve(network.with_options(hidden_activation=a)) for a in ("sigmoid", "relu")}
+    blocks = [b for b in pack._problem1(network) + pack._problem2(sheets, True)
+              if isinstance(b, Equations)]
+    assert len(blocks) > 20 and any(len(b.rows) > 3 for b in blocks)
+    for block in blocks:
+        whole = tex2typst(r"\begin{aligned}" + aligned_rows(block.rows) + r"\end{aligned}")
+        assert to_typst([block]) == f"$ {whole.strip()} $\n"

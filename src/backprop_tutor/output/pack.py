@@ -77,8 +77,6 @@ def build_pack(network: Network, out, force: bool = False,
         (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
         (work / "activation_cost.md").write_text(to_markdown(measured), encoding="utf-8")
         _write_pdf(blocks + measured, work, title=_title(network))
-        progress("writing worksheet.pdf")
-        write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
     return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
@@ -98,7 +96,7 @@ def _title(network: Network) -> str:
 def _content(network: Network, work: Path, progress: Callable[[str], None]):
     """The pack's blocks, the blocks of measured timings, and E before and after each update.
 
-    Figures are written into ``work/figures``.
+    Figures are written into ``work/figures``, and the worksheet into ``work``.
     """
     from backprop_tutor.output import figures
     from backprop_tutor.teaching import experiments
@@ -106,7 +104,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
-    # longest step, overlaps the figures and the lab's runs in their worker processes.
+    # longest step, overlaps everything else, which runs in this process.
     keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
@@ -123,6 +121,8 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("Problem 1: derivation")
     problem1 = _problem1(network)
+    progress("writing worksheet.pdf")
+    write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
     progress("Problem 4: Keras")
     with keras:
         problem4 = problem4.result()

@@ -24,7 +24,7 @@ from backprop_tutor.document.blocks import (
     Title,
     write_inline,
 )
-from backprop_tutor.output.writers.latex import aligned_rows
+from backprop_tutor.output.writers.latex import aligned_lines
 
 _ESCAPES = str.maketrans({c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"})
 #: A line break in words would let the next line start a heading, a list or a term: a space.
@@ -121,7 +121,10 @@ def _block(block: Block) -> str:
         case Paragraph(content):
             return inline(content)
         case Equations(rows):
-            return "$ " + math(r"\begin{aligned}" + aligned_rows(rows) + r"\end{aligned}") + " $"
+            # Each line translated alone: tex2typst takes time quadratic in the length of what
+            # it is given, and the lines of an aligned block translate the same either way.
+            return "$ " + " \\\n".join(math(r"\begin{aligned}" + line + r"\end{aligned}")
+                                        for line in aligned_lines(rows)) + " $"
         case Table(header, rows):
             align = ", ".join("left" if a == "l" else "right" for a in block.alignment())
             cells = [f"[*{inline(h)}*]" for h in header]
