@@ -163,9 +163,15 @@ def test_same_seed_and_roster_same_bytes_other_seed_other_networks(built, roster
         assert [row["quantity"] for row in csv.DictReader(file)] == ["delta_o1"] * 9
 
 
-def test_each_students_pdfs_are_their_pages_of_the_class_pdfs(run, tmp_path):
-    # Nine variants: written by the worker processes, the class's sheets and keys typeset as one
-    # document each, and each student's pages split out of them.
+@pytest.mark.parametrize("group", [None, 4])
+def test_each_students_pdfs_are_their_pages_of_the_class_pdfs(run, tmp_path, monkeypatch, group):
+    # Nine variants, written by the worker processes: the class's sheets and keys typeset as one
+    # document each (or, 4 students to a document, as three documents joined), and each
+    # student's pages split out of them.
+    from backprop_tutor.output import classkit
+
+    if group:
+        monkeypatch.setattr(classkit, "CLASS_DOCUMENT", group)
     status, _, err = run("variants", "--n", "9", "--seed", "8", "--ask", "delta_o1",
                          "--out", str(tmp_path / "kit"))
     assert (status, err) == (0, "")
@@ -181,8 +187,10 @@ def test_each_students_pdfs_are_their_pages_of_the_class_pdfs(run, tmp_path):
                 f"variant {other}" in text for other in ids if other != vid for text in part)
             # each student's pages numbered from 1, as printed at the foot of each page
             assert [text.split()[-1] for text in part] == [str(k) for k in range(1, len(part) + 1)]
-        assert PdfReader(folder / f"{name}-{ids[0]}.pdf").metadata.title == \
-            {"sheet": "Question sheet", "key": "Answer key"}[name] + f" {ids[0]}"
+        titles = {"sheet": "Question sheet", "key": "Answer key"}
+        assert PdfReader(folder / f"{name}-{ids[0]}.pdf").metadata.title == f"{titles[name]} {ids[0]}"
+        assert PdfReader(folder / f"{name}s.pdf").metadata.title == f"{titles[name]}s"
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".backprop-tutor"]
 
 
 def test_a_blank_sheet_of_the_tutorial_network(tmp_path):

@@ -89,8 +89,8 @@ class Table:
     """A table; ``align`` has one letter per column, ``l`` or ``r`` (default: first left, rest right).
 
     ``row_height``: on paper, every row but the header at least this high, in mm (boxes to
-    write in by hand); ``stretch``: on paper, the column that takes the width the others
-    leave (None: every column as wide as its content). Formats that are not printed
+    write in by hand); ``stretch``: on paper, the columns that share the width the others
+    leave (none: every column as wide as its content). Formats that are not printed
     ignore both.
     """
 
@@ -98,7 +98,7 @@ class Table:
     rows: tuple[tuple[Inline, ...], ...]
     align: str = ""
     row_height: float = 0
-    stretch: int | None = None
+    stretch: tuple[int, ...] = ()
 
     def alignment(self) -> str:
         return self.align or "l" + "r" * (len(self.header) - 1)

@@ -110,11 +110,14 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
 
     ``reveal``: the pages have Show buttons. ``paper``: ``a4`` or ``letter``.
 
-    Each worker writes the files of its share of the variants (drawing, network
-    file, page) and returns their sheets and keys as Typst markup. The class's
-    sheets are then typeset as one Typst document and its keys as another, one
-    on each core; each student's ``sheet-ID.pdf`` and ``key-ID.pdf`` are that
-    student's pages of them, split out by pypdf.
+    Each worker writes the files of its share of the variants (drawing and
+    network file) and returns their sheets and keys as Typst markup. Typst then
+    typesets the sheets of ``CLASS_DOCUMENT`` students at a time as one document,
+    and their keys as another, the two cores taking the documents in turn; each
+    student's ``sheet-ID.pdf`` and ``key-ID.pdf`` are their pages, split out by
+    pypdf, and the class's ``sheets.pdf`` and ``keys.pdf`` the documents one
+    after the other (for a class of up to ``CLASS_DOCUMENT``: the document itself).
+    The practice pages are written meanwhile, by whichever worker is free.
     """
     from backprop_tutor.output.moodle import moodle_xml
     from backprop_tutor.output.page import ASSETS, copy_assets
@@ -130,13 +133,15 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             for share, written in zip(shares, pool.map(_write_variants, shares)):
                 done.update(zip((v.id for v in share[0]), written))
             written = [done[variant.id] for variant in variants]
-            ids = [variant.id for variant in variants]
-            # The keys take longest to typeset: the pages are queued behind both documents, for
-            # whichever worker is free first.
-            jobs = [pool.submit(_typeset, name, ids, [getattr(w, name) for w in written], paper, work)
-                    for name in DOCUMENTS]
-            jobs += [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
-                     for k in range(SHARES)]
+            groups = [slice(start, start + CLASS_DOCUMENT)
+                      for start in range(0, len(variants), CLASS_DOCUMENT)]
+            # The keys take longest to typeset: each group's go first.
+            documents = [pool.submit(_typeset, name, [v.id for v in variants[group]],
+                                     [getattr(w, name) for w in written[group]], paper, work,
+                                     f".{name}s-{group.start}.pdf")
+                         for group in groups for name in reversed(DOCUMENTS)]
+            jobs = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
+                    for k in range(SHARES)]
             for name in DOCUMENTS:
                 text = "\n\n".join(getattr(w, f"{name}_markdown").rstrip("\n") for w in written)
                 (work / f"{name}s.md").write_text(text + "\n", encoding="utf-8")
@@ -145,6 +150,10 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / "index.csv").write_text(_csv([["student", "variant"]] + [
                 [v.student, v.id] for v in variants]), encoding="utf-8")
             (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+            for document in documents:
+                document.result()
+            jobs += [pool.submit(_join, [f".{name}s-{group.start}.pdf" for group in groups],
+                                 f"{name}s.pdf", work) for name in DOCUMENTS]
             for job in jobs:
                 job.result()
     return ClassKit(Path(out), files_in(Path(out)), variants)
@@ -152,6 +161,10 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
 
 #: Worker processes: one per core of the machine it was written for.
 WORKERS = 2
+#: Students whose sheets (and keys) are typeset as one document. Typst holds a whole document
+#: in memory while it typesets it, about 7 MB per key and 4 MB per sheet: 50 keep each worker
+#: under half a gigabyte.
+CLASS_DOCUMENT = 50
 #: The variants are dealt out in this many shares (every eighth variant to a share), so that
 #: the workers finish close together.
 SHARES = 4 * WORKERS
@@ -186,8 +199,10 @@ def _write_pages(share: list[Variant], answer_decimals: int, reveal: bool, work:
                         source=f"variant {variant.id}"), encoding="utf-8")
 
 
-def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path) -> None:
-    """The class's ``{name}s.pdf``, typeset as one document, and each student's pages of it."""
+def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path,
+             group: str) -> None:
+    """A group of students' sheets or keys typeset as one document, written to the file
+    ``group`` in ``work``, and each student's pages of it as ``{name}-ID.pdf``."""
     import io
 
     from pypdf import PdfReader, PdfWriter
@@ -195,8 +210,8 @@ def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path
     from backprop_tutor.output.writers.typst import document_of_parts
 
     class_title, title = DOCUMENTS[name]
-    pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, name)
-    (work / f"{name}s.pdf").write_bytes(pdf)
+    pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, group)
+    (work / group).write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     for vid, first, last in zip(ids, starts, starts[1:] + [len(reader.pages)]):
         writer = PdfWriter()
@@ -217,7 +232,7 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
     from backprop_tutor.output.writers.typst import PART_PAGES
 
     # Typst reads a document's positions (here: where each part starts) from a compiled file.
-    path = work / f".{name}s.typ"
+    path = work / f"{name}.typ"
     path.write_text(source, encoding="utf-8")
     try:
         compiler = typst.Compiler(str(path), root=str(work))
@@ -225,7 +240,28 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
         starts = [page - 1 for page in json.loads(compiler.eval(PART_PAGES))]
     finally:
         path.unlink()
+    # Typst keeps what it worked out for a document (about 7 MB a key) until ten further
+    # compilations have not used it: ten empty ones let the next group reuse that memory.
+    for _ in range(10):
+        typst.compile(b"")
     return pdf, starts
+
+
+def _join(files: list[str], name: str, work: Path) -> None:
+    """The documents ``files`` in ``work`` one after the other as ``name``; ``files`` removed."""
+    from pypdf import PdfWriter
+
+    if len(files) == 1:
+        (work / files[0]).rename(work / name)
+        return
+    writer = PdfWriter()
+    for file in files:
+        writer.append(work / file)
+    writer.add_metadata({"/Title": DOCUMENTS[name.removesuffix("s.pdf")][0]})
+    with open(work / name, "wb") as output:
+        writer.write(output)
+    for file in files:
+        (work / file).unlink()
 
 
 def _pool(jobs: int):
@@ -323,8 +359,9 @@ def _boxes(names: list[str]) -> Table:
     for k in range(0, len(names), 2):
         pair = names[k:k + 2]
         rows.append((formula(pair[0]), box, formula(pair[1]) if len(pair) > 1 else "", box))
+    # The boxes share the rest of the line: room to write (and Typst typesets the sheet faster).
     return Table(("quantity", "your answer", "quantity", "your answer"), tuple(rows), align="llll",
-                 row_height=BOX_HEIGHT)
+                 row_height=BOX_HEIGHT, stretch=(1, 3))
 
 
 # ---------------------------------------------------------------- the key
@@ -371,9 +408,9 @@ def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decima
         quantity = formula(name) if name in boxes else ("(", formula(name), ")")
         rows.append((quantity, worked, f"{values[name] + 0.0:.{decimals}f}",
                      f"{exact[name] + 0.0:.{FULL_DIGITS}g}"))
-    # The formulas' column takes the rest of the line: Typst then measures only the others.
+    # The formulas' column takes the rest of the line (Typst then typesets the key faster).
     return Table(("quantity", "worked out with the rounded numbers", f"{decimals} decimals",
-                  f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr", stretch=1)
+                  f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr", stretch=(1,))
 
 
 # ---------------------------------------------------------------- shared pieces

@@ -130,8 +130,9 @@ def _block(block: Block) -> str:
             cells = [f"[*{inline(h)}*]" for h in header]
             cells += [f"[{inline(cell)}]" for row in rows for cell in row]
             rows = f"rows: (auto, {block.row_height}mm), " if block.row_height else ""
-            columns = (str(len(header)) if block.stretch is None else "(" + ", ".join(
-                "1fr" if k == block.stretch else "auto" for k in range(len(header))) + ")")
+            # Typst measures every cell of an auto column; a stretched column it need not.
+            columns = (str(len(header)) if not block.stretch else "(" + ", ".join(
+                "1fr" if k in block.stretch else "auto" for k in range(len(header))) + ")")
             return (f"#table(columns: {columns}, align: ({align},), {rows}"
                     f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
         case Items(items):
