@@ -46,7 +46,7 @@
 import numpy as np
 
 import backprop_tutor as bt
-from backprop_tutor.networks.keras_network import import_keras, keras_precision
+from backprop_tutor.networks.keras_network import import_keras
 
 keras = import_keras()   # TensorFlow's Keras, without its start-up messages
 network = bt.load_network(bt.DEFAULT_NETWORK)   # sigmoid hidden and output units

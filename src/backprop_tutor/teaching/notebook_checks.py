@@ -23,11 +23,14 @@ import functools
 import inspect
 import re
 import textwrap
-import traceback
 
 import numpy as np
 
-from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS, TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.activations import (
+    ACTIVATIONS,
+    FORMULA_FUNCTIONS,
+    TUTORIAL_ACTIVATIONS,
+)
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.names import unit_names, weight_names
 from backprop_tutor.core.worksheet import evaluate, solve
@@ -53,17 +56,35 @@ def call(function, name: str, *args):
     if function is None:
         _not_written(name)
     try:
-        result = function(*args)
-    except NotImplementedError as error:
-        _not_written(*_culprit(error, function, name))
+        return function(*args)
     except Exception as error:  # noqa: BLE001 -- the student's error, shown as one line
-        if "ellipsis" in str(error):
-            _not_written(*_culprit(error, function, name))
-        frame = _student_frames(error)[-1:] or traceback.extract_tb(error.__traceback__)[-1:]
-        where = f" (line `{frame[0].line}` of {frame[0].name})" if frame and frame[0].line else ""
+        # The student's functions the error went through (the notebook's cells run in __main__).
+        frames = [(tb.tb_frame.f_code.co_name, tb.tb_frame.f_globals[tb.tb_frame.f_code.co_name],
+                   tb.tb_lineno) for tb in _walk(error.__traceback__)
+                  if tb.tb_frame.f_globals.get("__name__") == "__main__"
+                  and tb.tb_frame.f_code.co_name in tb.tb_frame.f_globals]
+        if isinstance(error, NotImplementedError) or "ellipsis" in str(error):
+            # The unwritten part is in the deepest of them that still has a blank, if any.
+            blanks = [(n, f) for n, f, _ in frames if first_blank(f)] or frames[-1:]
+            _not_written(*(blanks[-1][:2] if blanks else (name, function)))
+        where = f" (line `{_line(*frames[-1][1:])}` of {frames[-1][0]})" if frames else ""
         print(f"✗ {name} raised {type(error).__name__}: {error}{where}")
         raise _Stop from None
-    return result
+
+
+def _line(function, lineno: int) -> str:
+    """The text of line ``lineno`` (counted in its file) of ``function``'s source."""
+    try:
+        lines, first = inspect.getsourcelines(function)
+        return lines[lineno - first].strip()
+    except (OSError, TypeError, IndexError):
+        return f"{lineno}"
+
+
+def _walk(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
 
 
 def given(value, function, name: str):
@@ -90,39 +111,17 @@ def first_blank(function) -> str | None:
     return re.sub(r"\s{2,}", "  ", source.splitlines()[lines[0] - 1].strip()) if lines else None
 
 
-def _student_frames(error: BaseException):
-    """The traceback's frames in the notebook's own code (its cells run in ``__main__``)."""
-    frames, tb = [], error.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_globals.get("__name__") == "__main__":
-            frames.append(traceback.FrameSummary(tb.tb_frame.f_code.co_filename, tb.tb_lineno,
-                                                 tb.tb_frame.f_code.co_name))
-        tb = tb.tb_next
-    return frames
-
-
-def _culprit(error: BaseException, function, name: str):
-    """The student's function the unwritten part is in: the deepest one that has a blank."""
-    tb, found = error.__traceback__, []
-    while tb is not None:
-        frame = tb.tb_frame
-        candidate = frame.f_globals.get(frame.f_code.co_name)
-        if callable(candidate) and getattr(candidate, "__code__", None) is frame.f_code:
-            found.append((frame.f_code.co_name, candidate))
-        tb = tb.tb_next
-    for culprit_name, culprit in reversed(found):
-        if first_blank(culprit) or isinstance(error, NotImplementedError):
-            return culprit_name, culprit
-    return name, function
-
-
 def _holds_blank(value) -> bool:
-    if value is Ellipsis:
-        return True
-    if isinstance(value, (tuple, list)):
-        return any(_holds_blank(v) for v in value)
-    return isinstance(value, np.ndarray) and value.dtype == object and any(
-        _holds_blank(v) for v in value.ravel())
+    return value is Ellipsis or (isinstance(value, (tuple, list))
+                                 and any(_holds_blank(v) for v in value))
+
+
+def _parts(result, count: int, what: str, function) -> tuple:
+    """``result`` as the tuple of ``count`` values a function must return, or _Stop."""
+    if not isinstance(result, tuple) or len(result) != count:
+        print(f"✗ {what} returned {result!r:.60}; expected a tuple of {count}")
+        raise _Stop
+    return tuple(given(part, function, what.partition("(")[0]) for part in result)
 
 
 def _floats(value, shape: tuple, what: str) -> np.ndarray:
@@ -211,26 +210,24 @@ class Problem3:
             sheet, symbol = self.sheets[name], ACTIVATIONS[name].symbol
             values = {**sheet.given, **sheet.values}
             net = np.array([sheet[f"net_{u}"] for u in hidden])
-            pair = call(activation, "activation", name, net.copy())
-            if not isinstance(pair, tuple) or len(pair) != 2:
-                print(f"✗ activation({name!r}, net) returned {pair!r:.60}; expected (f(net), f′(net))")
-                return
-            out = _floats(given(pair[0], activation, "activation"), net.shape, f"{symbol}(net)")
-            if not mark(sheet.network, {f"out_{u}": v for u, v in zip(hidden, out)},
-                        f" = {symbol}(net_{hidden[0]}...)"):
+            out, derivative = _parts(call(activation, "activation", name, net.copy()), 2,
+                                     f"activation({name!r}, net)", activation)
+            out = _floats(out, net.shape, f"{symbol}(net)")
+            if not mark(sheet.network, dict(zip([f"out_{u}" for u in hidden], out)),
+                        f" = {symbol}(net) at Problem 2's net"):
                 continue
-            derivative = _floats(given(pair[1], activation, "activation"), net.shape,
+            derivative = _floats(given(derivative, activation, "activation"), net.shape,
                                  f"{symbol}′(net)")
             expected = [evaluate(ACTIVATIONS[name].derivative_of(u), values) for u in hidden]
             key, template = WRONG_DERIVATIVES[name]
             slip = [evaluate(template.format(net=f"net_{u}"), values) for u in hidden]
-            hint = SLIPS[key] if close(derivative, slip) else ""
-            if differ(f"{symbol}′(net_h{{}})", derivative, expected, hint):
-                continue
-            print(f"✓ {symbol}(net_h) = {_list(out)}, Problem 2's out_h; "
-                  f"{symbol}′(net_h) = {_list(derivative)}")
-        zero = given(call(activation, "activation", "relu", np.zeros(1))[1], activation, "activation")
-        if not differ("relu′(0)", zero, [FORMULA_FUNCTIONS["step"](0.0)],
+            if not differ(f"{symbol}′(net_h{{}})", derivative, expected,
+                          SLIPS[key] if close(derivative, slip) else ""):
+                print(f"✓ {symbol}(net_h) = {_list(out)}, Problem 2's out_h; "
+                      f"{symbol}′(net_h) = {_list(derivative)}")
+        zero = _parts(call(activation, "activation", "relu", np.zeros(1)), 2,
+                      "activation('relu', net)", activation)[1]
+        if not differ("relu′(0)", _floats(zero, (1,), "relu′(0)"), [FORMULA_FUNCTIONS["step"](0)],
                       "relu′(0) is 0 here, as in TensorFlow: (net > 0), not (net >= 0)"):
             print("✓ relu′(0) = 0")
 
@@ -240,41 +237,35 @@ class Problem3:
         _, hidden, outputs = self.units
         for name in TUTORIAL_ACTIVATIONS:
             W1, b1, W2, b2, x, _ = self.arrays()
-            result = call(forward, "forward", W1, b1, W2, b2, x, name)
-            shapes = {"net_h": len(hidden), "out_h": len(hidden), "net_o": len(outputs),
-                      "out_o": len(outputs)}
+            result = _parts(call(forward, "forward", W1, b1, W2, b2, x, name), 4, "forward", forward)
             got = {}
-            for (what, size), value in zip(shapes.items(), given(result, forward, "forward")):
+            for what, value in zip(("net_h", "out_h", "net_o", "out_o"), result):
                 units = hidden if what.endswith("h") else outputs
-                got |= dict(zip([f"{what[:3]}_{u}" for u in units],
-                                _floats(value, (size,), f"{what} (hidden {name})")))
-            if len(got) != sum(shapes.values()) or not mark(self.sheets[name].network, got,
-                                                            f" (hidden {name})"):
+                got |= zip([f"{what[:3]}_{u}" for u in units],
+                           _floats(value, (len(units),), f"{what} (hidden {name})"))
+            if not mark(self.sheets[name].network, got, f" (hidden {name})"):
                 return
             print(f"✓ hidden {name}: {' '.join(got)} as Problem 2 "
-                      f"(out_{outputs[0]} = {format_number(got[f'out_{outputs[0]}'])})")
+                  f"(out_{outputs[0]} = {format_number(got[f'out_{outputs[0]}'])})")
 
     @_run_check
     def backward(self, backward):
         """backward(W1, b1, W2, b2, x, t, hidden) against Problem 2's deltas and gradients."""
-        _, hidden, outputs = self.units
+        units = self.units[1] + self.units[2]
         for name in TUTORIAL_ACTIVATIONS:
             arrays = self.arrays()
-            result = given(call(backward, "backward", *arrays, name), backward, "backward")
-            if not isinstance(result, tuple) or len(result) != 4:
-                print(f"✗ backward returned {result!r:.60}; expected dE/dW1, dE/db1, dE/dW2, dE/db2")
-                return
+            result = _parts(call(backward, "backward", *arrays, name), 4, "backward", backward)
             dW1, db1, dW2, db2 = (_floats(g, a.shape, f"dE/d{n} (hidden {name})")
                                   for g, a, n in zip(result, arrays, ("W1", "b1", "W2", "b2")))
-            got = {f"delta_{u}": d for u, d in zip(hidden + outputs, [*db1, *db2])}
+            # dE/db_u is delta_u: marked as both, so that a slip in a delta gets its hint.
+            got = {f"delta_{u}": d for u, d in zip(units, [*db1, *db2])}
             for matrix, names in zip((dW1, dW2), self.weights):
-                got |= {f"dE_d{n}": g for row, name_row in zip(matrix, names)
-                        for g, n in zip(row, name_row)}
-            got |= {f"dE_db_{u}": d for u, d in zip(hidden + outputs, [*db1, *db2])}
+                got |= zip([f"dE_d{n}" for row in names for n in row], matrix.ravel())
+            got |= {f"dE_db_{u}": d for u, d in zip(units, [*db1, *db2])}
             if not mark(self.sheets[name].network, got, f" (hidden {name})"):
                 return
-            print(f"✓ hidden {name}: {len(got) - len(hidden + outputs)} gradients as Problem 2 "
-                  f"(delta_{outputs[0]} = {format_number(got[f'delta_{outputs[0]}'])}, "
+            print(f"✓ hidden {name}: {len(got) - len(units)} gradients as Problem 2 "
+                  f"(delta_{units[-1]} = {format_number(got[f'delta_{units[-1]}'])}, "
                   f"dE_dw1 = {format_number(got['dE_dw1'])})")
 
     @_run_check
@@ -338,15 +329,9 @@ class Problem4:
     @_run_check
     def weights(self, build_model):
         """build_model(network) holds the network's weights and biases."""
-        from backprop_tutor.networks.keras_network import keras_precision
-
-        with keras_precision("float64"):
+        with _float64():
             got = self.parameters(call(build_model, "build_my_model", self.network))
-        expected = self.network.parameters()
-        kernels = {n: v for n, v in got.items() if n.startswith("w")}
-        hint = ("the kernel is W, not W.T: Keras' kernel has shape (inputs, units)"
-                if self._transposed(kernels) else "")
-        if not self._differ_named(got, expected, hint):
+        if not _differ_named(got, self.network.parameters()):
             print(f"✓ {' '.join(got)} as the network file (each kernel is W.T)")
 
     @_run_check
@@ -355,36 +340,31 @@ class Problem4:
 
         Returns the weights and biases after the update (None if they are wrong).
         """
-        from backprop_tutor.networks.keras_network import keras_precision
-
-        with keras_precision("float64"):
+        with _float64():
             model = call(build_model, "build_my_model", self.network)
             before = given(call(train_step, "train_step", model, self.x.copy(), self.t.copy()),
                            train_step, "train_step")
             after = self.parameters(model)
         sheet = solve(self.network.with_options(loss=loss))
         other = solve(self.network.with_options(loss="half_sse" if loss == "mse" else "mse"))
-        new = {p: sheet[f"{p}_new"] for p in after}
-        hint = ""
-        if close(list(after.values()), [other[f"{p}_new"] for p in after]):
-            hint = f"that is the step with {LOSSES[other.network.loss].description}"
-        if self._differ_named(after, new, hint, " after the update"):
+        hint = (f"that is the step with {LOSSES[other.network.loss].description}"
+                if close(list(after.values()), [other[f"{p}_new"] for p in after]) else "")
+        if _differ_named(after, {p: sheet[f"{p}_new"] for p in after}, hint, " after the update"):
             return None
         before = _floats(before, (), "train_step's loss")
         if loss == "mse" and differ("Keras' loss before the update (E with Keras' MSE)",
                                     before, sheet["E"]):
             return None
-        print(f"✓ Keras' loss before the update: {format_number(before)}; after it {', '.join(new)} as the step worked by hand "
-              f"with {LOSSES[loss].formula} (w5_new = {format_number(after['w5'])})")
+        print(f"✓ Keras' loss before the update: {format_number(before)}; after it "
+              f"{', '.join(after)} as the step worked by hand with {LOSSES[loss].formula} "
+              f"(w5_new = {format_number(after['w5'])})")
         return after
 
     @_run_check
     def random_start(self, build_random_model, train_step, seed: int = 42, updates: int = 10,
                      loss: str = "mse"):
         """build_random_model(network, seed) trained ``updates`` times, as the NumPy network."""
-        from backprop_tutor.networks.keras_network import keras_precision
-
-        with keras_precision("float64"):
+        with _float64():
             model = call(build_random_model, "build_random_model", self.network, seed)
             start = self.parameters(model)
             for _ in range(updates):
@@ -398,25 +378,22 @@ class Problem4:
         elif not close(list(again.values()), list(start.values())):
             print(f"✗ seed {seed} gave other weights the second time: seed Keras in the function")
         else:
-            start_net = self.network.with_parameters(start).with_options(loss=loss)
-            numpy = NumpyNetwork.from_network(start_net)
+            numpy = NumpyNetwork.from_network(self.network.with_parameters(start)
+                                              .with_options(loss=loss))
             numpy.fit(self.network.inputs, self.network.targets,
                       learning_rate=self.network.learning_rate, epochs=updates)
-            if not self._differ_named(after, numpy.parameters(), "",
-                                      f" after {updates} updates (the NumPy network's)"):
+            if not _differ_named(after, numpy.parameters(), "",
+                                 f" after {updates} updates (the NumPy network's)"):
                 print(f"✓ seed {seed}: w1 = {format_number(start['w1'])} at the start; after "
                       f"{updates} updates every weight as the NumPy network's from the same start")
 
-    def _differ_named(self, got: dict, expected: dict, hint: str = "", when: str = "") -> bool:
-        return any(differ(f"{name}{when}", got[name], value, hint)
-                   for name, value in expected.items())
 
-    def _transposed(self, kernels: dict) -> bool:
-        """True if some layer's kernel holds W rather than W.T (a square layer can)."""
-        given_weights = self.network.parameters()
-        flipped = {}
-        for layer in weight_names(self.network.sizes):
-            rows = [[given_weights[n] for n in row] for row in layer]
-            flipped |= dict(zip([n for row in layer for n in row], np.array(rows).T.ravel()))
-        return any(not close(kernels[n], given_weights[n]) and close(kernels[n], flipped[n])
-                   for n in kernels)
+def _differ_named(got: dict, expected: dict, hint: str = "", when: str = "") -> bool:
+    return any(differ(f"{name}{when}", got[name], value, hint) for name, value in expected.items())
+
+
+def _float64():
+    """Keras in float64 inside the ``with`` block (TensorFlow is imported here, not before)."""
+    from backprop_tutor.networks.keras_network import keras_precision
+
+    return keras_precision("float64")
