@@ -75,10 +75,16 @@ def test_a_wrong_derivative_names_the_quantity_and_the_slip(check, capsys):
                             "  hint: σ′ taken as net(1 − net) instead of out(1 − out)\n")
 
 
+def blank_backward(W1, b1, W2, b2, x, t, hidden):
+    return ...                                        # dE/dW1, dE/db1, dE/dW2, dE/db2
+
+
 def test_a_blank_is_named_by_its_line(check, capsys):
     check.activation(blank_sigmoid)
+    check.backward(blank_backward)
     assert capsys.readouterr().out == (
-        "not written yet: fill in `out = ...  # σ(net), elementwise` in activation above\n")
+        "not written yet: fill in `out = ...  # σ(net), elementwise` in activation above\n"
+        "not written yet: fill in `return ...  # dE/dW1, dE/db1, dE/dW2, dE/db2` in backward above\n")
 
 
 def test_a_slip_in_the_backward_pass_gets_check_s_hint(check, capsys):

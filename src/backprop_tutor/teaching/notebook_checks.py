@@ -118,6 +118,7 @@ def _holds_blank(value) -> bool:
 
 def _parts(result, count: int, what: str, function) -> tuple:
     """``result`` as the tuple of ``count`` values a function must return, or _Stop."""
+    given(result, function, what.partition("(")[0])
     if not isinstance(result, tuple) or len(result) != count:
         print(f"✗ {what} returned {result!r:.60}; expected a tuple of {count}")
         raise _Stop
