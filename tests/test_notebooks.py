@@ -153,7 +153,7 @@ def execute(request, tmp_path_factory):
            "MPLCONFIGDIR": str(settings / "matplotlib"), "KERAS_HOME": str(settings / "keras")}
     wanted = list(dict.fromkeys(
         item.callspec.params["name"] for item in request.session.items
-        if item.module is request.module and "execute" in item.fixturenames
+        if getattr(item, "module", None) is request.module and "execute" in item.fixturenames
         and "name" in getattr(getattr(item, "callspec", None), "params", {})))
     done = {}
 
