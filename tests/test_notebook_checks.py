@@ -3,7 +3,7 @@
 The expected numbers are worked by hand from examples/tutorial.toml, as in
 tests/test_notebooks.py's docstring: out_h1 = σ(0.65) = 0.657010, σ′(0.65) =
 0.657010·0.342990 = 0.225348, net_o1 = 0.422397, out_o1 = 0.604057,
-delta_o1 = (0.604057 − 0.9)·0.604057·0.395943 = -0.0707814, E = 0.0437912;
+delta_o1 = (0.604057 − 0.9)·0.604057·(1 − 0.604057) = -0.0707814, E = 0.0437912;
 with Keras' MSE w5 = 0.746504 after one update, with the tutorial's loss 0.723252
 (= 0.7 − 0.5·(−0.070781)·0.657010); w1 = 0.3 − 0.5·2·(−0.011165)·0.5 = 0.305583 with
 Keras' MSE, 0.302791 with the tutorial's loss.
