@@ -34,6 +34,7 @@ ELSEWHERE = {
     "0.00215229": "0.65·(1 − 0.65) − σ′(net_h1) = 0.2275 − 0.225348, a slip's offset, by hand",
     "0.0722036": "delta_o1 with σ′ taken from net: (0.604057 − 0.9)·0.422397·(1 − 0.422397), "
                  "by hand (test_notebooks.py)",
+    "595.276": "A4's width in points, 210 mm · 72/25.4, as pdfinfo prints it (test_classkit.py)",
 }
 
 NUMBER = re.compile(r"(?<![\w.])\d*\.\d+(?:[eE]-?\d+)?")
