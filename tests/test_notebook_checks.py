@@ -72,7 +72,7 @@ def test_a_wrong_derivative_names_the_quantity_and_the_slip(check, capsys):
     check.activation(sigmoid_derivative_from_net)
     shown = capsys.readouterr().out
     assert shown.startswith("✗ σ′(net_h1): expected 0.225348, got 0.2275 (off by 0.00215229)\n"
-                            "  hint: σ′ taken as net(1 − net) instead of out(1 − out)\n")
+                            "  hint: σ′ taken as net(1 − net): net_h where out_h belongs\n")
 
 
 def blank_backward(W1, b1, W2, b2, x, t, hidden):

@@ -375,7 +375,7 @@ def test_a_wrong_guided_line_names_the_quantity_expected_and_got(execute, name):
     activation = cell_text(notebook, "check.activation(activation)")
     assert activation.startswith(
         "✗ σ′(net_h1): expected 0.225348, got 0.2275 (off by 0.00215229)\n"
-        "  hint: σ′ taken as net(1 − net) instead of out(1 − out)\n")
+        "  hint: σ′ taken as net(1 − net): net_h where out_h belongs\n")
     assert "✓ tanh(net_h)" in activation        # the other activations are right
     backward = cell_text(notebook, "check.backward(backward)")
     assert backward.startswith("✗ delta_o1 (hidden sigmoid): expected -0.0707814, got -0.0722036")

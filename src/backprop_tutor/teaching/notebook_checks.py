@@ -37,7 +37,7 @@ from backprop_tutor.core.worksheet import evaluate, solve
 from backprop_tutor.document.notation import format_number
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.teaching.marking import check_answers
-from backprop_tutor.teaching.slips import SLIPS, WRONG_DERIVATIVES
+from backprop_tutor.teaching.slips import WRONG_DERIVATIVES
 
 
 class _Stop(Exception):
@@ -220,10 +220,10 @@ class Problem3:
             derivative = _floats(given(derivative, activation, "activation"), net.shape,
                                  f"{symbol}′(net)")
             expected = [evaluate(ACTIVATIONS[name].derivative_of(u), values) for u in hidden]
-            key, template = WRONG_DERIVATIVES[name]
-            slip = [evaluate(template.format(net=f"net_{u}"), values) for u in hidden]
-            if not differ(f"{symbol}′(net_h{{}})", derivative, expected,
-                          SLIPS[key] if close(derivative, slip) else ""):
+            hints = [hint.format(net="net_h", out="out_h") for _, formula, hint
+                     in WRONG_DERIVATIVES[name] if close(derivative, [evaluate(
+                         formula.format(net=f"net_{u}", out=f"out_{u}"), values) for u in hidden])]
+            if not differ(f"{symbol}′(net_h{{}})", derivative, expected, "".join(hints[:1])):
                 print(f"✓ {symbol}(net_h) = {_list(out)}, Problem 2's out_h; "
                       f"{symbol}′(net_h) = {_list(derivative)}")
         zero = _parts(call(activation, "activation", "relu", np.zeros(1)), 2,
