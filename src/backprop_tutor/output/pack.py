@@ -128,13 +128,28 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
         problem4 = problem4.result()
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
     body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
-            *problem3, *problem4, *comparison]
+            *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
                         + " ".join(network.description.split()) + " " + EXAMPLE_NOTE),
               Contents(depth=1), *body]
     return blocks, measured, losses
+
+
+#: Which notebook of Problems 3 and 4 to hand out to whom (docs/notebooks.md says the same).
+NOTEBOOK_LEVELS = [
+    Heading(1, "In class: Problems 3 and 4 at three levels"),
+    Paragraph("Problems 3 (NumPy) and 4 (Keras) come as three notebooks each: the same code at "
+              "three levels of help, with the same checks against Problem 2's worked step. Hand "
+              "out guided (`notebooks/guided/`: the functions are written but for single lines, "
+              "each followed by a check) to students who have not written NumPy or Keras before; "
+              "standard (`notebooks/standard/`: whole functions from stubs) to those with some "
+              "Python and NumPy; open (`notebooks/open/`: a specification and its tests only) to "
+              "those who could write the network from a blank page. When in doubt hand out "
+              "standard, and keep guided at hand for a student stuck after five minutes. The "
+              "answers are in `notebooks/solutions/`; Problem 3's is the code printed above."),
+]
 
 
 def _problem1(network: Network) -> list[Block]:
