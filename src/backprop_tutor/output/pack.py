@@ -18,10 +18,8 @@ at the end: the pack is written whole or not at all.
 from __future__ import annotations
 
 import inspect
-import multiprocessing
 import textwrap
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from backprop_tutor.document.blocks import (
     demoted,
 )
 from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.io.processes import worker_pool
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
 
@@ -107,7 +106,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
     # longest step, overlaps the figures and the lab's runs in their worker processes.
-    keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    keras = worker_pool(1)   # spawned, and it ends with this process
     problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
