@@ -275,3 +275,45 @@ def test_a_closed_stdout_from_the_start():
     result = subprocess.run(["sh", "-c", command], stderr=subprocess.PIPE, text=True)
     assert result.returncode == 2
     assert result.stderr == "backprop-tutor: error: cannot write the output (stdout is closed)\n"
+
+
+def test_an_unwritable_stderr_still_gives_status_2(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "backprop_tutor", "solve",
+                                 str(tmp_path / "missing.toml")], stdout=subprocess.PIPE,
+                                stderr=full, text=True)
+    assert (result.returncode, result.stdout) == (2, "")
+
+
+def test_a_folder_is_written_whole_when_stdout_is_full(tmp_path):
+    # The folder is moved into place before its summary is printed: it is complete; the
+    # summary is lost, and the status says so.
+    with open("/dev/full", "w") as full:
+        result = run_process("page", "--out", str(tmp_path / "p"), stdout=full)
+    assert result.returncode == 2
+    assert result.stderr == "backprop-tutor: error: cannot write the output (No space left on device)\n"
+    from backprop_tutor.output.page import write_page   # the same page, written directly
+    from backprop_tutor.core.network import load_network
+    (tmp_path / "q").mkdir()
+    write_page({"tutorial": load_network(DEFAULT_NETWORK)}, tmp_path / "q", 3)
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == sorted(
+        [".backprop-tutor", *(p.name for p in (tmp_path / "q").iterdir())])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p", "q"]   # no temporary folder
+
+
+ESCAPES = "\\u001b[2J\\u001b]0;pwned\\u0007\\r\\u009b31m\\u0085\\u007f\\u0008"
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown", "latex", "typst", "json"])
+def test_titles_reach_the_terminal_without_control_characters(run, tmp_path, output_format):
+    path = write(tmp_path, TUTORIAL.replace('title = "Tutorial network (2-2-1)"',
+                                            f'title = "Net{ESCAPES} end"'))
+    status, out, err = run("solve", str(path), "--format", output_format)
+    assert status == 0 and err == ""
+    controls = [c for c in out if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f]
+    assert controls == []
+    if output_format == "json":   # the title is kept, escaped
+        assert strict_json(out)["title"] == (
+            "Net\x1b[2J\x1b]0;pwned\x07\r\x9b31m\x85\x7f\x08 end")
+    elif output_format in ("text", "markdown"):
+        assert "Net end" in out   # each sequence is removed whole, not only its ESC

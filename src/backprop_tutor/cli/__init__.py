@@ -115,17 +115,19 @@ def _silence(stream) -> None:
     os.close(null)
 
 
-# An escape sequence (CSI, OSC and the like: ESC, then its parameters and final
-# byte), or one C0 control but newline and tab, DEL, or a C1 control.
-_CONTROL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?"
+# An escape sequence (CSI, OSC and the like: ESC or its 8-bit form, then its
+# parameters and final byte), or one C0 control but newline and tab, DEL, or a C1 control.
+_CONTROL = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+                      r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+                      r"|\x1b[ -/]*[0-~]"
                       r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
     r"""``text`` without escape sequences and control characters (newline and tab stay).
 
-    >>> printable("Net \x1b[31mred\x1b[0m\r\x07\x9b2J\n")
-    'Net red2J\n'
+    >>> printable("Net \x1b[31mred\x1b[0m\r\x07\x9b2J \x1b]0;title\x07end\n")
+    'Net red end\n'
     """
     return _CONTROL.sub("", text)
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import Executor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from backprop_tutor.io.processes import worker_pool
@@ -78,10 +78,10 @@ def run_all(task: Callable, settings: Iterable, jobs: int = 1,
     return results
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS: dict[int, Executor] = {}
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def _pool(jobs: int) -> Executor:
     if jobs not in _POOLS:
         _POOLS[jobs] = worker_pool(jobs, initializer=_start_worker)
     return _POOLS[jobs]
