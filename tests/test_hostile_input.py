@@ -317,3 +317,88 @@ def test_titles_reach_the_terminal_without_control_characters(run, tmp_path, out
             "Net\x1b[2J\x1b]0;pwned\x07\r\x9b31m\x85\x7f\x08 end")
     elif output_format in ("text", "markdown"):
         assert "Net end" in out   # each sequence is removed whole, not only its ESC
+
+
+# --- every input file goes through one reader --------------------------------------
+
+def file_commands(tmp_path):
+    """kind → (the command reading FILE, the largest size of such a file)."""
+    from backprop_tutor.io.files import MAX_DATA_BYTES
+
+    out = str(tmp_path / "out")
+    return {
+        "network": (lambda f: ["solve", f], MAX_BYTES),
+        "answers": (lambda f: ["check", f], MAX_BYTES),
+        "data": (lambda f: ["train", "--data", f, "--epochs", "1"], MAX_DATA_BYTES),
+        "roster": (lambda f: ["variants", "--roster", f, "--seed", "1", "--out", out], MAX_BYTES),
+        "config": (lambda f: ["lab", "sweep", "--config", f], MAX_BYTES),
+    }
+
+
+KINDS = ["network", "answers", "data", "roster", "config"]
+
+
+def run_with_deadline(run, args):
+    """Run in a thread: a read that blocks fails the test instead of hanging it."""
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(r=run(*args)))
+    worker.start()
+    worker.join(timeout=60)
+    return worker, result
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_fifo_of_any_kind_is_refused_at_once(run, tmp_path, kind):
+    command, _ = file_commands(tmp_path)[kind]
+    fifo = tmp_path / "in.csv"
+    os.mkfifo(fifo)
+    worker, result = run_with_deadline(run, command(str(fifo)))
+    if worker.is_alive():   # unblock the reader so that the test run can end, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a FIFO without a writer blocked")
+    assert_one_line_error(result["r"], f"{fifo}: is not a regular file")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_link_to_dev_zero_of_any_kind_is_refused(run, tmp_path, kind):
+    command, _ = file_commands(tmp_path)[kind]
+    link = tmp_path / "zero.csv"
+    link.symlink_to("/dev/zero")
+    assert_one_line_error(run(*command(str(link))), f"{link}: is not a regular file")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_huge_file_of_any_kind_is_refused_before_reading(run, tmp_path, kind):
+    command, limit = file_commands(tmp_path)[kind]
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as file:   # sparse: no disk used
+        file.truncate(limit + 1)
+    assert_one_line_error(run(*command(str(path))), f"{path}: is {limit + 1:,} bytes", f"{limit:,}")
+
+
+def test_lab_config_dev_zero(run):
+    assert_one_line_error(run("lab", "sweep", "--config", "/dev/zero"),
+                          "/dev/zero: is not a regular file")
+
+
+@pytest.mark.parametrize("text, message", [
+    (f"epochs = 1{'0' * 5000}\n", "is not valid TOML: an integer has more than 4,300 digits"),
+    (f"learning_rate = {'[' * 1000}0.5{']' * 1000}\n", "nested too deeply"),
+    (f"learning_rate = {'[' * 200}0.5{']' * 200}\n", "learning_rate[1]: expected a positive"),
+    ("hidden_layers = 1000000\n", "hidden_layers: expected a whole number from 1 to 20, got 1000000"),
+    ("hidden_units = 1001\n", "hidden_units: expected a whole number from 1 to 1,000"),
+    ("samples = 100001\n", "samples: expected a whole number from 4 to 100,000"),
+    ("epochs = 100001\n", "epochs: expected a whole number from 1 to 100,000"),
+    ("batch_size = 1e6\n", "batch_size: expected a whole number from 1 to 100,000, got 1000000.0"),
+    ("seeds = [0, -1]\n", "seeds: expected different whole numbers from 0 to 4,294,967,295"),
+    ("dataset = {a = 1}\n", "dataset: expected one of"),
+    ("noise = false\n", "noise: expected a positive finite number, got False"),
+    # 4 keys of 100 values, 100 seeds: 10^10 runs, counted, not made
+    ("".join(f"{k} = [{', '.join(str(v) for v in range(4, 104))}]\n"
+             for k in ["epochs", "hidden_units", "samples", "batch_size"]) + "seeds = 100\n",
+     "10,000,000,000 runs; at most 5,000 are allowed"),
+])
+def test_hostile_lab_configs(run, tmp_path, text, message):
+    path = write(tmp_path, text, "sweep.toml")
+    assert_one_line_error(run("lab", "sweep", "--config", str(path)), f"{path}: ", message)
