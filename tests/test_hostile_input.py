@@ -402,3 +402,37 @@ def test_lab_config_dev_zero(run):
 def test_hostile_lab_configs(run, tmp_path, text, message):
     path = write(tmp_path, text, "sweep.toml")
     assert_one_line_error(run("lab", "sweep", "--config", str(path)), f"{path}: ", message)
+
+
+# --- wide layers in the proof ---------------------------------------------------------
+
+def test_the_error_analysis_of_a_long_sum_needs_no_deep_stack():
+    import ast
+    from fractions import Fraction
+
+    import mpmath
+
+    from backprop_tutor.core.worksheet import MAX_UNITS
+    from backprop_tutor.symbolic.exact import value_and_error
+
+    n = MAX_UNITS   # the widest layer a worked step has; Python's recursion limit is 1,000
+    formula = ast.parse(" + ".join(f"w{k} * i{k}" for k in range(1, n + 1)), mode="eval").body
+    known = {f"w{k}": (mpmath.mpf(k) / 1000, mpmath.mpf(0)) for k in range(1, n + 1)}
+    known |= {f"i{k}": (mpmath.mpf(k) / 7, mpmath.mpf(0)) for k in range(1, n + 1)}
+    value, error = value_and_error(formula, known, {})
+    # Σ k² / 7000 for k = 1..n = n(n+1)(2n+1) / 42000, exact in fractions.
+    assert float(value) == float(Fraction(n * (n + 1) * (2 * n + 1), 42000))
+    assert error > abs(value)   # every one of the n - 1 additions rounds
+
+
+def test_derive_proves_a_unit_fed_by_500_units(run, tmp_path):
+    n = 500
+    status, out, err = run("derive", str(write(tmp_path, wide_network(n).replace("linear", "sigmoid"))),
+                           "--format", "json")
+    assert (status, err) == (0, "")
+    proof = strict_json(out)["proof"]
+    # net_o1 = 500 · 0.1 · 0.01 = 0.5; dE/dw_k = (out − t) · out · (1 − out) · 0.1 for every k.
+    out_o1 = 1 / (1 + math.exp(-0.5))
+    expected = (out_o1 - 0.5) * out_o1 * (1 - out_o1) * 0.1
+    assert proof["proven"] is True and len(proof["gradients"]) == n
+    assert proof["gradients"]["dE_dw500"]["value"] == pytest.approx(expected, rel=1e-12)
