@@ -436,3 +436,26 @@ def test_derive_proves_a_unit_fed_by_500_units(run, tmp_path):
     expected = (out_o1 - 0.5) * out_o1 * (1 - out_o1) * 0.1
     assert proof["proven"] is True and len(proof["gradients"]) == n
     assert proof["gradients"]["dE_dw500"]["value"] == pytest.approx(expected, rel=1e-12)
+
+
+# --- text in figures is text ------------------------------------------------------------
+
+def test_a_title_with_dollars_is_drawn_as_written(tmp_path):
+    from backprop_tutor.core.network import load_network
+    from backprop_tutor.core.worksheet import solve
+    from backprop_tutor.output.figures import plot_network
+
+    path = write(tmp_path, TUTORIAL.replace('title = "Tutorial network (2-2-1)"',
+                                            'title = "Net $\\\\foo$ end"'))
+    fig = plot_network(solve(load_network(path)), tmp_path / "network.png")   # was a ValueError
+    assert (tmp_path / "network.png").stat().st_size > 0 and (tmp_path / "network.svg").exists()
+    assert fig.texts[0].get_text().startswith("Net $\\foo$ end\n")
+
+
+def test_lab_sweep_with_dollars_in_the_config_name(run, tmp_path):
+    config = write(tmp_path, "dataset = \"xor\"\nepochs = 2\nseeds = 1\nlearning_rate = [0.1, 0.2]\n",
+                   "sw$\\foo$.toml")
+    status, out, err = run("lab", "sweep", "--config", str(config), "--out", str(tmp_path / "o"),
+                           "--jobs", "1")
+    assert (status, err) == (0, "")
+    assert (tmp_path / "o" / "curves.png").stat().st_size > 0   # was a ValueError after the runs
