@@ -377,6 +377,15 @@ def test_a_huge_file_of_any_kind_is_refused_before_reading(run, tmp_path, kind):
     assert_one_line_error(run(*command(str(path))), f"{path}: is {limit + 1:,} bytes", f"{limit:,}")
 
 
+@pytest.mark.parametrize("kind, text", [("data", "i1,t1\n1,"), ("roster", "student\ns1\n")])
+def test_a_csv_cell_beyond_the_csv_modules_limit(run, tmp_path, kind, text):
+    command, _ = file_commands(tmp_path)[kind]
+    path = write(tmp_path, text + "x" * 200_000 + "\n", "in.csv")
+    line = text.count("\n") + 1
+    assert_one_line_error(run(*command(str(path))),
+                          f"{path}: line {line}: is not valid CSV (field larger than field limit")
+
+
 def test_lab_config_dev_zero(run):
     assert_one_line_error(run("lab", "sweep", "--config", "/dev/zero"),
                           "/dev/zero: is not a regular file")

@@ -10,6 +10,8 @@ instead of a hang, a traceback or a silently wrong value:
 * at most ``MAX_BYTES`` (1 MB) are read, ``MAX_DATA_BYTES`` (20 MB) for a data
   set: a bigger file is refused before it is read;
 * the text is UTF-8, with or without a byte-order mark, and has no NUL bytes;
+* CSV (``read_csv``) is parsed by Python's csv module; a cell longer than its
+  limit (131,072 characters) or a broken quote is an error naming the line;
 * TOML and JSON are parsed with guards against arrays nested thousands deep
   (Python's recursion limit), integers of more than 4,300 digits (Python's
   limit for converting text to int), a name given twice in a JSON object
@@ -29,6 +31,8 @@ ValueError: too large for a floating-point number (more than 1.8e308)
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
@@ -86,6 +90,18 @@ def read_text(path, error: type, what: str, limit: int = MAX_BYTES) -> str:
     if "\x00" in text:
         raise error(path, None, "is not a text file (contains NUL bytes)")
     return text
+
+
+def read_csv(path, error: type, what: str, limit: int = MAX_BYTES) -> list[tuple[int, list[str]]]:
+    """The rows of the CSV file ``path``, each with the line of the file it ends on.
+
+    A row's line is not its index + 1 when a quoted cell spans lines.
+    """
+    reader = csv.reader(io.StringIO(read_text(path, error, what, limit), newline=""))
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as failure:
+        raise error(path, f"line {reader.line_num}", f"is not valid CSV ({failure})") from None
 
 
 def _read(fd: int, most: int) -> bytes:

@@ -22,8 +22,6 @@ A lecturer's own data set is a CSV file whose header names its columns
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,14 +163,10 @@ def read_csv(path) -> Dataset:
     Raises:
         DataFileError: one line naming the file, the line and the column.
     """
-    text = files.read_text(path, DataFileError, "data set (CSV file)", files.MAX_DATA_BYTES)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise DataFileError(path, None, f"not a CSV file ({error})") from None
+    rows = files.read_csv(path, DataFileError, "data set (CSV file)", files.MAX_DATA_BYTES)
     if not rows:
         raise DataFileError(path, "header", "the file is empty; expected a header i1,...,t1,...")
-    header = [name.strip() for name in rows[0]]
+    header = [name.strip() for name in rows[0][1]]
     inputs = sum(name.startswith("i") for name in header)
     expected = ([f"i{k}" for k in range(1, inputs + 1)]
                 + [f"t{k}" for k in range(1, len(header) - inputs + 1)])
@@ -180,7 +174,7 @@ def read_csv(path) -> Dataset:
         raise DataFileError(path, "header", f"expected i1,...,t1,... (inputs, then targets); "
                                             f"got {shown(','.join(header))}")
     values = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not row:
             continue
         if len(row) != len(header):
