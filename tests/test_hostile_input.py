@@ -468,3 +468,10 @@ def test_lab_sweep_with_dollars_in_the_config_name(run, tmp_path):
                            "--jobs", "1")
     assert (status, err) == (0, "")
     assert (tmp_path / "o" / "curves.png").stat().st_size > 0   # was a ValueError after the runs
+
+
+def test_a_variant_seed_beyond_32_bits_is_a_usage_error(run, tmp_path):
+    # Its ID (the seed in base 32) would make file names longer than the file system allows.
+    result = run("variants", "--n", "1", "--seed", "1" + "0" * 60, "--out", str(tmp_path / "kit"))
+    assert_one_line_error(result, "'--seed'", "4294967295")
+    assert list(tmp_path.iterdir()) == []
