@@ -91,13 +91,15 @@ SWEEP = textwrap.dedent("""\
     """)
 
 
-def start_sweep(tmp_path) -> subprocess.Popen:
+def start_sweep(tmp_path, leftovers: set[int]) -> subprocess.Popen:
     config = tmp_path / "sweep.toml"
     config.write_text(SWEEP)
-    return subprocess.Popen([sys.executable, "-m", "backprop_tutor", "lab", "sweep", "--config",
-                             str(config), "--jobs", "2", "--out", str(tmp_path / "out")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
-                            cwd=tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "backprop_tutor", "lab", "sweep", "--config",
+                                str(config), "--jobs", "2", "--out", str(tmp_path / "out")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                               cwd=tmp_path)
+    leftovers.add(process.pid)
+    return process
 
 
 def with_workers(process: subprocess.Popen, count: int, leftovers: set[int]) -> set[int]:
@@ -112,7 +114,7 @@ def with_workers(process: subprocess.Popen, count: int, leftovers: set[int]) -> 
 
 
 def test_sigkill_of_the_lab_leaves_no_process(tmp_path, leftovers):
-    process = start_sweep(tmp_path)
+    process = start_sweep(tmp_path, leftovers)
     family = with_workers(process, 2, leftovers)
     time.sleep(1)   # the workers are running the sweep's tasks
     process.kill()
@@ -122,7 +124,7 @@ def test_sigkill_of_the_lab_leaves_no_process(tmp_path, leftovers):
 
 
 def test_sigterm_of_the_lab_ends_it_like_ctrl_c(tmp_path, leftovers):
-    process = start_sweep(tmp_path)
+    process = start_sweep(tmp_path, leftovers)
     family = with_workers(process, 2, leftovers)
     time.sleep(1)
     process.send_signal(signal.SIGTERM)
@@ -152,6 +154,7 @@ def test_every_worker_pool_ends_with_its_parent(tmp_path, kill, leftovers):
     script = tmp_path / "pool.py"
     script.write_text(POOL)
     process = subprocess.Popen([sys.executable, str(script)], env=ENV)
+    leftovers.add(process.pid)
     family = with_workers(process, 2, leftovers)
     time.sleep(1)   # past the initializer: the workers sleep in their tasks
     process.send_signal(kill)
@@ -174,10 +177,11 @@ def test_every_process_pool_is_a_worker_pool():
     assert found == []
 
 
-def test_sigterm_ends_any_command_like_ctrl_c(tmp_path):
+def test_sigterm_ends_any_command_like_ctrl_c(tmp_path, leftovers):
     process = subprocess.Popen([sys.executable, "-m", "backprop_tutor", "train", "--epochs",
                                 "100000000", "--format", "json"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path)
+    leftovers.add(process.pid)
     wait_for(lambda: cpu_seconds(process.pid) > 2, "the training to run")   # past start-up
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
