@@ -18,9 +18,7 @@ at the end: the pack is written whole or not at all.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +40,7 @@ from backprop_tutor.document.blocks import (
     demoted,
 )
 from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.io.processes import worker_pool
 from backprop_tutor.output import pack_code
 from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.pack_lab import comparison_blocks
@@ -107,7 +106,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
     # longest step, overlaps the figures and the lab's runs in their worker processes.
-    keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    keras = worker_pool(1)   # spawned, and it ends with this process
     problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
