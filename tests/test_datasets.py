@@ -141,3 +141,9 @@ def test_a_long_field_is_echoed_short(tmp_path):
                                             r"got 'x{20,}\.\.\.x+'$") as error:
         load_dataset(path)
     assert len(str(error.value)) < 200
+
+
+def test_a_name_too_long_for_a_path_is_an_unknown_data_set():
+    """The fuzz test found it: Path.is_file raised ENAMETOOLONG for a 5,000-character --data."""
+    with pytest.raises(DataFileError, match="unknown data set"):
+        load_dataset("1" * 5000)

@@ -66,7 +66,7 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
     """
     name = str(name_or_csv_path)
     if name not in DATASETS:
-        if name.lower().endswith(".csv") or Path(name).is_file():
+        if name.lower().endswith(".csv") or _is_file(name):
             if n is not None or noise is not None:
                 raise DataFileError(name, None, "n and noise apply to the made data sets only")
             return read_csv(name)
@@ -76,6 +76,14 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
     n, noise = _option(name, "n", n, default_n), _option(name, "noise", noise, default_noise)
     X, T = MAKERS[name](n, noise, seed)
     return _dataset(name, np.asarray(X, dtype=float), np.asarray(T, dtype=float))
+
+
+def _is_file(name: str) -> bool:
+    # Path.is_file raises for a name the system cannot take (too long, a NUL byte): no file.
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _option(name: str, key: str, value, default):
