@@ -73,8 +73,8 @@ def test_page_command_writes_a_folder_whole(run, tmp_path):
     out = tmp_path / "page"
     status, text, err = run("page", "--out", str(out))
     assert (status, err) == (0, "") and "index.html" in text
-    assert sorted(p.name for p in out.iterdir()) == [".backprop-tutor", "index.html", "marking.js",
-                                                     "page.css", "page.js"]
+    assert sorted(p.name for p in out.iterdir()) == [".backprop-tutor", "formulas.js", "index.html",
+                                                     "marking.js", "page.css", "page.js"]
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     status, _, err = run("page", "--out", str(out))
     assert status == 2 and "is not empty (use --force" in err

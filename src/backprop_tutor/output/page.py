@@ -1,14 +1,14 @@
 """The practice page: one SGD step to walk through and to mark, in a browser, offline.
 
-``write_page`` writes ``index.html`` and its assets (``marking.js``, ``page.js``,
-``page.css``) into a folder: a static page that works opened from the disk or
+``write_page`` writes ``index.html`` and its assets (``formulas.js``, ``marking.js``,
+``page.js``, ``page.css``) into a folder: a static page that works opened from the disk or
 from any static host, with nothing fetched from the network. Everything the
 page knows is JSON made here from the worksheet: per network (keyed by an ID,
 so a class kit can put every variant in one page) and per hidden activation,
 each line's formula, the names it reads, its slip formulas, the formula
 written for people with and without numbers, and its exact value. The
-browser only evaluates those formula strings (``marking.js``), with the same
-precision rule as ``check``.
+browser only evaluates those formula strings (``formulas.js``, shared with the
+playground) and marks with the same precision rule as ``check`` (``marking.js``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from backprop_tutor.teaching.marking import RULES, SIG_FIGS, exact_values, lines
 from backprop_tutor.teaching.slips import SLIPS
 
 ASSETS = Path(__file__).parent / "page_assets"
-ASSET_FILES = ("marking.js", "page.js", "page.css")
+ASSET_FILES = ("formulas.js", "marking.js", "page.js", "page.css")
 
 
 def _finite(value: float) -> float | None:
