@@ -89,8 +89,8 @@ def test_command_writes_a_static_folder_whole(run, tmp_path):
     status, text, err = run("playground", "--out", str(out))
     assert (status, err) == (0, "") and "index.html" in text
     assert sorted(p.name for p in out.iterdir()) == [
-        ".backprop-tutor", "drawing.js", "formulas.js", "index.html", "network.js",
-        "playground.css", "playground.js", "toml.js", "worksheet.js"]
+        ".backprop-tutor", "app.js", "data.js", "drawing.js", "formulas.js", "index.html", "network.js",
+        "playground.css", "playground.js", "step.js", "toml.js", "train.js", "worksheet.js"]
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     assert run("playground", "--out", str(out))[0] == 2                 # not overwritten silently
     assert run("playground", "--out", str(out), "--force")[0] == 0
@@ -201,6 +201,10 @@ def test_editing_a_weight_works_the_step_again(opened):
     page.fill("#edit-w1", "-0.2")              # net_h1 = -0.2·0.5 + 0.4·1 + 0.1 = 0.4
     assert page.evaluate("playground.values().net_h1") == pytest.approx(0.4, abs=1e-15)
     assert "net = 0.4" in page.inner_text("#drawing")
+    page.fill("#edit-w2", "")
+    page.type("#edit-w2", "-0.25")             # key by key: what is typed stays as typed
+    assert page.input_value("#edit-w2") == "-0.25"
+    assert page.evaluate("playground.values().w2") == -0.25
     page.select_option("#edit-activation-0", "relu")
     assert page.evaluate("playground.values().out_h2") == 0   # net_h2 = -0.1: inactive
     page.fill("#edit-eta", "-1")
@@ -385,6 +389,10 @@ def test_screenshots_at_phone_and_desktop_width(browser, folder):
         page.fill("#hidden-units", "8")
         page.dispatch_event("#hidden-units", "change")
         page.select_option("#hidden-activation", "tanh")
+        page.fill("#batch", "10")
+        page.dispatch_event("#batch", "change")
+        page.fill("#epochs", "300")
+        page.dispatch_event("#epochs", "change")
         page.click("#run")
         expect(page.locator("#train-status")).to_contain_text("Done", timeout=30_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -36,7 +36,8 @@ from backprop_tutor.document import notation
 ASSETS = Path(__file__).parent / "playground_assets"
 #: The evaluator of formula strings, shared with the practice page.
 SHARED = Path(__file__).parent / "page_assets" / "formulas.js"
-SCRIPTS = ("formulas.js", "toml.js", "worksheet.js", "network.js", "drawing.js", "playground.js")
+SCRIPTS = ("formulas.js", "toml.js", "worksheet.js", "network.js", "data.js", "drawing.js",
+           "app.js", "step.js", "train.js", "playground.js")
 STYLE = "playground.css"
 
 #: The data sets of the lab the page can train on, and the seeds whose data it holds.

@@ -86,9 +86,10 @@ var BackpropDrawing = (function () {
     return context;
   }
 
-  /* The network's output over the plane of the two inputs, with the data on top. */
+  /* The network's output over the plane of the two inputs, with the data on top (no predict: blank). */
   function boundary(canvas, predict, data, box) {
     var context = clear(canvas), cells = 50, image = context.createImageData(cells, cells);
+    if (!predict) return;
     var grid = [];
     for (var j = 0; j < cells; j++) {
       for (var i = 0; i < cells; i++) {
@@ -112,7 +113,7 @@ var BackpropDrawing = (function () {
         var px = (x[0] - box.x0) / (box.x1 - box.x0) * canvas.width;
         var py = (box.y1 - x[1]) / (box.y1 - box.y0) * canvas.height;
         context.beginPath();
-        context.arc(px, py, 3.2, 0, 2 * Math.PI);
+        context.arc(px, py, 4.5, 0, 2 * Math.PI);
         var colour = "rgb(" + (rows.T[n][0] >= 0.5 ? ORANGE : BLUE).join(",") + ")";
         context.fillStyle = filled ? colour : "#fff";
         context.strokeStyle = filled ? "#222" : colour;
@@ -127,7 +128,7 @@ var BackpropDrawing = (function () {
 
   /* Lines over the epochs on a log scale: series is [{values, colour, dashed}]. */
   function curves(canvas, series, epochs) {
-    var context = clear(canvas), w = canvas.width, h = canvas.height, pad = 34;
+    var context = clear(canvas), w = canvas.width, h = canvas.height, pad = 44;
     var logs = [];
     series.forEach(function (s) {
       s.values.forEach(function (v) { if (v > 0 && isFinite(v)) logs.push(Math.log10(v)); });
@@ -140,11 +141,13 @@ var BackpropDrawing = (function () {
     function x(epoch) { return pad + epoch / Math.max(1, epochs) * (w - pad - 6); }
     function y(v) { return 6 + (high - Math.log10(v)) / (high - low) * (h - pad); }
     context.fillStyle = "#333";
-    context.font = "11px system-ui, sans-serif";
-    context.fillText("1e" + high, 2, 14);
+    context.font = "15px system-ui, sans-serif";
+    context.fillText("1e" + high, 2, 18);
     context.fillText("1e" + low, 2, h - pad + 4);
-    context.fillText("0", pad, h - pad + 18);
-    context.fillText(epochs + " epochs", w - 70, h - pad + 18);
+    context.fillText("0", pad, h - pad + 22);
+    context.textAlign = "right";
+    context.fillText(epochs + " epochs", w - 6, h - pad + 22);
+    context.textAlign = "left";
     series.forEach(function (s) {
       context.strokeStyle = s.colour;
       context.lineWidth = 2;

@@ -237,7 +237,7 @@ var BackpropNetwork = (function () {
 
   /* Weights drawn like Keras' glorot_uniform, uniform(-l, l) with l = sqrt(6 / (fan_in + fan_out)),
    * from a small seeded generator (mulberry32): the page's own numbers, not NumPy's. Biases 0. */
-  function initialised(sizes, activations, loss, seed) {
+  function initialised(sizes, activations, seed) {
     var state = seed >>> 0;
     function uniform() {
       state = (state + 0x6D2B79F5) >>> 0;
