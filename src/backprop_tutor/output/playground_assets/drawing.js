@@ -88,7 +88,7 @@ var BackpropDrawing = (function () {
 
   /* The network's output over the plane of the two inputs, with the data on top (no predict: blank). */
   function boundary(canvas, predict, data, box) {
-    var context = clear(canvas), cells = 50, image = context.createImageData(cells, cells);
+    var context = clear(canvas), cells = 40, image = context.createImageData(cells, cells);
     if (!predict) return;
     var grid = [];
     for (var j = 0; j < cells; j++) {

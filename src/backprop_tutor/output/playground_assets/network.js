@@ -97,23 +97,24 @@ var BackpropNetwork = (function () {
     var out = outs[L], n = out.length, K = out[0].length;
     var factor = this.lossData.factor[K - 1] / n;
     // delta at the outputs: c/n * (out - t) * f'(net), one row per sample
-    var delta = out.map(function (row, s) {
-      return row.map(function (o, k) {
-        return factor * (o - T[s][k]) * layers[L - 1].activation.df(nets[L - 1][s][k], o);
-      });
-    });
+    var delta = [], last = layers[L - 1].activation;
+    for (var s = 0; s < n; s++) {
+      var row = [];
+      for (var k = 0; k < K; k++) row.push(factor * (out[s][k] - T[s][k]) * last.df(nets[L - 1][s][k], out[s][k]));
+      delta.push(row);
+    }
     var gradW = [], gradB = [];
     for (var l = L - 1; l >= 0; l--) {
       var A = outs[l], W = layers[l].W, dW = [], db = [];
       for (var r = 0; r < W.length; r++) {
-        var row = [], sumDelta = 0;
+        var gradients = [], sumDelta = 0;
         for (var c = 0; c < W[r].length; c++) {
           var sum = 0;
-          for (var s = 0; s < n; s++) sum += delta[s][r] * A[s][c];
-          row.push(sum);
+          for (s = 0; s < n; s++) sum += delta[s][r] * A[s][c];
+          gradients.push(sum);
         }
         for (s = 0; s < n; s++) sumDelta += delta[s][r];
-        dW.push(row);
+        dW.push(gradients);
         db.push(sumDelta);
       }
       gradW[l] = dW;
@@ -125,13 +126,17 @@ var BackpropNetwork = (function () {
 
   /* delta of the layer below: (delta W) * f'(net), the weights from before the update. */
   function backOneLayer(delta, W, net, out, activation) {
-    return net.map(function (netRow, s) {
-      return netRow.map(function (value, c) {
+    var below = [];
+    for (var s = 0; s < net.length; s++) {
+      var row = [];
+      for (var c = 0; c < net[s].length; c++) {
         var sum = 0;
         for (var r = 0; r < W.length; r++) sum += delta[s][r] * W[r][c];
-        return sum * activation.df(value, out[s][c]);
-      });
-    });
+        row.push(sum * activation.df(net[s][c], out[s][c]));
+      }
+      below.push(row);
+    }
+    return below;
   }
 
   /* p <- p - eta * dE/dp for every weight and every trained bias. */

@@ -94,10 +94,12 @@
     $("loss-chart").setAttribute("aria-label", $("train-status").textContent);
   }
 
-  function trainEpochs(count) {
+  /* Train up to `count` epochs, and fewer when they take longer than `budget` milliseconds
+   * (at least one): a slow phone then trains fewer epochs per frame, not fewer frames. */
+  function trainEpochs(count, budget) {
     try {
-      var t = trainer();
-      for (var k = 0; k < count && !t.done; k++) t.next();
+      var t = trainer(), start = performance.now();
+      for (var k = 0; k < count && !t.done && (k === 0 || !budget || performance.now() - start < budget); k++) t.next();
       keep(t.network);
       if (t.done) setRunning(false);
     } catch (error) {
@@ -114,9 +116,11 @@
     if (running) requestAnimationFrame(frame);
   }
 
+  var FRAME_BUDGET = 12;   // ms of training in a frame of 33 ms (30 frames/s), leaving time to draw
+
   function frame() {
     if (!state.running) return;
-    trainEpochs(Number($("speed").value));
+    trainEpochs(Number($("speed").value), FRAME_BUDGET);
     if (state.running) requestAnimationFrame(frame);
   }
 
