@@ -279,12 +279,30 @@ def test_training_equals_train_on_random_networks_and_data(opened, run, tmp_path
     assert problems == []
 
 
-def test_training_the_tutorial_network_on_its_own_sample_is_mazurs_update(opened):
-    """One epoch on a one-row CSV is one SGD update: the step's w5_new (worked by hand above)."""
+def test_training_on_the_networks_own_sample_is_one_sgd_update(opened):
+    """One epoch on a one-row CSV is the tutorial's step, worked here with math.exp."""
     page, _, _ = opened
     result = page.evaluate('playground.train({data: "i1,i2,t1\\n0.5,1,0.9\\n", batch: "full", epochs: 1})')
-    assert result["loss"] == [pytest.approx(0.5 * (0.9 - 0.604056668691073) ** 2, rel=1e-12)]
-    assert result["values"]["w5"] == pytest.approx(0.7 - 0.5 * (-0.0707805) * 0.6570105, abs=1e-6)
+    sigmoid = lambda x: 1 / (1 + math.exp(-x))                                   # noqa: E731
+    out_h1, out_h2 = sigmoid(0.3 * 0.5 + 0.4 * 1 + 0.1), sigmoid(-0.6 * 0.5 + 0.1 * 1 + 0.1)
+    out_o1 = sigmoid(0.7 * out_h1 - 0.5 * out_h2 + 0.2)
+    delta_o1 = (out_o1 - 0.9) * out_o1 * (1 - out_o1)
+    assert result["loss"] == [pytest.approx(0.5 * (0.9 - out_o1) ** 2, rel=1e-12)]
+    assert result["values"]["w5"] == pytest.approx(0.7 - 0.5 * delta_o1 * out_h1, rel=1e-12)
+    assert result["values"]["b_o1"] == pytest.approx(0.2 - 0.5 * delta_o1, rel=1e-12)
+
+
+def test_step_mode_shows_the_weights_as_trained(opened):
+    page, problems, _ = opened
+    page.click("#mode-train")
+    for _ in range(3):
+        page.click("#one-epoch")
+    assert page.inner_text("#train-status").startswith("Epoch 3 of 500")
+    page.click("#mode-step")
+    w1 = page.evaluate("playground.values().w1")
+    assert w1 != 0.3 and float(page.input_value("#edit-w1")) == w1
+    assert page.text_content("#drawing text[data-name=w1]") == f"w1 = {w1:.6f}".rstrip("0")
+    assert problems == []
 
 
 def test_bad_data_and_bad_files_say_what_is_wrong(opened):

@@ -19,7 +19,8 @@ var BackpropApp = (function () {
     network: data.network,   // the network file as data: {inputs, targets, learning_rate, loss, layers}
     listeners: [],           // called with how the network changed
 
-    /* how: "shape" (a new network), "numbers" (its numbers or choices), "edit" (typed in the editor). */
+    /* how: "shape" (a new network), "numbers" (its numbers or choices), "edit" (typed in the
+     * editor), "trained" (weights changed by training, which goes on). */
     changed: function (how) { app.listeners.forEach(function (listen) { listen(how); }); },
 
     $: function (id) { return document.getElementById(id); },

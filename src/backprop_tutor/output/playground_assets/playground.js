@@ -37,6 +37,7 @@
     $("step-mode").hidden = train;
     $("train-mode").hidden = !train;
     app.showTraining(train);
+    if (!train) app.changed("trained");   // step mode shows the weights as trained
   }
   $("mode-step").addEventListener("click", function () { mode(false); });
   $("mode-train").addEventListener("click", function () { mode(true); });

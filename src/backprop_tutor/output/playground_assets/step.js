@@ -6,11 +6,14 @@
   var W = BackpropWorksheet, $ = app.$, element = app.element, registry = app.registry;
   var state = {
     sheet: null,    // the network's worked step: {given, lines, values}
+    order: {},      // each worked quantity's line number
     cursor: null,   // index of the line being shown, or null: every line
   };
 
   function solve() {
     state.sheet = W.solve(app.network);
+    state.order = {};
+    state.sheet.lines.forEach(function (line, k) { state.order[line.name] = k; });
     if (state.cursor !== null && state.cursor >= state.sheet.lines.length) state.cursor = null;
     drawStep();
   }
@@ -18,7 +21,7 @@
   function shown(name) {
     if (!state.sheet.values.hasOwnProperty(name)) return false;
     if (state.cursor === null || state.sheet.given.hasOwnProperty(name)) return true;
-    return state.sheet.lines.findIndex(function (l) { return l.name === name; }) <= state.cursor;
+    return state.order[name] <= state.cursor;
   }
 
   function drawStep() {
@@ -159,7 +162,6 @@
   });
   $("show-all").addEventListener("click", function () { moveTo(null); });
   $("take-step").addEventListener("click", function () { step(); });
-
 
   app.listeners.push(function (how) {
     if (how === "shape") { state.cursor = null; buildEditor(); }

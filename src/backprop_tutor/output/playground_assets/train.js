@@ -113,6 +113,7 @@
   function setRunning(running) {
     state.running = running;
     $("run").textContent = running ? "Pause" : "Run";
+    $("train-status").setAttribute("aria-busy", String(running));   // read out when it stops
     if (running) requestAnimationFrame(frame);
   }
 
@@ -124,7 +125,11 @@
     if (state.running) requestAnimationFrame(frame);
   }
 
-  function settingsChanged() { setRunning(false); state.trainer = null; drawTrain(); }
+  function settingsChanged() {
+    setRunning(false);
+    state.trainer = null;
+    if (!$("train-mode").hidden) drawTrain();   // (it is drawn when it is shown)
+  }
 
   function fillTrainSettings() {
     var layers = app.network.layers;
@@ -166,6 +171,7 @@
   ["data-seed", "csv", "batch", "epochs"].forEach(function (id) { $(id).addEventListener("change", settingsChanged); });
 
   app.listeners.push(function (how) {
+    if (how === "trained") return;             // news from here: the run goes on
     if (how === "shape") state.start = null;   // "Back to the starting weights" of another network: no
     fillTrainSettings();
     settingsChanged();
