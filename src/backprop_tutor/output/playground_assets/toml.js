@@ -176,6 +176,7 @@ var BackpropToml = (function () {
     var previous = network.inputs.length;
     network.layers = document.layers.map(function (table, index) {
       var key = "layers[" + (index + 1) + "]";
+      if (!table || typeof table !== "object" || Array.isArray(table)) fail("layers", "expected one or more [[layers]] tables");
       only(table, ["activation", "weights", "biases", "train_biases"], key + ".");
       if (!("activation" in table)) fail(key + ".activation", "missing");
       if (!Array.isArray(table.weights) || !table.weights.length) fail(key + ".weights", "expected a list of rows");
