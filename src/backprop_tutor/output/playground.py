@@ -48,10 +48,6 @@ VALIDATION = 0.2
 #: Largest network the page builds: hidden layers × units, and outputs of a pasted CSV.
 MAX_HIDDEN_LAYERS, MAX_UNITS, MAX_OUTPUTS = 4, 16, 16
 
-#: The page loads scripts and its style sheet from its own folder and nothing else.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; "
-                           "img-src 'self' data: blob:; base-uri 'none'; form-action 'none'")
-
 
 def registry_data() -> dict:
     """The activations and losses as the page needs them: formula templates and constants.
@@ -125,7 +121,7 @@ def playground_data(network: Network) -> dict:
 
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True,
-                                     keep_trailing_newline=True)
+                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     # tojson escapes <, >, & and ' for HTML; the same data gives the same bytes.
     environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "allow_nan": False,
                                                  "ensure_ascii": False, "separators": (",", ":")}
@@ -140,7 +136,7 @@ def write_playground(network: Network, folder) -> list[str]:
     """
     folder = Path(folder)
     page = _environment().get_template("index.html").render(
-        title=network.title or "Network", policy=CONTENT_SECURITY_POLICY,
+        title=network.title or "Network",
         scripts=SCRIPTS, style=STYLE, data=playground_data(network), sections=SECTIONS,
         datasets=DATASETS, seeds=SEEDS, activations=list(ACTIVATIONS), losses=LOSSES,
         limits={"hidden_layers": MAX_HIDDEN_LAYERS, "units": MAX_UNITS})
