@@ -114,7 +114,7 @@ def dataset_data() -> dict:
 def playground_data(network: Network) -> dict:
     """Everything the page starts from, as JSON-ready data."""
     return {"network": network_data(network), "registry": registry_data(),
-            "datasets": dataset_data(), "seeds": list(SEEDS),
+            "datasets": dataset_data(),
             "limits": {"hidden_layers": MAX_HIDDEN_LAYERS, "units": MAX_UNITS,
                        "outputs": MAX_OUTPUTS}}
 
