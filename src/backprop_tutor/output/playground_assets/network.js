@@ -231,8 +231,9 @@ var BackpropNetwork = (function () {
   };
 
   Trainer.prototype.result = function () {
-    var result = { loss: this.loss.slice(0, -1), final_loss: this.loss[this.loss.length - 1],
-                   diverged_at: this.divergedAt };
+    // epoch_loss "full": each loss is the whole training set's (train's --epoch-loss default)
+    var result = { epoch_loss: "full", loss: this.loss.slice(0, -1),
+                   final_loss: this.loss[this.loss.length - 1], diverged_at: this.divergedAt };
     if (this.valLoss) {
       result.val_loss = this.valLoss.slice(0, -1);
       result.final_val_loss = this.valLoss[this.valLoss.length - 1];
