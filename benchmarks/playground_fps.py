@@ -38,8 +38,8 @@ WORK_PER_FRAME = """() => {
         for (let epoch = 0; epoch < 5; epoch++) trainer.next();
         BackpropDrawing.boundary(document.getElementById("boundary"), grid => network.predict(grid),
                                  rows, BackpropData.box(rows));
-        BackpropDrawing.curves(document.getElementById("loss-chart"),
-                               [{values: trainer.loss, colour: "red"}, {values: trainer.valLoss, colour: "blue"}], 200);
+        BackpropDrawing.curves(document.getElementById("loss-chart"), [{values: trainer.loss, colour: "red"},
+                               {values: trainer.valLoss, colour: "blue"}], 200);
         BackpropDrawing.curves(document.getElementById("norm-chart"), [0, 1, 2].map(l =>
             ({values: trainer.gradientNorms.map(n => n[l]), colour: "red"})), 200);
     }
