@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import textwrap
 
 import pytest
@@ -66,3 +69,14 @@ def gfm_tables():
             assert len(widths) == 1, f"rows with different numbers of cells at line {start + 1}"
         return len(tables)
     return check
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, installed on first use (Playwright cannot download browsers here)."""
+    if shutil.which("chromium") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            subprocess.run(command, check=True, capture_output=True)
+    path = shutil.which("chromium")
+    assert path, "the browser tests need Chromium: apt-get install -y chromium"
+    return path

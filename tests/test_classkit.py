@@ -79,8 +79,8 @@ def test_every_file_of_the_kit(built):
         assert network.title == f"Variant {vid}"
     # A practice page per variant, and the page that opens one by its ID; nothing else.
     assert sorted(p.name for p in (built / "page").iterdir()) == sorted(
-        [f"{vid}.html" for _, vid in pairs] + ["index.html", "choose.js", "marking.js", "page.js",
-                                               "page.css"])
+        [f"{vid}.html" for _, vid in pairs] + ["index.html", "choose.js", "formulas.js", "marking.js",
+                                               "page.js", "page.css"])
     # The class PDFs hold every variant, in roster order.
     sheets = pdf_text(built / "sheets.pdf")
     positions = [sheets.index(f"variant {vid}") for _, vid in pairs]

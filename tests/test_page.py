@@ -80,8 +80,8 @@ def test_page_command_writes_a_folder_whole(run, tmp_path):
     out = tmp_path / "page"
     status, text, err = run("page", "--out", str(out))
     assert (status, err) == (0, "") and "index.html" in text
-    assert sorted(p.name for p in out.iterdir()) == [".backprop-tutor", "index.html", "marking.js",
-                                                     "page.css", "page.js"]
+    assert sorted(p.name for p in out.iterdir()) == [".backprop-tutor", "formulas.js", "index.html",
+                                                     "marking.js", "page.css", "page.js"]
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     status, _, err = run("page", "--out", str(out))
     assert status == 2 and "is not empty (use --force" in err
@@ -435,8 +435,8 @@ def test_the_page_allows_only_its_own_script_files(tutorial_page):
     assert directives["script-src"] == "'self'" and directives["default-src"] == "'none'"
     # Every <script> is a file of the page or the JSON data; no on...= attribute anywhere.
     assert re.findall(r"<script[^>]*>", html) == [
-        '<script id="page-data" type="application/json">', '<script src="marking.js">',
-        '<script src="page.js">']
+        '<script id="page-data" type="application/json">', '<script src="formulas.js">',
+        '<script src="marking.js">', '<script src="page.js">']
     assert not re.search(r"\son\w+\s*=", html)
 
 

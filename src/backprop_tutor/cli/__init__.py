@@ -1,9 +1,9 @@
 """The ``backprop-tutor`` command: parse options, call the library, print.
 
-One module per group of commands (``problems``, ``training``, ``classkit``,
-``lab``), listed here in the tutorial's order. Errors in files or options end
-the command with one line on stderr and exit status 2; nothing is printed on
-stdout then.
+One module per group of commands (``problems``, ``playground``, ``training``,
+``classkit``, ``lab``), listed here in the tutorial's order. Errors in files or
+options end the command with one line on stderr and exit status 2; nothing is
+printed on stdout then.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import click
 
-from backprop_tutor.cli import classkit, lab, problems, training
+from backprop_tutor.cli import classkit, lab, playground, problems, training
 from backprop_tutor.cli.options import ProblemOrder
 from backprop_tutor.errors import error_line
 from backprop_tutor.io.processes import sigterm_as_interrupt
@@ -85,7 +85,7 @@ def cli(ctx):
 
 
 for command in (problems.tutorial, problems.derive, problems.solve, problems.check_command,
-                problems.page, classkit.variants, training.train, training.keras_command,
+                problems.page, playground.playground, classkit.variants, training.train, training.keras_command,
                 lab.bench_activations, lab.lab):
     cli.add_command(command)
 

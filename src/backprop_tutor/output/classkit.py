@@ -101,7 +101,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
     with output_folder(out, force) as work:
         for folder in ("networks", "figures", "page"):
             (work / folder).mkdir()
-        copy_assets(work / "page", ("choose.js", "marking.js", "page.js", "page.css"))
+        copy_assets(work / "page", ("choose.js", "formulas.js", "marking.js", "page.js", "page.css"))
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
         jobs = [(variant, ask, answer_decimals, reveal, paper, work) for variant in variants]
         # Each variant's figure and two PDFs are independent: both cores share them.
