@@ -37,6 +37,7 @@ from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.document.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
+from backprop_tutor.teaching.class_answers import answers_template
 from backprop_tutor.teaching.exercise import (
     Answer,
     answers,
@@ -99,6 +100,9 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         (work / "index.csv").write_text(_csv([["student", "variant"]] + [
             [v.student, v.id] for v in variants]), encoding="utf-8")
         (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+        (work / "answers-template.csv").write_text(
+            answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id]),
+            encoding="utf-8")
         (work / "page").mkdir()
         write_page({v.id: v.network for v in variants}, work / "page", decimals=answer_decimals)
     return ClassKit(Path(out), files_in(Path(out)), variants)

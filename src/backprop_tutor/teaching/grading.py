@@ -1,0 +1,204 @@
+"""Grading a class: each student's sheet marked like ``check --variant``, and what the class got wrong.
+
+Each student's answers are marked case by case (hidden activation) with
+``marking.check_answers`` on the student's variant, with the sheet's rule of
+rounding to the kit's decimals as you go: follow-through, the same rule, the
+same slips as ``check --variant``. A box is ``right``, ``wrong``,
+``imprecise`` (too few figures) or ``unanswered``.
+
+For the class (``ClassGrades``):
+
+* the score of each student: right boxes over boxes (or ``marks_per_box``
+  points per right box), and the distribution of right boxes;
+* per box: how many got it right, and how many students' work first departs
+  there: the first wrong box of a case, in sheet order (a box marked right by
+  follow-through is no departure);
+* the slips: how many wrong answers each explains, and the students behind it;
+* Moodle's own marking of the same answers (``moodle_responses.moodle_right``:
+  each box all or nothing against the key, no follow-through): per box, how
+  many marks it would have taken away (right here, wrong there) or given
+  (wrong or imprecise here, right there).
+
+Students are marked one after the other in this process: a student takes
+under 3 ms (``benchmarks/grading.py``), less than starting a worker process.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import solve
+from backprop_tutor.teaching.class_answers import Box, Kit, Submission
+from backprop_tutor.teaching.marking import check_answers
+from backprop_tutor.teaching.moodle_responses import moodle_right
+from backprop_tutor.teaching.slips import SLIPS
+from backprop_tutor.teaching.variants import cases
+
+#: What a box can be marked, in order of merit.
+VERDICTS = ("right", "imprecise", "wrong", "unanswered")
+
+
+@dataclass(frozen=True)
+class BoxMark:
+    """One box of one student's sheet, marked."""
+
+    box: Box
+    answer: str                 # as written; '' if unanswered
+    verdict: str                # right | wrong | imprecise | unanswered
+    rule: str                   # the marking rule that gave it (``marking.RULES``)
+    expected: float | None      # what the student's own earlier numbers give
+    exact: float                # the exact value
+    slips: tuple[str, ...] = ()
+    hint: str = ""
+    follows_from: tuple[str, ...] = ()   # the wrong answers a right one was worked from
+    moodle_right: bool = False           # Moodle's all-or-nothing marking of the same answer
+
+
+@dataclass(frozen=True)
+class StudentGrade:
+    """A student's marked sheet."""
+
+    student: str
+    variant: str
+    marks: tuple[BoxMark, ...]
+
+    def count(self, verdict: str) -> int:
+        return sum(m.verdict == verdict for m in self.marks)
+
+    def score(self, marks_per_box: float | None = None) -> float:
+        """Right boxes over boxes; with ``marks_per_box``, points: that many per right box."""
+        right = self.count("right")
+        return right * marks_per_box if marks_per_box else right / len(self.marks)
+
+    @property
+    def moodle_right(self) -> int:
+        return sum(m.moodle_right for m in self.marks)
+
+    def departures(self) -> list[str]:
+        """Per case, the column of the first wrong box (where the work departs), in sheet order."""
+        first = {}
+        for m in self.marks:
+            if m.verdict == "wrong":
+                first.setdefault(m.box.case, m.box.column)
+        return list(first.values())
+
+
+def mark_student(network: Network, boxes: tuple[Box, ...], submission: Submission,
+                 sig_figs: int, decimals: int) -> StudentGrade:
+    """Mark one student's answers to the ``boxes`` of their variant's ``network``."""
+    networks, by_case = cases(network), {}
+    for box in boxes:
+        by_case.setdefault(box.case, []).append(box)
+    marks = []
+    for case, case_boxes in by_case.items():
+        answers = {b.quantity: submission.answers[b.column] for b in case_boxes
+                   if submission.answers.get(b.column)}
+        marked = {m.name: m for m in check_answers(networks[case], answers, submission.source,
+                                                   sig_figs, decimals)}
+        exact = solve(networks[case]) if len(marked) < len(case_boxes) else None
+        for box in case_boxes:
+            answer = submission.answers.get(box.column, "")
+            m = marked.get(box.quantity)
+            if m is None:
+                marks.append(BoxMark(box, "", "unanswered", "", None, exact[box.quantity]))
+                continue
+            marks.append(BoxMark(box, answer, m.verdict, m.rule, m.expected, m.exact,
+                                 tuple(m.slips), m.hint, tuple(m.follows_from),
+                                 moodle_right(answer, box.key, box.tolerance)))
+    return StudentGrade(submission.student, submission.variant, tuple(marks))
+
+
+@dataclass(frozen=True)
+class BoxStats:
+    """How the class did on one box."""
+
+    column: str
+    right: int
+    imprecise: int
+    wrong: int
+    unanswered: int
+    first_departs: int     # students whose work first departs here (first wrong box of a case)
+    moodle_takes: int      # right here, wrong by Moodle's all-or-nothing marking
+    moodle_gives: int      # not right here, right by Moodle's marking
+
+    @property
+    def share_right(self) -> float:
+        return self.right / (self.right + self.imprecise + self.wrong + self.unanswered)
+
+
+@dataclass(frozen=True)
+class ClassGrades:
+    """A class graded: each student's marks and what they add up to."""
+
+    students: tuple[StudentGrade, ...]
+    without_answers: tuple[str, ...]   # students with a row or file but not one answer
+    columns: tuple[str, ...]           # the boxes, in sheet order
+    sig_figs: int
+    decimals: int
+    marks_per_box: float | None = None
+
+    def score(self, grade: StudentGrade) -> float:
+        return grade.score(self.marks_per_box)
+
+    @property
+    def top_score(self) -> float:
+        """The score of a sheet with every box right."""
+        return len(self.columns) * self.marks_per_box if self.marks_per_box else 1.0
+
+    def histogram(self) -> dict[int, int]:
+        """Number of right boxes → number of students with that many, for 0 to every box."""
+        found = {n: 0 for n in range(len(self.columns) + 1)}
+        for grade in self.students:
+            found[grade.count("right")] += 1
+        return found
+
+    def score_summary(self) -> dict[str, float]:
+        """Mean, median, lowest and highest score."""
+        scores = [self.score(g) for g in self.students] or [0.0]
+        return {"mean": statistics.fmean(scores), "median": statistics.median(scores),
+                "lowest": min(scores), "highest": max(scores)}
+
+    def box_stats(self) -> list[BoxStats]:
+        """How the class did on each box, in sheet order."""
+        stats = []
+        for column in self.columns:
+            marks = [m for g in self.students for m in g.marks if m.box.column == column]
+            verdicts = {v: sum(m.verdict == v for m in marks) for v in VERDICTS}
+            departs = sum(column in g.departures() for g in self.students)
+            takes = sum(m.verdict == "right" and not m.moodle_right for m in marks)
+            gives = sum(m.verdict != "right" and m.moodle_right for m in marks)
+            stats.append(BoxStats(column, verdicts["right"], verdicts["imprecise"],
+                                  verdicts["wrong"], verdicts["unanswered"], departs, takes, gives))
+        return stats
+
+    def slips(self) -> dict[str, int]:
+        """Each slip seen (``slips.SLIPS`` order) → how many wrong answers it explains."""
+        found = {key: sum(key in m.slips for g in self.students for m in g.marks) for key in SLIPS}
+        return {key: n for key, n in found.items() if n}
+
+    def slip_students(self) -> dict[str, list[str]]:
+        """Each slip seen → the students with a wrong answer it explains, in class order."""
+        return {key: [g.student for g in self.students if any(key in m.slips for m in g.marks)]
+                for key in self.slips()}
+
+
+def grade_class(kit: Kit, submissions: list[Submission], sig_figs: int,
+                marks_per_box: float | None = None,
+                progress: Callable[[int], None] | None = None) -> ClassGrades:
+    """Mark every submission (in roster order, then as given) and gather the class's results.
+
+    ``progress`` is called with 1 after each student is marked.
+    """
+    roster = {student: k for k, student in enumerate(kit.students)}
+    ordered = sorted(submissions, key=lambda s: roster.get(s.student, len(roster)))
+    graded = []
+    for submission in (s for s in ordered if s.answers):
+        graded.append(mark_student(kit.networks[submission.variant], kit.boxes[submission.variant],
+                                   submission, sig_figs, kit.decimals))
+        if progress:
+            progress(1)
+    return ClassGrades(tuple(graded), tuple(s.student for s in ordered if not s.answers),
+                       tuple(kit.columns), sig_figs, kit.decimals, marks_per_box)
