@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from backprop_tutor.cli import classkit, lab, problems, training
+from backprop_tutor.cli import classkit, grading, lab, problems, training
 from backprop_tutor.cli.options import ProblemOrder
 from backprop_tutor.errors import MESSAGE_WIDTH, InputError, one_line
 from backprop_tutor.extras import MissingLibrary
@@ -35,8 +35,8 @@ def cli(ctx):
 
 
 for command in (problems.tutorial, problems.derive, problems.solve, problems.check_command,
-                problems.page, classkit.variants, training.train, training.keras_command,
-                lab.bench_activations, lab.lab):
+                problems.page, classkit.variants, grading.grade, training.train,
+                training.keras_command, lab.bench_activations, lab.lab):
     cli.add_command(command)
 
 

@@ -25,15 +25,29 @@ under 3 ms (``benchmarks/grading.py``), less than starting a worker process.
 
 from __future__ import annotations
 
+import csv
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve
-from backprop_tutor.teaching.class_answers import Box, Kit, Submission
+from backprop_tutor.errors import ClassAnswersError
+from backprop_tutor.io import files
+from backprop_tutor.teaching.class_answers import (
+    Box,
+    Kit,
+    Submission,
+    read_answer_files,
+    read_typed,
+)
 from backprop_tutor.teaching.marking import check_answers
-from backprop_tutor.teaching.moodle_responses import moodle_right
+from backprop_tutor.teaching.moodle_responses import (
+    is_responses_report,
+    moodle_right,
+    read_responses,
+)
 from backprop_tutor.teaching.slips import SLIPS
 from backprop_tutor.teaching.variants import cases
 
@@ -67,11 +81,6 @@ class StudentGrade:
 
     def count(self, verdict: str) -> int:
         return sum(m.verdict == verdict for m in self.marks)
-
-    def score(self, marks_per_box: float | None = None) -> float:
-        """Right boxes over boxes; with ``marks_per_box``, points: that many per right box."""
-        right = self.count("right")
-        return right * marks_per_box if marks_per_box else right / len(self.marks)
 
     @property
     def moodle_right(self) -> int:
@@ -141,12 +150,20 @@ class ClassGrades:
     marks_per_box: float | None = None
 
     def score(self, grade: StudentGrade) -> float:
-        return grade.score(self.marks_per_box)
+        """A student's score: right boxes over boxes, or ``marks_per_box`` per right box."""
+        return self.score_of(grade.count("right"))
+
+    def moodle_score(self, grade: StudentGrade) -> float:
+        """The score Moodle's all-or-nothing marking of the same answers gives."""
+        return self.score_of(grade.moodle_right)
+
+    def score_of(self, right: int) -> float:
+        return right * self.marks_per_box if self.marks_per_box else right / len(self.columns)
 
     @property
     def top_score(self) -> float:
         """The score of a sheet with every box right."""
-        return len(self.columns) * self.marks_per_box if self.marks_per_box else 1.0
+        return self.score_of(len(self.columns))
 
     def histogram(self) -> dict[int, int]:
         """Number of right boxes → number of students with that many, for 0 to every box."""
@@ -183,6 +200,22 @@ class ClassGrades:
         """Each slip seen → the students with a wrong answer it explains, in class order."""
         return {key: [g.student for g in self.students if any(key in m.slips for m in g.marks)]
                 for key in self.slips()}
+
+
+def read_answers(path, kit: Kit) -> tuple[list[Submission], str]:
+    """The class's answers in ``path``, and where they came from in words.
+
+    A folder holds answer files; a CSV file is Moodle's Responses report if its
+    header has ``Response 1``, else the kit's answers-template.csv filled in.
+    """
+    path = Path(path)
+    if path.is_dir():
+        submissions = read_answer_files(path, kit)
+        return submissions, f"the {len(submissions)} answer files in {path}"
+    first = files.read_text(path, ClassAnswersError, "answers (CSV file)").partition("\n")[0]
+    if is_responses_report(next(csv.reader([first]), [])):
+        return read_responses(path, kit), f"Moodle's Responses report {path.name}"
+    return read_typed(path, kit), f"the answers typed into {path.name}"
 
 
 def grade_class(kit: Kit, submissions: list[Submission], sig_figs: int,
