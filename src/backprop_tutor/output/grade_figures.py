@@ -1,7 +1,8 @@
 """Figures of a graded class: the score distribution, and the network coloured by what the class got right.
 
 Like every figure of ``figures``: a matplotlib Figure on the Agg canvas,
-saved with ``figures.save`` (PNG and SVG, byte-identical for the same data).
+byte-identical for the same data; given a ``path`` it is saved as SVG only,
+the format the report uses (a PNG would double the time a class's report takes).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
 # The drawing helpers of `figures`: the same canvas, style and saving as every figure.
-from backprop_tutor.output.figures import COLORS, _figure, _finish, _style
+from backprop_tutor.output.figures import COLORS, _figure, _style, save
 from backprop_tutor.teaching.grading import ClassGrades
 
 if TYPE_CHECKING:
@@ -139,3 +140,9 @@ def _short(quantity: str) -> str:
     kind = quantity.split("_")[0]
     return "δ" if kind == "delta" else kind
 
+
+
+def _finish(fig: Figure, path) -> Figure:
+    if path is not None:
+        save(fig, path, formats=("svg",))
+    return fig

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,6 @@ from backprop_tutor.teaching.moodle_responses import (
 )
 from backprop_tutor.teaching.slips import SLIPS
 from backprop_tutor.teaching.variants import cases
-
-#: What a box can be marked, in order of merit.
-VERDICTS = ("right", "imprecise", "wrong", "unanswered")
 
 
 @dataclass(frozen=True)
@@ -180,16 +178,17 @@ class ClassGrades:
 
     def box_stats(self) -> list[BoxStats]:
         """How the class did on each box, in sheet order."""
-        stats = []
-        for column in self.columns:
-            marks = [m for g in self.students for m in g.marks if m.box.column == column]
-            verdicts = {v: sum(m.verdict == v for m in marks) for v in VERDICTS}
-            departs = sum(column in g.departures() for g in self.students)
-            takes = sum(m.verdict == "right" and not m.moodle_right for m in marks)
-            gives = sum(m.verdict != "right" and m.moodle_right for m in marks)
-            stats.append(BoxStats(column, verdicts["right"], verdicts["imprecise"],
-                                  verdicts["wrong"], verdicts["unanswered"], departs, takes, gives))
-        return stats
+        tally = {column: Counter() for column in self.columns}
+        for grade in self.students:
+            departures = set(grade.departures())
+            for m in grade.marks:
+                found = tally[m.box.column]
+                found[m.verdict] += 1
+                found["departs"] += m.box.column in departures
+                found["takes"] += m.verdict == "right" and not m.moodle_right
+                found["gives"] += m.verdict != "right" and m.moodle_right
+        return [BoxStats(column, t["right"], t["imprecise"], t["wrong"], t["unanswered"],
+                         t["departs"], t["takes"], t["gives"]) for column, t in tally.items()]
 
     def slips(self) -> dict[str, int]:
         """Each slip seen (``slips.SLIPS`` order) → how many wrong answers it explains."""

@@ -35,8 +35,8 @@ def grading_blocks(grades: ClassGrades, source: str, figures: dict[str, str]) ->
                                    f"({boxes} boxes).")]
     blocks += [Heading(2, "Slips"), *_slips(grades)]
     blocks += [Heading(2, "Follow-through against Moodle's marking"), Paragraph(_moodle(grades))]
-    blocks += [Heading(2, "Students"), _student_table(grades)]
-    return blocks
+    return blocks + [Paragraph("Each student's counts and score are in grades.csv, each box's "
+                               "mark in marks.csv.")]
 
 
 def _method(grades: ClassGrades, source: str) -> str:
@@ -95,18 +95,6 @@ def _moodle(grades: ClassGrades) -> str:
             + f"; {gives} are not right here and would be right by Moodle's marking (answers "
             "too imprecise here, or equal to the key although they do not follow from the "
             "student's own earlier answers).")
-
-
-def _student_table(grades: ClassGrades) -> Table:
-    rows = []
-    for g in grades.students:
-        slips = list(dict.fromkeys(key for m in g.marks for key in m.slips))
-        rows.append((g.student, g.variant, str(g.count("right")), str(g.count("wrong")),
-                     str(g.count("imprecise")), str(g.count("unanswered")),
-                     format_score(grades.score(g)), format_score(grades.moodle_score(g)),
-                     ", ".join(slips)))
-    return Table(("student", "variant", "right", "wrong", "imprecise", "empty", "score",
-                  "Moodle's", "slips"), tuple(rows), align="llrrrrrrl")
 
 
 def _named(students) -> str:
