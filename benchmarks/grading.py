@@ -72,7 +72,7 @@ def main() -> None:
         made = time.perf_counter() - start
         kit = load_kit(folder / "kit")
         start = time.perf_counter()
-        grades = grade_class(kit, read_typed(folder / "answers.csv", kit), sig_figs=3)
+        grades = grade_class(kit, read_typed(folder / "answers.csv", kit))
         marking = time.perf_counter() - start
         command = [sys.executable, "-m", "backprop_tutor", "grade", str(folder / "kit"),
                    str(folder / "answers.csv"), "--out", str(folder / "grades")]

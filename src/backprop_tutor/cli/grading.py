@@ -19,9 +19,7 @@ LINES_UP_TO = 40
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
 @click.option("--marks", type=click.FloatRange(min=0, min_open=True), metavar="POINTS",
               help="Points per right box (default: the score is right boxes over boxes).")
-@click.option("--sig-figs", default=3, show_default=True, type=click.IntRange(1, 15),
-              help="Significant figures an answer needs to be right (as in `check`).")
-def grade(kit, answers, out, force, marks, sig_figs):
+def grade(kit, answers, out, force, marks):
     """Grade a class's answers to a kit, each box marked like `check --variant`.
 
     KIT is a folder written by `variants`. ANSWERS is the kit's
@@ -50,7 +48,7 @@ def grade(kit, answers, out, force, marks, sig_figs):
     lines = len(submissions) <= LINES_UP_TO or not sys.stdout.isatty()
     with click.progressbar(length=len(submissions), label="Marking", file=sys.stderr,
                            hidden=lines) as bar:
-        grades = grade_class(loaded, submissions, sig_figs, marks, progress=bar.update)
+        grades = grade_class(loaded, submissions, marks, progress=bar.update)
     if lines:
         width = max((len(one_line(g.student)) for g in grades.students), default=0)
         for g in grades.students:

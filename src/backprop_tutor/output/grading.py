@@ -107,7 +107,7 @@ def class_json(grades: ClassGrades, source: str) -> dict:
     stats = grades.box_stats()
     return {
         "source": source, "students": len(grades.students), "boxes": list(grades.columns),
-        "sig_figs": grades.sig_figs, "decimals": grades.decimals,
+        "decimals": grades.decimals,
         "marks_per_box": grades.marks_per_box,
         "scores": grades.score_summary(),
         "histogram": {str(right): n for right, n in grades.histogram().items()},

@@ -94,8 +94,9 @@ class StudentGrade:
 
 
 def mark_student(network: Network, boxes: tuple[Box, ...], submission: Submission,
-                 sig_figs: int, decimals: int) -> StudentGrade:
-    """Mark one student's answers to the ``boxes`` of their variant's ``network``."""
+                 decimals: int) -> StudentGrade:
+    """Mark one student's answers to the ``boxes`` of their variant's ``network``, rounded
+    to ``decimals`` as they went (the sheet's rule, as ``check --variant`` marks it)."""
     networks, by_case = cases(network), {}
     for box in boxes:
         by_case.setdefault(box.case, []).append(box)
@@ -103,8 +104,8 @@ def mark_student(network: Network, boxes: tuple[Box, ...], submission: Submissio
     for case, case_boxes in by_case.items():
         answers = {b.quantity: submission.answers[b.column] for b in case_boxes
                    if submission.answers.get(b.column)}
-        marked = {m.name: m for m in check_answers(networks[case], answers, submission.source,
-                                                   sig_figs, decimals)}
+        marked = {m.name: m for m in check_answers(networks[case], answers, decimals=decimals,
+                                                   source=submission.source)}
         exact = solve(networks[case]) if len(marked) < len(case_boxes) else None
         for box in case_boxes:
             answer = submission.answers.get(box.column, "")
@@ -143,7 +144,6 @@ class ClassGrades:
     students: tuple[StudentGrade, ...]
     without_answers: tuple[str, ...]   # students with a row or file but not one answer
     columns: tuple[str, ...]           # the boxes, in sheet order
-    sig_figs: int
     decimals: int
     marks_per_box: float | None = None
 
@@ -217,8 +217,7 @@ def read_answers(path, kit: Kit) -> tuple[list[Submission], str]:
     return read_typed(path, kit), f"the answers typed into {path.name}"
 
 
-def grade_class(kit: Kit, submissions: list[Submission], sig_figs: int,
-                marks_per_box: float | None = None,
+def grade_class(kit: Kit, submissions: list[Submission], marks_per_box: float | None = None,
                 progress: Callable[[int], None] | None = None) -> ClassGrades:
     """Mark every submission (in roster order, then as given) and gather the class's results.
 
@@ -229,8 +228,8 @@ def grade_class(kit: Kit, submissions: list[Submission], sig_figs: int,
     graded = []
     for submission in (s for s in ordered if s.answers):
         graded.append(mark_student(kit.networks[submission.variant], kit.boxes[submission.variant],
-                                   submission, sig_figs, kit.decimals))
+                                   submission, kit.decimals))
         if progress:
             progress(1)
     return ClassGrades(tuple(graded), tuple(s.student for s in ordered if not s.answers),
-                       tuple(kit.columns), sig_figs, kit.decimals, marks_per_box)
+                       tuple(kit.columns), kit.decimals, marks_per_box)

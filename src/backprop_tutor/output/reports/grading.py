@@ -46,9 +46,8 @@ def _method(grades: ClassGrades, source: str) -> str:
     return (f"{len(grades.students)} students graded from {source}, {len(grades.columns)} boxes "
             f"each, every box marked as `check --variant` marks it: against what the student's "
             f"own earlier answers give (follow-through: one slip costs one box) and against the "
-            f"exact value; rounded to {grades.decimals} decimals as you go, as the sheet asks; "
-            f"right with at least {grades.sig_figs} significant figures (or the sheet's "
-            f"{grades.decimals} decimals). Score: {score}.")
+            f"exact value, with the sheet's rule: every value rounded to {grades.decimals} "
+            f"decimals as you go. Score: {score}.")
 
 
 def _score_table(grades: ClassGrades) -> Table:
