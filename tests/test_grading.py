@@ -149,7 +149,7 @@ def worked(kit):
             "s02": {"sigmoid": {"delta_o1": "sign"}},
             "s03": {"sigmoid": {"delta_h1": "sigmoid_derivative_of_net"},
                     "tanh": {"w1_new": "not_updated"}},
-            "s04": {"relu": {"w5_new": "step_added"}},
+            "s04": {"tanh": {"w5_new": "step_added"}},
             "s05": {"sigmoid": {"w1_new": "no_learning_rate"},
                     "tanh": {"delta_h2": "tanh_derivative_of_net"}},
             "@s08": {"tanh": {"delta_o1": "sign"},
