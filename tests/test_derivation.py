@@ -448,3 +448,56 @@ def test_the_proofs_exact_values_are_mazurs():
     # "A Step by Step Backpropagation Example": dE/dw5 = 0.082167041, dE/dw1 = 0.000438568.
     assert proofs["dE_dw5"].value == pytest.approx(0.082167041, abs=1e-9)
     assert proofs["dE_dw1"].value == pytest.approx(0.000438568, abs=1e-9)
+
+
+SPECIAL_TEXT = "Net_1 _x_ *y* #2 50% & $x$ ~ ^ {a} <b> @c \\ end"   # every character LaTeX and Typst treat specially
+
+
+def _titled(tmp_path, title):
+    text = TWO_OUTPUTS.read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("title"))
+    path = tmp_path / "titled.toml"
+    path.write_text(f"title = {json.dumps(title)}\n" + text, encoding="utf-8")
+    return path
+
+
+def test_latex_text_outside_maths_has_no_unescaped_special(run, tmp_path):
+    """LaTeX without TeX: pylatexenc parses the output; in text mode (outside $…$ and the
+    align*/tabular environments) no character that TeX would read as markup is left bare."""
+    from pylatexenc.latexwalker import (LatexCharsNode, LatexEnvironmentNode, LatexGroupNode,
+                                        LatexMacroNode, LatexMathNode, LatexWalker)
+
+    status, out, err = run("derive", str(_titled(tmp_path, SPECIAL_TEXT)), "--format", "latex")
+    assert (status, err) == (0, "")
+    nodes, _, _ = LatexWalker(out, tolerant_parsing=False).get_latex_nodes()
+    bare = []
+
+    def walk(nodes):
+        for node in nodes or []:
+            if isinstance(node, LatexCharsNode):
+                bare.extend(c for c in node.chars if c in "_^#%&$~")
+            elif isinstance(node, LatexGroupNode):
+                walk(node.nodelist)
+            elif isinstance(node, LatexMacroNode) and node.nodeargd:
+                walk([a for a in node.nodeargd.argnlist if a is not None])
+            elif isinstance(node, LatexEnvironmentNode) and node.environmentname == "tabular":
+                walk([n for n in node.nodelist if not isinstance(n, LatexCharsNode)])  # & separates cells
+            # LatexMathNode and the align* environment are maths: _ and ^ belong there.
+    walk(nodes)
+    assert not bare, bare
+    assert not any(isinstance(n, LatexMathNode) and "Net" in n.latex_verbatim() for n in nodes)
+
+
+def test_typst_output_compiles(run, tmp_path):
+    """The Typst output compiles, and a title full of specials is printed as written."""
+    import io
+
+    import typst
+    from pypdf import PdfReader
+
+    status, out, err = run("derive", str(_titled(tmp_path, SPECIAL_TEXT)), "--format", "typst")
+    assert (status, err) == (0, "")
+    (tmp_path / "derivation.typ").write_text(out, encoding="utf-8")
+    pdf = PdfReader(io.BytesIO(typst.compile(str(tmp_path / "derivation.typ"))))
+    squeezed = "".join(pdf.pages[0].extract_text().split())   # the long heading may wrap
+    assert "".join(SPECIAL_TEXT.split()) in squeezed

@@ -13,6 +13,7 @@ import math
 import click
 
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 
 
@@ -86,8 +87,8 @@ OVERRIDES = {
         "--output-activation", type=click.Choice(list(ACTIVATIONS)),
         help="Activation of the output layer (overrides the file)."),
     "loss": click.option(
-        "--loss", type=click.Choice(["half_sse", "mse"]),
-        help="half_sse: E = 1/2 Σ (t − out)²; mse: E = mean (t − out)², Keras' MSE."),
+        "--loss", type=click.Choice(list(LOSSES)),
+        help="; ".join(f"{name}: {loss.description}" for name, loss in LOSSES.items()) + "."),
     "learning_rate": click.option("--learning-rate", type=PositiveFloat(), help="SGD learning rate η."),
 }
 
