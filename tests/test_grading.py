@@ -392,3 +392,27 @@ def test_a_report_of_another_quiz_is_refused(kit, worked, tmp_path, run):
                            str(tmp_path / "grades"))
     assert status == 2 and "row 2, column Response 1: not the 26 parts" in err
     assert not (tmp_path / "grades").exists()
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda tmp, kit: ("no-kit", tmp / "a.csv"), "no-kit: is not a kit folder (written by `variants`)"),
+    (lambda tmp, kit: (kit, tmp / "missing.csv"), "missing.csv: no such file"),
+    (lambda tmp, kit: (kit, tmp), "holds no answer files (.toml or .json)"),
+    (lambda tmp, kit: (kit, tmp / "empty.csv"), "empty.csv: row 1: expected the columns student, "
+                                                 "variant, then one per box"),
+    (lambda tmp, kit: (kit, tmp / "no-id.csv"), "no-id.csv: row 1: no ID number or Email address "
+                                                "column to match the students with"),
+    (lambda tmp, kit: (kit, tmp / "no-text.csv"), "no-text.csv: row 1: no Question column: "
+                                                  "download the report with the question text"),
+])
+def test_unusable_kits_and_answers_are_one_line(kit, tmp_path, run, make, expected):
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "empty.csv").write_text("", encoding="utf-8")
+    (answers / "no-id.csv").write_text('\ufeff"Last name","Response 1"\nA,"part 1: 1"\n')
+    (answers / "no-text.csv").write_text('"ID number","Response 1"\ns01,"part 1: 1"\n')
+    kit_folder, path = make(answers, kit)
+    status, out, err = run("grade", str(kit_folder), str(path), "--out", str(tmp_path / "out"))
+    assert (status, out) == (2, "")
+    assert len(err.splitlines()) == 1 and expected in err, err
+    assert not (tmp_path / "out").exists()

@@ -42,6 +42,7 @@ _TAG = re.compile(r"\[variant ([0-9A-Z]+-\d+[A-Z])\]", re.IGNORECASE)
 #: What a typist enters for an answer that is no number (it is marked wrong).
 NOT_A_NUMBER = "x"
 
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _TYPED = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 # A cell starting with one of these is run as a formula by a spreadsheet; written with a
@@ -61,8 +62,16 @@ def tagged_variant(text: str) -> str | None:
 
 
 def spreadsheet_safe(text: str) -> str:
-    """``text`` as a CSV cell no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1``."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """``text`` as a CSV cell no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1``.
+
+    A number stays a number: ``-0.46`` is left as it is.
+
+    >>> spreadsheet_safe("=1+1"), spreadsheet_safe("-0.46"), spreadsheet_safe("-1+1")
+    ("'=1+1", '-0.46', "'-1+1")
+    """
+    if not text.startswith(_FORMULA_START) or _NUMBER.fullmatch(text):
+        return text
+    return "'" + text
 
 
 def from_spreadsheet(text: str) -> str:

@@ -30,13 +30,12 @@ def grading_blocks(grades: ClassGrades, source: str, figures: dict[str, str]) ->
         "wrong or left it empty; at how many students' work first departs there (their first "
         "wrong box of that case; a box right by follow-through is no departure); and how many "
         "marks Moodle's all-or-nothing marking of the same answers would take away (right here, "
-        "wrong there) or give (not right here, right there)."), _box_table(grades),
+        "wrong there) or give (not right here, right there)."),
         Figure(figures["network"], f"The share of the class right in each box, on the network "
-                                   f"({boxes} boxes).")]
+                                   f"({boxes} boxes)."), _box_table(grades)]
     blocks += [Heading(2, "Slips"), *_slips(grades)]
     blocks += [Heading(2, "Follow-through against Moodle's marking"), Paragraph(_moodle(grades))]
-    return blocks + [Paragraph("Each student's counts and score are in grades.csv, each box's "
-                               "mark in marks.csv.")]
+    return blocks
 
 
 def _method(grades: ClassGrades, source: str) -> str:
@@ -47,7 +46,8 @@ def _method(grades: ClassGrades, source: str) -> str:
             f"each, every box marked as `check --variant` marks it: against what the student's "
             f"own earlier answers give (follow-through: one slip costs one box) and against the "
             f"exact value, with the sheet's rule: every value rounded to {grades.decimals} "
-            f"decimals as you go. Score: {score}.")
+            f"decimals as you go. Score: {score}. Each student's counts and score are in "
+            f"grades.csv, each box's mark in marks.csv.")
 
 
 def _score_table(grades: ClassGrades) -> Table:
@@ -75,15 +75,17 @@ def _slips(grades: ClassGrades) -> list[Block]:
     wrong = sum(g.count("wrong") for g in grades.students)
     rows = tuple((key, SLIPS[key], str(count), f"{len(students[key])}: {_named(students[key])}")
                  for key, count in sorted(counts.items(), key=lambda item: -item[1]))
-    return [Paragraph(f"The {wrong} wrong answers of the class, and the slips that explain them "
-                      "(the number the answer is is what the student's own numbers give with "
-                      "that slip; an answer two slips explain counts for both)."),
+    return [Paragraph(f"The class wrote {wrong} wrong answers. A slip explains a wrong answer "
+                      "when the student's own earlier numbers, worked with that slip, give it; "
+                      "an answer two slips explain counts for both."),
             Table(("slip", "what", "wrong answers", "students"), rows, align="llrl")]
 
 
 def _moodle(grades: ClassGrades) -> str:
     stats = grades.box_stats()
     takes, gives = sum(s.moodle_takes for s in stats), sum(s.moodle_gives for s in stats)
+    given = {v: sum(m.verdict == v and m.moodle_right for g in grades.students for m in g.marks)
+             for v in ("imprecise", "wrong")}
     total = len(grades.students) * len(grades.columns)
     changed = sorted((s for s in stats if s.moodle_takes), key=lambda s: -s.moodle_takes)
     where = ", ".join(f"{s.column} ({s.moodle_takes})" for s in changed[:8])
@@ -91,9 +93,8 @@ def _moodle(grades: ClassGrades) -> str:
             f"tolerance, with no follow-through: an early slip costs every box after it. Of the "
             f"class's {total} boxes, {takes} are right here and would be wrong by Moodle's marking "
             f"({takes} marks it would take away" + (f", most in {where})" if where else ")")
-            + f"; {gives} are not right here and would be right by Moodle's marking (answers "
-            "too imprecise here, or equal to the key although they do not follow from the "
-            "student's own earlier answers).")
+            + f"; {gives} are not right here and would be right by Moodle's marking "
+            f"({given['imprecise']} too imprecise here, {given['wrong']} wrong here).")
 
 
 def _named(students) -> str:
