@@ -416,3 +416,18 @@ def test_unusable_kits_and_answers_are_one_line(kit, tmp_path, run, make, expect
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1 and expected in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_same_answers_give_the_same_files(kit, worked, tmp_path, run):
+    columns, students = worked
+    typed_csv(columns, students, tmp_path / "answers.csv")
+    for out in ("a", "b"):
+        status, _, err = run("grade", str(kit), str(tmp_path / "answers.csv"), "--out",
+                             str(tmp_path / out))
+        assert (status, err) == (0, ""), err
+    written = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert {str(p) for p in written} >= {"grades.csv", "moodle-grades.csv", "marks.csv", "class.json",
+                                         "report.md", "report.pdf", "figures/scores.svg",
+                                         "figures/network.svg"}
+    for path in written:
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
