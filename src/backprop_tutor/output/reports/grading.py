@@ -89,12 +89,18 @@ def _moodle(grades: ClassGrades) -> str:
     total = len(grades.students) * len(grades.columns)
     changed = sorted((s for s in stats if s.moodle_takes), key=lambda s: -s.moodle_takes)
     where = ", ".join(f"{s.column} ({s.moodle_takes})" for s in changed[:8])
+    where += ", ..." if len(changed) > 8 else ""
     return (f"Moodle marks each box of the Cloze question right only when it is within the key's "
             f"tolerance, with no follow-through: an early slip costs every box after it. Of the "
-            f"class's {total} boxes, {takes} are right here and would be wrong by Moodle's marking "
-            f"({takes} marks it would take away" + (f", most in {where})" if where else ")")
-            + f"; {gives} are not right here and would be right by Moodle's marking "
-            f"({given['imprecise']} too imprecise here, {given['wrong']} wrong here).")
+            f"class's {total} boxes, {takes} {_are(takes)} right here and would be wrong by "
+            f"Moodle's marking: the marks follow-through gives back"
+            + (f" (by box: {where})" if where else "") + f". {gives} {_are(gives)} not right "
+            f"here and would be right by Moodle's marking ({given['imprecise']} too imprecise "
+            f"here, {given['wrong']} wrong here).")
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def _named(students) -> str:
