@@ -88,4 +88,5 @@ def _summary(grades, source: str, out, written: list[str]) -> None:
         click.echo(f"Not graded, without a single answer: "
                    f"{', '.join(map(one_line, grades.without_answers))}.")
     top = [name for name in written if "/" not in name]
-    click.echo(f"Wrote {', '.join(top)} and figures/ to {out}/.")
+    figures = " and figures/" if len(top) < len(written) else ""
+    click.echo(f"Wrote {', '.join(top)}{figures} to {out}/.")

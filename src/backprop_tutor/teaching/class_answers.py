@@ -123,20 +123,23 @@ def load_kit(folder) -> Kit:
         raise ClassAnswersError(folder, None, "is not a kit folder (written by `variants`)")
     index = folder / "index.csv"
     students = {}
-    for line, row in _table(index, "kit's index", ["student", "variant"]):
+    for _, row in _table(index, "kit's index", ["student", "variant"]):
         students[from_spreadsheet(row["student"])] = row["variant"]
     boxes: dict[str, list[Box]] = {}
     decimals = set()
-    for line, row in _table(folder / "keys.csv", "kit's keys",
+    for _, row in _table(folder / "keys.csv", "kit's keys",
                             ["variant", "hidden_activation", "quantity", "expected", "tolerance"]):
         boxes.setdefault(row["variant"], []).append(
             Box(row["hidden_activation"], row["quantity"], row["expected"], row["tolerance"]))
         decimals.add(len(row["expected"].partition(".")[2]))
     variants = list(dict.fromkeys(students.values()))
     missing = [v for v in variants if v not in boxes]
-    if missing or len(decimals) != 1:
+    if missing:
         raise ClassAnswersError(folder / "keys.csv", None, "does not fit the kit's index.csv "
-                                f"(no boxes for {', '.join(missing[:3]) or 'some variants'})")
+                                f"(no boxes for {', '.join(missing[:3])})")
+    if len(decimals) != 1:
+        raise ClassAnswersError(folder / "keys.csv", None, "its keys are written with different "
+                                "numbers of decimals: not one kit's")
     networks = {v: load_network(folder / "networks" / f"{v}.toml") for v in variants}
     return Kit(folder, students, networks, {v: tuple(boxes[v]) for v in variants},
                decimals.pop())
@@ -255,11 +258,11 @@ def read_typed(path, kit: Kit) -> list[Submission]:
                              "answer that is no number)")
             elif typed:
                 answers[column] = typed
-        variant = check_student(kit, from_spreadsheet(cells["student"]), cells["variant"], where,
-                                seen, problems, list(answers))
+        student = from_spreadsheet(cells["student"])
+        variant = check_student(kit, student, cells.get("variant", ""), where, seen, problems,
+                                list(answers))
         if variant:
-            submissions.append(Submission(from_spreadsheet(cells["student"]), variant, answers,
-                                          f"{path}: {where}"))
+            submissions.append(Submission(student, variant, answers, f"{path}: {where}"))
     problems.raise_all()
     return submissions
 

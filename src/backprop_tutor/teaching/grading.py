@@ -20,7 +20,7 @@ For the class (``ClassGrades``):
   (wrong or imprecise here, right there).
 
 Students are marked one after the other in this process: a student takes
-under 3 ms (``benchmarks/grading.py``), less than starting a worker process.
+about 3 ms (``benchmarks/grading.py``), less than starting a worker process.
 """
 
 from __future__ import annotations
