@@ -334,12 +334,13 @@ def test_answer_files_are_graded_as_the_typed_answers(kit, worked, tmp_path, run
     columns, students = worked
     folder = tmp_path / "files"
     folder.mkdir()
-    chosen = {s: students[s] for s in ("s01", "s02", "s05")}
+    chosen = {s: students[s] for s in ("s01", "s02", "s05", "s06")}
     for student, data in chosen.items():
         document = {"student": student, "variant": data["variant"]}
         for column, answer in data["answers"].items():
             case, quantity = column.split(".")
-            document.setdefault(case, {})[quantity] = float(answer)
+            # What a student wrote that is no number stays text: a wrong answer, no error.
+            document.setdefault(case, {})[quantity] = answer if answer == "garbage" else float(answer)
         (folder / f"{student}.toml").write_text(tomli_w.dumps(document), encoding="utf-8")
     typed_csv(columns, chosen, tmp_path / "answers.csv")
     for source, out in ((folder, "a"), (tmp_path / "answers.csv", "b")):
