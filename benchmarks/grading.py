@@ -42,8 +42,9 @@ def write_kit(folder: Path) -> None:
     (folder / "keys.csv").write_text(keys_csv(variants, boxes))
     (folder / "index.csv").write_text("student,variant\n" + "".join(
         f"{v.student},{v.id}\n" for v in variants))
-    (folder / "answers-template.csv").write_text(
-        answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id]))
+    with open(folder / "answers-template.csv", "w", newline="") as file:
+        csv.writer(file).writerows(
+            answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id]))
 
 
 def fill_in(kit: Path, path: Path) -> None:

@@ -10,7 +10,9 @@ import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.errors import AnswerFileError
-from backprop_tutor.teaching.marking import check_answers, judge, written
+from backprop_tutor.teaching.marking import check_answers
+from backprop_tutor.teaching.precision import judge, written
+from backprop_tutor.teaching.rounding import ROUNDING_RULE, Rounding
 
 OUT_H1 = 0.657010462673498785933          # σ(0.65), mpmath
 OUT_O1 = 0.604056668691073049422          # mpmath
@@ -26,9 +28,15 @@ def test_written_counts_significant_figures_and_the_last_digit(text, sig_figs, u
     assert answer.unit == 10.0 ** answer.unit_exponent
 
 
-@pytest.mark.parametrize("text", ["abc", "", "1.2.3", "0,5", "1e999", "."])
+@pytest.mark.parametrize("text", ["abc", "", "1.2.3", "0,5,1", "1,000.5", "1e999", "1e-999", "."])
 def test_written_refuses_what_is_not_a_number(text):
     assert written(text) is None
+
+
+def test_a_decimal_comma_is_read_as_a_point():
+    answer = written(" 0,475 ")
+    assert (answer.value, answer.sig_figs, answer.unit_exponent, answer.comma) == (0.475, 3, -3, True)
+    assert written("−0,0708").value == -0.0708 and not written("0.475").comma
 
 
 def test_a_float_from_a_file_is_read_as_its_shortest_text():
@@ -49,14 +57,31 @@ def test_a_float_from_a_file_is_read_as_its_shortest_text():
     ("12345", math.inf, "wrong", "no finite value"),
     ("-0.60405", -OUT_O1, "right", "truncated"),
     ("0.60407", OUT_O1, "wrong", "not close"),            # above: not a truncation
+    ("0.0088", 0.0088255952, "right", "rounded"),         # 4 decimals, though 2 figures
+    ("0.009", 0.0088255952, "imprecise", "too imprecise"),
+    ("0", 0.00004, "right", "rounded"),                   # 0.0000 to 4 decimals
 ])
-def test_the_precision_rule(answer, value, verdict, rule):
+def test_the_precision_rule_at_4_decimals(answer, value, verdict, rule):
     assert judge(written(answer), value) == (verdict, rule)
+
+
+@pytest.mark.parametrize("answer, value, verdict, rule", [
+    ("0.657", OUT_H1, "right", "rounded"),
+    ("0.66", OUT_H1, "imprecise", "too imprecise"),
+    ("0.65", 0.65004, "right", "rounded"),                # 0.650: the zero goes unwritten
+    ("0.0088", 0.0088255952, "imprecise", "too imprecise"),   # 0.00883 to 3 figures
+    ("0.0883", 0.0883, "right", "exact"),
+    ("0.1", 0.09996, "right", "rounded"),                 # 0.09996 to 3 figures is 0.100
+    ("0.1", 0.0998, "imprecise", "too imprecise"),        # ... and 0.0998 is 0.0998
+    ("0", 0.00004, "wrong", "zero"),
+])
+def test_the_precision_rule_at_3_significant_figures(answer, value, verdict, rule):
+    assert judge(written(answer), value, Rounding("sig_figs", 3)) == (verdict, rule)
 
 
 def test_the_old_weight_is_never_the_new_one():
     assert judge(written("0.3"), 0.302791, old=0.3) == ("wrong", "old value")
-    assert judge(written("0.66"), OUT_H1, sig_figs=2) == ("right", "rounded")
+    assert judge(written("0.66"), OUT_H1, Rounding("sig_figs", 2)) == ("right", "rounded")
 
 
 def test_follow_through_marks_a_slip_once():
@@ -135,11 +160,58 @@ def test_check_command(run, tmp_path):
     assert "w1_new" in document["unanswered"]
 
 
-def test_sig_figs_option(run, tmp_path):
+def test_the_rule_comes_from_the_options_else_the_file_else_4_decimals(run, tmp_path):
     answers = tmp_path / "answers.toml"
     answers.write_text("hidden_activation = 'sigmoid'\nout_h1 = 0.66\n")
-    assert run("check", str(answers))[0] == 1
+    assert run("check", str(answers))[0] == 1               # 0.6570 to 4 decimals
     assert run("check", str(answers), "--sig-figs", "2")[0] == 0
+    assert run("check", str(answers), "--decimals", "2")[0] == 0
+    answers.write_text("hidden_activation = 'sigmoid'\ndecimals = 2\nout_h1 = 0.66\n")
+    assert run("check", str(answers))[0] == 0
+    status, out, _ = run("check", str(answers), "--decimals", "4", "--format", "json")
+    assert status == 1 and json.loads(out)["rounding"]["decimals"] == 4
+    answers.write_text("hidden_activation = 'sigmoid'\nsig_figs = 2\nout_h1 = 0.66\n")
+    status, out, _ = run("check", str(answers), "--format", "json")
+    assert status == 0 and json.loads(out)["rounding"] == {
+        "decimals": None, "sig_figs": 2, "rule": Rounding("sig_figs", 2).sentence}
+    status, out, err = run("check", str(answers), "--decimals", "2", "--sig-figs", "3")
+    assert (status, out) == (2, "") and "give --decimals or --sig-figs, not both" in err
+
+
+def test_check_help_says_the_rule_and_how_ties_go(run):
+    status, out, _ = run("check", "--help")
+    assert status == 0
+    text = " ".join(out.split())
+    assert " ".join(ROUNDING_RULE.split()) in text and "away from zero" in text
+
+
+def test_an_imprecise_answer_is_not_a_wrong_one_to_follow_from(run, tmp_path):
+    """δ_h2 = 0.0088 (right at 4 decimals) has 2 significant figures: too imprecise for 3,
+    and the lines worked from it are right without "follows through from your wrong"."""
+    answers = tmp_path / "answers.toml"
+    # By hand: dE_dw3 = 0.0088·0.5 = 0.0044, w3⁺ = −0.6 − 0.5·0.0044 = −0.6022.
+    answers.write_text("hidden_activation = 'sigmoid'\ndelta_h2 = 0.0088\ndE_dw3 = 0.0044\n"
+                       "w3_new = -0.6022\n")
+    assert run("check", str(answers))[0] == 0
+    status, out, _ = run("check", str(answers), "--sig-figs", "3", "--format", "json")
+    marks = {m["name"]: m for m in json.loads(out)["marks"]}
+    assert marks["delta_h2"]["verdict"] == "imprecise"
+    assert all(m["follows_from"] == [] for m in marks.values())
+    _, out, _ = run("check", str(answers), "--sig-figs", "3")
+    assert "follows through" not in out
+
+
+def test_a_decimal_comma_in_an_answer_file(run, tmp_path):
+    answers = tmp_path / "answers.toml"
+    answers.write_text('hidden_activation = "sigmoid"\nout_h1 = "0,6570"\n')
+    status, out, _ = run("check", str(answers))
+    assert status == 0 and "✓ out_h1 = 0.657: rounded" in out
+    assert "read as 0.6570: write a decimal point, not a comma" in out
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"hidden_activation": "sigmoid", "out_h1": "0,6570"}))
+    status, out, _ = run("check", str(answers), "--format", "json")
+    [mark] = json.loads(out)["marks"]
+    assert status == 0 and mark["note"] == "read as 0.6570: write a decimal point, not a comma"
 
 
 TANH = {"out_h1": 0.571670, "out_h2": -0.0996680, "out_o1": 0.657011,      # mpmath, tanh hidden
@@ -173,7 +245,18 @@ def test_the_answer_file_says_what_it_answers_and_options_override(run, tmp_path
 
 @pytest.mark.parametrize("text, message", [
     ("net_h1 = ", "is not valid TOML"),
-    ('net_h1 = "0.65"', "net_h1: expected a finite number"),
+    ('net_h1 = "abc"', "net_h1: expected a number, got 'abc'"),
+    ('net_h1 = "' + "1" * 200 + '"', "net_h1: expected a number"),
+    ("net_h1 = true", "net_h1: expected a finite number"),
+    ('hidden_activation = ["sigmoid"]\nnet_h1 = 0.65', "hidden_activation: expected one of"),
+    ("loss = {a=1}\nnet_h1 = 0.65", "loss: expected one of half_sse, mse, got {'a': 1}"),
+    ("output_activation = 3\nnet_h1 = 0.65", "output_activation: expected one of"),
+    ("decimals = 2.5\nnet_h1 = 0.65", "decimals: expected a whole number from 0 to 15"),
+    ("sig_figs = 0\nnet_h1 = 0.65", "sig_figs: expected a whole number from 1 to 15"),
+    ("decimals = 4\nsig_figs = 3\nnet_h1 = 0.65", "sig_figs: give decimals or sig_figs, not both"),
+    ("variant = '000-¹²A'\nnet_h1 = 0.65", "is not a variant ID"),
+    ("variant = '000-" + "1" * 5000 + "A'\nnet_h1 = 0.65", "is not a variant ID"),
+    ("variant = '" + "7" * 200_000 + "'\nnet_h1 = 0.65", "is not a variant ID"),
     ("", "expected name = number lines"),
     ("hidden_activation = 'swish'\nnet_h1 = 0.65", "hidden_activation: expected one of sigmoid"),
     ("learning_rate = -1\nnet_h1 = 0.65", "learning_rate: expected a positive number"),

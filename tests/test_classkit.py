@@ -5,6 +5,7 @@ import csv
 import html
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -13,11 +14,13 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.document.notation import format_number
+from backprop_tutor.teaching.rounding import rounded_sheet
 from backprop_tutor.teaching.variants import variant_id
 
 ROSTER = "student,name\nst-104,Ann\nst-007,Bob\nst-311,Cy\n"
 STUDENTS = ["st-104", "st-007", "st-311"]
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
+ARTIFACTS = Path(__file__).parent / "artifacts"
 FIELD = re.compile(r"<tr><td>([^<]+)</td><td>\{1:NUMERICAL:=(-?\d+\.\d+):(\d+\.\d+)\}</td></tr>")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -72,8 +75,10 @@ def test_every_file_of_the_kit(built):
         assert {f"sheet-{vid}.pdf", f"key-{vid}.pdf"} <= names
         network = load_network(built / "networks" / f"{vid}.toml")
         assert network.title == f"Variant {vid}"
-    page = (built / "page" / "index.html").read_text(encoding="utf-8")
-    assert all(f'"{vid}"' in page for _, vid in pairs)
+    # A practice page per variant, and the page that opens one by its ID; nothing else.
+    assert sorted(p.name for p in (built / "page").iterdir()) == sorted(
+        [f"{vid}.html" for _, vid in pairs] + ["index.html", "choose.js", "marking.js", "page.js",
+                                               "page.css"])
     # The class PDFs hold every variant, in roster order.
     sheets = pdf_text(built / "sheets.pdf")
     positions = [sheets.index(f"variant {vid}") for _, vid in pairs]
@@ -93,7 +98,9 @@ def test_keys_csv_rows_are_the_asked_quantities_within_tolerance_of_solve(built)
         case = network.with_options(hidden_activation=activation)
         exact = solve(case)[quantity]
         assert abs(float(expected) - exact) <= float(tolerance) <= 0.0005
-        assert expected == f"{solve(case, round_to=4)[quantity] + 0.0:.4f}"
+        # Rounded as you go in decimals, a tie away from zero (held against hand work done
+        # independently of the package in test_rounding.py).
+        assert expected == f"{rounded_sheet(case, 4)[quantity] + 0.0:.4f}"
 
 
 def test_moodle_xml_has_one_cloze_question_per_variant_with_solve_values(built):
@@ -254,3 +261,265 @@ def test_a_student_who_rounds_as_the_sheet_asks_is_marked_right(run, tmp_path):
             assert status == 0, [m for m in marks if m["verdict"] != "right"]
             rules |= {m["rule"] for m in marks}
     assert "rounded as you go" in rules     # the rule this test is about was needed
+
+
+# ---- the kit's practice pages: one variant each, no value shown ------------------------------
+
+def test_each_page_holds_its_own_variant_and_no_value_the_student_has_not_typed(built):
+    from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
+
+    pairs = variants_of(built)
+    for _, vid in pairs:
+        html = (built / "page" / f"{vid}.html").read_text(encoding="utf-8")
+        data = json.loads(html_unescape_json(html))
+        assert list(data["networks"]) == [vid] and data["reveal"] is False
+        assert not any(other in html for _, other in pairs if other != vid)
+        network = load_network(built / "networks" / f"{vid}.toml")
+        assert data["networks"][vid]["cases"]["sigmoid"]["given"] == {
+            **dict(zip(("i1", "i2"), network.inputs)), "t1": network.targets[0],
+            **network.parameters(), "eta": network.learning_rate}
+        lines = [line for case in data["networks"][vid]["cases"].values() for line in case["lines"]]
+        assert not {"value", "shown", "numbers", "text"} & {key for line in lines for key in line}
+        # No worked value of this variant, as a student or the key would write it, is in the page
+        # (unless it is a given number: a dead relu unit's weight keeps its value; or 0).
+        given = {float(n) for n in given_numbers(network)} | {0.0}
+        tokens = {float(t) for t in NUMBER.findall(html)}
+        for activation in TUTORIAL_ACTIVATIONS:
+            exact = solve(network.with_options(hidden_activation=activation))
+            rounded = solve(network.with_options(hidden_activation=activation), round_to=4)
+            for name in exact.values:
+                written = {round(exact[name], 6), round(exact[name], 4), rounded[name]}
+                assert not (written - given) & tokens, (vid, activation, name)
+    index = (built / "page" / "index.html").read_text(encoding="utf-8")
+    assert not any(vid in index for _, vid in pairs)
+
+
+def html_unescape_json(html: str) -> str:
+    return re.search(r'<script id="page-data" type="application/json">(.*?)</script>', html, re.S)[1]
+
+
+# ---- text from a roster or a template is data in every file ----------------------------------
+
+HOSTILE_IDS = ['=HYPERLINK("http://x.example","click")', "@SUM(A1:A2)", "+1+1", "-2+3",
+               "<img src=x onerror=alert(1)>", "Ann\n# Heading", "Bob\n| a | b |", "-17"]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    from backprop_tutor.cli import main
+
+    folder = tmp_path_factory.mktemp("hostile")
+    roster = folder / "roster.csv"
+    with open(roster, "w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([["student"]] + [[student] for student in HOSTILE_IDS])
+    template = folder / "template.toml"
+    template.write_text((DEFAULT_NETWORK.read_text(encoding="utf-8")).replace(
+        'title = "Tutorial network (2-2-1)"', 'title = "Net\\u007f <b>bold</b>\\n# not a heading"'),
+        encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["variants", str(template), "--roster", str(roster), "--seed", "3", "--out",
+              str(folder / "kit"), "--ask", "delta_o1", "--paper", "letter"])
+    assert done.value.code == 0
+    return folder / "kit"
+
+
+def test_no_csv_cell_is_a_formula(hostile):
+    for name in ("keys.csv", "index.csv"):
+        with open(hostile / name, encoding="utf-8", newline="") as file:
+            rows = list(csv.reader(file))[1:]
+        students = list(dict.fromkeys(row[0] for row in rows))
+        assert students == ["'" + s if s[0] in "=+-@" and s != "-17" else s for s in HOSTILE_IDS]
+        for row in rows:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), (name, cell)
+                assert not cell.startswith("-") or NUMBER.fullmatch(cell), (name, cell)
+
+
+def test_markdown_shows_ids_and_titles_as_text(hostile, gfm_tables):
+    from markdown_it import MarkdownIt
+
+    for name in ("sheets.md", "keys.md"):
+        markdown = (hostile / name).read_text(encoding="utf-8")
+        tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(markdown)
+        kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+        assert not kinds & {"html_inline", "html_block"}, name
+        headings = [tokens[k + 1].content for k, t in enumerate(tokens) if t.type == "heading_open"]
+        assert not any(h.startswith(("Heading", "a | b")) for h in headings), name
+        gfm_tables(markdown)
+        text = " ".join(t.content for t in tokens if t.type == "inline")
+        assert "<img src=x onerror=alert(1)>" in MarkdownIt().render(markdown).replace(
+            "&lt;", "<").replace("&gt;", ">")
+        assert "Ann # Heading" in text.replace("\\", "")
+
+
+def test_the_kit_reads_back_every_network_file_it_writes(hostile):
+    for path in (hostile / "networks").iterdir():
+        network = load_network(path)
+        assert "Net\x7f <b>bold</b>\n# not a heading" in network.description
+
+
+def test_paper_letter_sets_every_pdf_on_us_letter(hostile, poppler):
+    for path in hostile.glob("*.pdf"):
+        info, err = poppler("pdfinfo", path)
+        assert err == "" and "Page size:       612 x 792 pts (letter)" in info, path
+
+
+# ---- the worksheet is fit to hand out ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def poppler():
+    """Run a poppler tool: (stdout, stderr). Installed on first use (Debian's poppler-utils)."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        for command in (["apt-get", "update", "-qq"],
+                        ["apt-get", "install", "-y", "-qq", "poppler-utils"]):
+            subprocess.run(command, check=True, capture_output=True)
+    assert shutil.which("pdfinfo"), "the worksheet's tests need poppler: apt-get install poppler-utils"
+
+    def tool(*args):
+        done = subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True)
+        return done.stdout, done.stderr
+    return tool
+
+
+@pytest.fixture(scope="module", params=["a4", "letter"])
+def worksheet(request, tmp_path_factory):
+    path = tmp_path_factory.mktemp("worksheet") / f"worksheet-{request.param}.pdf"
+    write_blank_sheet(load_network(DEFAULT_NETWORK), path, paper=request.param)
+    return request.param, path
+
+
+MM = 72 / 25.4      # points in a millimetre
+
+
+def test_the_worksheet_opens_without_a_warning(worksheet, poppler, caplog):
+    paper, path = worksheet
+    info, err = poppler("pdfinfo", path)
+    assert err == ""
+    assert {"a4": "595.276 x 841.89 pts (A4)", "letter": "612 x 792 pts (letter)"}[paper] in info
+    assert poppler("pdftotext", path, "-")[1] == ""
+    with caplog.at_level("WARNING", logger="pypdf"):
+        reader = PdfReader(path, strict=True)
+        text = "".join(page.extract_text() for page in reader.pages)
+    assert caplog.records == [] and "Problem 2" in text
+
+
+def test_the_worksheet_has_room_to_work_and_states_the_rule(worksheet, poppler):
+    _, path = worksheet
+    text = " ".join(poppler("pdftotext", path, "-")[0].split())
+    assert "back of the sheet" not in text
+    assert ("Round every value to 4 decimals as you go: work each line from the rounded values of "
+            "the lines before it, and round its result before you write it down. A 5 just after the "
+            "last digit you keep rounds away from zero (0.12345 → 0.1235, −0.12345 → −0.1235).") in text
+    for activation in ("sigmoid", "tanh", "relu"):
+        assert f"Your working: Problem 2 with {activation} hidden units" in text
+    assert "Your derivation" in text
+
+
+def _words(poppler, path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Every word of every page: (xMin, yMin, xMax, yMax, text), from poppler's bounding boxes."""
+    html = poppler("pdftotext", "-bbox", path, "-")[0]
+    pages = html.split("<page ")[1:]
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    return [[(*map(float, m.groups()[:4]), m[5]) for m in word.finditer(page)] for page in pages]
+
+
+def test_answer_boxes_are_8_mm_high_and_labels_9_pt(worksheet, poppler):
+    _, path = worksheet
+    rows_seen = 0
+    for words in _words(poppler, path):
+        headers = [w for w in words if w[4] == "quantity"]
+        for header in headers[::2]:                       # two "quantity" columns per table
+            column = sorted({round(w[1], 1) for w in words if abs(w[0] - header[0]) < 0.5
+                             and w[1] > header[1] and w[3] - w[1] >= 9})
+            column = [y for y in column if y - header[1] < 200]
+            gaps = [b - a for a, b in zip(column, column[1:])]
+            assert gaps and min(gaps) >= 8 * MM, gaps
+            rows_seen += len(column)
+        # Every word of the text is 9 pt or larger (maths' sub- and superscripts aside: 7 pt).
+        assert all(w[3] - w[1] >= 9 or w[4][-1:].isdigit() or w[4] == "+" for w in words), words
+    assert rows_seen == 6 + 4 + 4
+
+
+def test_no_page_is_two_thirds_blank(worksheet, poppler, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    paper, path = worksheet
+    poppler("pdftoppm", "-r", "30", "-png", path, tmp_path / "page")
+    if paper == "a4":   # kept in tests/artifacts/ (ignored by git): pages 1 and 2 to look at
+        ARTIFACTS.mkdir(exist_ok=True)
+        poppler("pdftoppm", "-r", "100", "-f", "1", "-l", "2", "-png", path, ARTIFACTS / "worksheet-a4")
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 4
+    for page in pages:
+        ink = np.asarray(Image.open(page).convert("L")) < 200
+        height = ink.shape[0]
+        rows = np.flatnonzero(ink[:int(height * 0.9)].any(axis=1))   # the page number left out
+        assert rows[-1] > 0.55 * height, page.name                   # ink reaches past the middle
+
+
+@pytest.mark.parametrize("example", ["tutorial.toml", "mazur.toml", "two_outputs_mse.toml"])
+def test_no_label_of_the_sheets_drawing_overlaps_another_or_a_unit(example):
+    import numpy as np
+    from matplotlib.patches import Circle
+
+    from backprop_tutor.core.network import EXAMPLES
+    from backprop_tutor.output import figures
+    from backprop_tutor.output.classkit import DRAWING_INCHES
+    from backprop_tutor.output.writers.typst import FIGURE_WIDTH, PAPERS, text_width
+
+    network = load_network(EXAMPLES / example)
+    for width in (DRAWING_INCHES, None):                      # the sheet's and the pack's
+        fig = figures.plot_network(solve(network), decimals=6, given_only=True, width=width)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        labels, units = [], []
+        for text in fig.axes[0].texts:
+            patch = text.get_bbox_patch()
+            if patch is not None:   # the drawn box: rotated with its label
+                labels.append((text.get_text(), patch.get_path().transformed(
+                    patch.get_transform()).vertices[:-1]))
+            elif "=" in text.get_text():
+                box = text.get_window_extent(renderer)
+                labels.append((text.get_text(), np.array([[box.x0, box.y0], [box.x1, box.y0],
+                                                          [box.x1, box.y1], [box.x0, box.y1]])))
+        units = [p.get_path().transformed(p.get_transform()).vertices
+                 for p in fig.axes[0].patches if isinstance(p, Circle)]
+        assert len(units) == sum(network.sizes) and len(labels) >= len(network.parameters())
+        clashes = [(a[0], b[0]) for k, a in enumerate(labels) for b in labels[k + 1:]
+                   if _convex_overlap(a[1], b[1])]
+        clashes += [(a[0], "a unit") for a in labels for unit in units if _convex_overlap(a[1], unit)]
+        assert clashes == [], (example, width)
+        if width is not None:
+            # Printed FIGURE_WIDTH of the text width wide: no smaller than drawn, on either paper.
+            printed = min(FIGURE_WIDTH * text_width(p) / 25.4 for p in PAPERS)
+            assert fig.get_size_inches()[0] <= printed + 1e-9
+            assert min(t.get_fontsize() for t in fig.axes[0].texts) >= 9
+
+
+def _convex_overlap(a, b) -> bool:
+    """Whether two convex polygons overlap (no separating axis among their edges' normals)."""
+    import numpy as np
+
+    for polygon in (a, b):
+        for ex, ey in np.roll(polygon, -1, axis=0) - polygon:
+            normal = np.array([-ey, ex])
+            if not normal.any():
+                continue
+            pa, pb = a @ normal, b @ normal
+            if pa.max() <= pb.min() or pb.max() <= pa.min():
+                return False
+    return True
+
+
+def test_the_pack_worksheet_can_say_where_its_numbers_come_from(tmp_path, poppler):
+    from backprop_tutor.output.pack import EXAMPLE_NOTE
+
+    write_blank_sheet(load_network(DEFAULT_NETWORK), tmp_path / "w.pdf", note=EXAMPLE_NOTE)
+    text = " ".join(poppler("pdftotext", tmp_path / "w.pdf", "-")[0].replace("’", "'").split())
+    assert "The tutorial's problems give no numbers: those here are backprop-tutor's own " \
+           "example" in text

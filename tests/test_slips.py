@@ -6,11 +6,14 @@ biases 0.1, 0.1, 0.2; η = 0.5), by writing out the slipped line by hand, e.g.
 the sign slip δ_o1 = (t − out)·out·(1 − out) = +0.0707814.
 """
 
+import json
+
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.teaching.marking import check_answers
-from backprop_tutor.teaching.slips import SLIPS
+from backprop_tutor.core.worksheet import steps
+from backprop_tutor.teaching.marking import check_answers, slip_sentence
+from backprop_tutor.teaching.slips import SLIPS, slips
 
 SLIPPED = [  # (hidden activation, line, slipped answer, slip)
     ("sigmoid", "delta_o1", 0.070781, "sign"),
@@ -22,6 +25,9 @@ SLIPPED = [  # (hidden activation, line, slipped answer, slip)
     ("sigmoid", "delta_o1", -0.072204, "sigmoid_derivative_of_net"),  # net(1 − net)
     ("tanh", "delta_h1", -0.022135, "tanh_derivative_of_net"),  # w5·δ_o1·(1 − 0.65²)
     ("relu", "delta_h2", 0.027209, "relu_derivative_of_negative"),   # w6·δ_o1·1
+    # σ′ = out(1 − out) for a tanh unit: w5·δ_o1·out_h1·(1 − out_h1), out_h1 = tanh(0.65)
+    ("tanh", "delta_h1", -0.0093856, "sigmoid_derivative_elsewhere"),
+    ("relu", "delta_h1", -0.0086660, "sigmoid_derivative_elsewhere"),  # w5·δ_o1·0.65·0.35
     ("sigmoid", "out_h1", 0.34299, "sigmoid_plus"),             # 1/(1 + e^0.65)
     ("sigmoid", "w1_new", 0.29721, "step_added"),               # 0.3 + 0.5·(−0.00558265)
     ("sigmoid", "w1_new", 0.30558, "no_learning_rate"),         # 0.3 − (−0.00558265)
@@ -68,7 +74,7 @@ def test_slips_are_found_from_the_students_own_numbers():
     assert mark.slips == ["sign"]
 
 
-def test_the_slip_behind_most_wrong_answers(run, tmp_path):
+def test_the_slip_behind_the_wrong_answers(run, tmp_path):
     answers = tmp_path / "answers.toml"
     # Step added: 0.3 + 0.5·(−0.00558265), 0.7 + 0.5·(−0.0465041); η left out: 0.4 + 0.0111653.
     answers.write_text("hidden_activation = 'sigmoid'\nw1_new = 0.29721\nw5_new = 0.67675\n"
@@ -76,3 +82,71 @@ def test_the_slip_behind_most_wrong_answers(run, tmp_path):
     status, out, _ = run("check", str(answers))
     assert status == 1
     assert "The slip behind most of your wrong answers (2 of 3): the step added" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("explains, wrong, sentence", [
+    (1, 6, "The slip behind 1 of your 6 wrong answers: X."),
+    (3, 6, "The slip behind 3 of your 6 wrong answers: X."),      # half is not most
+    (4, 6, "The slip behind most of your wrong answers (4 of 6): X."),
+    (2, 2, "The slip behind all 2 of your wrong answers: X."),
+    (1, 1, "The slip behind your wrong answer: X."),
+])
+def test_most_only_for_more_than_half(explains, wrong, sentence):
+    assert slip_sentence({"description": "X", "explains": explains, "wrong": wrong}) == sentence
+
+
+def test_a_slip_is_recognised_at_the_precision_written():
+    # The updated weight w6⁺ = −0.5 − 0.5·δ_o1·out_h2 = −0.483189 used in δ_h2, by hand with
+    # mpmath: −0.483189·(−0.0707814)·0.4750208·(1 − 0.4750208) = 0.0085289 (right: 0.0088256).
+    network = load_network(DEFAULT_NETWORK).with_options(hidden_activation="sigmoid")
+    for answer in (0.0085289, 0.00853, 0.0085):
+        [mark] = check_answers(network, {"delta_h2": answer})
+        assert (mark.verdict, mark.slips) == ("wrong", ["updated_weights"]), answer
+    [mark] = check_answers(network, {"delta_h2": 0.009})     # one figure says too little
+    assert mark.slips == []
+
+
+def test_slips_grow_with_the_network_not_with_its_square(network_file):
+    """A 200-4-1 network has 1,625 steps; one wrong source per neighbour, not per input."""
+    inputs = ", ".join(f"{(k % 9 + 1) / 10}" for k in range(200))
+    row = "[" + ", ".join("0.01" for _ in range(200)) + "]"
+    network = load_network(network_file(f"""
+        learning_rate = 0.5
+        inputs = [{inputs}]
+        targets = [0.5]
+        [[layers]]
+        activation = "sigmoid"
+        weights = [{", ".join([row] * 4)}]
+        [[layers]]
+        activation = "sigmoid"
+        weights = [[0.1, 0.2, 0.3, 0.4]]
+        """))
+    found = slips(network)
+    assert len(steps(network)) == 1625    # 10 forward, 2 loss, 5 deltas, 804 + 804
+    assert sum(len(s) for s in found.values()) <= 6 * len(steps(network))
+    assert [s.hint for s in found["dE_dw7"] if s.key == "wrong_source"] == [
+        f"the wrong source in the gradient: {i} instead of i7" for i in ("i5", "i6", "i8", "i9")]
+
+
+def test_check_on_a_network_of_a_thousand_inputs(run, network_file, tmp_path):
+    """Every answer of a 1000-2-1 network wrong: marked with its slips (in seconds, once
+    100 s and 626 MB: the slips were made per pair of units)."""
+    inputs = ", ".join(f"{(k % 9 + 1) / 10}" for k in range(1000))
+    row = "[" + ", ".join("0.01" for _ in range(1000)) + "]"
+    path = network_file(f"""
+        learning_rate = 0.5
+        inputs = [{inputs}]
+        targets = [0.5]
+        [[layers]]
+        activation = "sigmoid"
+        weights = [{row}, {row}]
+        [[layers]]
+        activation = "sigmoid"
+        weights = [[0.1, 0.2]]
+        """)
+    names = [step.name for step in steps(load_network(path))]
+    answers = tmp_path / "answers.toml"
+    answers.write_text("hidden_activation = 'sigmoid'\n" + "".join(f"{n} = 0.1234\n" for n in names))
+    status, out, err = run("check", str(answers), str(path), "--format", "json")
+    assert status == 1 and err == ""
+    assert len(json.loads(out)["marks"]) == len(names) == 4015   # 6 + 2 + 3 + 2002 + 2002

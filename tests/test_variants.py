@@ -114,9 +114,16 @@ def test_variant_ids_are_short_and_checked():
         variant_network(vid[:-1] + ("A" if vid[-1] != "A" else "B"))
     with pytest.raises(VariantError, match="check character"):
         variant_network(variant_id(3, 1), load_network(EXAMPLES / "mazur.toml"))
-    for bad in ("", "K7Q", "K7Q-", "K7Q-0", "K!Q-03M", "K7Q-03"):
+    for bad in ("", "K7Q", "K7Q-", "K7Q-0", "K!Q-03M", "K7Q-03",
+                "000-¹²A", "000-١٢A", "０００-01A",          # digits, but not ASCII ones
+                "000-" + "1" * 5000 + "A",                  # beyond int()'s 4,300 digits
+                "1" * 14 + "-01A", "7" * 200_000):          # long: refused before it is read
         with pytest.raises(VariantError, match="not a variant ID"):
             parse_variant_id(bad)
+    largest = variant_id(2**64 - 1, 99_999_999)
+    assert parse_variant_id(largest) == (2**64 - 1, 99_999_999)
+    with pytest.raises(VariantError, match="--seed: must be from 0 to 2\\^64 - 1"):
+        generate_variants(TEMPLATE, 1, seed=2**64)
 
 
 def test_ranges_that_admit_no_network_end_with_an_error_not_a_hang():

@@ -29,6 +29,7 @@ ELSEWHERE = {
     "0.2689414213699951": "1/(1 + e^1), by hand with math.exp (test_activation_cost.py)",
     "0.0000351085": "Mazur's published error after 10,000 updates (test_numpy_network.py)",
     "0.302884": "w1_new worked from a student's wrong delta_h1, by hand (test_notebooks.py)",
+    "595.276": "A4's width in points, 210 mm · 72/25.4, as pdfinfo prints it (test_classkit.py)",
 }
 
 NUMBER = re.compile(r"(?<![\w.])\d*\.\d+(?:[eE]-?\d+)?")

@@ -29,15 +29,21 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 @click.option("--inactive-relu", default="one", show_default=True,
               type=click.Choice(["none", "one", "any"]),
               help="How many hidden units are inactive (net <= 0) with relu.")
+@click.option("--reveal", is_flag=True,
+              help="Give the practice pages Show buttons (formula, numbers, value of each line).")
+@click.option("--paper", default="a4", show_default=True, type=click.Choice(["a4", "letter"]),
+              help="Paper of the sheets and keys: A4 or US Letter.")
 def variants(template, count, roster, seed, out, force, ask, decimals, answer_decimals,
-             inputs, targets, weights, biases, inactive_relu):
+             inputs, targets, weights, biases, inactive_relu, reveal, paper):
     """A different network for every student: sheets, keys, CSV and a Moodle quiz.
 
     From TEMPLATE (default: the tutorial's network) one variant per student of
     --roster (or --n variants), with numbers fit for pen and paper; see the
     docs/commands/variants.md for the constraints every variant meets. Writes into --out each
-    variant's sheet-ID.pdf, key-ID.pdf and networks/ID.toml, and for the class
-    sheets.pdf, keys.pdf, keys.csv, index.csv, moodle.xml and a practice page.
+    variant's sheet-ID.pdf, key-ID.pdf, networks/ID.toml and practice page
+    page/ID.html, and for the class sheets.pdf, keys.pdf, keys.csv, index.csv
+    and moodle.xml. A practice page marks what its student types and shows no
+    value they have not typed (with --reveal: Show buttons for each line).
     """
     from backprop_tutor.extras import require
     from backprop_tutor.output.classkit import build_class_kit
@@ -57,9 +63,11 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
     asked = parse_ask(ask, network)
     students = read_roster(roster) if roster else None
     drawn = generate_variants(network, count, seed, settings, students)
-    kit = build_class_kit(drawn, out, asked, answer_decimals, force=force)
+    kit = build_class_kit(drawn, out, asked, answer_decimals, force=force, reveal=reveal,
+                          paper=paper)
     click.echo(f"Wrote {len(drawn)} variants ({drawn[0].id} to {drawn[-1].id}) to {kit.out}/:")
     click.echo("  sheets.pdf, keys.pdf (every variant, in order), sheets.md, keys.md")
     click.echo("  keys.csv (one row per answer box), index.csv (student -> variant), moodle.xml")
-    click.echo("  page/index.html: the practice page, every variant (a student types their ID)")
-    click.echo("  per variant: sheet-ID.pdf, key-ID.pdf, networks/ID.toml, figures/ID.svg")
+    click.echo("  per variant: sheet-ID.pdf, key-ID.pdf, networks/ID.toml, figures/ID.svg,")
+    click.echo(f"    page/ID.html: its practice page ({'with' if reveal else 'no'} Show buttons); "
+               "page/index.html opens a page by its ID")

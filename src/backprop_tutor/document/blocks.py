@@ -86,11 +86,16 @@ class Equations:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; ``align`` has one letter per column, ``l`` or ``r`` (default: first left, rest right)."""
+    """A table; ``align`` has one letter per column, ``l`` or ``r`` (default: first left, rest right).
+
+    ``row_height``: on paper, every row but the header at least this high, in mm (boxes to
+    write in by hand); formats that are not printed ignore it.
+    """
 
     header: tuple[str, ...]
     rows: tuple[tuple[Inline, ...], ...]
     align: str = ""
+    row_height: float = 0
 
     def alignment(self) -> str:
         return self.align or "l" + "r" * (len(self.header) - 1)
@@ -128,13 +133,31 @@ class Items:
 
 
 @dataclass(frozen=True)
+class Space:
+    """On paper, a framed empty box to work in by hand, headed ``label``.
+
+    It takes ``share`` parts of what is left of its page (the spaces on a page
+    share it in proportion). Text and Markdown leave it out.
+    """
+
+    label: str
+    share: int = 1
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """On paper, what follows starts a new page; text and Markdown leave it out."""
+
+
+@dataclass(frozen=True)
 class Contents:
     """A list of the document's headings of level ``depth`` or above (links where the format has them)."""
 
     depth: int = 1
 
 
-Block = Title | Heading | Paragraph | Equations | Table | Items | Code | Figure | Contents
+Block = (Title | Heading | Paragraph | Equations | Table | Items | Code | Figure | Contents | Space
+         | PageBreak)
 
 
 def demoted(blocks: list[Block], levels: int) -> list[Block]:

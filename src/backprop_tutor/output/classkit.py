@@ -10,8 +10,10 @@
   order), ``sheets.md`` and ``keys.md`` (the same as Markdown), ``keys.csv``
   (one row per box), ``moodle.xml`` (a Moodle quiz, see ``moodle``) and
   ``index.csv`` (student → variant);
-* ``page/``: the practice page with every variant: a student types their
-  variant ID, works the step and has it marked as they type;
+* ``page/``: a practice page per variant, ``page/ID.html``, holding that
+  variant only: it marks what the student types and shows no value they
+  have not typed (with ``reveal``, Show buttons reveal each line); and
+  ``page/index.html``, where a student types their ID to open their page;
 * ``figures/ID.svg``: each variant's drawing, made once and used by its
   sheet in every document.
 
@@ -25,6 +27,8 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +36,12 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve
 from backprop_tutor.document import notation
-from backprop_tutor.document.blocks import Block, Figure, Heading, Paragraph, Table
+from backprop_tutor.document.blocks import Block, Figure, Heading, PageBreak, Paragraph, Space, Table
 from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.document.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
+from backprop_tutor.output.writers.typst import FIGURE_WIDTH, PAPERS, text_width
 from backprop_tutor.teaching.class_answers import answers_template
 from backprop_tutor.teaching.exercise import (
     Answer,
@@ -44,6 +49,7 @@ from backprop_tutor.teaching.exercise import (
     asked_quantities,
     key_lines,
 )
+from backprop_tutor.teaching.rounding import rounded_sheet, rounding_rule
 from backprop_tutor.teaching.variants import ANSWER_DECIMALS, Variant, cases
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
@@ -55,13 +61,24 @@ FULL_DIGITS = 12
 #: An empty box is as wide as this many em spaces.
 BOX_WIDTH = 10
 
+#: A CSV cell starting with one of these is run as a formula by a spreadsheet (OWASP).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
 KEYS_CSV_HEADER = ["student", "variant", "hidden_activation", "quantity", "expected", "tolerance"]
 
 PROBLEM_1 = ("Take a network whose hidden and output units are sigmoids, with the loss "
              "E = ½·Σ (t − out)². Derive, with the chain rule, the gradient ∂E/∂w of a weight "
              "into an output unit and of a weight into a hidden unit. Write both with "
              "δ = ∂E/∂net, and show how the δ of a hidden unit is made from the δs of the "
-             "units it feeds. (Use the back of the sheet.)")
+             "units it feeds. Write your derivation in the box below.")
+
+#: Answer boxes are this high on paper, in mm: room for a handwritten number.
+BOX_HEIGHT = 9
+
+#: The sheet's drawing is made as wide as it is printed on the narrower paper, so its
+#: labels print at their own size (10 pt and more) on A4 and a little larger on US Letter.
+DRAWING_INCHES = FIGURE_WIDTH * min(text_width(paper) for paper in PAPERS) / 25.4
 
 
 @dataclass(frozen=True)
@@ -74,15 +91,20 @@ class ClassKit:
 
 
 def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals: int = ANSWER_DECIMALS,
-                    force: bool = False) -> ClassKit:
-    """Write every variant's sheet, key and network file, and the class documents, into ``out``."""
+                    force: bool = False, reveal: bool = False, paper: str = "a4") -> ClassKit:
+    """Write every variant's sheet, key, network file and page, and the class documents, into ``out``.
+
+    ``reveal``: the pages have Show buttons. ``paper``: ``a4`` or ``letter``.
+    """
     from backprop_tutor.output.moodle import moodle_xml
-    from backprop_tutor.output.page import write_page
+    from backprop_tutor.output.page import ASSETS, copy_assets
 
     with output_folder(out, force) as work:
-        (work / "networks").mkdir()
-        (work / "figures").mkdir()
-        jobs = [(variant, ask, answer_decimals, work) for variant in variants]
+        for folder in ("networks", "figures", "page"):
+            (work / folder).mkdir()
+        copy_assets(work / "page", ("choose.js", "marking.js", "page.js", "page.css"))
+        shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
+        jobs = [(variant, ask, answer_decimals, reveal, paper, work) for variant in variants]
         # Each variant's figure and two PDFs are independent: both cores share them.
         with _pool(len(jobs)) as pool:
             done = list(pool.map(_write_variant, jobs, chunksize=max(1, len(jobs) // 8)))
@@ -100,27 +122,30 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         (work / "index.csv").write_text(_csv([["student", "variant"]] + [
             [v.student, v.id] for v in variants]), encoding="utf-8")
         (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
-        (work / "answers-template.csv").write_text(
-            answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id]),
+        (work / "answers-template.csv").write_text(_csv(
+            answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
             encoding="utf-8")
-        (work / "page").mkdir()
-        write_page({v.id: v.network for v in variants}, work / "page", decimals=answer_decimals)
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
 
 def _write_variant(job) -> tuple[list[Block], list[Block], list[Answer]]:
-    """One variant's figure, sheet, key and network file; its sheet and key blocks and answers."""
-    variant, ask, answer_decimals, work = job
+    """One variant's figure, sheet, key, network file and page; its sheet and key blocks and answers."""
+    from backprop_tutor.output.page import render_page
+
+    variant, ask, answer_decimals, reveal, paper, work = job
     exercise = _Exercise(variant.network, ask, answer_decimals)
     figure = f"figures/{variant.id}.svg"
     _draw(variant.network, work / figure)
     sheet = sheet_blocks(variant.network, exercise, figure, variant.id, variant.student)
     key = key_blocks(variant.network, exercise, variant.id, variant.student)
     compiler = _compiler(work)
-    _compile(compiler, sheet, work / f"sheet-{variant.id}.pdf", f"Question sheet {variant.id}")
-    _compile(compiler, key, work / f"key-{variant.id}.pdf", f"Answer key {variant.id}")
+    _compile(compiler, sheet, work / f"sheet-{variant.id}.pdf", f"Question sheet {variant.id}", paper)
+    _compile(compiler, key, work / f"key-{variant.id}.pdf", f"Answer key {variant.id}", paper)
     (work / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network),
                                                           encoding="utf-8")
+    (work / "page" / f"{variant.id}.html").write_text(
+        render_page({variant.id: variant.network}, decimals=answer_decimals, reveal=reveal,
+                    source=f"variant {variant.id}"), encoding="utf-8")
     return sheet, key, exercise.answers
 
 
@@ -137,16 +162,20 @@ def _pool(jobs: int):
 
 
 def write_blank_sheet(network: Network, path, ask="default",
-                      answer_decimals: int = ANSWER_DECIMALS) -> None:
-    """The question sheet of ``network`` itself (no variant) as a PDF at ``path``."""
+                      answer_decimals: int = ANSWER_DECIMALS, paper: str = "a4",
+                      note: str = "") -> None:
+    """The question sheet of ``network`` itself (no variant) as a PDF at ``path``.
+
+    ``note``: a sentence under the heading (where the numbers come from).
+    """
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         _draw(network, work / "network.svg")
         blocks = sheet_blocks(network, _Exercise(network, ask, answer_decimals), "network.svg",
-                              label="", student="")
-        _compile(_compiler(work), blocks, Path(path), "Question sheet")
+                              label="", student="", note=note)
+        _compile(_compiler(work), blocks, Path(path), "Question sheet", paper)
 
 
 class _Exercise:
@@ -162,18 +191,30 @@ class _Exercise:
 # ---------------------------------------------------------------- the sheet
 
 def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
-                 student: str) -> list[Block]:
-    """The question sheet: Problems 1 and 2, the network, a box per asked quantity."""
+                 student: str, note: str = "") -> list[Block]:
+    """The question sheet: Problem 1 and room to derive (page 1); Problem 2, the network and its
+    given numbers (page 2); per hidden activation room to work and a box per asked quantity
+    (the first activation a page, the others two to a page)."""
     blocks = [Heading(1, f"Backpropagation by hand{f': variant {label}' if label else ''}"),
               Paragraph(f"Name: ______________________   Student: {student or '______________'}"
-                        + (f"   Variant: {label}" if label else "")),
-              Heading(2, "Problem 1: derive backpropagation"), Paragraph(PROBLEM_1),
-              Heading(2, "Problem 2: one SGD update by hand"),
-              Paragraph(_problem_2(network, exercise)),
-              Figure(figure, "Your network: its inputs, target, weights and biases."),
-              given_table(given_values(network), DIGITS)]
-    for activation, names in exercise.asked.items():
-        blocks += [Heading(3, _case_heading(network, activation)), _boxes(names)]
+                        + (f"   Variant: {label}" if label else ""))]
+    if note:
+        blocks.append(Paragraph(note))
+    blocks += [Heading(2, "Problem 1: derive backpropagation"), Paragraph(PROBLEM_1),
+               Space("Your derivation"), PageBreak(),
+               Heading(2, "Problem 2: one SGD update by hand"),
+               Paragraph(_problem_2(network, exercise)),
+               Figure(figure, "Your network: its inputs, target, weights and biases "
+                              "(the same numbers as in the table)."),
+               given_table(given_values(network), DIGITS)]
+    if len(exercise.asked) > 1 and len(network.layers) > 1:
+        blocks.append(Space("Your working: the weighted sums (net) into the first hidden layer "
+                            "are the same with every hidden activation"))
+    for k, (activation, names) in enumerate(exercise.asked.items()):
+        if k == 0 or k % 2 == 1:   # the first case on its own page, then two to a page
+            blocks.append(PageBreak())
+        blocks += [Heading(3, _case_heading(network, activation)),
+                   Space(f"Your working: {_case_heading(network, activation)}"), _boxes(names)]
     return blocks
 
 
@@ -185,8 +226,8 @@ def _problem_2(network: Network, exercise: _Exercise) -> str:
     return (f"Do one step of stochastic gradient descent on the network below, for its one "
             f"training sample, with learning rate η = {notation.format_number(network.learning_rate)} "
             f"and the loss {LOSSES[network.loss].description}. {hidden}The backward pass uses "
-            f"the weights from before the update. Round every value to {exercise.decimals} "
-            f"decimals as you go, and write the ones asked for in their boxes.")
+            f"the weights from before the update. {rounding_rule(exercise.decimals).sentence} Write "
+            f"the values asked for in their boxes.")
 
 
 def _boxes(names: list[str]) -> Table:
@@ -196,7 +237,8 @@ def _boxes(names: list[str]) -> Table:
     for k in range(0, len(names), 2):
         pair = names[k:k + 2]
         rows.append((formula(pair[0]), box, formula(pair[1]) if len(pair) > 1 else "", box))
-    return Table(("quantity", "your answer", "quantity", "your answer"), tuple(rows), align="llll")
+    return Table(("quantity", "your answer", "quantity", "your answer"), tuple(rows), align="llll",
+                 row_height=BOX_HEIGHT)
 
 
 # ---------------------------------------------------------------- the key
@@ -206,9 +248,10 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
     who = f" (student {student})" if student else ""
     blocks = [Heading(1, f"Answer key: variant {label}{who}"),
               Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "
-                        f"worked out, as a student does by hand, and used rounded in the lines "
-                        f"after it; the unrounded value is beside it. {NOTE} Quantities in "
-                        f"brackets are not asked: they are worked out on the way."),
+                        f"worked out, as the sheet asks ({rounding_rule(exercise.decimals).sentence}), "
+                        f"and used rounded in the lines after it; the unrounded value is beside "
+                        f"it. {NOTE} Quantities in brackets are not asked: they are worked out "
+                        f"on the way."),
               given_table(given_values(network), DIGITS)]
     by_case = {}
     for answer in exercise.answers:
@@ -222,7 +265,7 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
 
 def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int) -> Table:
     """A row per line of the key: the quantity, its formula with the rounded numbers, the values."""
-    rounded, exact = solve(network, round_to=decimals), solve(network)
+    rounded, exact = rounded_sheet(network, decimals), solve(network)
     values = {**rounded.given, **rounded.values}
     formulas = {q.name: q.formula for q in rounded.quantities}
     rows = []
@@ -258,8 +301,8 @@ def _listed(words: list[str]) -> str:
 def _draw(network: Network, path: Path) -> None:
     from backprop_tutor.output import figures
 
-    figures.save(figures.plot_network(solve(network), decimals=DIGITS, given_only=True), path,
-                 formats=("svg",))
+    figures.save(figures.plot_network(solve(network), decimals=DIGITS, given_only=True,
+                                      width=DRAWING_INCHES), path, formats=("svg",))
 
 
 @functools.lru_cache(maxsize=1)
@@ -271,8 +314,20 @@ def _compiler(root: Path):
     return typst.Compiler(root=str(root))
 
 
-def _compile(compiler, blocks: list[Block], path: Path, title: str) -> None:
-    path.write_bytes(compiler.compile(input=typst_document(blocks, title).encode("utf-8")))
+def _compile(compiler, blocks: list[Block], path: Path, title: str, paper: str = "a4") -> None:
+    pdf = compiler.compile(input=typst_document(blocks, title, paper).encode("utf-8"))
+    path.write_bytes(_for_poppler(pdf))
+
+
+def _for_poppler(pdf: bytes) -> bytes:
+    """Typst's PDF without ``/Suspects false`` in its catalog's MarkInfo.
+
+    ``false`` is valid and the default, but poppler (22.12, as in Debian 12) warns "Suspects
+    object is wrong type" on it. The key is blanked with spaces of the same length, so every
+    offset in the file's cross-reference table stays right.
+    """
+    key = b"/Suspects false"
+    return pdf.replace(key, b" " * len(key)) if pdf.count(key) == 1 else pdf
 
 
 def _merge(paths: list[Path], path: Path) -> None:
@@ -287,8 +342,23 @@ def _merge(paths: list[Path], path: Path) -> None:
 
 def _csv(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows([[csv_cell(c) for c in row] for row in rows])
     return buffer.getvalue()
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula (OWASP, "CSV injection").
+
+    A text that starts with = + - @, a tab or a carriage return gets a leading
+    apostrophe, which spreadsheets read as "this cell is text"; a number is left
+    as it is, so the keys' values stay numbers.
+
+    >>> [csv_cell(c) for c in ("=HYPERLINK(1)", "@SUM(A1)", "+1+1", "-2+3", "-0.0708", "st-07")]
+    ["'=HYPERLINK(1)", "'@SUM(A1)", "'+1+1", "'-2+3", '-0.0708', 'st-07']
+    """
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def keys_csv(variants: list[Variant], boxes: dict[str, list[Answer]]) -> str:
@@ -321,7 +391,13 @@ def network_toml(network: Network) -> str:
 
 
 def _toml_string(text: str) -> str:
+    r"""``text`` as a TOML basic string.
+
+    JSON escapes every control character but DEL, which TOML forbids too.
+
+    >>> print(_toml_string('Net "A"\x7f\n'))
+    "Net \"A\"\u007f\n"
+    """
     import json
 
-    # A JSON string of printable text is a valid TOML basic string.
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

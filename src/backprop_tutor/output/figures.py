@@ -135,7 +135,7 @@ _FOOTNOTE_INCHES = 0.35
 
 
 def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
-                 given_only: bool = False) -> Figure:
+                 given_only: bool = False, width: float | None = None) -> Figure:
     """The network of one worked SGD step, with every number of the forward and backward pass.
 
     Units are circles, inputs on the left, outputs on the right. Each
@@ -150,6 +150,9 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
         decimals: decimals shown for every number.
         given_only: draw only the numbers a student is given (inputs, weights,
             biases, targets), hidden units uncoloured: the question sheet's drawing.
+        width: the figure's width in inches (the drawing is scaled to it, the
+            text keeps its size: a figure printed at this width shows 10 pt labels
+            at 10 pt); None: a scale that suits the screen.
     """
     network = worksheet.network
     values = {**worksheet.given, **worksheet.values}
@@ -163,12 +166,13 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
     ys = [y for _, y in position.values()]
     left, right = min(xs) - 1.6, max(xs) + 3.0
     bottom, top = min(ys) - 1.15, max(ys) + 1.85
-    drawing = (top - bottom) * _INCH_PER_UNIT
+    scale = _INCH_PER_UNIT if width is None else width / (right - left)
+    drawing = (top - bottom) * scale
     height = drawing + _TITLE_INCHES + _FOOTNOTE_INCHES
 
     with _style():
         # Placed by hand: the drawing keeps one scale, whatever the network's shape.
-        fig, ax = _figure((right - left) * _INCH_PER_UNIT, height, layout=None)
+        fig, ax = _figure((right - left) * scale, height, layout=None)
         ax.set_position([0, _FOOTNOTE_INCHES / height, 1, drawing / height])
         ax.set_axis_off()
         ax.set_xlim(left, right)

@@ -27,9 +27,9 @@ from pathlib import Path
 from backprop_tutor.core.network import Network
 from backprop_tutor.io import json_data
 from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.output.classkit import csv_cell
 from backprop_tutor.output.reports.grading import format_score, grading_blocks
 from backprop_tutor.output.writers import to_markdown, typst_document
-from backprop_tutor.teaching.class_answers import spreadsheet_safe
 from backprop_tutor.teaching.grading import ClassGrades
 from backprop_tutor.teaching.slips import SLIPS
 
@@ -77,7 +77,7 @@ def _csv(rows) -> str:
 
 def grades_csv(grades: ClassGrades) -> str:
     return _csv([GRADES_HEADER] + [
-        [spreadsheet_safe(g.student), g.variant, g.count("right"), g.count("wrong"),
+        [csv_cell(g.student), g.variant, g.count("right"), g.count("wrong"),
          g.count("imprecise"), g.count("unanswered"), format_score(grades.score(g))]
         for g in grades.students])
 
@@ -85,14 +85,14 @@ def grades_csv(grades: ClassGrades) -> str:
 def gradebook_csv(grades: ClassGrades) -> str:
     """Moodle's gradebook import (``grade/import/csv``): a user column, a grade column."""
     return _csv([["ID number", GRADE_ITEM]] + [
-        [spreadsheet_safe(g.student), format_score(grades.score(g))] for g in grades.students])
+        [csv_cell(g.student), format_score(grades.score(g))] for g in grades.students])
 
 
 def marks_csv(grades: ClassGrades) -> str:
     rows = [MARKS_HEADER]
     for g in grades.students:
-        rows += [[spreadsheet_safe(g.student), g.variant, m.box.column,
-                  spreadsheet_safe(m.answer), _value(m.expected), _value(m.exact), m.verdict,
+        rows += [[csv_cell(g.student), g.variant, m.box.column,
+                  csv_cell(m.answer), _value(m.expected), _value(m.exact), m.verdict,
                   m.rule, " ".join(m.slips), "right" if m.moodle_right else "wrong"]
                  for m in g.marks]
     return _csv(rows)

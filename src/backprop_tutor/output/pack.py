@@ -47,6 +47,10 @@ from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
 
+#: The tutorial's problems state no numbers: the pack's are those of its network file.
+EXAMPLE_NOTE = ("The tutorial's problems give no numbers: those here are backprop-tutor's own "
+                "example, from the network file.")
+
 CHECKPOINTS = (1, 10, 100, 1000)
 KERAS_UPDATES = 10
 RANDOM_SEED = 0
@@ -78,7 +82,7 @@ def build_pack(network: Network, out, force: bool = False,
         (work / "activation_cost.md").write_text(to_markdown(measured), encoding="utf-8")
         _write_pdf(blocks + measured, work, title=_title(network))
         progress("writing worksheet.pdf")
-        write_blank_sheet(network, work / "worksheet.pdf")
+        write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
     return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
@@ -129,7 +133,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
-                        + " ".join(network.description.split())),
+                        + " ".join(network.description.split()) + " " + EXAMPLE_NOTE),
               Contents(depth=1), *body]
     return blocks, measured, losses
 

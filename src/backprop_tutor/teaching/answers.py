@@ -4,8 +4,9 @@ A student's answer file names the quantities they worked out (TOML or JSON),
 and may say what they answer::
 
     hidden_activation = "tanh"     # optional: hidden_activation, output_activation,
-    net_h1 = 0.65                  # loss, learning_rate, variant
-    out_h1 = 0.572
+    decimals = 4                   # loss, learning_rate, variant, and the rounding rule:
+    net_h1 = 0.65                  # decimals = N or sig_figs = N (4 decimals if neither)
+    out_h1 = "0.5717"              # a number may be a string: it keeps its trailing zeros
     delta_o1 = -0.0548
 
 The command line's options override these settings. Without either, the
@@ -17,7 +18,7 @@ they fit best is taken (``check_file``). The marking itself is in
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from backprop_tutor.io import files
@@ -25,24 +26,32 @@ from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import steps
-from backprop_tutor.errors import AnswerFileError
+from backprop_tutor.errors import AnswerFileError, shown
 from backprop_tutor.teaching.marking import (
-    SIG_FIGS,
     Mark,
     check_answers,
     counts,
     slip_summary,
 )
+from backprop_tutor.teaching.precision import written
+from backprop_tutor.teaching.rounding import DEFAULT_ROUNDING, Rounding, rounding_rule
 
 #: Keys of an answer file that say what it answers, not a quantity.
-SETTINGS = ("hidden_activation", "output_activation", "loss", "learning_rate", "variant")
+SETTINGS = ("hidden_activation", "output_activation", "loss", "learning_rate", "variant",
+            "decimals", "sig_figs")
+
+#: The most digits a rounding rule keeps (``decimals``, ``sig_figs``, and the options).
+MAX_DIGITS = 15
+
+#: The longest number written as a string in an answer file.
+MAX_TEXT = 100
 
 
 @dataclass(frozen=True)
 class AnswerFile:
-    """A student's answers ``{name: number}`` and the settings the file gives."""
+    """A student's answers ``{name: number or number text}`` and the settings the file gives."""
 
-    answers: dict[str, float]
+    answers: dict[str, float | str]
     settings: dict
 
 
@@ -72,14 +81,21 @@ def split_answers(document, path, hidden_activation: str | None = None) -> Answe
         document = {k: v for k, v in document.items() if k not in SETTINGS}
     if not isinstance(document, dict) or not document:
         raise AnswerFileError(path, None, "expected name = number lines, e.g. net_h1 = 0.65")
-    answers = {}
-    for name, value in document.items():
-        try:
-            answers[name] = files.finite_number(value)
-        except ValueError as why:
-            raise AnswerFileError(path, name, str(why)) from None
+    answers = {name: _answer(value, path, name) for name, value in document.items()}
     _check_settings(settings, path)
     return AnswerFile(answers, settings)
+
+
+def _answer(value, path, name: str) -> float | str:
+    """A number, or a number written as a string (with a decimal comma too: "0,475")."""
+    if isinstance(value, str):
+        if len(value) <= MAX_TEXT and written(value) is not None:
+            return value
+        raise AnswerFileError(path, name, f"expected a number, got {shown(value)}")
+    try:
+        return files.finite_number(value)
+    except ValueError as why:
+        raise AnswerFileError(path, name, str(why)) from None
 
 
 def _pick_case(cases: list, path, hidden_activation: str | None) -> dict:
@@ -95,13 +111,22 @@ def _pick_case(cases: list, path, hidden_activation: str | None) -> dict:
 def _check_settings(settings: dict, path) -> None:
     for key, allowed in (("hidden_activation", ACTIVATIONS), ("output_activation", ACTIVATIONS),
                          ("loss", LOSSES)):
-        if key in settings and settings[key] not in allowed:
+        # A list or table is no name (and cannot even be looked up in a dict).
+        if key in settings and not (isinstance(settings[key], str) and settings[key] in allowed):
             raise AnswerFileError(path, key, f"expected one of {', '.join(allowed)}, "
-                                  f"got {str(settings[key])[:40]!r}")
+                                  f"got {shown(settings[key])}")
     rate = settings.get("learning_rate")
     if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float))
                              or not math.isfinite(rate) or rate <= 0):
-        raise AnswerFileError(path, "learning_rate", f"expected a positive number, got {str(rate)[:40]!r}")
+        raise AnswerFileError(path, "learning_rate", f"expected a positive number, got {shown(rate)}")
+    for key, low in (("decimals", 0), ("sig_figs", 1)):
+        digits = settings.get(key)
+        if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
+                                   or not low <= digits <= MAX_DIGITS):
+            raise AnswerFileError(path, key, f"expected a whole number from {low} to "
+                                  f"{MAX_DIGITS}, got {shown(digits)}")
+    if "decimals" in settings and "sig_figs" in settings:
+        raise AnswerFileError(path, "sig_figs", "give decimals or sig_figs, not both")
 
 
 def resolve_network(network: Network, settings: dict, options: dict, source="answers") -> Network:
@@ -135,31 +160,38 @@ class Checked:
     network: Network
     marks: list[Mark]
     fits: dict[str, int] | None = None
+    rounding: Rounding = field(default=DEFAULT_ROUNDING)
+
+
+def rule_of(answer_file: AnswerFile, decimals: int | None = None,
+            sig_figs: int | None = None) -> Rounding:
+    """The rounding rule: from the options if given, else from the file, else 4 decimals."""
+    if decimals is not None or sig_figs is not None:
+        return rounding_rule(decimals, sig_figs)
+    return rounding_rule(answer_file.settings.get("decimals"), answer_file.settings.get("sig_figs"))
 
 
 def check_file(network: Network, answer_file: AnswerFile, options: dict, source="answers",
-               sig_figs: int = SIG_FIGS, decimals: int | None = None) -> Checked:
+               rounding: Rounding | None = None) -> Checked:
     """Mark an answer file; without a hidden activation try each and keep the best fit.
 
-    On a tie the network's own activation wins, then the tutorial's order. A
-    variant's answers were rounded as the class kit's sheet asks: to
-    ``ANSWER_DECIMALS`` decimals as they went, unless ``decimals`` says otherwise.
+    On a tie the network's own activation wins, then the tutorial's order.
+    ``rounding``: the rule the student rounded by (default: the file's, else 4 decimals).
     """
-    if decimals is None and (options.get("variant") is not None or "variant" in answer_file.settings):
-        from backprop_tutor.teaching.variants import ANSWER_DECIMALS
-
-        decimals = ANSWER_DECIMALS
+    rounding = rounding or rule_of(answer_file)
+    rule = {rounding.kind: rounding.digits}
     network = resolve_network(network, answer_file.settings, options, source)
     answers = answer_file.answers
     given = options.get("hidden_activation") or answer_file.settings.get("hidden_activation")
     if given or network.hidden_activation is None:
-        return Checked(network, check_answers(network, answers, source, sig_figs, decimals))
+        return Checked(network, check_answers(network, answers, source=source, **rule),
+                       rounding=rounding)
     tried = {a: network.with_options(hidden_activation=a)
              for a in dict.fromkeys([network.hidden_activation, *TUTORIAL_ACTIVATIONS])}
-    marks = {a: check_answers(net, answers, source, sig_figs, decimals) for a, net in tried.items()}
+    marks = {a: check_answers(net, answers, source=source, **rule) for a, net in tried.items()}
     fits = {a: sum(m.right for m in found) for a, found in marks.items()}
     best = max(fits, key=fits.get)
-    return Checked(tried[best], marks[best], fits)
+    return Checked(tried[best], marks[best], fits, rounding)
 
 
 def unanswered(marks: list[Mark], network: Network) -> list[str]:
@@ -176,4 +208,6 @@ def marks_json(checked: Checked) -> dict:
             "wrong": tally["wrong"], "imprecise": tally["imprecise"],
             "unanswered": unanswered(checked.marks, checked.network),
             "hidden_activation": checked.network.hidden_activation, "fits": checked.fits,
-            "slip_summary": slip_summary(checked.marks)}
+            "slip_summary": slip_summary(checked.marks),
+            "rounding": {"decimals": checked.rounding.decimals,
+                         "sig_figs": checked.rounding.sig_figs, "rule": checked.rounding.sentence}}

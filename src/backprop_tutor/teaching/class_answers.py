@@ -42,11 +42,10 @@ _TAG = re.compile(r"\[variant ([0-9A-Z]+-\d+[A-Z])\]", re.IGNORECASE)
 #: What a typist enters for an answer that is no number (it is marked wrong).
 NOT_A_NUMBER = "x"
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _TYPED = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
-# A cell starting with one of these is run as a formula by a spreadsheet; written with a
-# leading apostrophe it is text (Moodle's dataformat writer does the same).
+# A cell starting with one of these would be run as a formula by a spreadsheet: the kit's
+# CSV files (output/classkit.csv_cell) and Moodle's writer put an apostrophe before it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,21 +60,8 @@ def tagged_variant(text: str) -> str | None:
     return match[1].upper() if match else None
 
 
-def spreadsheet_safe(text: str) -> str:
-    """``text`` as a CSV cell no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1``.
-
-    A number stays a number: ``-0.46`` is left as it is.
-
-    >>> spreadsheet_safe("=1+1"), spreadsheet_safe("-0.46"), spreadsheet_safe("-1+1")
-    ("'=1+1", '-0.46', "'-1+1")
-    """
-    if not text.startswith(_FORMULA_START) or _NUMBER.fullmatch(text):
-        return text
-    return "'" + text
-
-
 def from_spreadsheet(text: str) -> str:
-    """A cell as it was before ``spreadsheet_safe`` (or Moodle's writer) guarded it."""
+    """A cell as it was before a CSV writer guarded it against spreadsheets: ``'=1`` → ``=1``."""
     text = text.strip()
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
@@ -155,18 +141,13 @@ def _table(path: Path, what: str, columns: list[str]):
     return [(reader.line_num, row) for row in reader]
 
 
-def answers_template(students: list[tuple[str, str]], boxes: list[Answer]) -> str:
-    """The kit's ``answers-template.csv``: a row per (student, variant), a column per box, empty.
-
-    ``boxes``: the boxes of a sheet (every variant of a kit has the same).
-    """
+def answers_template(students: list[tuple[str, str]], boxes: list[Answer]) -> list[list[str]]:
+    """The rows of the kit's ``answers-template.csv``: a header, then a row per (student,
+    variant) with a column per box, empty. ``boxes``: a sheet's boxes (every variant of a
+    kit has the same)."""
     columns = [Box(a.activation, a.quantity, a.written, a.written_tolerance).column for a in boxes]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "variant", *columns])
-    writer.writerows([spreadsheet_safe(student), variant] + [""] * len(columns)
-                     for student, variant in students)
-    return buffer.getvalue()
+    return [["student", "variant", *columns]] + [[student, variant] + [""] * len(columns)
+                                                 for student, variant in students]
 
 
 # ---------------------------------------------------------------- answers

@@ -18,12 +18,15 @@ worked solution, the quantities it needs on the way (``key_lines``).
 from __future__ import annotations
 
 import math
+from collections import ChainMap
 from dataclasses import dataclass
+from decimal import Decimal
 
 from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve, steps
 from backprop_tutor.errors import VariantError
+from backprop_tutor.teaching.rounding import Rounding, decimal_of, exact_value, worked_by_hand
 from backprop_tutor.teaching.slips import names_read
 
 ASK_PRESETS = ("default", "all")
@@ -89,10 +92,13 @@ def _in_order(chosen: list[str], order: list[str]) -> list[str]:
 class Answer:
     """One box of a sheet: the value a student should write, and how far from it is right.
 
-    ``expected`` is worked round-as-you-go at ``decimals`` places, as by hand;
-    ``exact`` at full precision. ``tolerance`` is the smallest multiple of
-    10^-decimals that is at least |expected − exact| + 10^-decimals / 2, so a
-    student who rounds as they go and one who keeps every digit are both right.
+    ``expected`` is worked by hand, rounding to ``decimals`` places as you go
+    (``rounding.worked_by_hand``); ``exact`` at full precision. ``tolerance`` is
+    the smallest multiple of 10^-decimals that is at least |expected − exact| +
+    10^-decimals / 2 and at least |expected − the line worked in one step| (its
+    inputs that are not asked left unrounded: w⁺ = w − η·δ·x), so a student who
+    rounds as they go, one who works a line in one step and one who keeps every
+    digit are all right.
     """
 
     activation: str
@@ -114,13 +120,20 @@ class Answer:
 
 def answers(cases: dict[str, Network], asked: dict[str, list[str]], decimals: int) -> list[Answer]:
     """Every asked quantity of every case (hidden activation → network), in sheet order."""
-    step = 10.0 ** -decimals
+    rule = Rounding("decimals", decimals)
+    unit = Decimal(1).scaleb(-decimals)
     found = []
     for activation, network in cases.items():
-        rounded, exact = solve(network, round_to=decimals), solve(network)
+        hand, exact = worked_by_hand(network, rule), solve(network)
+        formulas = {step.name: step.formula for step in steps(network)}
         for name in asked[activation]:
-            drift = abs(rounded[name] - exact[name])
-            units = math.ceil(round(drift / step + 0.5, 9))
-            found.append(Answer(activation, name, rounded[name], exact[name], units * step,
-                                decimals))
+            expected = hand[name]
+            # The inputs of this line that are not asked may go unrounded (one step).
+            kept = {d: exact_value(formulas[d], hand) for d in names_read(formulas[name])
+                    if d in formulas and d not in asked[activation]}
+            one_step = rule.round(exact_value(formulas[name], ChainMap(kept, hand)))
+            drift = max(abs(decimal_of(exact[name]) - expected) + unit / 2,
+                        abs(one_step - expected))
+            found.append(Answer(activation, name, float(expected), exact[name],
+                                float(math.ceil(drift / unit) * unit), decimals))
     return found

@@ -1,24 +1,27 @@
-"""Marking a student's own numbers: follow-through, one precision rule, slip diagnosis.
+"""Marking a student's own numbers: follow-through, one rounding rule, slip diagnosis.
 
-Each answer is judged against two values: the one its formula gives from the
-student's own earlier answers (follow-through: a slip early on is marked
-once) and the exact one. It is *right* against a value v when it is
+Each answer is judged (``precision.py``) against three values of its line:
 
-* ``exact``: |answer − v| ≤ 1e-9·|v| (0 for an inactive ReLU unit, an unchanged −0.6), or
-* ``rounded``: v rounded at the answer's last written digit, |answer − v| ≤ ½·unit
-  (with unwritten trailing zeros up to ``sig_figs`` figures: 0.65 is 0.650), or
-* ``truncated``: v cut off at the last written digit, |answer − v| < unit, |answer| < |v|,
+* the exact value (every quantity at full precision);
+* its value from the student's own earlier answers, the values they did not
+  write kept at full precision (follow-through: a slip early on is marked once);
+* its value worked by hand from the same answers, the values they did not write
+  rounded by the sheet's rule as they were used (``rounding.py``), or this
+  line's own inputs left unrounded (w⁺ = w − η·δ·x in one step is right too):
+  right when the answer is that decimal rounded, a tie away from zero
+  (``rounded as you go``).
 
-and carries at least ``sig_figs`` significant figures (3 by default); with
-fewer it is ``imprecise`` ("too imprecise"), neither right nor wrong. The old
-weight given as the new one (``old value``) is never right against a value
-that differs from it, 0 given for a non-zero exact value (``zero``) never,
-even when it follows from a wrong 0 earlier; no answer is right against a
-value that is not finite.
+The best verdict wins, and among right ones the best rule: a correctly rounded
+answer is never called truncated. The old weight given as the new one (``old
+value``) is never right against a value that differs from it, 0 for a
+quantity the rule does not round to 0 (``zero``) never, even when it follows
+from a wrong 0 earlier. A line worked correctly from a wrong answer is right
+and says it "follows through" from it; one worked from an imprecise answer
+follows from nothing wrong.
 
-A wrong answer is compared with what each slip of ``slips.py`` gives from
-the same own numbers; every slip whose value the answer matches by the same
-rule is named ("either … or …" when several do).
+A wrong answer is compared with what each slip of ``slips.py`` gives from the
+same numbers, at the precision the answer is written to (0.0085 is matched
+like 0.00853); every slip it matches is named ("either … or …").
 
 The browser page (``output/page_assets/marking.js``) implements this very
 rule on the same formulas; a test holds the two to identical verdicts.
@@ -27,121 +30,61 @@ rule on the same formulas; a test holds the two to identical verdicts.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
-import re
+from collections import ChainMap
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
+from backprop_tutor.core.activations import FORMULA_FUNCTIONS
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import evaluate, given_values, steps
 from backprop_tutor.errors import AnswerFileError
+from backprop_tutor.teaching.precision import (
+    SLIP_FIGURES,
+    Written,
+    judge,
+    matches,
+    rounds_to,
+    written,
+)
+from backprop_tutor.teaching.rounding import (
+    DEFAULT_ROUNDING,
+    Rounding,
+    decimal_of,
+    exact_value,
+    round_half_away,
+    rounding_rule,
+)
 from backprop_tutor.teaching.slips import SLIPS, Slip, names_read, old_value_name, slips
 
 #: Verdicts in order of merit.
 VERDICTS = ("wrong", "imprecise", "right")
 
-#: Significant figures an answer needs by default.
-SIG_FIGS = 3
-
-#: What each rule says about an answer, in words (the page shows the same words).
+#: What each rule says about an answer, in words (the page shows the same words);
+#: ``{precision}`` is the rule's, e.g. "4 decimals" (``rule_words``).
 RULES = {
     "exact": "exact",
     "rounded": "rounded",
-    "rounded as you go": "rounded as you go, as the sheet asks",
+    "rounded as you go": "rounded as you go",
     "truncated": "truncated, accepted (rounding is better)",
-    "too imprecise": "too imprecise: at least {sig_figs} significant figures needed",
+    "too imprecise": "too imprecise: {precision} needed",
     "old value": "the old value, never right for the new one",
-    "zero": "0 is never right for a non-zero value",
+    "zero": "0 is never right for a value that does not round to 0",
     "not close": "",
     "no finite value": "the exact value is not a finite number: no answer can be right",
     "not a number": "not a number",
 }
 
-_WRITTEN = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?", re.ASCII)
+# Among right answers, the rule named is the best one that holds: a correctly rounded
+# answer is never called truncated.
+_RULE_MERIT = {"truncated": 1, "rounded as you go": 2, "rounded": 3, "exact": 4}
 
 
-@dataclass(frozen=True)
-class Written:
-    """An answer as written: its value, significant figures and the unit of its last digit.
-
-    >>> written("0.0708")
-    Written(text='0.0708', value=0.0708, sig_figs=3, unit_exponent=-4)
-    """
-
-    text: str
-    value: float
-    sig_figs: int
-    unit_exponent: int     # the last written digit is in the place of 10**unit_exponent
-
-    @property
-    def unit(self) -> float:
-        return float(f"1e{self.unit_exponent}")
-
-
-def written(answer) -> Written | None:
-    """Read an answer (text, or a number as the shortest text giving it); None if not a number.
-
-    A number read from a file has lost its trailing zeros (0.300 arrives as 0.3):
-    ``judge`` lets trailing zeros go unwritten.
-    """
-    text = answer if isinstance(answer, str) else number_text(answer)
-    text = text.strip().replace("−", "-")
-    match = _WRITTEN.fullmatch(text)
-    if not match or not (match[2] or match[3]):
-        return None
-    value = float(text)
-    if not math.isfinite(value):
-        return None
-    digits = (match[2] + (match[3] or "")).lstrip("0")
-    unit_exponent = int(match[4] or 0) - len(match[3] or "")
-    return Written(text, value, len(digits), unit_exponent)
-
-
-def number_text(value: float) -> str:
-    """The shortest text of a float, without the ``.0`` of a whole number: 1.0 → "1"."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
-
-
-def judge(answer: Written, value: float, sig_figs: int = SIG_FIGS,
-          old: float | None = None, decimals: int | None = None) -> tuple[str, str]:
-    """The verdict on ``answer`` against ``value``, and the name of the rule that gave it.
-
-    ``old`` is the value an updated weight had before: given as the new one it is wrong.
-    ``decimals``: a sheet that asks for that many decimals makes them precise enough too
-    (0.0064 on a sheet of 4 decimals), even with fewer than ``sig_figs`` figures.
-
-    >>> judge(written("0.657"), 0.6570104626)
-    ('right', 'rounded')
-    >>> judge(written("0.66"), 0.6570104626)
-    ('imprecise', 'too imprecise')
-    """
-    if not math.isfinite(value):
-        return "wrong", "no finite value"
-    difference, slack = abs(answer.value - value), 1e-9 * abs(value)
-    if difference <= slack:
-        return "right", "exact"
-    if old is not None and answer.value == old:
-        return "wrong", "old value"
-    if answer.value == 0:
-        return "wrong", "zero"
-    if difference <= 0.5 * answer.unit + slack:
-        rule = "rounded"
-    elif (difference < answer.unit + slack and abs(answer.value) < abs(value)
-          and (answer.value > 0) == (value > 0)):
-        rule = "truncated"
-    else:
-        return "wrong", "not close"
-    if answer.sig_figs < sig_figs and (decimals is None or -answer.unit_exponent < decimals):
-        # Trailing zeros go unwritten (and a file's numbers lose them): 0.65 for 0.65004 is
-        # the value to 3 figures, 0.650; 0.66 for 0.65701 could be 0.66 or 0.660 and is neither.
-        padded = float(f"1e{answer.unit_exponent - (sig_figs - answer.sig_figs)}")
-        if decimals is not None:
-            padded = max(padded, 10.0 ** -decimals)
-        if rule == "rounded" and difference <= 0.5 * padded + slack:
-            return "right", rule
-        return "imprecise", "too imprecise"
-    return "right", rule
+def rule_words(rounding: Rounding = DEFAULT_ROUNDING) -> dict[str, str]:
+    """RULES with the rule's precision filled in."""
+    precision = (rounding.words if rounding.kind == "decimals"
+                 else f"at least {rounding.words}")
+    return {key: text.format(precision=precision) for key, text in RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -163,12 +106,27 @@ def lines(network: Network) -> list[Line]:
                  tuple(found[s.name])) for s in steps(network)]
 
 
-def value_of(formula: str, values: dict) -> float:
-    """``formula`` evaluated on floats; inf or nan where the arithmetic overflows."""
+_FLOATS = {"__builtins__": {}, **FORMULA_FUNCTIONS}
+
+
+@functools.lru_cache(maxsize=8192)
+def _float_code(formula: str):
+    return compile(formula, "<formula>", "eval")
+
+
+def value_of(formula: str, values) -> float:
+    """``formula`` evaluated on floats; inf or nan where the arithmetic overflows.
+
+    ``values`` is read where it is, not copied: a line costs the same in a
+    network of 1,000 units as in one of 5.
+    """
     try:
-        return float(evaluate(formula, values))
+        return float(eval(_float_code(formula), _FLOATS, values))  # noqa: S307 (our formulas)
     except OverflowError:
-        return math.inf
+        try:    # a square too large for a float: the worksheet makes it inf, as a product does
+            return float(evaluate(formula, dict(values)))
+        except OverflowError:
+            return math.inf
     except ZeroDivisionError:
         return math.nan
 
@@ -179,13 +137,6 @@ def exact_values(marked: list[Line], given: dict) -> dict[str, float]:
     for line in marked:
         values[line.name] = value_of(line.formula, values)
     return {line.name: values[line.name] for line in marked}
-
-
-def round_half_up(value: float, decimals: int) -> float:
-    """``value`` rounded to ``decimals``, ties away from zero (JavaScript's toFixed does the same)."""
-    if not math.isfinite(value) or abs(value) >= 1e21:
-        return value    # toFixed leaves these alone; at this size a float has no hundredths
-    return float(Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -203,25 +154,22 @@ class Mark:
     rule: str = ""                     # exact | rounded | truncated | too imprecise | ...
     follows_from: list[str] = field(default_factory=list)   # wrong answers it was worked from
     slips: list[str] = field(default_factory=list)          # keys of SLIPS that explain it
+    note: str = ""                     # how the answer was read, when it was not as written
 
 
 def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
-               sig_figs: int = SIG_FIGS, decimals: int | None = None) -> list[Mark]:
-    """Mark ``answers`` (name → text or number) line by line, with follow-through.
-
-    With ``decimals`` (a sheet that says "round to that many decimals as you go"),
-    an answer is also right when it is what the student's own numbers give with
-    every value they did not write down rounded to ``decimals`` as it is used.
-    """
+               rounding: Rounding = DEFAULT_ROUNDING) -> list[Mark]:
+    """Mark ``answers`` (name → text or number) line by line, with follow-through."""
     own, marks = dict(given), []
-    as_you_go = dict(given)   # the same, every unwritten value rounded to ``decimals``
+    hand = {name: decimal_of(value) for name, value in given.items()}   # worked as by hand
+    unrounded = {}                     # lines not written, before they were rounded
     roots: dict[str, list[str]] = {}   # the wrong answers each value was worked from
     computed = {line.name for line in marked}
     for line in marked:
         expected = value_of(line.formula, own)
         own[line.name] = expected
-        if decimals is not None:
-            as_you_go[line.name] = round_half_up(value_of(line.formula, as_you_go), decimals)
+        unrounded[line.name] = exact_value(line.formula, hand)
+        hand[line.name] = rounding.round(unrounded[line.name])
         worked_from = list(dict.fromkeys(r for d in line.depends for r in roots.get(d, [])))
         roots[line.name] = worked_from
         if line.name not in answers:
@@ -232,37 +180,60 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
                               verdict="wrong", rule="not a number"))
             continue
         old = given[line.old] if line.old else None
-        by_own = judge(answer, expected, sig_figs, old, decimals)
-        by_exact = judge(answer, exact[line.name], sig_figs, old, decimals)
-        if decimals is not None and judge(answer, as_you_go[line.name], sig_figs, old,
-                                          decimals)[0] == "right":
-            by_own = max(by_own, ("right", "rounded as you go"), key=lambda v: VERDICTS.index(v[0]))
-        if by_exact[0] == "right" or by_exact[1] == "zero":
+        by_own = judge(answer, expected, rounding, old)
+        by_exact = judge(answer, exact[line.name], rounding, old)
+        found = [by_own, by_exact]
+        if _worked_by_hand(answer, line, hand, unrounded, rounding):
+            found.append(("right", "rounded as you go"))
+        if by_exact[1] == "zero":
             # 0 for a non-zero quantity is never right, even when it follows from a wrong 0.
             verdict, rule = by_exact
         else:
-            verdict, rule = max(by_own, by_exact, key=lambda v: VERDICTS.index(v[0]))
+            verdict, rule = max(found, key=lambda v: (VERDICTS.index(v[0]), _RULE_MERIT.get(v[1], 0)))
         follows = worked_from if verdict == "right" and by_exact[0] != "right" else []
         # A slip explains an answer that departs from the student's own numbers; one that
         # follows from them (a 0 worked from a wrong 0) needs no slip.
-        found = (list(_slips_giving(answer, line, own, computed, sig_figs))
+        found = (list(_slips_giving(answer, line, own, hand, computed))
                  if verdict == "wrong" and by_own[0] != "right" and rule != "no finite value"
                  else [])
         keys = list(dict.fromkeys(slip.key for slip in found))
         hints = list(dict.fromkeys(slip.hint for slip in found))
+        note = f"read as {answer.text}: write a decimal point, not a comma" if answer.comma else ""
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],
-                          verdict == "right", either(hints), verdict, rule, follows, keys))
-        roots[line.name] = [line.name] if verdict != "right" else follows
-        own[line.name] = as_you_go[line.name] = answer.value
+                          verdict == "right", either(hints), verdict, rule, follows, keys, note))
+        # An imprecise answer is not a wrong one: what is worked from it follows from nothing.
+        roots[line.name] = [line.name] if verdict == "wrong" else follows
+        own[line.name], hand[line.name] = answer.value, answer.decimal
+        del unrounded[line.name]
     return marks
 
 
-def _slips_giving(answer: Written, line: Line, own: dict, computed: set, sig_figs: int):
-    """The slips of ``line`` whose value, from the student's own numbers, the answer matches."""
+def _worked_by_hand(answer: Written, line: Line, hand: dict, unrounded: dict,
+                    rounding: Rounding) -> bool:
+    """Is ``answer`` the line worked by hand: from the rounded values, or with its own inputs
+    that were not written down left unrounded (w⁺ = w − η·δ·x in one step)?"""
+    if rounds_to(answer, unrounded[line.name], rounding):
+        return True
+    kept = {d: unrounded[d] for d in line.depends if d in unrounded}
+    return bool(kept) and rounds_to(answer, exact_value(line.formula, ChainMap(kept, hand)),
+                                    rounding)
+
+
+def _slips_giving(answer: Written, line: Line, own: dict, hand: dict, computed: set):
+    """The slips of ``line`` whose value, from the student's own numbers, the answer matches
+    at the precision it is written to; from the values worked by hand too."""
     for slip in line.slips:
-        values = own if slip.round_to is None else {
-            **own, **{d: round_half_up(own[d], slip.round_to) for d in line.depends if d in computed}}
-        if judge(answer, value_of(slip.formula, values), sig_figs)[0] == "right":
+        if slip.round_to is None:
+            value, by_hand = value_of(slip.formula, own), exact_value(slip.formula, hand)
+        else:
+            reads = [d for d in line.depends if d in computed]
+            if not all(math.isfinite(own[d]) for d in reads):
+                continue
+            early = {d: float(round_half_away(decimal_of(own[d]), -slip.round_to)) for d in reads}
+            value, by_hand = value_of(slip.formula, ChainMap(early, own)), None
+        if matches(answer, value) or (
+                by_hand is not None and answer.sig_figs >= SLIP_FIGURES
+                and round_half_away(by_hand, answer.unit_exponent) == answer.decimal):
             yield slip
 
 
@@ -273,22 +244,31 @@ def either(hints: list[str]) -> str:
     return f"either {', or '.join(hints[:-1])}, or {hints[-1]}"
 
 
-def check_answers(network: Network, answers: dict, source="answers",
-                  sig_figs: int = SIG_FIGS, decimals: int | None = None) -> list[Mark]:
+def check_answers(network: Network, answers: dict, decimals: int | None = None,
+                  sig_figs: int | None = None, source="answers") -> list[Mark]:
     """Mark every answered quantity of ``network``, in worksheet order, with follow-through.
 
-    ``answers`` maps names to numbers (or to the text the student typed);
-    ``decimals``: the answers were rounded to that many decimals as they went (a sheet's rule).
+    ``answers`` maps names to numbers (or to the text the student typed). The
+    rule the student rounded by: ``decimals`` places as they went, or else
+    ``sig_figs`` significant figures; neither: 4 decimals, as the sheets ask.
     Raises AnswerFileError for a name that is not a quantity of this network.
+
+    >>> from backprop_tutor.core.network import load_network, DEFAULT_NETWORK
+    >>> net_h1, out_h1 = check_answers(load_network(DEFAULT_NETWORK),
+    ...                                {"net_h1": 0.65, "out_h1": "0,6570"})
+    >>> out_h1.verdict, out_h1.rule, out_h1.note
+    ('right', 'rounded', 'read as 0.6570: write a decimal point, not a comma')
     """
+    rounding = rounding_rule(decimals, sig_figs)
     marked = lines(network)
-    known = [line.name for line in marked]
+    known = {line.name for line in marked}
     for name in answers:
         if name not in known:
+            order = [line.name for line in marked]
             raise AnswerFileError(source, _shown(name), "not a quantity of this network "
-                                  f"(names like {', '.join(_similar(name, known))}, ...)")
+                                  f"(names like {', '.join(_similar(name, order))}, ...)")
     given = given_values(network)
-    return mark_lines(marked, given, exact_values(marked, given), answers, sig_figs, decimals)
+    return mark_lines(marked, given, exact_values(marked, given), answers, rounding)
 
 
 def _shown(name: str) -> str:
@@ -310,6 +290,22 @@ def slip_summary(marks: list[Mark]) -> dict | None:
     if not counts[key]:
         return None
     return {"slip": key, "description": SLIPS[key], "explains": counts[key], "wrong": len(wrong)}
+
+
+def slip_sentence(summary: dict) -> str:
+    """The summary in words: "most" only for more than half of the wrong answers.
+
+    >>> slip_sentence({"description": "η left out", "explains": 1, "wrong": 6})
+    'The slip behind 1 of your 6 wrong answers: η left out.'
+    """
+    explains, wrong, what = summary["explains"], summary["wrong"], summary["description"]
+    if wrong == 1:
+        return f"The slip behind your wrong answer: {what}."
+    if explains == wrong:
+        return f"The slip behind all {wrong} of your wrong answers: {what}."
+    if 2 * explains > wrong:
+        return f"The slip behind most of your wrong answers ({explains} of {wrong}): {what}."
+    return f"The slip behind {explains} of your {wrong} wrong answers: {what}."
 
 
 def counts(marks: list[Mark]) -> dict[str, int]:

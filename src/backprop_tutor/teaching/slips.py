@@ -35,6 +35,7 @@ SLIPS = {
     "sigmoid_derivative_of_net": "σ′ taken as net(1 − net) instead of out(1 − out)",
     "tanh_derivative_of_net": "tanh′ taken as 1 − net² instead of 1 − out²",
     "relu_derivative_of_negative": "relu′ of a negative net taken as 1",
+    "sigmoid_derivative_elsewhere": "σ′ = out(1 − out) used for a tanh or relu unit",
     "sigmoid_plus": "σ computed with e^(+x)",
     "step_added": "the step added instead of subtracted (w + η·g)",
     "no_learning_rate": "η left out (w − g)",
@@ -44,12 +45,24 @@ SLIPS = {
     "rounded_early": "rounding too early (intermediates rounded to 2 decimals)",
 }
 
-#: The derivative a student writes from net instead of out (or relu′ = 1), by activation.
+#: The wrong derivatives a student writes, by activation: (slip, formula, hint) over a unit's
+#: ``{net}`` and ``{out}``.
 WRONG_DERIVATIVES = {
-    "sigmoid": ("sigmoid_derivative_of_net", "{net} * (1 - {net})"),
-    "tanh": ("tanh_derivative_of_net", "(1 - {net}**2)"),
-    "relu": ("relu_derivative_of_negative", "1"),
+    "sigmoid": [("sigmoid_derivative_of_net", "{net} * (1 - {net})",
+                 "σ′ taken as net(1 − net): {net} where {out} belongs")],
+    "tanh": [("tanh_derivative_of_net", "(1 - {net}**2)",
+              "tanh′ taken as 1 − {net}² instead of 1 − {out}²"),
+             ("sigmoid_derivative_elsewhere", "{out} * (1 - {out})",
+              "σ′ = {out}(1 − {out}) used for a tanh unit: tanh′ is 1 − {out}²")],
+    "relu": [("relu_derivative_of_negative", "1",
+              "relu′({net}) taken as 1 for a negative net (relu′ is 0 there)"),
+             ("sigmoid_derivative_elsewhere", "{out} * (1 - {out})",
+              "σ′ = {out}(1 − {out}) used for a relu unit: relu′ is 1 where net > 0, else 0")],
 }
+
+#: A wrong weight or source is looked for among this many units on either side of the right
+#: one (w6 for w5, i2 for i1): the slips of a step grow with the network, not with its square.
+NEIGHBOURS = 2
 
 #: Slips of rounding: intermediate values rounded to this many decimals.
 EARLY_DECIMALS = 2
@@ -71,12 +84,31 @@ class Slip:
     round_to: int | None = None
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """A network's unit and weight names, and where each unit is: made once per network."""
+
+    units: list[list[str]]
+    weights: list
+    place: dict[str, tuple[int, int]]       # unit → (layer, position in it)
+
+    @classmethod
+    def of(cls, network: Network) -> _Shape:
+        units = names.unit_names(network.sizes)
+        place = {u: (k, c) for k, layer in enumerate(units) for c, u in enumerate(layer)}
+        return cls(units, names.weight_names(network.sizes), place)
+
+
 def slips(network: Network) -> dict[str, list[Slip]]:
     """The slips that can happen on each step of ``network``'s worksheet, by step name."""
-    units = names.unit_names(network.sizes)
+    shape = _Shape.of(network)
+    units = shape.units
     activation = {u: layer.activation for layer, layer_units in zip(network.layers, units[1:])
                   for u in layer_units}
     given, found = given_values(network), {}
+    # Each source's layer, as the gradients name them (i1, out_h1): one look-up per gradient.
+    sources = [[source(u) for u in layer] for layer in units[:-1]]
+    layers = {src: layer for layer in sources for src in layer}
     for step in steps(network):
         kind, _, rest = step.name.partition("_")
         if step.section == "forward" and kind == "out":
@@ -84,9 +116,9 @@ def slips(network: Network) -> dict[str, list[Slip]]:
         elif step.section == "loss" and kind == "E":
             candidates = _loss_share_slips(network, rest)
         elif kind == "delta":
-            candidates = _delta_slips(network, rest, activation[rest], step.formula)
+            candidates = _delta_slips(network, shape, rest, activation[rest])
         elif step.section == "gradients" and rest.startswith("dw"):
-            candidates = _source_slips(network, step.formula)
+            candidates = _source_slips(layers, step.formula)
         elif step.section == "update":
             candidates = _update_slips(step.formula)
         else:
@@ -132,7 +164,7 @@ def _loss_share_slips(network: Network, output: str) -> list:
                       other.share_formula(f"out_{output}", t, k)))]
 
 
-def _delta_slips(network: Network, unit: str, activation: str, formula: str) -> list:
+def _delta_slips(network: Network, shape: _Shape, unit: str, activation: str) -> list:
     derivative = ACTIVATIONS[activation].derivative_of(unit)
     found = []
     if unit.startswith("o"):
@@ -151,45 +183,38 @@ def _delta_slips(network: Network, unit: str, activation: str, formula: str) -> 
     else:
         found.append(("no_hidden_derivative", f"f′(net_{unit}) missing at the hidden unit",
                       _replace(f" * {derivative}", "")))
-        found += _hidden_weight_slips(network, unit)
-    if activation in WRONG_DERIVATIVES:
-        key, template = WRONG_DERIVATIVES[activation]
-        wrong = template.format(net=f"net_{unit}")
-        hint = {"sigmoid_derivative_of_net": f"σ′ taken as net(1 − net): net_{unit} where "
-                                              f"out_{unit} belongs",
-                "tanh_derivative_of_net": f"tanh′ taken as 1 − net_{unit}² instead of "
-                                          f"1 − out_{unit}²",
-                "relu_derivative_of_negative": f"relu′(net_{unit}) taken as 1 for a negative "
-                                               f"net (relu′ is 0 there)"}[key]
-        found.append((key, hint, _replace(derivative, wrong)))
+        found += _hidden_weight_slips(shape, unit)
+    for key, template, hint in WRONG_DERIVATIVES.get(activation, []):
+        names = {"net": f"net_{unit}", "out": f"out_{unit}"}
+        found.append((key, hint.format(**names), _replace(derivative, template.format(**names))))
     return found
 
 
-def _hidden_weight_slips(network: Network, unit: str) -> list:
-    """Updated weights, or another unit's weights, on the paths from ``unit`` to the next layer."""
-    units, weights = names.unit_names(network.sizes), names.weight_names(network.sizes)
-    layer = next(i for i, layer_units in enumerate(units) if unit in layer_units)
-    downstream, w_next = units[layer + 1], weights[layer]
-    column = units[layer].index(unit)
+def _hidden_weight_slips(shape: _Shape, unit: str) -> list:
+    """Updated weights, or a nearby unit's weights, on the paths from ``unit`` to the next layer."""
+    layer, column = shape.place[unit]
+    downstream, w_next = shape.units[layer + 1], shape.weights[layer]
     own = {w_next[r][column]: u for r, u in enumerate(downstream)}
     found = [("updated_weights", "the backward pass must use the weights from before the update",
               _rename({w: f"({w} - eta * delta_{u} * {source(unit)})" for w, u in own.items()}))]
-    for other, other_unit in enumerate(units[layer]):
+    row = shape.units[layer]
+    for other in range(max(0, column - NEIGHBOURS), min(len(row), column + NEIGHBOURS + 1)):
         if other != column:
             mapping = {w_next[r][column]: w_next[r][other] for r in range(len(downstream))}
             found.append(("wrong_weight", "the wrong weight in the hidden δ: "
-                          f"{', '.join(mapping.values())} (from {other_unit}) instead of "
+                          f"{', '.join(mapping.values())} (from {row[other]}) instead of "
                           f"{', '.join(mapping)}", _rename(mapping)))
     return found
 
 
-def _source_slips(network: Network, formula: str) -> list:
-    """Another unit of the same layer as the source of a weight's gradient."""
+def _source_slips(layers: dict[str, list[str]], formula: str) -> list:
+    """A unit near the right one in the same layer as the source of a weight's gradient."""
     delta, _, src = formula.partition(" * ")
-    layer = next(u for u in names.unit_names(network.sizes) if src in map(source, u))
-    return [("wrong_source", f"the wrong source in the gradient: {source(u)} instead of {src}",
-             lambda f, new=source(u): f"{delta} * {new}")
-            for u in layer if source(u) != src]
+    layer = layers[src]
+    at = layer.index(src)
+    return [("wrong_source", f"the wrong source in the gradient: {other} instead of {src}",
+             lambda f, new=other: f"{delta} * {new}")
+            for other in layer[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1] if other != src]
 
 
 def _update_slips(formula: str) -> list:
@@ -202,8 +227,6 @@ def _update_slips(formula: str) -> list:
             ("no_learning_rate", f"η left out: {old} − {gradient} instead of {old} − η·{gradient}",
              lambda f: f"{old} - {gradient}"),
             ("not_updated", f"no update: the old {old} given as {old}_new", lambda f: old)]
-
-
 
 
 def names_read(formula: str) -> tuple[str, ...]:

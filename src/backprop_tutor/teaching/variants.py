@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import re
 from dataclasses import dataclass, replace
 
 from backprop_tutor.core import names
@@ -40,6 +41,7 @@ from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, Network, load_network
 from backprop_tutor.core.worksheet import Worksheet, solve
 from backprop_tutor.errors import RosterFileError, VariantError, shown
+from backprop_tutor.teaching.rounding import DEFAULT_DECIMALS
 
 NET_MARGIN = 0.05
 SIGMOID_BAND = (0.05, 0.95)
@@ -47,14 +49,20 @@ MIN_DELTA = 1e-3
 RATIOS = (2.0, 0.5, -1.0)
 RATIO_TOLERANCE = 1e-3
 MAX_TRIES = 2000
-#: Decimals a sheet asks the student to round to as they go (``variants --answer-decimals``).
-ANSWER_DECIMALS = 4
+#: Decimals a sheet asks the student to round to as they go (``variants --answer-decimals``):
+#: the default rule of ``check``.
+ANSWER_DECIMALS = DEFAULT_DECIMALS
+#: Seeds are below 2^64: an ID's seed part has at most 13 characters.
+MAX_SEED = 2**64
 INACTIVE_RELU = ("none", "one", "any")
 
 # Crockford's base 32: no I, L, O, U, so an ID read aloud or handwritten stays unambiguous.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # The check character is a letter, so that it never reads as part of the number before it.
 _CHECK = _ALPHABET[10:]
+# An ID: the seed (at most 13 characters), "-", the number (at most 8 ASCII digits), a check
+# letter. Anything longer is refused before it is read: no time or memory goes to a long text.
+_ID = re.compile(f"([{_ALPHABET}]{{1,13}})-([0-9]{{2,8}})([{_CHECK}])", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,8 @@ def generate_variants(template: Network | None = None, n: int | None = None, see
     True
     """
     template = template or load_network(DEFAULT_NETWORK)
+    if not 0 <= seed < MAX_SEED:
+        raise VariantError("--seed", None, f"must be from 0 to 2^64 - 1; got {shown(seed)}")
     students = list(students) if students is not None else [""] * (n or 0)
     return [Variant(variant_id(seed, k, template, settings), k,
                     draw_variant(template, seed, k, settings), student)
@@ -294,16 +304,14 @@ def variant_id(seed: int, index: int, template: Network | None = None,
 
 def parse_variant_id(variant: str, source: str = "variant") -> tuple[int, int]:
     """(seed, index) of an ID such as ``007-03R``; VariantError if it is not one."""
-    text = variant.strip().upper()
-    stem, _, rest = text.partition("-")
-    if not (stem and len(rest) >= 3 and rest[:-1].isdigit() and rest[-1] in _CHECK
-            and all(c in _ALPHABET for c in stem)):
+    match = _ID.fullmatch(variant.strip().upper()) if len(variant) <= 40 else None
+    if match is None:
         raise VariantError(source, variant, "is not a variant ID (like 007-03R: seed, "
                            "number, check character)")
     seed = 0
-    for c in stem:
+    for c in match[1]:
         seed = 32 * seed + _ALPHABET.index(c)
-    return seed, int(rest[:-1])
+    return seed, int(match[2])
 
 
 def _base32(number: int) -> str:

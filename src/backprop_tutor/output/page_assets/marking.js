@@ -2,26 +2,136 @@
  *
  * The page's data (written by output/page.py) holds every worksheet line with
  * its formula string and its slip formulas; this file only evaluates formula
- * strings from the student's own numbers and applies the one precision rule.
- * A test (tests/test_page_marking.py) holds its verdicts and hints to Python's.
+ * strings from the student's own numbers and applies the one rounding rule:
+ * on floats for the exact and own values (teaching/precision.py), and in
+ * exact decimal arithmetic for the values worked by hand, rounded as you go
+ * (teaching/rounding.py): decimals are BigInt digits m and an exponent e, the
+ * number m·10^e; sums and products are exact, a quotient, σ and tanh are
+ * worked to WORK_DIGITS digits; a tie rounds away from zero.
+ * A test (tests/test_page.py) holds its verdicts and hints to Python's.
  */
 "use strict";
 
 var BackpropMarking = (function () {
   var VERDICTS = ["wrong", "imprecise", "right"];
-  var FUNCTIONS = {
-    // sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, the form that cannot overflow
-    sigmoid: function (x) { return 0.5 * (1 + Math.tanh(0.5 * x)); },
-    tanh: Math.tanh,
-    relu: function (x) { return x > 0 ? x : 0; },   // Python's max(0.0, x), NaN included
-    step: function (x) { return x > 0 ? 1 : 0; },   // relu'(0) = 0
-    exp: Math.exp,
+  var RULE_MERIT = { truncated: 1, "rounded as you go": 2, rounded: 3, exact: 4 };
+  var SLIP_FIGURES = 2, WORK_DIGITS = 120, SATURATION = 700, DEFAULT_DECIMALS = 4;
+
+  // ---- decimals ------------------------------------------------------------------------------
+
+  var NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+  var ZERO = { m: 0n, e: 0 }, ONE = { m: 1n, e: 0 };
+
+  /* A number as the decimal it is written as: a float by its shortest text (0.3). */
+  function decimalOf(x) {
+    var match = NUMBER.exec(typeof x === "number" ? String(x) : x);
+    var fraction = match[3] || "";
+    var m = BigInt((match[2] + fraction) || "0");
+    return { m: match[1] === "-" ? -m : m, e: parseInt(match[4] || "0", 10) - fraction.length };
+  }
+  function pow10(n) { return 10n ** BigInt(n); }
+  function digits(m) { return (m < 0n ? -m : m).toString().length; }
+  function aligned(a, b) {     // both at the smaller exponent
+    var e = Math.min(a.e, b.e);
+    return [a.m * pow10(a.e - e), b.m * pow10(b.e - e), e];
+  }
+  function add(a, b) { var x = aligned(a, b); return { m: x[0] + x[1], e: x[2] }; }
+  function sub(a, b) { var x = aligned(a, b); return { m: x[0] - x[1], e: x[2] }; }
+  function mul(a, b) { return { m: a.m * b.m, e: a.e + b.e }; }
+  function neg(a) { return { m: -a.m, e: a.e }; }
+  function compare(a, b) { var x = aligned(a, b); return x[0] < x[1] ? -1 : x[0] > x[1] ? 1 : 0; }
+  function toNumber(a) { return Number(a.m.toString() + "e" + a.e); }
+
+  /* a / b to at least WORK_DIGITS digits; an inexact quotient gets a last digit 1 (sticky),
+   * so that it never looks like an exact tie. */
+  function div(a, b) {
+    if (a.m === 0n) return ZERO;
+    var k = Math.max(0, WORK_DIGITS + 1 + digits(b.m) - digits(a.m));
+    var n = a.m * pow10(k), q = n / b.m, e = a.e - b.e - k;
+    if (n % b.m !== 0n) { q = q * 10n + (q < 0n ? -1n : 1n); e -= 1; }
+    return { m: q, e: e };
+  }
+
+  /* a rounded to a multiple of 10^exponent, a tie away from zero. */
+  function roundAt(a, exponent) {
+    if (a.e >= exponent) return a;
+    var p = pow10(exponent - a.e), m = a.m < 0n ? -a.m : a.m;
+    var q = m / p;
+    if (2n * (m - q * p) >= p) q += 1n;
+    return { m: a.m < 0n ? -q : q, e: exponent };
+  }
+
+  /* e^x for 0 <= x <= 2 * SATURATION: x halved s times to below 0.001, Taylor's series in
+   * fixed point (130 digits), then squared s times. */
+  function exp(x) {
+    var P = 130, unit = pow10(P), s = 0;
+    while (toNumber(x) / Math.pow(2, s) > 1e-3) s++;
+    var scaled = x.m * unit, shift = x.e;
+    var X = shift >= 0 ? scaled * pow10(shift) / (2n ** BigInt(s))
+                       : scaled / (pow10(-shift) * (2n ** BigInt(s)));
+    var sum = unit, term = unit;
+    for (var k = 1n; term !== 0n; k++) { term = term * X / unit / k; sum += term; }
+    for (var i = 0; i < s; i++) sum = sum * sum / unit;
+    return { m: sum, e: -P };
+  }
+  function saturated(x) { return compare(x.m < 0n ? neg(x) : x, { m: BigInt(SATURATION), e: 0 }) > 0; }
+  function sigmoid(x) {       // σ(x) = e^x / (e^x + 1) = 1 / (1 + e^(−x))
+    if (saturated(x)) return x.m > 0n ? ONE : ZERO;
+    var E = exp(x.m < 0n ? neg(x) : x);
+    return x.m >= 0n ? div(E, add(E, ONE)) : div(ONE, add(ONE, E));
+  }
+  function tanh(x) {          // tanh(x) = (e^(2x) − 1) / (e^(2x) + 1)
+    if (saturated(x)) return x.m > 0n ? ONE : neg(ONE);
+    var E = exp(mul({ m: 2n, e: 0 }, x.m < 0n ? neg(x) : x));
+    var t = div(sub(E, ONE), add(E, ONE));
+    return x.m < 0n ? neg(t) : t;
+  }
+
+  /* The rounding rule: {kind: "decimals" | "sig_figs", digits}. */
+  function ruleOf(sigFigs, decimals) {
+    if (decimals !== null && decimals !== undefined) return { kind: "decimals", digits: decimals };
+    if (sigFigs !== null && sigFigs !== undefined) return { kind: "sig_figs", digits: sigFigs };
+    return { kind: "decimals", digits: DEFAULT_DECIMALS };
+  }
+  function ruleExponent(rule, value) {     // the place of the last digit the rule keeps
+    if (rule.kind === "decimals" || value.m === 0n) return -rule.digits;
+    return digits(value.m) - 1 + value.e - rule.digits + 1;
+  }
+  function ruleRound(rule, value) { return roundAt(value, ruleExponent(rule, value)); }
+
+  // ---- formulas --------------------------------------------------------------------------------
+
+  var FLOATS = {
+    number: Number, add: function (a, b) { return a + b; }, sub: function (a, b) { return a - b; },
+    mul: function (a, b) { return a * b; }, div: function (a, b) { return a / b; },
+    neg: function (a) { return -a; }, pow: Math.pow,
+    functions: {
+      // sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, the form that cannot overflow
+      sigmoid: function (x) { return 0.5 * (1 + Math.tanh(0.5 * x)); },
+      tanh: Math.tanh,
+      relu: function (x) { return x > 0 ? x : 0; },   // Python's max(0.0, x), NaN included
+      step: function (x) { return x > 0 ? 1 : 0; },   // relu'(0) = 0
+      exp: Math.exp,
+    },
+  };
+  var DECIMALS = {
+    number: decimalOf, add: add, sub: sub, mul: mul, div: div, neg: neg,
+    pow: function (a, n) {       // x**2 of the worksheet: a product
+      var result = ONE;
+      for (var k = 0; k < toNumber(n); k++) result = mul(result, a);
+      return result;
+    },
+    functions: {
+      sigmoid: sigmoid, tanh: tanh,
+      relu: function (x) { return x.m > 0n ? x : ZERO; },
+      step: function (x) { return x.m > 0n ? ONE : ZERO; },
+    },
   };
 
   /* Formulas: names, numbers, + - * / ** ( ) and the functions above, with Python's precedence
    * (** binds tighter than a unary minus on its left and is right-associative). */
   var TOKEN = /\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*\/(),])/y;
-  var compiled = {};
+  var compiled = { floats: {}, decimals: {} };
 
   function tokens(formula) {
     var found = [], match;
@@ -32,8 +142,12 @@ var BackpropMarking = (function () {
     return found;
   }
 
-  function compile(formula) {
-    if (compiled[formula]) return compiled[formula];
+  function has(values, name) { return values && Object.prototype.hasOwnProperty.call(values, name); }
+
+  /* The formula as a function of (values, overlay): a name is looked up in overlay first. */
+  function compile(formula, A) {
+    var cache = compiled[A === FLOATS ? "floats" : "decimals"];
+    if (cache[formula]) return cache[formula];
     var list = tokens(formula), at = 0;
     function peek() { return list[at]; }
     function take(expected) {
@@ -41,169 +155,192 @@ var BackpropMarking = (function () {
       if (expected !== undefined && token !== expected) throw new Error("expected " + expected);
       return token;
     }
+    function binary(op, a, b) { return function (v, o) { return op(a(v, o), b(v, o)); }; }
     function sum() {
       var node = product();
-      while (peek() === "+" || peek() === "-") {
-        var op = take(), left = node, right = product();
-        node = op === "+" ? add(left, right) : sub(left, right);
-      }
+      while (peek() === "+" || peek() === "-") node = binary(take() === "+" ? A.add : A.sub, node, product());
       return node;
     }
-    function add(a, b) { return function (v) { return a(v) + b(v); }; }
-    function sub(a, b) { return function (v) { return a(v) - b(v); }; }
     function product() {
       var node = unary();
-      while (peek() === "*" || peek() === "/") {
-        var op = take(), left = node, right = unary();
-        node = op === "*" ? mul(left, right) : div(left, right);
-      }
+      while (peek() === "*" || peek() === "/") node = binary(take() === "*" ? A.mul : A.div, node, unary());
       return node;
     }
-    function mul(a, b) { return function (v) { return a(v) * b(v); }; }
-    function div(a, b) { return function (v) { return a(v) / b(v); }; }
     function unary() {
-      if (peek() === "-") { take(); var inner = unary(); return function (v) { return -inner(v); }; }
+      if (peek() === "-") { take(); var inner = unary(); return function (v, o) { return A.neg(inner(v, o)); }; }
       if (peek() === "+") { take(); return unary(); }
       return power();
     }
     function power() {
       var base = atom();
-      if (peek() === "**") {
-        take();
-        var exponent = unary();   // right-associative; -x on the right is allowed, as in Python
-        return function (v) { return Math.pow(base(v), exponent(v)); };
-      }
-      return base;
+      if (peek() !== "**") return base;
+      take();
+      return binary(A.pow, base, unary());   // right-associative; -x on the right, as in Python
     }
     function atom() {
       var token = take();
       if (token === "(") { var inner = sum(); take(")"); return inner; }
-      if (/^\d/.test(token)) { var number = Number(token); return function () { return number; }; }
-      if (FUNCTIONS.hasOwnProperty(token) && peek() === "(") {
+      if (/^\d/.test(token)) { var number = A.number(token); return function () { return number; }; }
+      if (A.functions.hasOwnProperty(token) && peek() === "(") {
         take("("); var argument = sum(); take(")");
-        var f = FUNCTIONS[token];
-        return function (v) { return f(argument(v)); };
+        var f = A.functions[token];
+        return function (v, o) { return f(argument(v, o)); };
       }
-      return function (v) {
-        if (!Object.prototype.hasOwnProperty.call(v, token)) throw new Error("unknown name " + token);
+      return function (v, o) {
+        if (has(o, token)) return o[token];
+        if (!has(v, token)) throw new Error("unknown name " + token);
         return v[token];
       };
     }
     var tree = sum();
     if (at !== list.length) throw new Error("cannot read formula " + formula);
-    compiled[formula] = tree;
+    cache[formula] = tree;
     return tree;
   }
 
-  function valueOf(formula, values) { return compile(formula)(values); }
+  function valueOf(formula, values, overlay) { return compile(formula, FLOATS)(values, overlay); }
+  function exactValue(formula, values, overlay) { return compile(formula, DECIMALS)(values, overlay); }
 
-  var WRITTEN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+  // ---- the precision rule (teaching/precision.py) ------------------------------------------------
 
-  /* An answer as written: value, significant figures, unit of the last digit; null if no number. */
+  /* An answer as written: value, significant figures, unit of the last digit; null if no number.
+   * One decimal comma and no point (0,475) is read as a decimal point. */
   function written(text) {
     text = String(text).trim().replace(/\u2212/g, "-");
-    var match = WRITTEN.exec(text);
+    var comma = text.split(",").length === 2 && text.indexOf(".") < 0;
+    if (comma) text = text.replace(",", ".");
+    var match = NUMBER.exec(text);
     if (!match || !(match[2] || match[3])) return null;
     var value = Number(text);
-    if (!isFinite(value)) return null;
-    var digits = (match[2] + (match[3] || "")).replace(/^0+/, "");
+    var figures = (match[2] + (match[3] || "")).replace(/^0+/, "");
+    if (!isFinite(value) || (value === 0 && figures)) return null;
     var unitExponent = parseInt(match[4] || "0", 10) - (match[3] || "").length;
-    return { text: text, value: value, sigFigs: digits.length, unitExponent: unitExponent,
-             unit: Number("1e" + unitExponent) };
+    return { text: text, value: value, sigFigs: figures.length, unitExponent: unitExponent,
+             unit: Number("1e" + unitExponent), comma: comma, decimal: decimalOf(text) };
   }
 
-  function judge(answer, value, sigFigs, old, decimals) {
+  function truncates(answer, value, difference, slack) {
+    return difference < answer.unit + slack && Math.abs(answer.value) < Math.abs(value)
+      && (answer.value > 0) === (value > 0);
+  }
+
+  function judge(answer, value, rule, old) {
     if (value === null || !isFinite(value)) return ["wrong", "no finite value"];
-    var difference = Math.abs(answer.value - value), slack = 1e-9 * Math.abs(value), rule;
+    var difference = Math.abs(answer.value - value), slack = 1e-9 * Math.abs(value), how;
     if (difference <= slack) return ["right", "exact"];
     if (old !== null && old !== undefined && answer.value === old) return ["wrong", "old value"];
-    if (answer.value === 0) return ["wrong", "zero"];
-    if (difference <= 0.5 * answer.unit + slack) rule = "rounded";
-    else if (difference < answer.unit + slack && Math.abs(answer.value) < Math.abs(value)
-             && (answer.value > 0) === (value > 0)) rule = "truncated";
+    // 0 is right only where the rule rounds the value to 0
+    if (answer.value === 0 && ruleRound(rule, decimalOf(value)).m !== 0n) return ["wrong", "zero"];
+    if (difference <= 0.5 * answer.unit + slack) how = "rounded";
+    else if (truncates(answer, value, difference, slack)) how = "truncated";
     else return ["wrong", "not close"];
-    var hasDecimals = decimals !== null && decimals !== undefined;
-    if (answer.sigFigs < sigFigs && (!hasDecimals || -answer.unitExponent < decimals)) {
-      // Unwritten trailing zeros: 0.65 for 0.65004 is 0.650, the value to 3 figures.
-      var padded = Number("1e" + (answer.unitExponent - (sigFigs - answer.sigFigs)));
-      if (hasDecimals) padded = Math.max(padded, Math.pow(10, -decimals));
-      if (rule === "rounded" && difference <= 0.5 * padded + slack) return ["right", rule];
-      return ["imprecise", "too imprecise"];
-    }
-    return ["right", rule];
+    var needed = ruleExponent(rule, decimalOf(value));
+    if (answer.unitExponent <= needed) return ["right", how];
+    // Fewer digits than the rule keeps: right if the unwritten ones are zeros.
+    if (how === "rounded" && difference <= 0.5 * Number("1e" + needed) + slack) return ["right", how];
+    return ["imprecise", "too imprecise"];
   }
 
-  /* Ties away from zero, as Python's Decimal ROUND_HALF_UP in teaching/marking.py. */
-  function roundHalfUp(value, decimals) {
-    if (!isFinite(value) || Math.abs(value) >= 1e21) return value;
-    return Number(value.toFixed(decimals));
+  function roundsTo(answer, value, rule) {
+    var exponent = Math.min(answer.unitExponent, ruleExponent(rule, value));
+    return compare(roundAt(value, exponent), answer.decimal) === 0;
   }
+
+  function matches(answer, value) {   // at the precision written, 2 significant figures or more
+    if (value === null || !isFinite(value)) return false;
+    var difference = Math.abs(answer.value - value), slack = 1e-9 * Math.abs(value);
+    return difference <= slack || (answer.sigFigs >= SLIP_FIGURES &&
+      (difference <= 0.5 * answer.unit + slack || truncates(answer, value, difference, slack)));
+  }
+
+  // ---- marking (teaching/marking.py) ----------------------------------------------------------
 
   function either(hints) {
     if (hints.length < 2) return hints.join("");
     return "either " + hints.slice(0, -1).join(", or ") + ", or " + hints[hints.length - 1];
   }
 
-  function better(a, b) {   // Python's max(a, b, key=rank): the first on a tie
-    return VERDICTS.indexOf(b[0]) > VERDICTS.indexOf(a[0]) ? b : a;
+  function better(a, b) {   // Python's max(..., key=(verdict, rule merit)): the first on a tie
+    var rank = function (v) { return [VERDICTS.indexOf(v[0]), RULE_MERIT[v[1]] || 0]; };
+    var x = rank(a), y = rank(b);
+    return y[0] > x[0] || (y[0] === x[0] && y[1] > x[1]) ? b : a;
   }
 
-  /* Mark answers {name: text} line by line with follow-through, as mark_lines in Python. */
+  function workedByHand(answer, line, hand, unrounded, rule) {
+    if (roundsTo(answer, unrounded[line.name], rule)) return true;
+    var kept = {}, any = false;
+    line.depends.forEach(function (d) { if (has(unrounded, d)) { kept[d] = unrounded[d]; any = true; } });
+    return any && roundsTo(answer, exactValue(line.formula, hand, kept), rule);
+  }
+
+  function slipsGiving(answer, line, own, hand, computed) {
+    return line.slips.filter(function (slip) {
+      var value, byHand = null;
+      if (slip.round_to === null) {
+        value = valueOf(slip.formula, own);
+        byHand = exactValue(slip.formula, hand);
+      } else {
+        var reads = line.depends.filter(function (d) { return computed[d]; }), early = {};
+        if (!reads.every(function (d) { return isFinite(own[d]); })) return false;
+        reads.forEach(function (d) { early[d] = toNumber(roundAt(decimalOf(own[d]), -slip.round_to)); });
+        value = valueOf(slip.formula, own, early);
+      }
+      return matches(answer, value) || (byHand !== null && answer.sigFigs >= SLIP_FIGURES &&
+        compare(roundAt(byHand, answer.unitExponent), answer.decimal) === 0);
+    });
+  }
+
+  /* Mark answers {name: text} line by line with follow-through, as mark_lines in Python.
+   * The rule: decimals places as you go, else sigFigs significant figures, else 4 decimals. */
   function markLines(lines, given, exact, answers, sigFigs, decimals) {
-    var own = Object.assign({}, given), roots = {}, marks = [], computed = {};
-    var hasDecimals = decimals !== null && decimals !== undefined;
-    var asYouGo = Object.assign({}, given);   // every unwritten value rounded to decimals
+    var rule = ruleOf(sigFigs, decimals);
+    var own = Object.assign({}, given), hand = {}, unrounded = {}, roots = {}, marks = [], computed = {};
+    Object.keys(given).forEach(function (name) { hand[name] = decimalOf(given[name]); });
     lines.forEach(function (line) { computed[line.name] = true; });
     lines.forEach(function (line) {
       var expected = valueOf(line.formula, own);
       own[line.name] = expected;
-      if (hasDecimals) asYouGo[line.name] = roundHalfUp(valueOf(line.formula, asYouGo), decimals);
+      unrounded[line.name] = exactValue(line.formula, hand);
+      hand[line.name] = ruleRound(rule, unrounded[line.name]);
       var workedFrom = [];
       line.depends.forEach(function (d) {
         (roots[d] || []).forEach(function (r) { if (workedFrom.indexOf(r) < 0) workedFrom.push(r); });
       });
       roots[line.name] = workedFrom;
-      if (!Object.prototype.hasOwnProperty.call(answers, line.name)) return;
-      var exactValue = exact[line.name];
+      if (!has(answers, line.name)) return;
+      var exactOfLine = exact[line.name];
       var answer = written(answers[line.name]);
       if (answer === null) {
-        marks.push({ name: line.name, answer: null, expected: expected, exact: exactValue,
+        marks.push({ name: line.name, answer: null, expected: expected, exact: exactOfLine,
                      right: false, hint: "", verdict: "wrong", rule: "not a number",
-                     follows_from: [], slips: [] });
+                     follows_from: [], slips: [], note: "" });
         return;
       }
       var old = line.old ? given[line.old] : null;
-      var byOwn = judge(answer, expected, sigFigs, old, decimals);
-      var byExact = judge(answer, exactValue, sigFigs, old, decimals);
-      if (hasDecimals && judge(answer, asYouGo[line.name], sigFigs, old, decimals)[0] === "right") {
-        byOwn = better(byOwn, ["right", "rounded as you go"]);
-      }
-      var result = (byExact[0] === "right" || byExact[1] === "zero") ? byExact : better(byOwn, byExact);
-      var verdict = result[0], rule = result[1];
+      var byOwn = judge(answer, expected, rule, old);
+      var byExact = judge(answer, exactOfLine, rule, old);
+      var result = better(byOwn, byExact);
+      if (workedByHand(answer, line, hand, unrounded, rule)) result = better(result, ["right", "rounded as you go"]);
+      if (byExact[1] === "zero") result = byExact;   // 0 for a non-zero quantity is never right
+      var verdict = result[0], how = result[1];
       var follows = verdict === "right" && byExact[0] !== "right" ? workedFrom : [];
       var keys = [], hints = [];
       // A slip explains an answer that departs from the student's own numbers only.
-      if (verdict === "wrong" && byOwn[0] !== "right" && rule !== "no finite value") {
-        line.slips.forEach(function (slip) {
-          var values = own;
-          if (slip.round_to !== null) {
-            values = Object.assign({}, own);
-            line.depends.forEach(function (d) {
-              if (computed[d]) values[d] = roundHalfUp(own[d], slip.round_to);
-            });
-          }
-          if (judge(answer, valueOf(slip.formula, values), sigFigs, null)[0] === "right") {
-            if (keys.indexOf(slip.key) < 0) keys.push(slip.key);
-            if (hints.indexOf(slip.hint) < 0) hints.push(slip.hint);
-          }
+      if (verdict === "wrong" && byOwn[0] !== "right" && how !== "no finite value") {
+        slipsGiving(answer, line, own, hand, computed).forEach(function (slip) {
+          if (keys.indexOf(slip.key) < 0) keys.push(slip.key);
+          if (hints.indexOf(slip.hint) < 0) hints.push(slip.hint);
         });
       }
-      marks.push({ name: line.name, answer: answer.value, expected: expected, exact: exactValue,
-                   right: verdict === "right", hint: either(hints), verdict: verdict, rule: rule,
-                   follows_from: follows, slips: keys });
-      roots[line.name] = verdict !== "right" ? [line.name] : follows;
+      marks.push({ name: line.name, answer: answer.value, expected: expected, exact: exactOfLine,
+                   right: verdict === "right", hint: either(hints), verdict: verdict, rule: how,
+                   follows_from: follows, slips: keys,
+                   note: answer.comma ? "read as " + answer.text + ": write a decimal point, not a comma" : "" });
+      // An imprecise answer is not a wrong one: what is worked from it follows from nothing.
+      roots[line.name] = verdict === "wrong" ? [line.name] : follows;
       own[line.name] = answer.value;
-      asYouGo[line.name] = answer.value;
+      hand[line.name] = answer.decimal;
+      delete unrounded[line.name];
     });
     return marks;
   }
@@ -219,6 +356,25 @@ var BackpropMarking = (function () {
       : { slip: best, description: slips[best], explains: bestCount, wrong: wrong.length };
   }
 
-  return { valueOf: valueOf, written: written, judge: judge, markLines: markLines,
-           slipSummary: slipSummary, roundHalfUp: roundHalfUp };
+  /* The summary in words, as slip_sentence in Python: "most" only for more than half. */
+  function slipSentence(s) {
+    if (s.wrong === 1) return "The slip behind your wrong answer: " + s.description + ".";
+    if (s.explains === s.wrong)
+      return "The slip behind all " + s.wrong + " of your wrong answers: " + s.description + ".";
+    if (2 * s.explains > s.wrong)
+      return "The slip behind most of your wrong answers (" + s.explains + " of " + s.wrong +
+        "): " + s.description + ".";
+    return "The slip behind " + s.explains + " of your " + s.wrong + " wrong answers: " +
+      s.description + ".";
+  }
+
+  /* Exposed for the tests: decimals as text, rounded as the rule rounds them. */
+  function roundDecimal(text, exponent) {
+    var r = roundAt(decimalOf(text), exponent);
+    return r.m.toString() + "e" + r.e;
+  }
+
+  return { valueOf: valueOf, exactValue: exactValue, written: written, judge: judge,
+           markLines: markLines, slipSummary: slipSummary, slipSentence: slipSentence,
+           roundDecimal: roundDecimal, sigmoid: sigmoid, tanh: tanh, decimalOf: decimalOf };
 })();

@@ -1,5 +1,8 @@
-/* The practice page: draws one network's SGD step, reveals it line by line, marks typed answers.
- * All numbers and formulas come from the JSON written by output/page.py; marking from marking.js. */
+/* The practice page: draws one network's SGD step, marks typed answers, and (if the page was
+ * written with reveal) shows each line's formula, numbers and value on request.
+ * All numbers and formulas come from the JSON written by output/page.py; marking from marking.js.
+ * Every text is set with textContent: nothing from the data is parsed as HTML but the drawing,
+ * which page.py makes from names and numbers only. */
 "use strict";
 
 (function () {
@@ -24,6 +27,15 @@
   function network() { return data.networks[state.id]; }
   function currentCase() { return network().cases[state.activation]; }
 
+  /* Each line's exact value, worked from the given numbers by the line's formula. */
+  function exactValues(c) {
+    var values = Object.assign({}, c.given), exact = {};
+    c.lines.forEach(function (line) {
+      exact[line.name] = values[line.name] = BackpropMarking.valueOf(line.formula, values);
+    });
+    return exact;
+  }
+
   /* notation.format_number: `decimals` places, trailing zeros dropped; tiny values in e-notation. */
   function formatNumber(value, decimals) {
     decimals = decimals === undefined ? 6 : decimals;
@@ -44,29 +56,53 @@
     return data.rules[mark.rule].replace("{sig_figs}", data.sig_figs);
   }
 
+  function verdictText(mark) {
+    var said = note(mark), word = WORDS[mark.verdict];
+    return SYMBOLS[mark.verdict] + " " + (said.indexOf(word) === 0 ? said : word + (said ? ": " + said : ""));
+  }
+
+  /* The one live region: what it is told is read out once (the verdict of the box just left). */
+  function announce(text) { document.getElementById("announce").textContent = text; }
+
+  function introduction() {
+    var precision = data.rule + " An answer is right when your own earlier numbers give it, " +
+      "rounded so.";
+    return "One SGD step by hand: work each quantity, type your number in its box (in any order) " +
+      "and it is marked from your own earlier numbers, as backprop-tutor check does: right, " +
+      "wrong, or too imprecise. " + precision + (data.reveal ? " Each Show button reveals the " +
+      "formula, then the numbers, then the value." : " This page shows no value you have not typed.");
+  }
+
+  function givensTable(net) {
+    var body = element("tbody", {}, net.givens.map(function (row) {
+      return element("tr", {}, [element("th", { scope: "row", text: row[0] }),
+                                element("td", { text: row[1] })]);
+    }));
+    return element("table", { class: "givens" }, [
+      element("caption", { text: "The given numbers" }),
+      element("thead", {}, [element("tr", {}, [element("th", { scope: "col", text: "given" }),
+                                               element("th", { scope: "col", text: "values" })])]),
+      body]);
+  }
+
   function render() {
     var net = network();
     if (net.activations.indexOf(state.activation) < 0) state.activation = net.activations[0];
     var focused = document.activeElement && document.activeElement.id;
     app.textContent = "";
     app.appendChild(element("h1", { text: net.title }));
-    app.appendChild(element("p", { text: "One SGD step by hand: work each quantity, type your " +
-      "number in its box (in any order) and it is marked as you type, from your own earlier " +
-      "numbers, as backprop-tutor check does: right, wrong, or too imprecise (at least " +
-      data.sig_figs + " significant figures). Each Show button reveals the formula, then the " +
-      "numbers, then the value." }));
+    app.appendChild(element("p", { text: introduction() }));
     var controls = element("div", { class: "controls" });
     if (ids.length > 1) {
       var variant = element("input", { type: "text", id: "variant", value: state.id,
                                        autocomplete: "off", spellcheck: "false" });
       variant.addEventListener("change", function () {
-        var wanted = variant.value.trim();
-        if (data.networks.hasOwnProperty(wanted)) { state.id = wanted; render(); }
-        else document.getElementById("variant-message").textContent =
-          "No variant \u201c" + wanted + "\u201d on this page.";
+        var wanted = variant.value.trim().toUpperCase();
+        var found = ids.filter(function (id) { return id.toUpperCase() === wanted; })[0];
+        if (found !== undefined) { state.id = found; render(); announce("Variant " + found + "."); }
+        else announce("No variant \u201c" + variant.value.trim() + "\u201d on this page.");
       });
       controls.appendChild(element("label", {}, [document.createTextNode("Variant ID"), variant]));
-      controls.appendChild(element("p", { id: "variant-message", role: "status" }));
     }
     if (net.activations.length > 1) {
       var select = element("select", { id: "activation" });
@@ -80,14 +116,12 @@
                                                  select]));
     }
     app.appendChild(controls);
-    var figure = element("figure", {});
-    var drawing = element("div", {});
-    drawing.innerHTML = net.svg;   // made by page.py from the network's numbers only
-    figure.appendChild(drawing);
-    figure.appendChild(element("figcaption", { text: currentCase().describe }));
-    app.appendChild(figure);
-    app.appendChild(element("div", { class: "summary", id: "summary", role: "status",
-                                     "aria-live": "polite" }));
+    var drawing = element("div", { class: "drawing" });
+    drawing.innerHTML = net.svg;   // made by page.py from the network's names and numbers only
+    app.appendChild(element("figure", {}, [drawing,
+      element("figcaption", { text: currentCase().describe })]));
+    app.appendChild(givensTable(net));
+    app.appendChild(element("div", { class: "summary", id: "summary" }));
     Object.keys(data.sections).forEach(function (section) {
       var list = element("ol", { class: "lines" });
       currentCase().lines.forEach(function (line) {
@@ -109,40 +143,44 @@
       else delete state.answers[line.name];
       mark();
     });
+    input.addEventListener("change", function () {   // the box is left with a new value
+      var verdict = document.getElementById("verdict-" + line.name).textContent;
+      announce(line.name + ": " + (verdict || "no answer"));
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") return;
       var boxes = Array.prototype.slice.call(document.querySelectorAll("input.answer"));
       var next = boxes[boxes.indexOf(input) + 1];
       if (next) { event.preventDefault(); next.focus(); }
     });
-    var revealed = element("div", { class: "revealed", id: "reveal-" + line.name,
-                                    "aria-live": "polite" });
-    var button = element("button", { type: "button", id: "show-" + line.name,
-                                     "aria-controls": "reveal-" + line.name });
-    function show() {
-      var level = state.revealed[line.name] || 0;
-      button.textContent = REVEAL[level];
-      button.setAttribute("aria-label", REVEAL[level] + " of " + line.name);
-      revealed.textContent = "";
-      if (level >= 1) revealed.appendChild(element("div", { class: "formula",
-                                                           text: line.name + " = " + line.text }));
-      if (level >= 2) revealed.appendChild(element("div", { class: "formula",
-                                                           text: "= " + line.numbers }));
-      if (level >= 3) revealed.appendChild(element("div", { class: "formula",
-                                                           text: "= " + line.shown }));
-    }
-    button.addEventListener("click", function () {
-      state.revealed[line.name] = ((state.revealed[line.name] || 0) + 1) % REVEAL.length;
+    var parts = [element("label", { for: "answer-" + line.name }, [element("code", { text: line.name })]),
+                 input];
+    var revealed = null;
+    if (data.reveal) {
+      revealed = element("div", { class: "revealed", id: "reveal-" + line.name });
+      var button = element("button", { type: "button", id: "show-" + line.name,
+                                       "aria-controls": "reveal-" + line.name });
+      var show = function () {
+        var level = state.revealed[line.name] || 0;
+        button.textContent = REVEAL[level];
+        button.setAttribute("aria-label", REVEAL[level] + " of " + line.name);
+        button.setAttribute("aria-expanded", level > 0 ? "true" : "false");
+        revealed.textContent = "";
+        var shown = [line.name + " = " + line.text, "= " + line.numbers, "= " + line.shown];
+        shown.slice(0, level).forEach(function (text) {
+          revealed.appendChild(element("div", { class: "formula", text: text }));
+        });
+      };
+      button.addEventListener("click", function () {
+        state.revealed[line.name] = ((state.revealed[line.name] || 0) + 1) % REVEAL.length;
+        show();
+      });
       show();
-    });
-    show();
-    return element("li", { class: "line", id: "line-" + line.name }, [
-      element("label", { for: "answer-" + line.name }, [element("code", { text: line.name })]),
-      input, button,
-      element("span", { class: "verdict", id: "verdict-" + line.name }),
-      element("div", { class: "detail", id: "detail-" + line.name }),
-      revealed,
-    ]);
+      parts.push(button);
+    }
+    parts.push(element("span", { class: "verdict", id: "verdict-" + line.name }),
+               element("div", { class: "detail", id: "detail-" + line.name }), revealed);
+    return element("li", { class: "line", id: "line-" + line.name }, parts);
   }
 
   function mark() {
@@ -150,10 +188,8 @@
     c.lines.forEach(function (line) {
       if (state.answers.hasOwnProperty(line.name)) answers[line.name] = state.answers[line.name];
     });
-    var exact = {};
-    c.lines.forEach(function (line) { exact[line.name] = line.value; });
-    var marks = BackpropMarking.markLines(c.lines, c.given, exact, answers, data.sig_figs,
-                                              data.decimals);
+    var marks = BackpropMarking.markLines(c.lines, c.given, exactValues(c), answers, data.sig_figs,
+                                          data.decimals);
     var byName = {};
     marks.forEach(function (m) { byName[m.name] = m; });
     c.lines.forEach(function (line) {
@@ -163,11 +199,10 @@
       verdict.className = "verdict" + (m ? " " + m.verdict : "");
       detail.textContent = "";
       if (!m) { verdict.textContent = ""; return; }
-      var said = note(m);
-      var word = WORDS[m.verdict];
-      verdict.textContent = SYMBOLS[m.verdict] + " " +
-        (said.indexOf(word) === 0 ? said : word + (said ? ": " + said : ""));
-      if (m.verdict !== "right" && m.rule !== "not a number")
+      verdict.textContent = verdictText(m);
+      if (m.note) detail.appendChild(element("div", { class: "note", text: m.note }));
+      // What the student's own numbers give is a value they have not typed: only with reveal.
+      if (data.reveal && m.verdict !== "right" && m.rule !== "not a number")
         detail.appendChild(element("div", { text: "but " + line.text + " = " +
           formatNumber(m.expected) + " from your own numbers" }));
       if (m.hint) detail.appendChild(element("div", { class: "hint", text: "hint: " + m.hint }));
@@ -179,9 +214,8 @@
     summary.appendChild(document.createTextNode(count("right") + " of " + marks.length +
       " answers right, " + count("wrong") + " wrong, " + count("imprecise") + " too imprecise."));
     var slip = BackpropMarking.slipSummary(marks, data.slips);
-    if (slip) summary.appendChild(element("div", { class: "slip", text: "The slip behind most " +
-      "of your wrong answers (" + slip.explains + " of " + slip.wrong + "): " +
-      slip.description + "." }));
+    if (slip) summary.appendChild(element("div", { class: "slip",
+                                                   text: BackpropMarking.slipSentence(slip) }));
   }
 
   render();

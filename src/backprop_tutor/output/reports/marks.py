@@ -8,25 +8,26 @@ from backprop_tutor.document.blocks import Block, Item, Items, Paragraph
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.answers import unanswered
-from backprop_tutor.teaching.marking import RULES, SIG_FIGS, Mark, counts, slip_summary
+from backprop_tutor.teaching.marking import Mark, counts, rule_words, slip_sentence, slip_summary
+from backprop_tutor.teaching.rounding import DEFAULT_ROUNDING, Rounding
 
 SYMBOLS = {"right": "✓", "wrong": "✗", "imprecise": "~"}
 
 
-def rule_note(mark: Mark, sig_figs: int = SIG_FIGS) -> str:
+def rule_note(mark: Mark, rounding: Rounding = DEFAULT_ROUNDING) -> str:
     """What the rule that marked ``mark`` says, in words (the same words as the page)."""
     if mark.verdict == "right" and mark.follows_from:
         return f"{mark.rule}, follows through from your wrong {', '.join(mark.follows_from)}"
-    return RULES[mark.rule].format(sig_figs=sig_figs)
+    return rule_words(rounding)[mark.rule]
 
 
-def render_marks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
+def render_marks(marks: list[Mark], network: Network, rounding: Rounding = DEFAULT_ROUNDING,
                  fits: dict[str, int] | None = None) -> str:
     """The marks for a terminal."""
-    return to_text(marks_blocks(marks, network, sig_figs, fits))
+    return to_text(marks_blocks(marks, network, rounding, fits))
 
 
-def marks_blocks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
+def marks_blocks(marks: list[Mark], network: Network, rounding: Rounding = DEFAULT_ROUNDING,
                  fits: dict[str, int] | None = None) -> list[Block]:
     """A verdict per answer with the rule that gave it, what was expected, hints, a summary.
 
@@ -36,16 +37,16 @@ def marks_blocks(marks: list[Mark], network: Network, sig_figs: int = SIG_FIGS,
     blocks = [Paragraph(f"{network.title or 'Network'}, {describe(network)}.")]
     if fits:
         blocks.append(Paragraph(_fit(network.hidden_activation, fits)))
-    blocks.append(Paragraph("Each answer is compared with what its formula gives from your own "
-                            f"earlier answers, and needs at least {sig_figs} significant figures."))
-    blocks.append(Items(tuple(_item(m, sig_figs) for m in marks)))
+    blocks.append(Paragraph("Each answer is compared with the exact value and with what its "
+                            "formula gives from your own earlier answers, worked with every digit "
+                            f"or rounded to {rounding.words} as you go (a tie away from zero)."))
+    blocks.append(Items(tuple(_item(m, rounding) for m in marks)))
     tally = counts(marks)
     summary = [f"{tally['right']} of {len(marks)} answers right, {tally['wrong']} wrong, "
                f"{tally['imprecise']} too imprecise."]
     slip = slip_summary(marks)
     if slip:
-        summary.append(f"The slip behind most of your wrong answers ({slip['explains']} of "
-                       f"{slip['wrong']}): {slip['description']}.")
+        summary.append(slip_sentence(slip))
     blocks.append(Paragraph(" ".join(summary)))
     missing = unanswered(marks, network)
     if missing:
@@ -63,10 +64,10 @@ def _fit(chosen: str, fits: dict[str, int]) -> str:
     return f"No hidden activation given: your answers fit {chosen} best (right answers: {tried})."
 
 
-def _item(m: Mark, sig_figs: int) -> Item:
-    """One answer: its verdict and rule, then what was expected and the hint."""
+def _item(m: Mark, rounding: Rounding) -> Item:
+    """One answer: its verdict and rule, then how it was read, what was expected and the hint."""
     answer = "?" if m.answer is None else notation.format_number(m.answer, 10)
-    notes = []
+    notes = [m.note] if m.note else []
     if m.rule == "zero" and m.expected == 0:
         notes.append(f"your own numbers give 0 too, but the exact value is "
                      f"{notation.format_number(m.exact)}: an earlier answer is wrong")
@@ -75,4 +76,4 @@ def _item(m: Mark, sig_figs: int) -> Item:
                      "from your own numbers")
     if m.hint:
         notes.append(f"hint: {m.hint}")
-    return Item(f"{SYMBOLS[m.verdict]} {m.name} = {answer}: {rule_note(m, sig_figs)}", tuple(notes))
+    return Item(f"{SYMBOLS[m.verdict]} {m.name} = {answer}: {rule_note(m, rounding)}", tuple(notes))

@@ -125,15 +125,25 @@ def _number(value: float, decimals: int) -> Math:
     return Math(notation.number(value, notation.TEXT, decimals), notation.latex_number(value, decimals))
 
 
+def given_kinds(given: dict[str, float]) -> list[tuple[str, list[str]]]:
+    """The names of the given numbers by kind (inputs, targets, ...), kinds without one left out.
+
+    >>> given_kinds({"i1": 0.5, "t1": 0.9, "w1": 0.3, "eta": 0.5})
+    [('inputs', ['i1']), ('targets', ['t1']), ('weights', ['w1']), ('learning rate', ['eta'])]
+    """
+    kinds = [(label, [n for n in given if n.startswith(prefix)])
+             for label, prefix in GIVEN_KINDS.items()]
+    return [(label, found) for label, found in kinds if found]
+
+
 def given_table(given: dict[str, float], decimals: int) -> Table:
     """The given numbers by kind, one row per kind."""
     rows = []
-    for label, prefix in GIVEN_KINDS.items():
-        items = [Math(f"{notation.text(n)} = {notation.format_number(v, decimals)}",
-                      f"{notation.latex_name(n)} = {notation.latex_number(v, decimals)}")
-                 for n, v in given.items() if n.startswith(prefix)]
-        if items:
-            rows.append((label, tuple(part for item in items for part in (item, ",  "))[:-1]))
+    for label, found in given_kinds(given):
+        items = [Math(f"{notation.text(n)} = {notation.format_number(given[n], decimals)}",
+                      f"{notation.latex_name(n)} = {notation.latex_number(given[n], decimals)}")
+                 for n in found]
+        rows.append((label, tuple(part for item in items for part in (item, ",  "))[:-1]))
     return Table(("given", "values"), tuple(rows), align="ll")
 
 

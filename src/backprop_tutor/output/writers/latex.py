@@ -15,7 +15,9 @@ from backprop_tutor.document.blocks import (
     Item,
     Items,
     Math,
+    PageBreak,
     Paragraph,
+    Space,
     Table,
     Title,
     parts,
@@ -107,4 +109,8 @@ def _block(block: Block) -> str:
             return ("\\begin{figure}[ht]\n\\centering\n"
                     rf"\includegraphics[width=\linewidth]{{{path}}}" + "\n"
                     rf"\caption{{{words(caption)}}}" + "\n\\end{figure}")
+        case Space(label, share):
+            return rf"\noindent\emph{{{words(label)}}}\par\vspace{{\stretch{{{share}}}}}"
+        case PageBreak():
+            return r"\clearpage"
     raise TypeError(f"not a block: {block!r}")

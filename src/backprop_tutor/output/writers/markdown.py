@@ -1,6 +1,14 @@
-"""The Markdown writer: GitHub-flavoured Markdown with $...$ and $$...$$ math (GitHub, Jupyter)."""
+"""The Markdown writer: GitHub-flavoured Markdown with $...$ and $$...$$ math (GitHub, Jupyter).
+
+Words are data, whatever they hold (a title, a description, a student ID from a
+file): every character that Markdown or HTML would read as markup is written
+with a backslash, and a line break is written as a space, so no text starts a
+heading, a list, a table row or an HTML tag.
+"""
 
 from __future__ import annotations
+
+import re
 
 from backprop_tutor.document.blocks import (
     NEWLINE,
@@ -12,7 +20,9 @@ from backprop_tutor.document.blocks import (
     Heading,
     Inline,
     Items,
+    PageBreak,
     Paragraph,
+    Space,
     Table,
     Title,
     headings,
@@ -21,14 +31,49 @@ from backprop_tutor.document.blocks import (
 from backprop_tutor.output.writers.latex import aligned_rows
 
 
+#: Markup inside a line: emphasis, links and images, HTML tags and entities, maths, strikethrough,
+#: headings' closing #s, and the backslash itself. (A | is escaped in table cells, where it counts.)
+_SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>&$~#"})
+#: Every line break CommonMark or a browser knows, and the other vertical spaces.
+_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
+#: What starts a block at the start of a line once the inline markup is escaped: a list item
+#: (- + or 1. 1)), a setext underline or thematic break (= -), an indented code block.
+_BLOCK_START = re.compile(r"^\s*(?:([-+=])|(\d+)([.)]))")
+
+
 def to_markdown(blocks: list[Block]) -> str:
     """The blocks as GitHub-flavoured Markdown, separated by blank lines."""
-    return "\n\n".join(_block(block, blocks) for block in blocks) + "\n"
+    return "\n\n".join(filter(None, (_block(block, blocks) for block in blocks))) + "\n"
+
+
+def words(text: str) -> str:
+    r"""Plain words as Markdown that shows them as they are.
+
+    >>> print(words("Net <img src=x onerror=alert(1)> *a_b*\n# $5"))
+    Net \<img src=x onerror=alert(1)\> \*a\_b\* \# \$5
+    """
+    return _BREAKS.sub(" ", text).translate(_SPECIALS)
 
 
 def inline(content: Inline) -> str:
-    """Words as they are (`code` spans included), formulas as $LaTeX$."""
-    return write_inline(content, lambda m: f"${m.latex}$", lambda c: f"`{c}`", str)
+    """Words escaped (`code` spans as they are), formulas as $LaTeX$."""
+    return write_inline(content, lambda m: f"${m.latex}$", lambda c: f"`{c}`", words)
+
+
+def _paragraph(content: Inline) -> str:
+    r"""A paragraph that cannot start a list, a heading underline or a code block.
+
+    >>> print(_paragraph("  - 1. not a list"), _paragraph("2) nor this"), sep="\n")
+    \- 1. not a list
+    2\) nor this
+    """
+    text = inline(content)
+    match = _BLOCK_START.match(text)
+    if match is None:
+        return text
+    if match[1]:
+        return "\\" + text[match.start(1):]
+    return text[match.start(2):match.end(2)] + "\\" + text[match.start(3):]
 
 
 def anchor(heading: str) -> str:
@@ -44,14 +89,14 @@ def anchor(heading: str) -> str:
 def _block(block: Block, document: list[Block]) -> str:
     match block:
         case Contents(depth):
-            links = [f"- [{h.text}](#{anchor(h.text)})" for h in headings(document, depth)]
+            links = [f"- [{words(h.text)}](#{anchor(h.text)})" for h in headings(document, depth)]
             return "**Contents**\n\n" + "\n".join(links)
         case Title(text):
-            return f"# {text}"
+            return f"# {words(text)}"
         case Heading(level, text):
-            return f"{'#' * min(level, 6)} {text}"
+            return f"{'#' * min(level, 6)} {words(text)}"
         case Paragraph(content):
-            return inline(content)
+            return _paragraph(content)
         case Equations(rows):
             return "$$\n\\begin{aligned}\n" + aligned_rows(rows) + "\n\\end{aligned}\n$$"
         case Table(header, rows):
@@ -59,12 +104,17 @@ def _block(block: Block, document: list[Block]) -> str:
             lines = [_row([inline(h) for h in header]), _row(rule)] + [_row([inline(cell) for cell in row]) for row in rows]
             return "\n".join(lines)
         case Items(items):
-            return "\n".join(f"- {inline(item.text)}" + "".join(f"\n  - {inline(note)}" for note in item.notes)
+            return "\n".join(f"- {_paragraph(item.text)}"
+                             + "".join(f"\n  - {_paragraph(note)}" for note in item.notes)
                              for item in items)
         case Code(text, language):
-            return f"```{language}\n{text.rstrip()}\n```"
+            # A fence longer than any run of backquotes in the text: nothing in it ends the block.
+            fence = "`" * max(3, 1 + max(map(len, re.findall("`+", text)), default=0))
+            return f"{fence}{language}\n{text.rstrip()}\n{fence}"
         case Figure(path, caption):
-            return f"![{caption}]({path})\n\n*{caption}*"
+            return f"![{words(caption)}]({path})\n\n*{words(caption)}*"
+        case Space() | PageBreak():
+            return ""
     raise TypeError(f"not a block: {block!r}")
 
 

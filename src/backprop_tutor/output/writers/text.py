@@ -15,7 +15,9 @@ from backprop_tutor.document.blocks import (
     Heading,
     Inline,
     Items,
+    PageBreak,
     Paragraph,
+    Space,
     Table,
     Title,
     headings,
@@ -28,7 +30,8 @@ _KEEP = "\u00a0"   # a space that wrapping must not break: inside a formula
 
 def to_text(blocks: list[Block]) -> str:
     """The blocks as plain text, separated by blank lines."""
-    return "\n\n".join("\n".join(_block(block, blocks)) for block in blocks) + "\n"
+    return "\n\n".join("\n".join(lines) for lines in (_block(block, blocks) for block in blocks)
+                       if lines) + "\n"
 
 
 def inline(content: Inline) -> str:
@@ -60,6 +63,8 @@ def _block(block: Block, document: list[Block]) -> list[str]:
             return ["    " + line if line else "" for line in text.rstrip().splitlines()]
         case Figure(path, caption):
             return _wrap(f"Figure: {caption} [{path}]")
+        case Space() | PageBreak():
+            return []
     raise TypeError(f"not a block: {block!r}")
 
 

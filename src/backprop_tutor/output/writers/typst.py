@@ -5,6 +5,8 @@ Typst math is made one way: the LaTeX of each formula translated by ``tex2typst`
 
 from __future__ import annotations
 
+import re
+
 from backprop_tutor import extras
 from backprop_tutor.document.blocks import (
     Block,
@@ -15,7 +17,9 @@ from backprop_tutor.document.blocks import (
     Heading,
     Inline,
     Items,
+    PageBreak,
     Paragraph,
+    Space,
     Table,
     Title,
     write_inline,
@@ -23,10 +27,21 @@ from backprop_tutor.document.blocks import (
 from backprop_tutor.output.writers.latex import aligned_rows
 
 _SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"}
+#: A line break in words would let the next line start a heading, a list or a term: a space.
+_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
+
+#: The paper sizes a document can be set on: the command line's name → Typst's, and the width in mm.
+PAPERS = {"a4": ("a4", 210.0), "letter": ("us-letter", 215.9)}
+
+#: Page margins in mm.
+MARGIN_X, MARGIN_Y = 20, 22
+
+#: A figure is printed this fraction of the text width wide.
+FIGURE_WIDTH = 0.85
 
 PREAMBLE = """\
 #set document(title: "{title}", date: none)
-#set page(paper: "a4", margin: (x: 2cm, y: 2.2cm), numbering: "1")
+#set page(paper: "{paper}", margin: (x: {margin_x}mm, y: {margin_y}mm), numbering: "1")
 #set text(size: 10pt)
 #set par(justify: true)
 #set heading(numbering: none)
@@ -42,9 +57,19 @@ def to_typst(blocks: list[Block]) -> str:
     return "\n\n".join(_block(block) for block in blocks) + "\n"
 
 
-def typst_document(blocks: list[Block], title: str) -> str:
-    """A whole Typst document: page setup, then the blocks. No date: the same input, the same PDF."""
-    return PREAMBLE.format(title=title.replace('"', "'").replace("\\", "")) + "\n" + to_typst(blocks)
+def typst_document(blocks: list[Block], title: str, paper: str = "a4") -> str:
+    """A whole Typst document: page setup, then the blocks. No date: the same input, the same PDF.
+
+    ``paper``: a key of ``PAPERS`` (``a4`` or ``letter``).
+    """
+    title = _BREAKS.sub(" ", title).replace('"', "'").replace("\\", "")
+    return PREAMBLE.format(title=title, paper=PAPERS[paper][0], margin_x=MARGIN_X,
+                           margin_y=MARGIN_Y) + "\n" + to_typst(blocks)
+
+
+def text_width(paper: str) -> float:
+    """The width of the text on ``paper``, in mm."""
+    return PAPERS[paper][1] - 2 * MARGIN_X
 
 
 def math(latex: str) -> str:
@@ -57,7 +82,7 @@ def math(latex: str) -> str:
 
 def words(text: str) -> str:
     r"""Plain words made safe for Typst markup: ``half_sse`` → ``half\_sse``."""
-    return "".join(_SPECIALS.get(c, c) for c in text)
+    return "".join(_SPECIALS.get(c, c) for c in _BREAKS.sub(" ", text))
 
 
 def inline(content: Inline) -> str:
@@ -81,7 +106,8 @@ def _block(block: Block) -> str:
             align = ", ".join("left" if a == "l" else "right" for a in block.alignment())
             cells = [f"[*{inline(h)}*]" for h in header]
             cells += [f"[{inline(cell)}]" for row in rows for cell in row]
-            return (f"#table(columns: {len(header)}, align: ({align},), "
+            rows = f"rows: (auto, {block.row_height}mm), " if block.row_height else ""
+            return (f"#table(columns: {len(header)}, align: ({align},), {rows}"
                     f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
         case Items(items):
             return "\n".join(f"- {inline(item.text)}" + "".join(f"\n  - {inline(note)}" for note in item.notes)
@@ -89,5 +115,11 @@ def _block(block: Block) -> str:
         case Code(text, language):
             return f"```{language}\n{text.rstrip()}\n```"
         case Figure(path, caption):
-            return f'#figure(image("{path}", width: 85%), caption: [{words(caption)}])'
+            return (f'#figure(image("{path}", width: {FIGURE_WIDTH:.0%}), '
+                    f'caption: [{words(caption)}])')
+        case Space(label, share):
+            return (f"#block(width: 100%, height: {share}fr, stroke: 0.5pt + luma(150), "
+                    f"inset: 2mm)[#text(9pt, fill: luma(80))[{words(label)}]]")
+        case PageBreak():
+            return "#pagebreak(weak: true)"
     raise TypeError(f"not a block: {block!r}")
