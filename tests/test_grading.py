@@ -191,17 +191,21 @@ def typed_csv(columns, students, path) -> None:
 # ---------------------------------------------------------------- Moodle's report, as Moodle writes it
 
 def php_fputcsv(cells: list[str]) -> str:
-    """A CSV line as PHP's fputcsv writes it (OpenSpout's CSV writer, used by Moodle's
-    dataformat_csv): a cell is quoted if it holds the delimiter, the quote, a newline, a
-    carriage return, a tab or a space; quotes are doubled; lines end with \\n."""
+    """A CSV line as Moodle writes it: dataformat/csv/classes/writer.php extends
+    lib/classes/dataformat/spout_base.php, whose OpenSpout CSV writer
+    (src/Writer/CSV/Writer.php, ``addRowToWriter``) calls PHP's fputcsv with ',', '"' and
+    no escape character, after a UTF-8 byte-order mark (``openWriter``, SHOULD_ADD_BOM).
+    fputcsv quotes a cell that holds the delimiter, the quote, a newline, a carriage return,
+    a tab or a space, doubles quotes, and ends lines with \\n."""
     def cell(text: str) -> str:
         return f'"{text.replace(chr(34), chr(34) * 2)}"' if re.search(r'[,"\n\r\t ]', text) else text
     return ",".join(cell(c) for c in cells) + "\n"
 
 
 def moodle_cell(text: str) -> str:
-    """core\\dataformat::escape_spreadsheet_formula: an apostrophe before = + - @ tab CR,
-    but not for a lone "-" (Moodle's placeholder for no value)."""
+    """Each record's cell as spout_base::write_record passes it through
+    core\\dataformat::escape_spreadsheet_formula (lib/classes/dataformat.php): an apostrophe
+    before = + - @ tab CR, but not for a lone "-" (Moodle's placeholder for no value)."""
     return "'" + text if text != "-" and text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -215,7 +219,18 @@ def question_summary(question_html: str) -> str:
 
 
 def moodle_report(kit, columns, students, path) -> None:
-    """The quiz's Responses report for these students, downloaded as CSV (see moodle_responses)."""
+    """The quiz's Responses report for these students, downloaded as CSV.
+
+    Columns as mod/quiz/report/responses/report.php (quiz_responses_report::display) adds
+    them when downloading: mod/quiz/classes/local/reports/attempts_report.php
+    add_user_columns (Last name, First name, the identity fields), add_state_column,
+    add_time_columns, add_grade_columns (Grade/10.00), then per slot Question N, Response N,
+    Right answer N (quiz_responses strings questionx, responsex, rightanswerx). A response
+    is question/type/multianswer/question.php summarise_response: "part N: <response>"
+    (string subqresponse) joined by "; ", an empty part's response null
+    (qtype_numerical_question::summarise_response), the whole trimmed, "-" for none
+    (mod/quiz/report/responses/last_responses_table.php, data_col).
+    """
     quiz = ET.parse(kit / "moodle.xml").getroot()
     texts = {q.find("idnumber").text: q.find("questiontext/text").text
              for q in quiz.findall("question") if q.get("type") == "cloze"}
