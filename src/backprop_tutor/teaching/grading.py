@@ -19,8 +19,8 @@ For the class (``ClassGrades``):
   many marks it would have taken away (right here, wrong there) or given
   (wrong or imprecise here, right there).
 
-Students are marked one after the other in this process: a student takes
-about 3 ms (``benchmarks/grading.py``), less than starting a worker process.
+Students are marked one after the other in this process: a student takes a
+few milliseconds (``benchmarks/grading.py``), less than starting a worker process costs.
 """
 
 from __future__ import annotations
