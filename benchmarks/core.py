@@ -1,30 +1,46 @@
-"""Benchmark of the core: cold start of `solve` and the NumPy network's SGD step.
+"""Benchmark of the core: `solve`'s start, the worked step beside plain Python, its growth.
 
-Prints figures, asserts nothing (the machines are shared and noisy: the two
-cold starts are measured interleaved, in one run, and compared as a ratio).
+Prints figures and ratios measured side by side in one run, with the load
+average; asserts nothing (the machines are shared and noisy).
 
     python benchmarks/core.py [--runs N]
 
-* cold start: wall time of `backprop-tutor solve --format json` in a fresh
-  process, as a ratio to `python -c "import numpy"` (target <= 1.5);
-* microseconds per SGD step of the NumPy network on the default network, and
-  the time for 10,000 updates of a 2-2-2 network (examples/mazur.toml).
+* cold start: `backprop-tutor solve --format json` in a fresh process ÷
+  `python -c "import numpy"`, measured alternately (target ≤ 1.5);
+* `solve` on 2-2-2 (examples/mazur.toml) ÷ the same step written by hand in
+  plain Python floats (target ≤ 5);
+* growth: `solve` on 100-100-10 ÷ on 50-50-10, divided by the ratio of their
+  weights and biases (target ≤ 1.3: time in proportion to the parameters),
+  cold (the first network of its shape: the worksheet is written and compiled)
+  and warm (the next one); the same for the finite differences of `solve
+  --check`, and the whole `solve --check --format json` command in a process;
+* the NumPy network: µs per SGD step on the default network, 10,000 updates
+  of 2-2-2.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import math
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from timing import command, wall_time
+from timing import command, network_file, wall_time
 
 import backprop_tutor
+from backprop_tutor.core import worksheet
+from backprop_tutor.core.activations import sigmoid
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
+from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import NumpyNetwork
+
+SCRIPT = "benchmarks/core.py"
+GROWTH = ("50-50-10", "100-100-10")
 
 
 def cold_start(runs: int) -> tuple[float, float]:
@@ -45,6 +61,78 @@ def cold_start(runs: int) -> tuple[float, float]:
     return statistics.median(solve_times), statistics.median(numpy_times)
 
 
+def plain_step(network):
+    """One SGD step of a 2-2-2 sigmoid network with half_sse, by hand in plain floats.
+
+    Written out as a student would: no names but these, no worksheet.
+    Returns E and every new weight and bias.
+    """
+    (i1, i2), (t1, t2) = network.inputs, network.targets
+    hidden, output = network.layers
+    ((w1, w2), (w3, w4)), (b1, b2) = hidden.weights, hidden.biases
+    ((w5, w6), (w7, w8)), (b3, b4) = output.weights, output.biases
+    eta = network.learning_rate
+    h1, h2 = sigmoid(w1 * i1 + w2 * i2 + b1), sigmoid(w3 * i1 + w4 * i2 + b2)
+    o1, o2 = sigmoid(w5 * h1 + w6 * h2 + b3), sigmoid(w7 * h1 + w8 * h2 + b4)
+    E = 0.5 * (t1 - o1) ** 2 + 0.5 * (t2 - o2) ** 2
+    d1, d2 = (o1 - t1) * o1 * (1 - o1), (o2 - t2) * o2 * (1 - o2)
+    g1, g2 = (w5 * d1 + w7 * d2) * h1 * (1 - h1), (w6 * d1 + w8 * d2) * h2 * (1 - h2)
+    return (E, w1 - eta * g1 * i1, w2 - eta * g1 * i2, w3 - eta * g2 * i1, w4 - eta * g2 * i2,
+            w5 - eta * d1 * h1, w6 - eta * d1 * h2, w7 - eta * d2 * h1, w8 - eta * d2 * h2,
+            b1 - eta * g1, b2 - eta * g2, b3 - eta * d1, b4 - eta * d2)
+
+
+def per_call(call, seconds: float = 0.2) -> float:
+    """Seconds per call, over at least ``seconds`` of calls."""
+    calls = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            call()
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return elapsed / calls
+        calls *= 2
+
+
+def solve_beside_plain(runs: int) -> tuple[float, float]:
+    """Median seconds per call of (solve, the plain step) on Mazur's 2-2-2, interleaved."""
+    network = load_network(EXAMPLES / "mazur.toml")
+    assert math.isclose(worksheet.solve(network)["w5_new"], plain_step(network)[5], rel_tol=1e-15)
+    solve_times, plain_times = [], []
+    for _ in range(runs):
+        solve_times.append(per_call(lambda: worksheet.solve(network)))
+        plain_times.append(per_call(lambda: plain_step(network)))
+    return statistics.median(solve_times), statistics.median(plain_times)
+
+
+def growth(runs: int) -> dict:
+    """Seconds of solve (cold, warm), of the finite differences and of `solve --check` per shape."""
+    figures = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in GROWTH:
+            path, parameters = network_file(shape, Path(folder))
+            network = load_network(path)
+            cold, warm, check, cli = [], [], [], []
+            for _ in range(runs):
+                worksheet._compiled_step.cache_clear()   # a shape not seen before
+                worksheet._steps.cache_clear()
+                cold.append(_seconds(lambda: worksheet.solve(network)))
+                warm.append(per_call(lambda: worksheet.solve(network)))
+                check.append(_seconds(lambda: finite_difference_gradients(network)))
+                cli.append(wall_time(command("solve", str(path), "--check", "--format", "json"))[0])
+            figures[shape] = {"parameters": parameters, **{
+                name: statistics.median(values) for name, values in
+                (("cold", cold), ("warm", warm), ("check", check), ("cli", cli))}}
+    return figures
+
+
+def _seconds(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
 def seconds_per_step(path: Path, steps: int, repeats: int = 5) -> float:
     """Median over ``repeats`` of the time per SGD step, ``steps`` steps a run."""
     network = load_network(path)
@@ -58,22 +146,54 @@ def seconds_per_step(path: Path, steps: int, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
+def rows(runs: int = 15) -> list[dict]:
+    """Every figure of this script as a row of the benchmark table (see report.py)."""
+    solve, numpy = cold_start(runs)
+    solved, plain = solve_beside_plain(min(runs, 7))
+    grown = growth(min(runs, 3))
+    small, large = (grown[shape] for shape in GROWTH)
+    parameters = large["parameters"] / small["parameters"]
+    result = [
+        _row("cold start: `solve --format json` ÷ `python -c \"import numpy\"`",
+             f"{solve / numpy:.2f} ({solve * 1e3:.0f} ms ÷ {numpy * 1e3:.0f} ms)", "≤ 1.5",
+             solve / numpy <= 1.5),
+        _row("`solve` on 2-2-2 ÷ the same step by hand in plain Python floats",
+             f"{solved / plain:.1f} ({solved * 1e6:.1f} µs ÷ {plain * 1e6:.2f} µs)", "≤ 5",
+             solved / plain <= 5)]
+    for name, what in (("cold", "`solve`, first network of its shape (compiled)"),
+                       ("warm", "`solve`, next network of the shape"),
+                       ("check", "finite differences of `solve --check`"),
+                       ("cli", "`solve --check --format json`, whole command")):
+        ratio = large[name] / small[name] / parameters
+        result.append(_row(
+            f"{what}: {GROWTH[1]} ÷ {GROWTH[0]}, per parameter ({large['parameters']:,} and "
+            f"{small['parameters']:,} parameters)",
+            f"{ratio:.2f} ({large[name]:.3g} s ÷ {small[name]:.3g} s)", "≤ 1.3", ratio <= 1.3))
+    step = seconds_per_step(DEFAULT_NETWORK, 10_000)
+    step_222 = seconds_per_step(EXAMPLES / "mazur.toml", 10_000)
+    result += [_row("NumPy network, one SGD step on the default network (2-2-1)",
+                    f"{step * 1e6:.1f} µs", "", None),
+               _row("NumPy network, 10,000 updates of 2-2-2 (mazur.toml)",
+                    f"{step_222 * 10_000:.3f} s", "well under 1 s", step_222 * 10_000 < 1)]
+    return result
+
+
+def _row(measures: str, figure: str, target: str, met: bool | None) -> dict:
+    return {"script": SCRIPT, "measures": measures, "figure": figure, "target": target,
+            "met": met}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="cold starts of each command")
     runs = parser.parse_args().runs
-
-    solve, numpy = cold_start(runs)
-    print(f"cold start, median of {runs} runs each, interleaved:")
-    print(f"  backprop-tutor solve --format json   {solve * 1000:7.1f} ms")
-    print(f"  python -c 'import numpy'             {numpy * 1000:7.1f} ms")
-    print(f"  ratio                                {solve / numpy:7.2f}   (target <= 1.5)")
-
-    step = seconds_per_step(DEFAULT_NETWORK, 10_000)
-    print(f"NumPy network, default network (2-2-1): {step * 1e6:.1f} µs per SGD step")
-    step_222 = seconds_per_step(EXAMPLES / "mazur.toml", 10_000)
-    print(f"NumPy network, 2-2-2 (mazur.toml): 10,000 updates in {step_222 * 10_000:.3f} s "
-          f"(target: well under 1 s)")
+    before = os.getloadavg()[0]
+    table = rows(runs)
+    print(f"load average {before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    for row in table:
+        verdict = "" if row["met"] is None else ("  met" if row["met"] else "  NOT met")
+        target = f"  (target {row['target']})" if row["target"] else ""
+        print(f"{row['measures']}\n    {row['figure']}{target}{verdict}")
 
 
 if __name__ == "__main__":

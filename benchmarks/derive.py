@@ -22,32 +22,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from timing import command
+from timing import command, network_file
 
 SHAPES = ["2-2-1", "2-4-1", "4-6-1", "10-10-2", "6-6-6-2", "2-4-4-4-4-4-1", "20-20-5", "50-50-10"]
-
-
-def network_file(shape: str, folder: Path) -> tuple[Path, int]:
-    """A network file of this shape (sigmoid units, seeded weights) and its number of parameters."""
-    sizes = [int(n) for n in shape.split("-")]
-    rng = random.Random(shape)
-    lines = ['loss = "half_sse"', "learning_rate = 0.5",
-             f"inputs = {[round(rng.uniform(-1, 1), 3) for _ in range(sizes[0])]}",
-             f"targets = {[round(rng.uniform(0, 1), 3) for _ in range(sizes[-1])]}"]
-    for n_in, n_out in zip(sizes, sizes[1:]):
-        rows = [[round(rng.uniform(-1, 1), 3) for _ in range(n_in)] for _ in range(n_out)]
-        lines += ["[[layers]]", 'activation = "sigmoid"', f"weights = {rows}",
-                  f"biases = {[round(rng.uniform(-1, 1), 3) for _ in range(n_out)]}"]
-    path = folder / f"{shape}.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path, sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
 
 
 def measured(arguments: list[str], timeout: float, folder: Path) -> tuple[float, float, float, str | None]:

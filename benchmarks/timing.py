@@ -1,7 +1,8 @@
-"""Helpers shared by the benchmark scripts: time whole commands in fresh processes."""
+"""Helpers shared by the benchmark scripts: time whole commands in fresh processes, write networks."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import statistics
 import subprocess
@@ -26,3 +27,19 @@ def median_time(arguments: list[str], runs: int) -> float:
     """Median wall time of ``runs`` runs, after one run that warms the file cache."""
     wall_time(arguments)
     return statistics.median(wall_time(arguments)[0] for _ in range(runs))
+
+
+def network_file(shape: str, folder: Path) -> tuple[Path, int]:
+    """A network file of this shape (sigmoid units, seeded weights) and its number of parameters."""
+    sizes = [int(n) for n in shape.split("-")]
+    rng = random.Random(shape)
+    lines = ['loss = "half_sse"', "learning_rate = 0.5",
+             f"inputs = {[round(rng.uniform(-1, 1), 3) for _ in range(sizes[0])]}",
+             f"targets = {[round(rng.uniform(0, 1), 3) for _ in range(sizes[-1])]}"]
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        rows = [[round(rng.uniform(-1, 1), 3) for _ in range(n_in)] for _ in range(n_out)]
+        lines += ["[[layers]]", 'activation = "sigmoid"', f"weights = {rows}",
+                  f"biases = {[round(rng.uniform(-1, 1), 3) for _ in range(n_out)]}"]
+    path = folder / f"{shape}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path, sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))

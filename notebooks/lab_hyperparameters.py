@@ -22,9 +22,8 @@
 # %matplotlib inline
 from backprop_tutor.output import lab_figures
 from backprop_tutor.output.reports import lab as report
+from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.lab import activation, batch_size, depth, init, learning_rate
-from backprop_tutor.teaching.lab.runner import run_all
-from backprop_tutor.teaching.lab.runs import train
 
 JOBS = 2   # worker processes: one per core
 
@@ -32,8 +31,8 @@ JOBS = 2   # worker processes: one per core
 # ## 1. The learning rate
 #
 # Full-batch gradient descent on the moons for a fixed number of epochs, with η from
-# `0.01` to `100`, for sigmoid, tanh and relu hidden units. The output unit is linear, so
-# nothing bounds the loss.
+# `0.01` to `100` (the lab adds larger or smaller η until the curve has turned), for sigmoid,
+# tanh and relu hidden units. The output unit is linear, so nothing bounds the loss.
 #
 # **Your prediction.** Where is η too small? Where does the loss blow up? Is the best η the
 # same for the three activations?
@@ -41,26 +40,27 @@ JOBS = 2   # worker processes: one per core
 # *(write here)*
 
 # %%
-base = learning_rate.BASE.with_(samples=300, epochs=100, output_activation="linear")
-rates = (0.01, 0.1, 0.5, 1.0, 3.0, 100.0)
-runs = run_all(train, learning_rate.settings(base, rates, seeds=(0, 1, 2)), jobs=JOBS)
+base = learning_rate.BASE.with_(samples=300, epochs=100)
+runs = learning_rate.run(learning_rate.settings(base, seeds=(0, 1, 2)), JOBS)
 sweep = learning_rate.summarise(runs)
-print(report.learning_rate_text(sweep))
+print(to_text(report.learning_rate_blocks(sweep)))
 
 # %%
 lab_figures.plot_learning_rate(sweep)
 
 # %% [markdown]
 # Every region above is read off the runs: *diverging* when most seeds end above their
-# starting loss (or overflow), *oscillating* when the loss keeps going up and down, *good*
-# when the final validation loss is close to the best. Why does a too-large step make the loss
+# starting loss (or overflow), *good* when the final validation loss is close to the best,
+# *too small* below the best η (still falling at the end), *oscillating* or *too large* above
+# it. Why does a too-large step make the loss
 # grow instead of merely slowing down? (Think of a valley whose walls are steeper than the
 # step can follow.)
 #
 # ## 2. The batch size
 #
 # The same number of epochs, so the same number of per-sample gradients, spent on one update
-# per row (batch 1), per few rows, or per epoch (the full batch).
+# per row (batch 1), per few rows, or per epoch (the full batch). Each batch size trains at
+# its own best η, found by a learning-rate sweep first.
 #
 # **Your prediction.** After the same number of epochs, which batch size has the lowest
 # validation loss? Which one takes the longest?
@@ -69,10 +69,10 @@ lab_figures.plot_learning_rate(sweep)
 
 # %%
 base = batch_size.BASE.with_(samples=200, epochs=20)
-runs = run_all(train, batch_size.settings(base, seeds=(0, 1)), jobs=JOBS)
-groups = batch_size.summarise(runs)
-print("\n".join(report.batch_size_sentences(groups)))
-lab_figures.plot_batch_size(groups)
+runs = batch_size.run(batch_size.settings(base, seeds=(0, 1)), JOBS)
+result = batch_size.summarise(runs)
+print(to_text(report.batch_size_blocks(result)))
+lab_figures.plot_batch_size(result)
 
 # %% [markdown]
 # Compare the three panels: at equal epochs, at equal weight updates, at equal time. Which
@@ -87,10 +87,9 @@ lab_figures.plot_batch_size(groups)
 
 # %%
 base = activation.BASE.with_(samples=300, epochs=150)
-runs = run_all(activation.train_keeping_grid, activation.settings(base, seeds=(0, 1)),
-               jobs=JOBS)
+runs = activation.run(activation.settings(base, seeds=(0, 1)), JOBS)
 groups = activation.summarise(runs)
-print(report.groups_text(groups, "Hidden activation"))
+print(to_text(report.activation_blocks(groups)))
 lab_figures.plot_activation(groups)
 
 # %% [markdown]
@@ -106,7 +105,7 @@ lab_figures.plot_activation(groups)
 
 # %%
 base = depth.BASE.with_(samples=200, epochs=30)
-runs = run_all(depth.train_measuring_gradients, depth.settings(base, seeds=(0,)), jobs=JOBS)
+runs = depth.run(depth.settings(base, seeds=(0,)), JOBS)
 result = depth.summarise(runs)
 print("\n".join(report.depth_sentences(result)))
 lab_figures.plot_depth(result)
@@ -124,10 +123,9 @@ lab_figures.plot_depth(result)
 
 # %%
 base = init.BASE.with_(samples=200, epochs=60)
-runs = run_all(init.train_counting_units, init.settings(base, seeds=(0, 1)), jobs=JOBS)
+runs = init.run(init.settings(base, seeds=(0, 1)), JOBS)
 groups = init.summarise(runs)
-print(report.groups_text(groups, "Initialisation",
-                         {"distinct h": lambda g: f"{init.distinct_units(g):g}"}))
+print(to_text(report.init_blocks(groups)))
 
 # %% [markdown]
 # With zeros every hidden unit computes the same thing and gets the same gradient, so they
@@ -151,8 +149,8 @@ print(cost_text(measure(size=100_000, repeats=5, epochs=2, jobs=JOBS)))
 # ## Exercises
 #
 # 1. Rerun section 1 with `output_activation="sigmoid"`. Which regions disappear, and why can
-#    a sigmoid output not diverge?
-# 2. In section 2, give the full batch a larger η. Can it catch up with the mini-batches at
-#    equal epochs?
+#    a sigmoid output not diverge? What does the lab say about the grid?
+# 2. In section 2, which batch size wins at equal epochs, at equal updates, at equal time?
+#    Why can the answers differ?
 # 3. Write a sweep of your own: a TOML file for `backprop-tutor lab sweep --config FILE`, for
 #    example `hidden_units = [2, 4, 16]` with `dataset = "circles"`. Predict first.

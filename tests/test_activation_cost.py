@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from backprop_tutor.output.reports.cost import (
-    clearly_less,
     element_sentences,
     end_to_end_sentences,
     step_sentences,
@@ -21,7 +20,8 @@ from backprop_tutor.teaching.activation_cost import (
     ElementCost,
     EndToEnd,
     StepCost,
-    median_iqr,
+    Timing,
+    median_interval,
 )
 
 
@@ -49,75 +49,91 @@ def test_derivatives_by_hand():
     assert FORMULAS["relu"][5](np.array([0.0, 2.0])).tolist() == [0.0, 1.0]
 
 
-def test_median_and_interquartile_range():
-    # sorted 1..5: median 3, quartiles 2 and 4 (linear interpolation)
-    assert median_iqr([5, 1, 4, 2, 3]) == (3.0, 2.0)
-    assert median_iqr([10.0, 10.0, 10.0]) == (10.0, 0.0)
+def test_operation_counts_per_element_by_hand():
+    # sigmoid as computed: 0.5 * (1 + tanh(0.5 * x)): one tanh, two multiplications, one addition
+    assert FORMULAS["sigmoid"][1] == {"tanh": 1, "mul": 2, "add": 1}
+    assert FORMULAS["tanh"][3] == {"mul": 1, "add": 1}           # 1 − out·out
+    assert FORMULAS["relu"][1] == FORMULAS["relu"][3] == {"compare": 1}
 
 
-def test_clearly_less_needs_the_gap_to_exceed_the_spread():
-    assert clearly_less(1.0, 0.2, 1.5, 0.2)         # 1.1 < 1.4
-    assert not clearly_less(1.0, 0.6, 1.5, 0.6)     # 1.3 > 1.2
+def test_median_interval_of_the_median():
+    # n = 15: j = floor(7.5 − 0.98·3.873) = 3, k = ceil(7.5 + 3.796) = 12 → 3rd and 12th sorted
+    timing = median_interval([15, 1, 14, 2, 13, 3, 12, 4, 11, 5, 10, 6, 9, 7, 8])
+    assert (timing.median, timing.low, timing.high, timing.repeats) == (8.0, 3.0, 12.0, 15)
+    # n = 3: j = floor(1.5 − 1.697) → at least 1, k = ceil(3.197) → at most 3
+    assert median_interval([2.0, 1.0, 3.0]) == Timing(2.0, 1.0, 3.0, 3)
+
+
+def t(median, half_width, repeats=9):
+    return Timing(median, median - half_width, median + half_width, repeats)
 
 
 def hand_made(elements=None, steps=None, whole=None):
     elements = elements or [
-        ElementCost("sigmoid", "f", "ops", "f'", "ops", 4.0, 0.1, 1.0, 0.2),
-        ElementCost("tanh", "f", "ops", "f'", "ops", 2.0, 0.1, 1.05, 0.2),
-        ElementCost("relu", "f", "ops", "f'", "ops", 0.5, 0.1, 0.9, 0.2)]
-    steps = steps or [StepCost("sigmoid", "NumPy", 1.5e-3, 0.02e-3),
-                      StepCost("tanh", "NumPy", 1.2e-3, 0.02e-3),
-                      StepCost("relu", "NumPy", 1.01e-3, 0.05e-3),
-                      StepCost("linear", "NumPy", 1.0e-3, 0.02e-3)]
-    return ActivationCost(elements, steps, whole, 1000, 5, "test")
+        ElementCost("sigmoid", "f", {}, "f'", {}, t(4.0, 0.1), t(1.0, 0.1)),
+        ElementCost("tanh", "f", {}, "f'", {}, t(2.0, 0.1), t(1.05, 0.1)),
+        ElementCost("relu", "f", {}, "f'", {}, t(0.5, 0.1), t(0.9, 0.1))]
+    steps = steps or [StepCost("sigmoid", "NumPy", t(1.5e-3, 0.02e-3)),
+                      StepCost("tanh", "NumPy", t(1.2e-3, 0.02e-3)),
+                      StepCost("relu", "NumPy", t(1.01e-3, 0.05e-3)),
+                      StepCost("linear", "NumPy", t(1.0e-3, 0.02e-3))]
+    return ActivationCost(elements, steps, whole, 1000, 9, "test")
 
 
-def test_element_sentence_names_the_cheapest_and_dearest_from_the_numbers():
+def test_element_sentence_ranks_only_separated_intervals():
     _, sentence = element_sentences(hand_made())
-    assert "forward: relu is the cheapest (0.50 ns) and sigmoid the dearest (4.00 ns, 8.0 × relu)" \
+    # forward: [0.4, 0.6] < [1.9, 2.1] < [3.9, 4.1]: every pair apart
+    assert "forward: relu is cheaper than tanh and sigmoid; tanh is cheaper than sigmoid;" \
         in sentence
-    # backward: 0.9 + 0.1 is not below 1.05 - 0.1: not told apart
-    assert "backward: all within the spread of the repeats (0.90 ns to 1.05 ns)" in sentence
+    # backward: [0.8, 1.0], [0.9, 1.1], [0.95, 1.15] all overlap
+    assert "backward: relu′, sigmoid′ and tanh′ are indistinguishable on this machine." in sentence
 
 
-def test_step_sentence_gives_the_share_over_the_linear_step():
+def test_step_sentence_gives_the_share_only_where_it_is_measurable():
     (sentence,) = step_sentences(hand_made())
-    # (1.5 - 1.0) / 1.5 = 33 %, (1.2 - 1.0) / 1.2 = 17 %; relu 1.01 ± 0.025 vs 1.0 ± 0.01: spread
-    assert "relu is the cheapest (1.01 ms) and sigmoid the dearest (1.5 ms, 1.5 × relu)" in sentence
-    assert "linear hidden units (no activation to compute) takes 1 ms" in sentence
-    assert "sigmoid 33%; tanh 17%; relu within the spread of the repeats" in sentence
+    # (1.5 − 1.0) / 1.5 = 33 %, (1.2 − 1.0) / 1.2 = 17 %; relu [0.96, 1.06] overlaps linear
+    # [0.98, 1.02]: indistinguishable
+    assert "takes 1 ms (0.98 ms–1.02 ms)" in sentence
+    assert ("share of a step is: sigmoid 33%; tanh 17%; relu indistinguishable from it on this "
+            "machine.") in sentence
+    assert "relu is cheaper than tanh and sigmoid; tanh is cheaper than sigmoid" in sentence
 
 
-def test_end_to_end_sentence_multiplies_steps_by_cost():
-    whole = EndToEnd(0.25, 5, 64, 0.5, 2, {"sigmoid": 100, "tanh": 20, "relu": 40},
-                     {"sigmoid": 1.5e-3, "tanh": 1.2e-3, "relu": 1.0e-3}, {})
+def end_to_end(steps, step_ms):
+    return EndToEnd(0.25, 5, 64, "64-16-10, linear output", {"sigmoid": 0.5, "tanh": 0.2,
+                                                             "relu": 0.1}, 2, steps,
+                    {a: t(ms * 1e-3, 0.02e-3) for a, ms in step_ms.items()}, {})
+
+
+def test_end_to_end_multiplies_steps_by_cost_at_each_best_rate():
+    whole = end_to_end({"sigmoid": 100, "tanh": 20, "relu": 40},
+                       {"sigmoid": 1.5, "tanh": 1.2, "relu": 1.0})
     (sentence,) = end_to_end_sentences(hand_made(whole=whole))
-    # 100 × 1.5 ms = 0.15 s; 20 × 1.2 ms = 0.024 s; 40 × 1 ms = 0.04 s
-    assert "sigmoid 100 steps × 1.5 ms = 0.15 s; tanh 20 steps × 1.2 ms = 0.024 s; " \
-           "relu 40 steps × 1 ms = 0.04 s" in sentence
-    # tanh wins with the fewest steps though relu's step is cheaper
-    assert "tanh gets there first: the steps needed decide, not the cost per step." in sentence
-    assert whole.winner == "tanh"
+    # 100 × 1.5 ms = 0.15 s [0.148, 0.152]; 20 × 1.2 ms = 0.024 s; 40 × 1 ms = 0.04 s
+    assert "sigmoid at η = 0.5: 100 steps × 1.5 ms = 0.15 s (0.148 s–0.152 s)" in sentence
+    assert "tanh at η = 0.2: 20 steps × 1.2 ms = 0.024 s (0.0236 s–0.0244 s)" in sentence
+    assert sentence.endswith("In time: tanh is quicker than relu and sigmoid; relu is quicker "
+                             "than sigmoid.")
 
 
-def test_end_to_end_tie_is_called_a_tie():
-    whole = EndToEnd(0.25, 5, 64, 0.5, 2, {"tanh": 10, "relu": 10},
-                     {"tanh": 1e-3, "relu": 1e-3}, {})
+def test_end_to_end_equal_steps_and_overlapping_costs_are_indistinguishable():
+    # 23 steps each, 1.00 ± 0.02 ms and 1.01 ± 0.02 ms: the intervals overlap
+    whole = end_to_end({"tanh": 23, "relu": 23}, {"tanh": 1.01, "relu": 1.0})
     (sentence,) = end_to_end_sentences(hand_made(whole=whole))
-    assert sentence.endswith("tanh and relu tie.")
+    assert sentence.endswith("In time: relu and tanh are indistinguishable on this machine.")
 
 
 @pytest.fixture(scope="module")
 def measured():
     from backprop_tutor.teaching.activation_cost import measure
 
-    return measure(size=2000, repeats=3, epochs=2, jobs=1)
+    return measure(size=2000, repeats=3, epochs=2, jobs=2)
 
 
 def test_measurement_has_every_part(measured):
     assert [c.activation for c in measured.elements] == ["sigmoid", "tanh", "relu"]
     assert [c.activation for c in measured.steps] == ["sigmoid", "tanh", "relu", "linear"]
-    assert all(c.median > 0 and c.iqr >= 0 for c in measured.steps)
+    assert all(0 < c.seconds.low <= c.seconds.median <= c.seconds.high for c in measured.steps)
     whole = measured.end_to_end
     # the target is the lowest mean validation loss the worst activation reached
     assert whole.target == max(min(curve) for curve in whole.mean_val_loss.values())
@@ -125,7 +141,8 @@ def test_measurement_has_every_part(measured):
     for activation, curve in whole.mean_val_loss.items():
         first = next(epoch for epoch, loss in enumerate(curve) if loss <= whole.target)
         assert whole.steps[activation] == first * per_epoch
-        assert whole.seconds(activation) == whole.steps[activation] * measured.step(activation).median
+        assert whole.seconds(activation).median == (whole.steps[activation]
+                                                    * whole.step_seconds[activation].median)
 
 
 def test_command_text_and_json(run):
@@ -151,8 +168,8 @@ def test_command_rejects_bad_options_in_one_line(run, args):
 def test_cost_figure_is_the_same_for_the_same_numbers(tmp_path):
     from backprop_tutor.output.lab_figures import plot_cost
 
-    whole = EndToEnd(0.25, 5, 64, 0.5, 2, {"sigmoid": 100, "tanh": 20, "relu": 40},
-                     {"sigmoid": 1.5e-3, "tanh": 1.2e-3, "relu": 1.0e-3}, {})
+    whole = end_to_end({"sigmoid": 100, "tanh": 20, "relu": 40},
+                       {"sigmoid": 1.5, "tanh": 1.2, "relu": 1.0})
     for folder in ("a", "b"):
         plot_cost(hand_made(whole=whole), tmp_path / folder / "cost")
     for name in ("cost.png", "cost.svg"):

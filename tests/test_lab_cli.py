@@ -179,12 +179,28 @@ def test_a_non_empty_out_is_refused_before_any_run(run, tmp_path):
     assert os.listdir(tmp_path) == ["mine.txt"]
 
 
-def test_batch_size_counts_updates(run, tmp_path):
-    status, out, err = run("lab", "batch-size", "--samples", "50", "--epochs", "3", "--seeds", "1",
+def test_batch_size_at_each_own_best_rate_counts_updates(run, tmp_path):
+    status, out, err = run("lab", "batch-size", "--samples", "50", "--epochs", "3", "--seeds", "2",
                            "--jobs", "1", "--out", str(tmp_path / "b"))
     assert (status, err) == (0, "")
     # 40 training rows: b = 1 makes 40 updates an epoch, b = 8 five, b = 32 two, full one
-    assert "batch 1 120, batch 8 15, batch 32 6, full batch 3." in " ".join(out.split())
+    rows = {" ".join(line.split()[:2]): line.split() for line in out.splitlines()
+            if line.split()[:1] in (["batch"], ["full"]) and len(line.split()) > 6}
+    assert [rows[b][3] for b in ("batch 1", "batch 8", "batch 32", "full batch")] == [
+        "120", "15", "6", "3"]
+    # each batch size's best η: the lowest mean final validation loss of its η (from runs.csv)
+    finals = {}
+    for row in read_csv(tmp_path / "b" / "runs.csv"):
+        finals.setdefault((row["batch_size"], float(row["learning_rate"])), []).append(
+            (number(row["final_val_loss"]), row["diverged_at"] != ""))
+    summary = json.loads((tmp_path / "b" / "results.json").read_text())["summary"]
+    for entry in summary["batch_sizes"]:
+        size = "" if entry["batch_size"] is None else str(entry["batch_size"])
+        calm = {rate: statistics.fmean(v for v, _ in runs) for (b, rate), runs in finals.items()
+                if b == size and 2 * sum(d for _, d in runs) < len(runs)}
+        assert entry["best_learning_rate"] == min(calm, key=calm.get)
+        label = "full batch" if size == "" else f"batch {size}"
+        assert rows[label][2] == f"{entry['best_learning_rate']:g}"
     assert (tmp_path / "b" / "batch_size.png").exists()
 
 
@@ -193,8 +209,8 @@ def test_init_zeros_never_breaks_symmetry(run, tmp_path):
                            "--jobs", "1", "--out", str(tmp_path / "i"))
     assert (status, err) == (0, "")
     rows = {line.split()[0]: line.split()[-1] for line in out.splitlines()
-            if line.split() and line.split()[-1].endswith("/16")}
-    assert rows["zeros"] == "1/16" and rows["glorot_uniform"] == "16/16"
+            if line.split() and line.split()[0] in ("zeros", "glorot_uniform")}
+    assert rows["zeros"] == "1" and rows["glorot_uniform"] == "16"     # distinct hidden units
     runs = json.loads((tmp_path / "i" / "results.json").read_text())["runs"]
     assert {r["distinct_hidden_units"] for r in runs if r["setting"]["init"] == "zeros"} == {1}
 

@@ -17,7 +17,7 @@ def test_every_experiment_comes_after_a_prediction():
     for cell in cells:
         if cell.cell_type == "markdown" and "**Your prediction.**" in cell.source:
             prediction_pending = True
-        elif cell.cell_type == "code" and ("run_all(" in cell.source or "measure(" in cell.source):
+        elif cell.cell_type == "code" and (".run(" in cell.source or "measure(" in cell.source):
             assert prediction_pending, f"no prediction asked before:\n{cell.source}"
             prediction_pending = False
             experiments += 1

@@ -38,19 +38,40 @@ def test_accuracy_one_output_and_one_hot():
     assert accuracy([[0.3]], [[0.25]]) is None          # a regression target
 
 
-def result(rate, mean, rising=0.0, diverged=0, first=None):
+def result(rate, mean, rising=0.0, diverged=0, first=None, dead=0, collapsed=0, falling=5):
     return lr.RateResult("tanh", rate, start=0.2, mean=mean, spread=0.0, low=mean, high=mean,
-                         rising=rising, diverged=diverged, first_diverged_at=first, seeds=5)
+                         rising=rising, diverged=diverged, first_diverged_at=first, seeds=5,
+                         dead=dead, collapsed=collapsed, falling=falling)
 
 
 def test_regions_are_read_off_the_runs():
-    results = [result(0.01, 0.10), result(0.1, 0.045), result(1.0, 0.04),
-               result(3.0, 0.06, rising=0.3), result(10.0, 0.08), result(30.0, 0.5, rising=0.05),
-               result(100.0, INF, rising=0.5, diverged=3, first=4)]
+    results = [result(0.01, 0.10), result(0.03, 0.09, falling=1), result(0.1, 0.045),
+               result(1.0, 0.04), result(3.0, 0.06, rising=0.3), result(10.0, 0.08),
+               result(30.0, 0.5, rising=0.05), result(100.0, INF, rising=0.5, diverged=3, first=4)]
     regions = [r.region for r in lr.classify(results)]
-    # best η = 1.0 (0.04); good means <= 1.25 * 0.04 = 0.05: η = 0.1 and 1.0
-    assert regions == ["too small", "good", "good", "oscillating", "too large", "too large",
-                       "diverging"]
+    # best η = 1.0 (0.04); good means <= 1.25 * 0.04 = 0.05: η = 0.1 and 1.0. Below it: still
+    # falling at the end in most seeds -> too small; in 1 of 5 -> stalled.
+    assert regions == ["too small", "stalled", "good", "good", "oscillating", "too large",
+                       "too large", "diverging"]
+
+
+def test_no_region_contradicts_its_place():
+    # An η that oscillates below the best is not "oscillating", and a slow one above the best
+    # is not "too small": the place decides.
+    results = lr.classify([result(0.1, 0.2, rising=0.5), result(1.0, 0.04),
+                           result(10.0, 0.3, rising=0.0)])
+    assert [r.region for r in results] == ["too small", "good", "too large"]
+
+
+def test_collapsed_and_dead_are_named_not_oscillating():
+    results = lr.classify([result(0.1, 0.05), result(1.0, 0.04), result(10.0, 0.5, rising=0.5,
+                                                                         collapsed=3),
+                           result(30.0, 0.5, rising=0.5, dead=5, collapsed=5),
+                           result(100.0, INF, diverged=5, first=1, dead=5)])
+    assert [r.region for r in results] == ["good", "good", "collapsed", "dead", "diverging"]
+    # a failed η is never the best, however low its loss
+    low_but_constant = lr.classify([result(0.1, 0.05), result(1.0, 0.01, collapsed=4)])
+    assert lr.best_rate(low_but_constant).learning_rate == 0.1
 
 
 def test_an_oscillating_rate_can_be_the_best():
@@ -58,13 +79,32 @@ def test_an_oscillating_rate_can_be_the_best():
                            result(4.0, INF, diverged=5, first=2)])
     sweep = lr.Sweep({"tanh": results}, epochs=10, output_activation="linear")
     assert sweep.best("tanh").learning_rate == 2.0
-    assert [r.region for r in results] == ["oscillating", "good", "diverging"]
+    # 0.04 > 1.25 × 0.03: below the best and not good, still falling: too small
+    assert [r.region for r in results] == ["too small", "good", "diverging"]
 
 
 def test_fewer_than_half_diverged_is_not_diverging():
     regions = [r.region for r in lr.classify([result(0.1, 0.05), result(1.0, INF, diverged=2,
                                                                         first=7)])]
     assert regions == ["good", "too large"]
+
+
+def test_the_curve_has_turned_only_with_the_best_inside_and_a_divergence_above():
+    inside = lr.classify([result(0.1, 0.05), result(1.0, 0.04), result(10.0, INF, diverged=5,
+                                                                       first=1)])
+    at_the_top = lr.classify([result(0.1, 0.05), result(1.0, 0.04)])
+    no_divergence = lr.classify([result(0.1, 0.05), result(1.0, 0.04), result(10.0, 0.3)])
+    assert lr.turned(inside) and not lr.turned(at_the_top) and not lr.turned(no_divergence)
+    sweep = lr.Sweep({"tanh": no_divergence}, epochs=10, output_activation="sigmoid")
+    assert sweep.why_not("tanh").startswith("no η up to 10 diverged in at least half its seeds; "
+                                            "a sigmoid output bounds the loss")
+
+
+def test_the_grid_grows_a_decade_where_the_curve_has_not_turned():
+    # η = 10^(k/3): 100 is step 6; the next decade is 215, 464, 1000.
+    assert [lr.rate(k) for k in (7, 8, 9)] == [215.0, 464.0, 1000.0]
+    assert lr.LEARNING_RATES == (0.01, 0.0215, 0.0464, 0.1, 0.215, 0.464, 1.0, 2.15, 4.64, 10.0,
+                                 21.5, 46.4, 100.0)
 
 
 def test_runner_keeps_the_order_for_any_number_of_jobs():
@@ -144,7 +184,8 @@ def test_report_blocks_say_what_the_results_say():
     sweep = lr.Sweep({"tanh": results}, epochs=20, output_activation="linear", batch_size=64)
     blocks = learning_rate_blocks(sweep, "digits", "figures/lr.png")
     texts = [b.content for b in blocks if isinstance(b, Paragraph)]
-    assert texts[0].startswith("Mini-batch SGD (batches of 64) for 20 epochs from 5 seeded starts")
+    assert texts[0].startswith("Final validation loss after 20 epochs of mini-batch SGD (batches "
+                               "of 64) from 5 seeded starts per η")
     assert texts[1] == ("With tanh hidden units the best η is 1 (final validation loss 0.04 ± 0 "
                         "over 5 seeds); η = 0.01: too small; η = 0.1 to 1: good; "
                         "η = 10 to 100: diverging (first at epoch 1).")
@@ -153,12 +194,12 @@ def test_report_blocks_say_what_the_results_say():
                                               "0.04 ± 0 good", "inf diverging", "inf diverging"]
 
 
-def test_a_best_eta_at_the_edge_of_the_grid_says_so():
+def test_a_curve_that_has_not_turned_says_why():
     # Best at the largest η tried: a larger one was never run, so "the best" needs that caveat.
     from backprop_tutor.output.reports.lab import activation_sentence
 
     results = lr.classify([result(0.1, 0.3), result(1.0, 0.2), result(10.0, 0.1)])
     sweep = lr.Sweep({"relu": results}, epochs=20, output_activation="sigmoid")
-    assert activation_sentence(sweep, "relu").startswith(
-        "With relu hidden units the best η is 10 (final validation loss 0.1 ± 0 over 5 seeds), "
-        "the largest η tried: one beyond it may do better still;")
+    assert activation_sentence(sweep, "relu").endswith(
+        "The curve has not turned: the best η is the largest tried, 10; a sigmoid output bounds "
+        "the loss (E ≤ ½ per output), so it cannot run away; --output-activation linear lets it.")

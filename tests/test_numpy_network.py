@@ -257,3 +257,61 @@ def test_a_run_starting_at_zero_loss_is_not_called_diverged():
     model = NumpyNetwork.initialised([2, 2, 1], ["tanh", "sigmoid"], init="zeros")
     history = model.fit(X4, [[0.5]] * 4, learning_rate=0.5, epochs=3)
     assert history.loss == [0.0] * 4 and history.diverged_at is None
+
+
+def worksheet_epoch(network, samples, batch_size):
+    """One epoch of mini-batch SGD worked with the worksheet, one sample at a time.
+
+    Returns (E of each batch before its update, its size) and the network after the epoch:
+    a batch's E is the mean of its samples' E, its step the mean of their gradients.
+    """
+    losses = []
+    for start in range(0, len(samples), batch_size):
+        sheets = [solve(with_sample(network, x, t)) for x, t in samples[start:start + batch_size]]
+        losses.append((np.mean([s["E"] for s in sheets]), len(sheets)))
+        network = network.with_parameters({
+            name: value - network.learning_rate * np.mean([s[f"dE_d{name}"] for s in sheets])
+            for name, value in network.parameters().items()})
+    return losses, network
+
+
+def test_batches_epoch_loss_is_the_mean_of_the_worksheets_batch_losses():
+    """Batches of 3 and 1 from X4: each epoch's loss weighs a batch's E by its samples."""
+    network = load_network(DEFAULT_NETWORK)
+    model = NumpyNetwork.from_network(network)
+    history = model.fit(X4, T4, learning_rate=0.5, epochs=2, batch_size=3,
+                        validation=([X4[0]], [T4[0]]), epoch_loss="batches")
+    samples = list(zip(X4, T4))
+    first, network = worksheet_epoch(network, samples, 3)
+    after_first = solve(with_sample(network, X4[0], T4[0]))["E"]
+    second, network = worksheet_epoch(network, samples, 3)
+    expected = [sum(e * n for e, n in epoch) / 4 for epoch in (first, second)]
+    assert history.epoch_loss == "batches" and history.diverged_at is None
+    assert history.loss == pytest.approx(expected, rel=1e-13)
+    assert first[0][0] != first[1][0]   # the weighting is seen
+    assert history.val_loss == pytest.approx(
+        [after_first, solve(with_sample(network, X4[0], T4[0]))["E"]], rel=1e-13)
+    assert model.parameters() == pytest.approx(network.parameters(), rel=1e-13, abs=1e-15)
+
+
+def test_batches_epoch_loss_stops_in_the_epoch_that_crossed_the_limit():
+    """η = 3, one sample a batch: epoch k (from 1) has E = 4^(k-1) / 2 before its update, so
+    epoch 11 is the first above 10^6 times epoch 1's."""
+    history = divergent_unit().fit([[1.0]], [[0.0]], learning_rate=3.0, epochs=100,
+                                   epoch_loss="batches")
+    assert history.diverged_at == 11
+    assert history.loss == [4.0 ** k / 2 for k in range(11)]
+
+
+def test_the_frozen_and_absent_biases_keep_their_values_in_every_mode():
+    network = load_network(EXAMPLES / "mazur.toml")   # biases frozen
+    for mode in ("full", "batches"):
+        model = NumpyNetwork.from_network(network)
+        model.fit([[0.05, 0.1], [0.3, -0.2]], [[0.01, 0.99], [0.5, 0.5]],
+                  learning_rate=0.5, epochs=3, batch_size=1, epoch_loss=mode)
+        assert [b.tolist() for b in model.biases] == [[0.35, 0.35], [0.6, 0.6]]
+
+
+def test_an_unknown_epoch_loss_is_refused():
+    with pytest.raises(ValueError, match="epoch_loss must be full or batches; got 'mean'"):
+        divergent_unit().fit([[1.0]], [[0.0]], learning_rate=0.1, epochs=1, epoch_loss="mean")

@@ -1,5 +1,6 @@
 """The tutorial pack: Markdown, PDF and figures, written whole or not at all."""
 
+import inspect
 import itertools
 import re
 import subprocess
@@ -30,7 +31,7 @@ def test_pack_has_markdown_pdf_and_figures(pack):
     assert {"tutorial.md", "tutorial.pdf", "activation_cost.md", "worksheet.pdf"} <= set(summary.files)
     figures = {name for name in summary.files if name.startswith("figures/")}
     for stem in ("network_sigmoid", "network_tanh", "network_relu", "activations",
-                 "learning_curves", "learning_rate_moons", "learning_rate_digits",
+                 "learning_curves", "learning_rate_moons", "learning_rate_digits", "depth",
                  "activation_cost"):
         assert {f"figures/{stem}.png", f"figures/{stem}.svg"} <= figures, stem
         assert (out / "figures" / f"{stem}.png").read_bytes()[:8] == PNG_SIGNATURE
@@ -83,6 +84,7 @@ def test_pdf_opens_and_has_the_problems(pack):
     text = "\n".join(pages)
     assert len(reader.pages) > 5
     assert min(map(len, pages[:-1])) >= 500      # no nearly empty page before the last
+    assert len(pages[-1]) >= 300                 # and no last page with only a short table
     for heading in ("Problem 1: deriving backpropagation", "Problem 2: one SGD update by hand",
                     "Problem 3: the network from scratch in NumPy",
                     "Problem 4: the same network in Keras", "The activations compared"):
@@ -149,3 +151,113 @@ def test_the_pack_mends_what_a_lecturer_found(pack):
     prose = re.sub(r"```.*?```|\$\$.*?\$\$|\$[^$\n]*\$", "", markdown, flags=re.S)
     assert not re.search(r"\^2|1/2 \(|\(t - out\)", prose)
     assert "shrink by a factor of 4 or more" not in markdown
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """Every table of a Markdown text: its rows (header first) as lists of cells."""
+    tables, rows = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cells = [c.strip().replace("\\|", "|") for c in line.strip("|").split(" | ")]
+            if not set("".join(cells)) <= set("-: "):
+                rows.append(cells)
+        elif rows:
+            tables.append(rows)
+            rows = []
+    return tables
+
+
+def section(markdown: str, heading: str) -> str:
+    """From ``heading`` to the next heading of its level or a higher one."""
+    start = markdown.index(heading) + len(heading)
+    level = len(heading.split(" ")[0])
+    ends = [m.start() for m in re.finditer(r"^(#+) ", markdown[start:], re.M)
+            if len(m.group(1)) <= level and not _in_code(markdown, start + m.start())]
+    return markdown[start - len(heading):start + ends[0] if ends else None]
+
+
+def _in_code(markdown: str, position: int) -> bool:
+    return markdown[:position].count("```") % 2 == 1
+
+
+def test_every_number_in_the_prose_agrees_with_its_table(pack):
+    # Parsed from tutorial.md as a reader sees it: the sentences against the tables beside them.
+    out, _ = pack
+    markdown = (out / "tutorial.md").read_text()
+    checked = 0
+    for data in ("moons", "digits"):
+        text = section(markdown, f"### The learning rate on {data}")
+        (table,) = markdown_tables(text)
+        header, rows = table[0], {row[0]: row[1:] for row in table[1:]}
+        for activation in ("sigmoid", "tanh", "relu"):
+            column = header.index(activation) - 1
+            sentence = re.search(rf"With {activation} hidden units (.*?)\.(?: |$)", text, re.M).group(1)
+            best, loss = re.match(r"the best η is ([\d.e+-]+) \(final validation loss "
+                                  r"([\d.e+-]+ ± [\d.e+-]+) over", sentence).groups()
+            assert rows[best][column] == f"{loss} good", (data, activation)
+            rates = [float(r) for r in rows]
+            for low, high, region in re.findall(r"η = ([\d.e+-]+)(?: to ([\d.e+-]+))?: "
+                                                r"([a-z ]+?)(?: \(|;|$)", sentence):
+                inside = [r for r in rows if float(low) <= float(r) <= float(high or low)]
+                assert inside and all(rows[r][column].endswith(region) for r in inside), \
+                    (data, activation, low, high, region)
+                checked += len(inside)
+            # the lesson: the best η inside the grid, a larger η diverging, nothing too small above
+            above = [r for r in rows if float(r) > float(best)]
+            assert min(rates) < float(best) < max(rates)
+            assert any(rows[r][column].endswith("diverging") for r in above)
+            assert not any(rows[r][column].endswith(("too small", "stalled")) for r in above)
+    depth = section(markdown, "## Depth")
+    norms, dead = markdown_tables(depth)
+    for activation, _, values in norms[1:]:
+        layers = [float(v) for v in values.split()]
+        factor, way = re.search(rf"With \d+ {activation} layers, .*? is ([\d.e+]+) × (smaller|larger)",
+                                depth).groups()
+        ratio = layers[-2] / layers[0]                  # last hidden over first, 2 digits each
+        assert float(factor) == pytest.approx(ratio if way == "smaller" else 1 / ratio, rel=0.1)
+        assert (way == "smaller") == (ratio > 1)
+        checked += 1
+    for rate, start, end, epochs in dead[1:]:
+        assert (f"η = {rate}: {start} of the hidden units dead at the start, {end} after "
+                f"{epochs} epochs.") in " ".join(depth.split())
+        checked += 1
+    keras = section(markdown, "# Problem 4")
+    said = re.search(r"before update (\d+), after \d+ updates of each, its rescaled loss, "
+                     r"([\d.]+), is (lower|higher) than the tutorial's, ([\d.]+)\.", keras)
+    falls = next(t for t in markdown_tables(keras) if t[0][0] == "update" and len(t[0]) == 4)
+    last = falls[-1]
+    assert last[0] == said.group(1) and last[3] == said.group(2) and last[1] == said.group(4)
+    assert (float(last[3]) < float(last[1])) == (said.group(3) == "lower")
+    assert checked > 20
+
+
+def test_problems_3_and_4_show_the_code_that_made_their_numbers(pack):
+    out, _ = pack
+    markdown = (out / "tutorial.md").read_text()
+    problem3, problem4 = section(markdown, "# Problem 3"), section(markdown, "# Problem 4")
+    # the student's files as they are in the package, and the lines that run them
+    from backprop_tutor.networks import from_scratch, keras_from_scratch
+
+    for module, text in ((from_scratch, problem3), (keras_from_scratch, problem4)):
+        body = inspect.getsource(module).split('"""', 2)[2].strip()
+        assert body in text
+    assert "losses = {hidden: train(W1, b1, W2, b2, x, t, hidden, eta" in problem3
+    assert "model.set_weights([W1.T, b1, W2.T, b2])" in problem4
+    assert "keras.optimizers.SGD(learning_rate=eta)" in problem4
+    # the matrix form with its shapes
+    assert r"\delta_h &= (W_2^\top \delta_o) \circ f'(\mathrm{net}_h)" in problem3
+    assert "shape (2, 2)" in problem3
+    # Problem 3's code against the worked step: E as in the mpmath reference (10 decimals)
+    (against, *_) = markdown_tables(problem3)
+    assert against[1][:3] == ["sigmoid", "0.0437912277", "0.0437912277"]
+
+
+def test_the_pack_mends_what_a_lecturer_found_round_2(pack):
+    out, _ = pack
+    markdown = (out / "tutorial.md").read_text()
+    assert markdown.count("](figures/network_sigmoid.png)") == 1       # the network drawn once
+    proof = section(markdown, "## 7. Proof")
+    assert "1e-20" not in proof and "$10^{-20}" in proof                 # typeset, not text
+    for jargon in ("default network of backprop-tutor", "what `--loss", "backprop-tutor solve"):
+        assert jargon not in markdown, jargon
+    assert "after the last update its rescaled loss" not in markdown

@@ -137,6 +137,9 @@ def test_finite_differences_of_an_overflowing_network_raise_no_warning(network_f
                                                 "neither a whole number nor 'full'"),
     (["--validation", "0.2"], "--validation needs --data"),
     (["--seed", "3"], "--seed needs --init"),
+    (["--epoch-loss", "batches"], "--epoch-loss batches needs --data"),
+    (["--data", "xor", "--threads", "-1"], "Invalid value for '--threads': -1 is not in the "
+                                           "range x>=0."),
 ])
 def test_bad_options_are_one_line_and_exit_2(run, args, message):
     status, out, err = run("train", *args)
@@ -159,5 +162,48 @@ def test_the_command_line_offers_the_networks_initialisers():
 def test_mazur_file_without_data_is_unchanged(run):
     document = json_run(run, str(EXAMPLES / "mazur.toml"), "--epochs", "2")
     assert document["loss"][0] == pytest.approx(0.298371109, abs=1e-9)
-    assert len(document["loss"]) == 2 and set(document) == {"loss", "final_loss",
+    assert len(document["loss"]) == 2 and set(document) == {"epoch_loss", "loss", "final_loss",
                                                              "diverged_at", "values"}
+    assert document["epoch_loss"] == "full"
+
+
+def test_batches_epoch_loss_is_recorded_without_a_final_loss(run):
+    """Full batches on xor: the one batch of epoch 1 is the whole set at the start, so its
+    loss is the mean of the worksheet's E; epoch 2's is after one update, and the weights are
+    those of the full mode."""
+    network = load_network(DEFAULT_NETWORK)
+    sheets = [solve(dataclasses.replace(network, inputs=x, targets=(t,))) for x, t in XOR]
+    document = json_run(run, "--data", "xor", "--epochs", "2", "--epoch-loss", "batches")
+    assert set(document) == {"epoch_loss", "loss", "diverged_at", "values"}
+    assert document["epoch_loss"] == "batches" and len(document["loss"]) == 2
+    assert document["loss"][0] == pytest.approx(np.mean([s["E"] for s in sheets]), rel=1e-14)
+    full = json_run(run, "--data", "xor", "--epochs", "2")
+    assert document["loss"][1] == pytest.approx(full["loss"][1], rel=1e-14)
+    assert document["values"] == full["values"]
+
+
+def test_the_help_says_which_loss_an_epoch_records(run):
+    status, out, _ = run("train", "--help")
+    text = " ".join(out.split())
+    assert status == 0
+    assert "full: the loss of the whole training set before each epoch" in text
+    assert "batches: the mean of the epoch's batch losses" in text and "no extra pass" in text
+
+
+def test_training_runs_on_one_blas_thread_unless_asked():
+    from threadpoolctl import threadpool_info
+
+    from backprop_tutor.networks.datasets import load_dataset
+    from backprop_tutor.networks.training import train_network
+
+    def blas_threads_seen(threads):
+        seen = []
+        train_network(load_network(DEFAULT_NETWORK), epochs=1, data=load_dataset("xor"),
+                      threads=threads, progress=lambda done: seen.extend(
+                          info["num_threads"] for info in threadpool_info()
+                          if info["user_api"] == "blas"))
+        return seen
+
+    outside = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    assert outside and blas_threads_seen(1) == [1] * len(outside)
+    assert blas_threads_seen(None) == outside

@@ -7,8 +7,12 @@
   and checked against a pocket calculator for the first few.
 """
 
+import dataclasses
+import math
+
 import pytest
 
+from backprop_tutor.core import compiled
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve, steps
 
@@ -113,3 +117,24 @@ def test_two_hidden_layers_number_units_on():
     assert [n for n in sheet.values if n.startswith("dE_dw")][-1] == "dE_dw14"
     formulas = {s.name: s.formula for s in steps(load_network(EXAMPLES / "deep.toml"))}
     assert formulas["delta_h1"] == "(w7 * delta_h4 + w10 * delta_h5) * step(net_h1)"
+
+
+def test_the_compiled_step_is_the_worksheets_formulas_line_by_line():
+    """One source: each line of the generated function is a formula exactly as the sheet shows it."""
+    network = load_network(EXAMPLES / "deep.toml")
+    formulas = [(s.name, s.formula) for s in steps(network)]
+    source = compiled.step_source(network.sizes, [True] * len(network.layers), formulas)
+    body = source.splitlines()[-len(formulas) - 1:-1]
+    assert body == [f"    {name} = {formula}" for name, formula in formulas]
+
+
+def test_a_square_beyond_floating_point_is_inf_and_the_rest_is_still_worked():
+    """t1 = 1e200 in Mazur's network: (t1 - out_o1)**2 overflows, so E = inf; by hand
+    w5_new = w5 - eta * (out_o1 - t1) * out_o1 * (1 - out_o1) * out_h1
+           ≈ 0.5 * 1e200 * out_o1 * (1 - out_o1) * out_h1, with his published outputs."""
+    network = dataclasses.replace(load_network(EXAMPLES / "mazur.toml"), targets=(1e200, 0.99))
+    sheet = solve(network)
+    assert sheet["E_o1"] == math.inf and sheet["E"] == math.inf
+    out_o1, out_h1 = MAZUR["out_o1"], MAZUR["out_h1"]
+    assert sheet["w5_new"] == pytest.approx(0.5e200 * out_o1 * (1 - out_o1) * out_h1, rel=1e-7)
+    assert sheet["E_o2"] == pytest.approx(0.023560026, abs=6e-9)

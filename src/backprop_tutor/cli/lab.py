@@ -8,11 +8,13 @@ figures. Only this layer prints.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
+from dataclasses import dataclass, field
 
 import click
 
-from backprop_tutor.cli.options import PositiveFloat, ProblemOrder
+from backprop_tutor.cli.options import BatchSize, PositiveFloat, ProblemOrder
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.io import json_data
 
@@ -41,25 +43,6 @@ def lab_options(function):
                         help="Folder for the figures and result files.")(function)
 
 
-def _run_lab(task, settings, jobs, label):
-    """Every run, with a progress bar on stderr where somebody watches."""
-    from backprop_tutor.teaching.lab.runner import default_jobs, run_all
-
-    jobs = jobs or default_jobs()
-    with click.progressbar(length=len(settings), label=label, file=sys.stderr,
-                           hidden=not sys.stderr.isatty()) as bar:
-        return run_all(task, settings, jobs=jobs, progress=bar.update)
-
-
-def _save_lab(out, force, experiment, runs, summary, figures):
-    from backprop_tutor.teaching.lab.results import write_experiment
-
-    if out is None:
-        return
-    files = write_experiment(out, force, experiment, runs, summary, figures)
-    click.echo(f"Wrote {len(files)} files to {out}/: {', '.join(files)}")
-
-
 def _interruptible(function):
     """Ctrl-C ends a lab command with one line and status 130; nothing is written."""
     @functools.wraps(function)
@@ -72,177 +55,155 @@ def _interruptible(function):
     return wrapper
 
 
-@lab.command("learning-rate")
-@lab_options
-@click.option("--dataset", default="moons", show_default=True, help="A data set made in code.")
-@click.option("--samples", default=1000, show_default=True, type=click.IntRange(8),
-              help="Rows of the data set (a fifth kept for validation).")
-@click.option("--output-activation", default="sigmoid", show_default=True,
-              type=click.Choice(["sigmoid", "linear"]),
-              help="linear: an unbounded output, so a too large η shows as divergence.")
-@click.option("--epochs", default=300, show_default=True, type=click.IntRange(1))
-@click.option("--seeds", default=5, show_default=True, type=click.IntRange(1, 100))
-@_interruptible
-def lab_learning_rate(out, force, jobs, dataset, samples, output_activation, epochs, seeds):
-    """Final validation loss against η (10⁻² to 10²) for sigmoid, tanh and relu.
+@dataclass(frozen=True)
+class LabExperiment:
+    """One row of the table of experiments; it follows ``teaching.lab.experiment.Experiment``.
 
-    Full-batch gradient descent, every η from the same seeded starts; each η
-    gets a region read off the runs: too small, good, too large, oscillating
-    or diverging.
+    ``module`` (in ``teaching/lab``) makes the settings from a base setting and
+    seeds, runs and summarises them; ``report`` (in ``output/reports/lab.py``)
+    and ``figure`` (in ``output/lab_figures.py``) tell the summary.
     """
-    from backprop_tutor.output.lab_figures import plot_learning_rate
-    from backprop_tutor.output.reports.lab import learning_rate_text
-    from backprop_tutor.teaching.lab import learning_rate
-    from backprop_tutor.teaching.lab.runs import train as train_run
 
-    _check_dataset(dataset)
-    _check_out(out, force)
-    base = learning_rate.BASE.with_(dataset=dataset, samples=samples, epochs=epochs,
-                                    output_activation=output_activation)
-    settings = learning_rate.settings(base, seeds=range(seeds))
-    runs = _run_lab(train_run, settings, jobs, "Training")
-    sweep = learning_rate.summarise(runs)
-    click.echo(learning_rate_text(sweep), nl=False)
-    _save_lab(out, force, "learning-rate", runs, sweep.to_dict(),
-              {"learning_rate": lambda path: plot_learning_rate(sweep, path)})
+    name: str
+    module: str
+    report_name: str
+    figure: str
+    defaults: dict = field(default_factory=dict)    # epochs, seeds and samples of its command
+    options: tuple = ()                             # the command's own click options
 
+    def _steps(self):
+        return importlib.import_module(f"backprop_tutor.teaching.lab.{self.module}")
 
-def experiment_options(epochs: int, seeds: int, samples: int | None = 500):
-    """--dataset, --samples, --epochs, --seeds with an experiment's defaults."""
-    def decorate(function):
-        for option in reversed([
-                click.option("--dataset", default="moons", show_default=True,
-                             help="A data set made in code (or digits)."),
-                click.option("--samples", default=samples, show_default=True,
-                             type=click.IntRange(8), help="Rows of a generated data set."),
-                click.option("--epochs", default=epochs, show_default=True,
-                             type=click.IntRange(1)),
-                click.option("--seeds", default=seeds, show_default=True,
-                             type=click.IntRange(1, 100))]):
-            function = option(function)
-        return function
-    return decorate
+    def settings(self, dataset="moons", samples=None, epochs=None, seeds=1, config=None,
+                 **own) -> list:
+        steps = self._steps()
+        if config is not None:
+            return steps.read_config(config)
+        _check_dataset(dataset)
+        base = steps.BASE.with_(dataset=dataset, samples=None if dataset == "digits" else samples,
+                                epochs=epochs, **own)
+        return steps.settings(base, seeds=range(seeds))
 
+    def run(self, settings, jobs=1, progress=None) -> list:
+        return self._steps().run(settings, jobs, progress)
 
-def _base(module, dataset, samples, epochs, **changes):
-    _check_dataset(dataset)
-    return module.BASE.with_(dataset=dataset, samples=None if dataset == "digits" else samples,
-                             epochs=epochs, **changes)
+    def summarise(self, runs):
+        return self._steps().summarise(runs)
+
+    def report(self, summary) -> list:
+        from backprop_tutor.output.reports import lab as reports
+
+        return getattr(reports, self.report_name)(summary)
+
+    def draw(self, summary, path) -> None:
+        from backprop_tutor.output import lab_figures
+
+        getattr(lab_figures, f"plot_{self.module}")(summary, path)
 
 
-@lab.command("batch-size")
-@lab_options
-@experiment_options(epochs=40, seeds=3)
-@click.option("--learning-rate", default=0.2, show_default=True, type=PositiveFloat())
-@_interruptible
-def lab_batch_size(out, force, jobs, dataset, samples, epochs, seeds, learning_rate):
-    """Per-sample SGD (b = 1), mini-batches (8, 32) and the full batch, at equal epochs,
-    weight updates and wall time."""
-    from backprop_tutor.output.lab_figures import plot_batch_size
-    from backprop_tutor.output.reports.lab import batch_size_sentences, groups_text
-    from backprop_tutor.teaching.lab import batch_size
-    from backprop_tutor.teaching.lab.runs import train as train_run
-
-    base = _base(batch_size, dataset, samples, epochs, learning_rate=learning_rate)
-    _check_out(out, force)
-    runs = _run_lab(train_run, batch_size.settings(base, seeds=range(seeds)), jobs, "Training")
-    groups = batch_size.summarise(runs)
-    click.echo(groups_text(groups, "Batch size",
-                           {"updates": lambda g: f"{g.updates_per_epoch * epochs:,}"},
-                           tuple(batch_size_sentences(groups))), nl=False)
-    _save_lab(out, force, "batch-size", runs, batch_size.summary_dict(groups),
-              {"batch_size": lambda path: plot_batch_size(groups, path)})
+def _own(*options):
+    return tuple(options)
 
 
-@lab.command("activation")
-@lab_options
-@experiment_options(epochs=200, seeds=3)
-@click.option("--learning-rate", default=0.5, show_default=True, type=PositiveFloat())
-@_interruptible
-def lab_activation(out, force, jobs, dataset, samples, epochs, seeds, learning_rate):
-    """Learning curves of sigmoid, tanh and relu; decision boundaries on a 2-D data set."""
-    from backprop_tutor.output.lab_figures import plot_activation
-    from backprop_tutor.output.reports.lab import groups_text
-    from backprop_tutor.teaching.lab import activation
+EXPERIMENTS = (
+    LabExperiment("learning-rate", "learning_rate", "learning_rate_blocks", "learning_rate",
+                  {"epochs": 300, "seeds": 5, "samples": 1000}, _own(
+                      click.option("--output-activation", default="linear", show_default=True,
+                                   type=click.Choice(["linear", "sigmoid"]),
+                                   help="sigmoid: a bounded output, so a too large η saturates "
+                                        "instead of diverging."),
+                      click.option("--batch-size", default="full", show_default=True,
+                                   type=BatchSize(), help="Rows per update, or full."))),
+    LabExperiment("batch-size", "batch_size", "batch_size_blocks", "batch_size",
+                  {"epochs": 40, "seeds": 3, "samples": 500}),
+    LabExperiment("activation", "activation", "activation_blocks", "activation",
+                  {"epochs": 200, "seeds": 3, "samples": 500}, _own(
+                      click.option("--learning-rate", default=0.5, show_default=True,
+                                   type=PositiveFloat()))),
+    LabExperiment("depth", "depth", "depth_blocks", "depth",
+                  {"epochs": 100, "seeds": 2, "samples": 500}),
+    LabExperiment("init", "init", "init_blocks", "init",
+                  {"epochs": 150, "seeds": 3, "samples": 500}, _own(
+                      click.option("--hidden-activation", default="tanh", show_default=True,
+                                   type=click.Choice(list(TUTORIAL_ACTIVATIONS))))),
+    LabExperiment("sweep", "sweep", "sweep_blocks", "curves", options=_own(
+        click.option("--config", "config", required=True, type=click.Path(dir_okay=False),
+                     help="A TOML file: each hyperparameter with one value or a list."))),
+)
 
-    base = _base(activation, dataset, samples, epochs, learning_rate=learning_rate)
-    _check_out(out, force)
-    runs = _run_lab(activation.train_keeping_grid, activation.settings(base, seeds=range(seeds)),
-                    jobs, "Training")
-    groups = activation.summarise(runs)
-    click.echo(groups_text(groups, "Hidden activation"), nl=False)
-    _save_lab(out, force, "activation", runs, {"groups": [g.to_dict() for g in groups]},
-              {"activation": lambda path: plot_activation(groups, path)})
+HELP = {
+    "learning-rate": """Final validation loss against η for sigmoid, tanh and relu.
 
-
-@lab.command("depth")
-@lab_options
-@experiment_options(epochs=100, seeds=2)
-@_interruptible
-def lab_depth(out, force, jobs, dataset, samples, epochs, seeds):
-    """Per-layer gradient norms with 1 to 6 hidden layers (vanishing gradients), and dead
-    relu units at a large η."""
-    from backprop_tutor.output.lab_figures import plot_depth
-    from backprop_tutor.output.reports.lab import depth_text
-    from backprop_tutor.teaching.lab import depth
-
-    base = _base(depth, dataset, samples, epochs)
-    _check_out(out, force)
-    runs = _run_lab(depth.train_measuring_gradients, depth.settings(base, seeds=range(seeds)),
-                    jobs, "Training")
-    result = depth.summarise(runs)
-    click.echo(depth_text(result), nl=False)
-    _save_lab(out, force, "depth", runs, result.to_dict(),
-              {"depth": lambda path: plot_depth(result, path)})
-
-
-@lab.command("init")
-@lab_options
-@experiment_options(epochs=150, seeds=3)
-@click.option("--hidden-activation", default="tanh", show_default=True,
-              type=click.Choice(list(TUTORIAL_ACTIVATIONS)))
-@_interruptible
-def lab_init(out, force, jobs, dataset, samples, epochs, seeds, hidden_activation):
-    """The initialisers (Glorot, He, random normal, zeros): learning curves, and whether the
-    hidden units stay copies of each other."""
-    from backprop_tutor.output.lab_figures import plot_curves
-    from backprop_tutor.output.reports.lab import groups_text
-    from backprop_tutor.teaching.lab import init
-
-    base = _base(init, dataset, samples, epochs, hidden_activation=hidden_activation)
-    _check_out(out, force)
-    runs = _run_lab(init.train_counting_units, init.settings(base, seeds=range(seeds)), jobs,
-                    "Training")
-    groups = init.summarise(runs)
-    units = base.hidden_units
-    click.echo(groups_text(groups, "Initialisation",
-                           {"distinct h": lambda g: f"{init.distinct_units(g):g}/{units}"}), nl=False)
-    _save_lab(out, force, "init", runs,
-              {"groups": [{**g.to_dict(), "distinct_hidden_units": init.distinct_units(g)}
-                          for g in groups]},
-              {"init": lambda path: plot_curves(groups, path, title="Initialisers")})
+    Full-batch gradient descent (or --batch-size), every η from the same seeded
+    starts. The grid (10⁻² to 10², three per decade) grows per activation until
+    the best η lies inside it and a larger η diverges. Each η gets a region read
+    off the runs: too small or stalled (below the best), good, oscillating or too
+    large (above it), diverging, dead or collapsed.
+    """,
+    "batch-size": """Per-sample SGD (b = 1), mini-batches (8, 32) and the full batch, each at
+    its own best η, compared at equal epochs, equal weight updates and equal wall time.""",
+    "activation": "Learning curves of sigmoid, tanh and relu; decision boundaries on a 2-D data set.",
+    "depth": """Per-layer gradient norms with 1 to 6 hidden layers (vanishing gradients), and dead
+    relu units at a large η.""",
+    "init": """The initialisers (Glorot, He, random normal, zeros): learning curves, and whether the
+    hidden units stay copies of each other.""",
+    "sweep": "Any grid of hyperparameters from a TOML file (see docs/commands/lab.md).",
+}
 
 
-@lab.command("sweep")
-@lab_options
-@click.option("--config", "config", required=True, type=click.Path(dir_okay=False),
-              help="A TOML file: each hyperparameter with one value or a list.")
-@_interruptible
-def lab_sweep(out, force, jobs, config):
-    """Any grid of hyperparameters from a TOML file (see docs/commands/lab.md)."""
-    from backprop_tutor.output.lab_figures import plot_curves
-    from backprop_tutor.output.reports.lab import groups_text
-    from backprop_tutor.teaching.lab import sweep
-    from backprop_tutor.teaching.lab.curves import group_runs
-    from backprop_tutor.teaching.lab.runs import train as train_run
+def _command(experiment: LabExperiment):
+    """The command of one experiment: its options, then settings → runs → summary → report."""
+    @_interruptible
+    def command(out, force, jobs, **options):
+        from backprop_tutor.output.writers import to_text
+        from backprop_tutor.teaching.lab.results import write_experiment
 
-    settings = sweep.read_config(config)
-    _check_out(out, force)
-    runs = _run_lab(train_run, settings, jobs, "Training")
-    groups = group_runs(runs, sweep.label(sweep.varied_keys(settings)))
-    click.echo(groups_text(groups, f"Sweep of {config}"), nl=False)
-    _save_lab(out, force, "sweep", runs, {"groups": [g.to_dict() for g in groups]},
-              {"curves": lambda path: plot_curves(groups, path, title=f"Sweep: {config}")})
+        settings = experiment.settings(**options)
+        _check_out(out, force)
+        runs = _run_lab(experiment, settings, jobs)
+        summary = experiment.summarise(runs)
+        click.echo(to_text(experiment.report(summary)), nl=False)
+        if out is not None:
+            files = write_experiment(out, force, experiment.name, runs, summary.to_dict(),
+                                     {experiment.figure: lambda path: experiment.draw(summary,
+                                                                                     path)})
+            click.echo(f"Wrote {len(files)} files to {out}/: {', '.join(files)}")
+
+    for option in reversed((*_shared_options(experiment.defaults), *experiment.options)):
+        command = option(command)
+    command = lab_options(command)
+    return lab.command(experiment.name, help=HELP[experiment.name])(command)
+
+
+def _shared_options(defaults: dict):
+    """--dataset, --samples, --epochs, --seeds with an experiment's defaults (none for a sweep)."""
+    if not defaults:
+        return ()
+    return (click.option("--dataset", default="moons", show_default=True,
+                         help="A data set made in code (or digits)."),
+            click.option("--samples", default=defaults["samples"], show_default=True,
+                         type=click.IntRange(8), help="Rows of a generated data set (a fifth "
+                                                      "kept for validation)."),
+            click.option("--epochs", default=defaults["epochs"], show_default=True,
+                         type=click.IntRange(1)),
+            click.option("--seeds", default=defaults["seeds"], show_default=True,
+                         type=click.IntRange(1, 100)))
+
+
+def _run_lab(experiment, settings, jobs):
+    """Every run, with a progress bar on stderr where somebody watches."""
+    from backprop_tutor.teaching.lab.runner import default_jobs
+
+    with click.progressbar(length=len(settings), label="Training", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        def progress(done, planned):
+            bar.length = planned     # an experiment may plan more runs as it goes
+            bar.update(done)
+        return experiment.run(settings, jobs or default_jobs(), progress)
+
+
+for _experiment in EXPERIMENTS:
+    _command(_experiment)
 
 
 def _check_out(out, force):
@@ -267,10 +228,11 @@ def _check_dataset(name):
 @click.option("--size", default=1_000_000, show_default=True, type=click.IntRange(1, 100_000_000),
               help="Elements of the array f and f′ are timed on.")
 @click.option("--repeats", default=15, show_default=True, type=click.IntRange(3, 1000),
-              help="Timings of each; the median and interquartile range are reported.")
+              help="Timings of each; the median and a 95 % interval of it are reported.")
 @click.option("--keras", is_flag=True, help="Time the training step in Keras too (TensorFlow).")
 @click.option("--epochs", default=10, show_default=True, type=click.IntRange(0, 1000),
-              help="Epochs of the end-to-end comparison on digits (0: leave it out).")
+              help="Epochs of the end-to-end comparison on digits, a learning-rate sweep "
+                   "(0: leave it out).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes of the end-to-end runs  [default: one per core]")
 @click.option("--format", "output_format", default="text", show_default=True,
@@ -278,9 +240,12 @@ def _check_dataset(name):
 def bench_activations(size, repeats, keras, epochs, jobs, output_format):
     """What sigmoid, tanh and relu cost: per element, per training step, end to end.
 
-    Per element: f and f′ (from the stored output, as backpropagation does).
-    Per step: one SGD step of 64-256-256-10 on a batch of 64 digits. End to end:
-    the time to reach a validation loss = steps needed × cost per step.
+    Per element: f and f′ (from the stored output, as backpropagation does), with
+    the operations each needs. Per step: one SGD step of 64-256-256-10 on a batch
+    of 64 digits. End to end: the time to reach a validation loss = steps needed ×
+    cost per step, each activation at its own best η from the lab's learning-rate
+    sweep on digits. Activations are ranked only where the 95 % intervals of their
+    median timings do not overlap.
     """
     from backprop_tutor.extras import require
     from backprop_tutor.output.reports.cost import cost_text

@@ -33,10 +33,18 @@ INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_n
               help="Start from random weights drawn like Keras' initialiser (biases 0) "
                    "instead of the file's.")
 @click.option("--seed", type=click.IntRange(0), help="Seed of --init  [default: 0]")
+@click.option("--epoch-loss", type=click.Choice(["full", "batches"]), default="full",
+              show_default=True,
+              help="What an epoch's training loss is. full: the loss of the whole training set "
+                   "before each epoch (and after the last), from a pass over it; comparable "
+                   "across batch sizes. batches: the mean of the epoch's batch losses, each "
+                   "taken before its batch's update, as Keras reports it; no extra pass.")
+@click.option("--threads", type=click.IntRange(0), default=1, show_default=True,
+              help="Threads of the matrix products (NumPy's BLAS); 0: NumPy's default.")
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]))
 def train(network, epochs, data, batch_size, shuffle_seed, validation, init, seed,
-          output_format):
+          epoch_loss, threads, output_format):
     """Train the NumPy network (Problem 3) with SGD on the file's sample or on a data set.
 
     An epoch is one pass over the training rows in batches of --batch-size; a
@@ -50,7 +58,8 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
     from backprop_tutor.networks.datasets import load_dataset
 
     for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
-                          ("--validation", validation)):
+                          ("--validation", validation),
+                          ("--epoch-loss batches", None if epoch_loss == "full" else epoch_loss)):
         if value is not None and data is None:
             raise click.UsageError(f"{option} needs --data")
     if seed is not None and init is None:
@@ -62,17 +71,28 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
                            hidden=not watched, update_min_steps=1000) as bar:
         run = train_network(network, epochs=epochs, data=dataset, batch_size=batch_size,
                             shuffle_seed=shuffle_seed, validation=validation, init=init,
-                            seed=seed or 0, progress=lambda done: bar.update(1))
-    history = run.history
+                            seed=seed or 0, progress=lambda done: bar.update(1),
+                            epoch_loss=epoch_loss, threads=threads or None)
     if output_format == "json":
-        result = {"loss": history.loss[:-1], "final_loss": history.loss[-1],
-                  **({"val_loss": history.val_loss[:-1], "final_val_loss": history.val_loss[-1]}
-                     if history.val_loss is not None else {}),
-                  "diverged_at": history.diverged_at, "values": run.model.parameters()}
-        click.echo(json_data.dumps(result), nl=False)   # a non-finite E (diverged) is null
+        click.echo(json_data.dumps(_json(run)), nl=False)   # a non-finite E (diverged) is null
         return
     click.echo(to_text(training_blocks(network, run, data and dataset.name, batch_size,
                                        shuffle_seed)), nl=False)
+
+
+def _json(run) -> dict:
+    """``loss`` per epoch; "full" adds ``final_loss``, the loss after the last epoch."""
+    history = run.history
+    if history.epoch_loss == "full":
+        losses = {"loss": history.loss[:-1], "final_loss": history.loss[-1]}
+        if history.val_loss is not None:
+            losses.update(val_loss=history.val_loss[:-1], final_val_loss=history.val_loss[-1])
+    else:   # the mean batch loss of each epoch: none is the loss after training
+        losses = {"loss": history.loss}
+        if history.val_loss is not None:
+            losses.update(val_loss=history.val_loss, final_val_loss=history.val_loss[-1])
+    return {"epoch_loss": history.epoch_loss, **losses, "diverged_at": history.diverged_at,
+            "values": run.model.parameters()}
 
 
 @click.command(name="keras")

@@ -30,6 +30,12 @@ finite; the commands that show a worked step call it.
 Each unit's weighted sum is one formula; Python's parser nests a sum of n
 terms n deep, so a layer has at most ``MAX_UNITS`` units here (the NumPy
 network of Problem 3 has no such limit).
+
+``solve_formula_by_formula`` works the step out as defined here, one formula
+at a time. ``solve`` gives the very same numbers, bit for bit, from the same
+formula strings written as the lines of one Python function, compiled once per
+network shape (``core/compiled.py``): a step of a network with P weights and
+biases then costs time in proportion to P.
 """
 
 from __future__ import annotations
@@ -37,9 +43,11 @@ from __future__ import annotations
 import ast
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from backprop_tutor.core import names
+from backprop_tutor.core import compiled, names
 from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
@@ -77,29 +85,87 @@ class Quantity(Step):
 
 @dataclass(frozen=True)
 class Worksheet:
-    """One worked SGD step on a network: the given numbers and every quantity."""
+    """One worked SGD step on a network: the given numbers and every quantity.
+
+    ``values`` and the look-up ``sheet[name]`` are made once, when first read;
+    treat the dictionaries they return as read-only.
+    """
 
     network: Network
     given: dict[str, float]
-    quantities: list[Quantity]
+    quantities: Sequence[Quantity]
 
-    @property
+    @functools.cached_property
     def values(self) -> dict[str, float]:
         """Every computed quantity by name, in worksheet order."""
+        if isinstance(self.quantities, Quantities):
+            return self.quantities.by_name()    # without making a Quantity per value
         return {q.name: q.value for q in self.quantities}
 
+    @functools.cached_property
+    def _known(self) -> dict[str, float]:
+        return {**self.given, **self.values}
+
     def __getitem__(self, name: str) -> float:
-        return {**self.given, **self.values}[name]
+        return self._known[name]
 
     def require_finite(self) -> Worksheet:
         """This worksheet, or NetworkFileError naming the first quantity that is not finite."""
-        for q in self.quantities:
-            if not math.isfinite(q.value):
+        for name, value in self.values.items():
+            if not math.isfinite(value):
                 raise NetworkFileError(
                     self.network.source, None,
-                    f"the worked step is not finite from {q.name} on ({q.name} = {q.value}): "
+                    f"the worked step is not finite from {name} on ({name} = {value}): "
                     f"the numbers are too large for floating point")
         return self
+
+
+class Quantities(Sequence):
+    """The quantities of a worked step, each made from its step and value when it is read.
+
+    ``solve`` gets a step's values as one tuple; making a Quantity for each
+    of them would cost more than the arithmetic that found them.
+    """
+
+    def __init__(self, steps: Sequence[Step], names: Sequence[str], numbers: Sequence[float]):
+        self.steps, self.names, self.numbers = steps, names, numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[k] for k in range(len(self))[index]]
+        step = self.steps[index]
+        return Quantity(step.section, step.name, step.formula, self.numbers[index])
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def by_name(self) -> dict[str, float]:
+        """Every value by its quantity's name."""
+        return dict(zip(self.names, self.numbers))
+
+
+class Shape(NamedTuple):
+    """What a worksheet's formulas depend on: networks of one shape have the same formulas."""
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    has_biases: tuple[bool, ...]
+    train_biases: tuple[bool, ...]
+    loss: str
+
+    @classmethod
+    def of(cls, network: Network) -> Shape:
+        layers = network.layers
+        return cls((len(network.inputs), *[len(layer.weights) for layer in layers]),
+                   tuple([layer.activation for layer in layers]),
+                   tuple([layer.biases is not None for layer in layers]),
+                   tuple([layer.train_biases for layer in layers]), network.loss)
 
 
 def given_values(network: Network) -> dict[str, float]:
@@ -116,21 +182,29 @@ def source(unit: str) -> str:
 
 def steps(network: Network) -> list[Step]:
     """The formulas of one SGD step on ``network``, in the order they are worked out."""
-    _check_size(network)
-    units = names.unit_names(network.sizes)
-    weights = names.weight_names(network.sizes)
-    loss = LOSSES[network.loss]
+    shape = Shape.of(network)
+    _check_size(shape, network.source)
+    return list(_steps(shape))
+
+
+@functools.lru_cache(maxsize=64)
+def _steps(shape: Shape) -> tuple[Step, ...]:
+    # Written once per shape: variants and marking ask again for networks of the same shape.
+    units = names.unit_names(shape.sizes)
+    weights = names.weight_names(shape.sizes)
+    loss = LOSSES[shape.loss]
     outputs, targets = units[-1], names.target_names(len(units[-1]))
+    activations = [ACTIVATIONS[name] for name in shape.activations]
     result = []
 
-    for layer, w, previous, current in zip(network.layers, weights, units, units[1:]):
+    for activation, has_biases, w, previous, current in zip(activations, shape.has_biases,
+                                                             weights, units, units[1:]):
         for r, unit in enumerate(current):
             terms = [f"{w[r][c]} * {source(s)}" for c, s in enumerate(previous)]
-            if layer.biases is not None:
+            if has_biases:
                 terms.append(f"b_{unit}")
             result.append(Step("forward", f"net_{unit}", " + ".join(terms)))
-            output = ACTIVATIONS[layer.activation].output_of(unit)
-            result.append(Step("forward", f"out_{unit}", output))
+            result.append(Step("forward", f"out_{unit}", activation.output_of(unit)))
 
     for o, t in zip(outputs, targets):
         result.append(Step("loss", f"E_{o}", loss.share_formula(f"out_{o}", t, len(outputs))))
@@ -138,41 +212,41 @@ def steps(network: Network) -> list[Step]:
 
     for o, t in zip(outputs, targets):
         factors = [loss.gradient_formula(f"out_{o}", t, len(outputs)),
-                   ACTIVATIONS[network.layers[-1].activation].derivative_of(o)]
+                   activations[-1].derivative_of(o)]
         result.append(Step("deltas", f"delta_{o}", _product(factors)))
-    for index in range(len(network.layers) - 2, -1, -1):
+    for index in range(len(activations) - 2, -1, -1):
         downstream, w_next = units[index + 2], weights[index + 1]
         for c, unit in enumerate(units[index + 1]):
             paths = " + ".join(f"{w_next[r][c]} * delta_{u}" for r, u in enumerate(downstream))
             if len(downstream) > 1:
                 paths = f"({paths})"
-            factors = [paths, ACTIVATIONS[network.layers[index].activation].derivative_of(unit)]
+            factors = [paths, activations[index].derivative_of(unit)]
             result.append(Step("deltas", f"delta_{unit}", _product(factors)))
 
     for w, previous, current in zip(weights, units, units[1:]):
         for r, unit in enumerate(current):
             for c, s in enumerate(previous):
                 result.append(Step("gradients", f"dE_d{w[r][c]}", f"delta_{unit} * {source(s)}"))
-    for layer, current in zip(network.layers, units[1:]):
-        if layer.biases is not None:
+    for has_biases, current in zip(shape.has_biases, units[1:]):
+        if has_biases:
             result.extend(Step("gradients", f"dE_db_{u}", f"delta_{u}") for u in current)
 
     for w in (name for layer in weights for row in layer for name in row):
         result.append(Step("update", f"{w}_new", f"{w} - eta * dE_d{w}"))
-    for layer, current in zip(network.layers, units[1:]):
-        if layer.biases is not None:
+    for has_biases, trained, current in zip(shape.has_biases, shape.train_biases, units[1:]):
+        if has_biases:
             for u in current:
                 # A frozen bias keeps its value: its update is the identity.
-                update = f"b_{u} - eta * dE_db_{u}" if layer.train_biases else f"b_{u}"
+                update = f"b_{u} - eta * dE_db_{u}" if trained else f"b_{u}"
                 result.append(Step("update", f"b_{u}_new", update))
-    return result
+    return tuple(result)
 
 
-def _check_size(network: Network) -> None:
-    keys = ["inputs"] + [f"layers[{k}].weights" for k in range(1, len(network.layers) + 1)]
-    for key, size in zip(keys, network.sizes):
+def _check_size(shape: Shape, source_name: str) -> None:
+    for k, size in enumerate(shape.sizes):
         if size > MAX_UNITS:
-            raise NetworkFileError(network.source, key,
+            key = "inputs" if k == 0 else f"layers[{k}].weights"
+            raise NetworkFileError(source_name, key,
                                    f"{size} units; a worked step has at most {MAX_UNITS} per layer "
                                    f"(train has no such limit)")
 
@@ -182,10 +256,16 @@ def _product(factors: list[str]) -> str:
     return " * ".join(f for f in factors if f != "1")
 
 
+#: The names a formula sees besides the values: the functions, and no builtins.
+_NAMESPACE = {"__builtins__": {}, **FORMULA_FUNCTIONS}
+
+
 def evaluate(formula: str, values: dict, functions: dict = FORMULA_FUNCTIONS):
     """The value of ``formula`` with the names in ``values`` and the given functions.
 
     The functions default to the NumPy ones; the derivation passes SymPy's.
+    ``values`` is read, not copied (a copy per formula would make a worksheet's
+    cost grow with the square of its size): a formula assigns nothing.
 
     A square too large for a float is ``inf``, as for a product:
 
@@ -194,18 +274,18 @@ def evaluate(formula: str, values: dict, functions: dict = FORMULA_FUNCTIONS):
     >>> evaluate("1/2 * (t1 - out_o1)**2", {"t1": 1e200, "out_o1": 0.5})
     inf
     """
-    namespace = {"__builtins__": {}, **functions}
+    namespace = (_NAMESPACE if functions is FORMULA_FUNCTIONS
+                 else {"__builtins__": {}, **functions})
     try:
-        return eval(_compiled(formula), namespace, dict(values))  # noqa: S307 (our formulas)
+        return eval(_code(formula), namespace, values)  # noqa: S307 (our formulas)
     except OverflowError:
         # float ** raises where float * gives inf: the formula again, with squares as products.
-        return eval(_squares_as_products(formula), namespace, dict(values))  # noqa: S307
+        return eval(_squares_as_products(formula), namespace, values)  # noqa: S307
 
 
 @functools.lru_cache(maxsize=4096)
-def _compiled(formula: str):
-    # Parsing a formula costs more than evaluating it; a network's formulas are few and come
-    # back at every solve (the variants' rejection sampling solves thousands of networks).
+def _code(formula: str):
+    # Parsing a formula costs more than evaluating it, and a network's formulas come back.
     return compile(formula, "<formula>", "eval")
 
 
@@ -224,17 +304,51 @@ def solve(network: Network, round_to: int | None = None) -> Worksheet:
     With ``round_to=N`` every computed value is rounded to N decimals before
     it is used further, as a student does with a calculator.
 
+    The numbers are those of ``solve_formula_by_formula``, bit for bit, found
+    by the worksheet's formulas compiled into one function (``core/compiled.py``).
+
     >>> from backprop_tutor.core.network import load_network, EXAMPLES
     >>> sheet = solve(load_network(EXAMPLES / "mazur.toml"))
     >>> round(sheet["E"], 9)   # Mazur's published total error
     0.298371109
     """
+    shape = Shape.of(network)
+    _check_size(shape, network.source)
+    step = _compiled_step(shape, round_to)
+    try:
+        given, numbers = step.function(network)
+    except OverflowError:
+        # A square too large for a float: evaluate() makes it inf, as a calculator would.
+        return solve_formula_by_formula(network, round_to)
+    return Worksheet(network, dict(zip(step.given_names, given)),
+                     Quantities(step.steps, step.names, numbers))
+
+
+def solve_formula_by_formula(network: Network, round_to: int | None = None) -> Worksheet:
+    """``solve`` by the definition: each formula of ``steps`` evaluated in turn."""
     values = given_values(network)
-    quantities = []
+    given, quantities = dict(values), []
     for step in steps(network):
         value = float(evaluate(step.formula, values))
         if round_to is not None:
             value = round(value, round_to)
         values[step.name] = value
         quantities.append(Quantity(step.section, step.name, step.formula, value))
-    return Worksheet(network, given_values(network), quantities)
+    return Worksheet(network, given, quantities)
+
+
+class _CompiledStep(NamedTuple):
+    function: object            # worked_step(network) -> (given numbers, computed numbers)
+    steps: tuple[Step, ...]
+    names: tuple[str, ...]      # of the computed quantities
+    given_names: list[str]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_step(shape: Shape, round_to: int | None) -> _CompiledStep:
+    formulas = _steps(shape)
+    source_code = compiled.step_source(shape.sizes, shape.has_biases,
+                                       [(s.name, s.formula) for s in formulas], round_to)
+    return _CompiledStep(compiled.compile_step(source_code, FORMULA_FUNCTIONS), formulas,
+                         tuple(s.name for s in formulas),
+                         compiled.given_names(shape.sizes, shape.has_biases))

@@ -169,22 +169,34 @@ def truncated_normal(rng, shape):
 class History:
     """What :meth:`NumpyNetwork.fit` saw.
 
-    ``loss[e]`` is the training-set loss after e epochs: ``loss[0]`` before
+    With ``epoch_loss="full"`` (the default), ``loss[e]`` is the training-set
+    loss after e epochs, from a pass over the whole set: ``loss[0]`` before
     training, ``loss[-1]`` after the last epoch (epochs + 1 values when
-    training ran to the end). ``val_loss`` is the same for the validation set
-    (None without one). ``diverged_at`` is the first e whose loss is non-finite
-    or above ``DIVERGED_FACTOR`` times ``loss[0]``; training stopped there, so
-    ``loss`` ends with that value. ``seconds`` is the wall time of ``fit``.
+    training ran to the end). With ``epoch_loss="batches"``, ``loss[e]`` is the
+    mean over epoch e + 1's samples of their E, each taken in its batch's step
+    before that batch's update (what Keras and a PyTorch loop report; epochs
+    values). ``val_loss`` is the validation set's loss at the same moments
+    ("full") or after each epoch ("batches"); None without one.
+
+    ``diverged_at`` is the epoch whose loss is non-finite or above
+    ``DIVERGED_FACTOR`` times ``loss[0]`` ("full": after that many epochs, 0
+    being before training; "batches": during that epoch, counted from 1);
+    training stopped there, so ``loss`` ends with that value. ``seconds`` is
+    the wall time of ``fit``.
     """
 
     loss: list
     val_loss: list | None
     diverged_at: int | None
     seconds: float
+    epoch_loss: str = "full"
 
 
 #: Training stops as diverged when the loss exceeds this multiple of its starting value.
 DIVERGED_FACTOR = 1e6
+
+#: What ``fit`` records as an epoch's loss (see :class:`History`).
+EPOCH_LOSSES = ("full", "batches")
 
 
 class NumpyNetwork:
@@ -279,7 +291,11 @@ class NumpyNetwork:
         Returns ``(nets, outs)``: ``nets[l]`` of layer l + 1 (n × units),
         ``outs[0]`` the inputs X and ``outs[l + 1]`` = f(``nets[l]``).
         """
-        outs, nets = [self.batch(X, self.sizes[0])], []
+        return self._forward(self.batch(X, self.sizes[0]))
+
+    def _forward(self, X):
+        # forward() on a batch already checked: fit checks its data once, not at every step.
+        outs, nets = [X], []
         for W, b, activation in zip(self.weights, self.biases, self.activations):
             net = outs[-1] @ W.T
             if b is not None:
@@ -302,17 +318,32 @@ class NumpyNetwork:
         ``outs`` are the forward pass's outputs; each gradient is the mean of
         the per-sample gradients.
         """
-        out, n = outs[-1], outs[-1].shape[0]
-        factor = LOSS_FACTORS[self.loss](out.shape[1]) / n
-        delta = factor * (out - T) * self.activations[-1].derivative_from_output(out)
-        weight_grads, bias_grads = [], []
+        return self._backpropagate(outs, outs[-1] - T, scale=1.0, every_bias=True)
+
+    def _backpropagate(self, outs, error, scale: float, every_bias: bool):
+        """The gradients times ``scale``, from the outputs ``outs`` and their ``error`` = out - T.
+
+        Every delta is linear in the output layer's, so scaling that one scales
+        every gradient: with the learning rate as ``scale`` they are the
+        update's steps, and no gradient needs a multiplication of its own.
+        Without ``every_bias`` a layer whose bias does not train (absent or
+        frozen) gets None for dE/db: the update does not need it.
+        """
+        out, n = outs[-1], error.shape[0]
+        delta = (scale * LOSS_FACTORS[self.loss](out.shape[1]) / n) * error
+        delta *= self.activations[-1].derivative_from_output(out)
+        weight_grads, bias_grads = [None] * len(self.weights), [None] * len(self.weights)
         for layer in range(len(self.weights) - 1, -1, -1):
-            weight_grads.insert(0, delta.T @ outs[layer])
-            bias_grads.insert(0, delta.sum(axis=0))
+            weight_grads[layer] = delta.T @ outs[layer]
+            if every_bias or self._trains_bias(layer):
+                bias_grads[layer] = delta.sum(axis=0)
             if layer > 0:
                 delta = delta @ self.weights[layer]
                 delta *= self.activations[layer - 1].derivative_from_output(outs[layer])
         return weight_grads, bias_grads
+
+    def _trains_bias(self, layer: int) -> bool:
+        return self.biases[layer] is not None and self.train_biases[layer]
 
     def gradients(self, X, T):
         """Gradients (dE/dW per layer, dE/db per layer) of the batch's E: per-sample means."""
@@ -324,63 +355,115 @@ class NumpyNetwork:
         Returns E of the batch before the update, read from the forward pass
         the update needs anyway.
         """
-        T = self.batch(T, self.sizes[-1], "T")
-        _, outs = self.forward(X)
-        self.update(self.backward(outs, T), learning_rate)
-        return mean_loss(outs[-1], T, self.loss)
+        return self._sgd_step(self.batch(X, self.sizes[0]), self.batch(T, self.sizes[-1], "T"),
+                              learning_rate)
+
+    def _sgd_step(self, X, T, learning_rate: float) -> float:
+        # sgd_step() on a batch already checked: fit's inner loop.
+        _, outs = self._forward(X)
+        error = outs[-1] - T
+        self._descend(outs, error, learning_rate)
+        return self._loss_of(error)
+
+    def _descend(self, outs, error, learning_rate: float) -> None:
+        """p <- p - learning_rate * dE/dp, the steps found scaled by the learning rate."""
+        for layer, (dW, db) in enumerate(zip(*self._backpropagate(outs, error, learning_rate,
+                                                                  every_bias=False))):
+            self.weights[layer] -= dW
+            if db is not None:
+                self.biases[layer] -= db
+
+    def _loss_of(self, error) -> float:
+        """E of a batch from its error out - T, in one product.
+
+        Formula:
+            E = sum of error**2 / (d * n)      d = 2 (half_sse) or K (mse), n samples
+        """
+        n, k = error.shape
+        return float(np.vdot(error, error)) / ((2 if self.loss == "half_sse" else k) * n)
 
     def update(self, gradients, learning_rate: float) -> None:
         """Formula: p <- p - learning_rate * dE/dp, for every weight and every trained bias."""
         for layer, (dW, db) in enumerate(zip(*gradients)):
             dW *= learning_rate  # in place: the gradient is not needed after this
             self.weights[layer] -= dW
-            if self.biases[layer] is not None and self.train_biases[layer]:
+            if self._trains_bias(layer):
                 self.biases[layer] -= learning_rate * db
 
     def fit(self, X, T, *, learning_rate, epochs, batch_size=None, shuffle_seed=None,
-            validation=None, progress=None) -> History:
+            validation=None, progress=None, epoch_loss="full") -> History:
         """Train for ``epochs`` passes over (X, T) in batches; see :class:`History` for the result.
 
         An epoch is one pass over the rows in batches of ``batch_size`` (None
         or n: the whole set, full-batch gradient descent; 1: per-sample SGD),
         in the rows' order, or reshuffled every epoch by a generator seeded
-        with ``shuffle_seed``; the last batch may be smaller. The training loss
-        before each epoch comes from a forward pass over the whole set, which
-        full-batch training then uses for its update. ``validation`` is
+        with ``shuffle_seed``; the last batch may be smaller. ``validation`` is
         (Xv, Tv); ``progress`` is called with the number of epochs done.
+
+        ``epoch_loss`` says what an epoch's loss is. "full": the training
+        loss before each epoch, from a forward pass over the whole set (which
+        full-batch training then uses for its update); losses at equal epochs
+        are then comparable across batch sizes. "batches": the mean of the
+        batch losses the epoch's steps compute anyway, each batch weighted by
+        its samples, as Keras reports it: no extra pass.
 
         Overflow is a possible result here, not a fault: a run that diverges
         stops at the epoch where it did, without warnings.
         """
+        if epoch_loss not in EPOCH_LOSSES:
+            raise ValueError(f"epoch_loss must be full or batches; got {epoch_loss!r}")
         started = time.perf_counter()
         X, T = self.batch(X, self.sizes[0]), self.batch(T, self.sizes[-1], "T")
         if validation is not None:
             Xv, Tv = validation
             validation = self.batch(Xv, self.sizes[0]), self.batch(Tv, self.sizes[-1], "T")
+        rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
+        run = self._epochs_full if epoch_loss == "full" else self._epochs_batches
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            losses, val_losses, diverged_at = run(X, T, learning_rate, epochs, batch_size, rng,
+                                                  validation, progress)
+        return History(losses, val_losses, diverged_at, time.perf_counter() - started, epoch_loss)
+
+    def _epochs_full(self, X, T, learning_rate, epochs, batch_size, rng, validation, progress):
+        """fit with the whole set's loss before each epoch: (losses, val_losses, diverged_at)."""
         n = X.shape[0]
         full = batch_size is None or batch_size >= n  # reshuffling one full batch changes nothing
-        rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
-        losses, val_losses, diverged_at = [], None if validation is None else [], None
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for epoch in range(epochs + 1):
-                _, outs = self.forward(X)
-                losses.append(mean_loss(outs[-1], T, self.loss))
-                if validation is not None:
-                    val_losses.append(self.loss_value(*validation))
-                # (A run that starts at E = 0 can only diverge to a non-finite E.)
-                if not np.isfinite(losses[-1]) or losses[-1] > DIVERGED_FACTOR * losses[0] > 0:
-                    diverged_at = epoch
-                    break
-                if epoch == epochs:
-                    break
-                if full:
-                    self.update(self.backward(outs, T), learning_rate)
-                else:
-                    for rows in batches(n, batch_size, rng):
-                        self.sgd_step(X[rows], T[rows], learning_rate)
-                if progress is not None:
-                    progress(epoch + 1)
-        return History(losses, val_losses, diverged_at, time.perf_counter() - started)
+        losses, val_losses = [], None if validation is None else []
+        for epoch in range(epochs + 1):
+            _, outs = self._forward(X)
+            losses.append(mean_loss(outs[-1], T, self.loss))
+            if validation is not None:
+                val_losses.append(self.loss_value(*validation))
+            if diverged(losses):
+                return losses, val_losses, epoch
+            if epoch == epochs:
+                break
+            if full:
+                self._descend(outs, outs[-1] - T, learning_rate)
+            else:
+                for rows in batches(n, batch_size, rng):
+                    self._sgd_step(X[rows], T[rows], learning_rate)
+            if progress is not None:
+                progress(epoch + 1)
+        return losses, val_losses, None
+
+    def _epochs_batches(self, X, T, learning_rate, epochs, batch_size, rng, validation, progress):
+        """fit with the mean of each epoch's batch losses: (losses, val_losses, diverged_at)."""
+        n = X.shape[0]
+        losses, val_losses = [], None if validation is None else []
+        for epoch in range(1, epochs + 1):
+            total = 0.0
+            for rows in batches(n, batch_size, rng):
+                X_batch = X[rows]
+                total += self._sgd_step(X_batch, T[rows], learning_rate) * X_batch.shape[0]
+            losses.append(total / n)
+            if validation is not None:
+                val_losses.append(self.loss_value(*validation))
+            if diverged(losses):
+                return losses, val_losses, epoch
+            if progress is not None:
+                progress(epoch)
+        return losses, val_losses, None
 
     def parameters(self) -> dict[str, float]:
         """Every weight and bias by its name: ``w1 ... wN``, then ``b_h1 ...``, ``b_o1 ...``.
@@ -400,6 +483,14 @@ class NumpyNetwork:
             if b is not None:
                 values.update({f"b_{u}": value for u, value in zip(units, b.tolist())})
         return values
+
+
+def diverged(losses: list) -> bool:
+    """Whether the last loss is non-finite or more than ``DIVERGED_FACTOR`` times the first.
+
+    (A run that starts at E = 0 can only diverge to a non-finite E.)
+    """
+    return not np.isfinite(losses[-1]) or losses[-1] > DIVERGED_FACTOR * losses[0] > 0
 
 
 def batches(n: int, batch_size: int | None, rng=None):

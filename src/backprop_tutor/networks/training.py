@@ -12,6 +12,7 @@ initialiser is named) the starting weights; a data set gives the samples.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,12 +55,15 @@ def starting_model(network: Network, init: str | None = None, seed: int = 0) -> 
 
 def train_network(network: Network, *, epochs: int, data=None, batch_size: int | None = None,
                   shuffle_seed: int | None = None, validation: float | None = None,
-                  init: str | None = None, seed: int = 0, progress=None) -> TrainingRun:
+                  init: str | None = None, seed: int = 0, progress=None,
+                  epoch_loss: str = "full", threads: int | None = 1) -> TrainingRun:
     """Train the file's network with its learning rate and loss: ``epochs`` passes over the data.
 
     Without ``data`` it trains on the file's one sample, one update per epoch.
     ``data`` is a :class:`~backprop_tutor.networks.datasets.Dataset`; with
-    ``validation`` (a fraction) a seeded part of it is held out.
+    ``validation`` (a fraction) a seeded part of it is held out. ``epoch_loss``
+    is passed to :meth:`NumpyNetwork.fit`; ``threads`` caps the BLAS threads
+    (see :func:`blas_threads`).
 
     Raises:
         DataFileError: the data set's inputs or targets do not match the network's.
@@ -79,11 +83,30 @@ def train_network(network: Network, *, epochs: int, data=None, batch_size: int |
                                 f"{_count(sizes[-1], 'output')}")
         training, held_out = split(data, validation, seed=0) if validation else (data, None)
         X, T = training.X, training.T
-    history = model.fit(X, T, learning_rate=network.learning_rate, epochs=epochs,
-                        batch_size=batch_size, shuffle_seed=shuffle_seed,
-                        validation=None if held_out is None else (held_out.X, held_out.T),
-                        progress=progress)
+    with blas_threads(threads):
+        history = model.fit(X, T, learning_rate=network.learning_rate, epochs=epochs,
+                            batch_size=batch_size, shuffle_seed=shuffle_seed,
+                            validation=None if held_out is None else (held_out.X, held_out.T),
+                            progress=progress, epoch_loss=epoch_loss)
     return TrainingRun(model, history, len(X), 0 if held_out is None else len(held_out))
+
+
+@contextlib.contextmanager
+def blas_threads(threads: int | None):
+    """NumPy's BLAS (the matrix products) on at most ``threads`` threads inside; None: unchanged.
+
+    One thread is the default for training: the products of these networks
+    are small, and on a shared machine a second BLAS thread mostly waits for a
+    busy core (under load, two OpenBLAS threads made ``fit`` 7 to 29 times
+    slower than one). threadpoolctl sets the limit of the BLAS NumPy loaded.
+    """
+    if threads is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
 
 
 def _count(number: int, noun: str) -> str:

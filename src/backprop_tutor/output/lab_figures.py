@@ -13,18 +13,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from backprop_tutor.output.figures import COLORS, _figure, _finish, _style
+from backprop_tutor.teaching.activation_cost import STEP_SIZES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from backprop_tutor.teaching.activation_cost import ActivationCost
-    from backprop_tutor.teaching.lab.curves import CurveGroup
+    from backprop_tutor.teaching.lab.batch_size import BatchSizes
+    from backprop_tutor.teaching.lab.curves import CurveGroup, Groups
     from backprop_tutor.teaching.lab.depth import DepthResult
     from backprop_tutor.teaching.lab.learning_rate import Sweep
 
 #: Marker of each region in the learning-rate figure.
-REGION_MARKERS = {"too small": "v", "good": "o", "too large": "^", "oscillating": "D",
-                  "diverging": "X"}
+REGION_MARKERS = {"too small": "v", "stalled": "<", "good": "o", "too large": "^",
+                  "oscillating": "D", "diverging": "X", "dead": "s", "collapsed": "P"}
 
 
 def plot_learning_rate(sweep: Sweep, path=None, title: str | None = None) -> Figure:
@@ -51,10 +53,17 @@ def plot_learning_rate(sweep: Sweep, path=None, title: str | None = None) -> Fig
                 mask = np.array([r.region == region for r in results])
                 ax.plot(rates[mask], shown["mean"][mask], linestyle="none", marker=marker,
                         color=color, markersize=8, markeredgecolor="0.15")
+            best = sweep.best(activation)
+            if best is not None:
+                ax.plot([best.learning_rate], [np.clip(best.mean, floor, top)], linestyle="none",
+                        marker="o", markersize=17, markerfacecolor="none", markeredgewidth=2,
+                        color=color)
         for region, marker in REGION_MARKERS.items():
             if any(r.region == region for results in sweep.by_activation.values() for r in results):
                 ax.plot([], [], linestyle="none", marker=marker, color="0.6",
                         markeredgecolor="0.15", label=region)
+        ax.plot([], [], linestyle="none", marker="o", markersize=13, markerfacecolor="none",
+                markeredgewidth=2, color="0.3", label="best η")
         ax.axhline(top, color="0.4", linestyle=":", linewidth=1.5,
                    label="top edge: inf, or above 2 × the start")
         ax.set_xscale("log")
@@ -63,7 +72,8 @@ def plot_learning_rate(sweep: Sweep, path=None, title: str | None = None) -> Fig
         ax.set_xlabel("learning rate η")
         ax.set_ylabel(f"validation loss after {sweep.epochs} epochs")
         ax.set_title(title or f"The learning rate ({sweep.output_activation} output)")
-        ax.legend(loc="upper left", fontsize=9, ncols=2)
+        # Beside the axes, not on them: a legend inside would hide some of the runs.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return _finish(fig, path)
 
 
@@ -101,6 +111,16 @@ def plot_curves(groups: list[CurveGroup], path=None, title: str = "Learning curv
     return _finish(fig, path)
 
 
+def plot_init(summary: Groups, path=None) -> Figure:
+    """The learning curves of ``lab init``, one per initialiser."""
+    return plot_curves(summary.groups, path, title="Initialisers")
+
+
+def plot_sweep(summary: Groups, path=None) -> Figure:
+    """The learning curves of ``lab sweep``, one per combination."""
+    return plot_curves(summary.groups, path, title="Sweep")
+
+
 def _finite(values):
     """Overflowed losses are left out of a line (drawn as a gap)."""
     values = np.asarray(values, dtype=float)
@@ -108,66 +128,89 @@ def _finite(values):
 
 
 def plot_cost(cost: ActivationCost, path=None) -> Figure:
-    """Left: milliseconds per SGD step per hidden activation (median, IQR as error bars);
-    right: seconds to the common validation loss, if measured (steps × cost per step)."""
+    """Left: milliseconds per SGD step per hidden activation (median, its 95 % interval as error
+    bars); right: seconds to the common validation loss, if measured (steps × cost per step),
+    each activation at its own best η."""
     whole = cost.end_to_end
     with _style():
         fig, axes = _figure(11 if whole else 7, 4.8, ncols=2 if whole else 1, squeeze=False)
         ax = axes[0][0]
         labels = [f"{c.activation}\n{c.library}" for c in cost.steps]
-        ax.bar(range(len(cost.steps)), [c.median * 1e3 for c in cost.steps],
-               yerr=[c.iqr * 1e3 / 2 for c in cost.steps], capsize=4,
-               color=[COLORS.get(c.activation) for c in cost.steps],
-               hatch=["//" if c.library == "Keras" else "" for c in cost.steps], edgecolor="white")
+        _bars(ax, [c.seconds.scaled(1e3) for c in cost.steps],
+              [COLORS.get(c.activation) for c in cost.steps],
+              ["//" if c.library == "Keras" else "" for c in cost.steps])
         ax.set_xticks(range(len(cost.steps)), labels, fontsize=9)
-        ax.set_ylabel("ms per SGD step (median, IQR)")
-        ax.set_title("One training step", fontsize=12)
+        ax.set_ylabel("ms per SGD step (median, 95 % interval)")
+        ax.set_title(f"One step of {'-'.join(map(str, STEP_SIZES))}", fontsize=12)
         if whole:
             ax = axes[0][1]
             names = list(whole.steps)
-            ax.bar(range(len(names)), [whole.seconds(a) for a in names],
-                   color=[COLORS.get(a) for a in names])
+            _bars(ax, [whole.seconds(a) for a in names], [COLORS.get(a) for a in names],
+                  [""] * len(names))
             for k, a in enumerate(names):
-                ax.text(k, whole.seconds(a), f"{whole.steps[a]:,} steps", ha="center",
-                        va="bottom", fontsize=9)
+                ax.text(k, whole.seconds(a).high, f"{whole.steps[a]:,} steps\nη = "
+                        f"{whole.learning_rates[a]:g}", ha="center", va="bottom", fontsize=9)
             ax.set_xticks(range(len(names)), names)
             ax.set_ylabel("seconds = steps × cost per step")
-            ax.set_title(f"To a validation loss of {whole.target:.3g}", fontsize=12)
+            ax.set_title(f"To a validation loss of {whole.target:.3g} ({whole.network})",
+                         fontsize=12)
+            ax.margins(y=0.25)
     return _finish(fig, path)
 
 
-def plot_batch_size(groups: list[CurveGroup], path=None) -> Figure:
-    """Validation loss against epochs, against weight updates and against wall time (measured)."""
+def _bars(ax, timings, colors, hatches) -> None:
+    """Bars at the medians, error bars from the low to the high end of each interval."""
+    medians = np.array([t.median for t in timings])
+    ax.bar(range(len(timings)), medians,
+           yerr=[medians - [t.low for t in timings], [t.high for t in timings] - medians],
+           capsize=4, color=colors, hatch=hatches, edgecolor="white")
+
+
+def plot_batch_size(result: BatchSizes, path=None) -> Figure:
+    """Validation loss against epochs, weight updates and measured seconds, each batch size at
+    its own best η: mean over the seeds (line) and range (band), at every checkpoint.
+
+    Updates and seconds are on log axes from the first update on, so per-sample SGD's many
+    steps and the full batch's few both show; the dotted lines mark the points compared.
+    """
     from matplotlib import colormaps
 
     palette = colormaps["tab10"].colors
     with _style():
-        fig, axes = _figure(15, 4.8, ncols=3, sharey=True)
-        for number, group in enumerate(groups):
-            mean, low, high = group.curve("val_loss")
-            epochs = np.arange(len(mean))
-            per_epoch = group.seconds / group.setting.epochs
-            for ax, x in zip(axes, (epochs, epochs * group.updates_per_epoch, epochs * per_epoch)):
-                ax.fill_between(x, _finite(low), _finite(high), color=palette[number], alpha=0.15,
-                                linewidth=0)
-                ax.plot(x, _finite(mean), color=palette[number], linewidth=2, label=group.label)
+        fig, axes = _figure(15, 5.2, ncols=3, sharey=True)
+        for number, r in enumerate(result.compared):
+            mean, low, high = r.curve()
+            updates = np.array(r.updates[:len(mean)], dtype=float)
+            xs = (updates / r.updates_per_epoch, updates, r.seconds_at()[:len(mean)])
+            for ax, x in zip(axes, xs):
+                keep = slice(0, None) if ax is axes[0] else slice(1, None)   # no 0 on a log axis
+                ax.fill_between(x[keep], _finite(low)[keep], _finite(high)[keep],
+                                color=palette[number], alpha=0.15, linewidth=0)
+                ax.plot(x[keep], _finite(mean)[keep], color=palette[number], linewidth=2,
+                        label=f"{r.label}, η = {r.best:g}")
+        for ax, mark in zip(axes, (result.epochs, result.equal_updates, result.equal_seconds)):
+            ax.axvline(mark, color="0.3", linestyle=":", linewidth=1.5)
         axes[0].set_yscale("log")
-        axes[1].set_xscale("symlog", linthresh=1)
-        for ax, label in zip(axes, ("epochs (equal gradient evaluations)",
-                                    "weight updates", "seconds (measured)")):
+        axes[1].set_xscale("log")
+        axes[2].set_xscale("log")
+        for ax, label in zip(axes, ("epochs (equal gradient evaluations)", "weight updates",
+                                    "training seconds (measured)")):
             ax.set_xlabel(label)
         axes[0].set_ylabel("validation loss")
-        axes[0].legend(fontsize=10)
-        fig.suptitle("Batch size: the same epochs, updates or time")
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=11)
+        fig.suptitle("Batch size, each at its own best η: the same epochs, updates or time "
+                     "(dotted: the point compared)")
     return _finish(fig, path)
 
 
-def plot_activation(groups: list[CurveGroup], path=None) -> Figure:
+def plot_activation(summary: Groups, path=None) -> Figure:
     """Top: training (dashed) and validation (solid) loss per activation, mean and range over
     the seeds. Bottom, on a 2-D data set: the first seed's output over the plane, the
     boundary out = ½ drawn, with the training points."""
     from backprop_tutor.teaching.lab.runs import data
 
+    groups = summary.groups
     grids = [g.runs[0].extra.get("grid") for g in groups]
     with _style():
         fig, first = _figure(4.2 * len(groups), 8.4 if all(grids) else 4.6)
@@ -230,6 +273,7 @@ def plot_depth(result: DepthResult, path=None) -> Figure:
                          linestyle=("-", "--", ":")[number % 3], label=f"η = {rate:g}")
         axes[2].set_xlabel("epochs")
         axes[2].set_ylabel("dead relu units (%)")
+        axes[2].set_ylim(0, 100)
         axes[2].legend(fontsize=10)
         fig.suptitle(f"{result.deepest} hidden layers: vanishing gradients and dead units")
     return _finish(fig, path)

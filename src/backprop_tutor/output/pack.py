@@ -4,8 +4,9 @@
 
 * ``tutorial.md`` and ``tutorial.pdf`` (the same content; the PDF typeset by Typst),
 * ``figures/``: the network with its forward and backward values per hidden
-  activation, the activations and their derivatives, learning curves, the
-  learning rate on moons and digits (the lab) and the measured cost (PNG and SVG),
+  activation, the activations and their derivatives, learning curves, the lab's
+  learning rate on moons and digits and gradients through depth, and the measured
+  cost (PNG and SVG),
 * ``worksheet.pdf``: the blank question sheet of the network, to hand out,
 * ``activation_cost.md``: the measured cost tables. They are kept out of
   ``tutorial.md`` because timings differ from run to run, while the same
@@ -17,21 +18,18 @@ at the end: the pack is written whole or not at all.
 
 from __future__ import annotations
 
-import inspect
 import multiprocessing
-import textwrap
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve
-from backprop_tutor.networks import numpy_network
-from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.document import notation
-from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.document.blocks import (
     Block,
     Code,
@@ -44,17 +42,15 @@ from backprop_tutor.document.blocks import (
     demoted,
 )
 from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.output import pack_code
+from backprop_tutor.output.classkit import write_blank_sheet
+from backprop_tutor.output.pack_lab import comparison_blocks
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
 
 #: The tutorial's problems state no numbers: the pack's are those of its network file.
 EXAMPLE_NOTE = ("The tutorial's problems give no numbers: those here are backprop-tutor's own "
                 "example, from the network file.")
-
-CHECKPOINTS = (1, 10, 100, 1000)
-KERAS_UPDATES = 10
-RANDOM_SEED = 0
-
 
 @dataclass(frozen=True)
 class PackSummary:
@@ -117,19 +113,22 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
         figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
     progress("Problem 3: learning curves")
     figures.plot_activations(work / "figures" / "activations.png")
-    curves = experiments.learning_curves(network, updates=max(CHECKPOINTS))
+    curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
     losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
-    figures.plot_learning_curves(curves, work / "figures" / "learning_curves.png")
-    progress("activations compared: the lab's learning-rate sweeps and the activation cost")
-    comparison, measured = _comparison(work)
+    problem3, shown_curves = _problem3(network, sheets, curves)
+    figures.plot_learning_curves(shown_curves, work / "figures" / "learning_curves.png")
+    progress("activations compared: the lab's experiments and the activation cost")
+    comparison, measured = comparison_blocks(work)
 
     progress("Problem 1: derivation")
     problem1 = _problem1(network)
     progress("Problem 4: Keras")
     with keras:
         problem4 = problem4.result()
-    body = [*problem1, *_problem2(sheets), *_problem3(network, curves), *problem4, *comparison]
+    twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
+    body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
+            *problem3, *problem4, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
@@ -157,16 +156,19 @@ def _problem1(network: Network) -> list[Block]:
             *sections]
 
 
-def _problem2(sheets: dict) -> list[Block]:
+def _problem2(sheets: dict, drawn_in_problem1: bool) -> list[Block]:
     blocks = [Heading(1, "Problem 2: one SGD update by hand"),
               Paragraph("One update for each hidden activation, the output unit a sigmoid. Each "
                         "line gives the formula, the formula with the numbers, and the result. "
                         "The backward pass uses the weights from before the update.")]
     for activation, sheet in sheets.items():
-        blocks += [*demoted(case_blocks(Case(sheet), label=f"{activation} hidden units: "), 1),
-                   Figure(f"figures/network_{activation}.png",
-                          f"The network with {activation} hidden units: weights, the forward "
-                          f"pass (net, out) and the deltas of the backward pass.")]
+        blocks += demoted(case_blocks(Case(sheet), label=f"{activation} hidden units: "), 1)
+        if activation == "sigmoid" and drawn_in_problem1:
+            blocks.append(Paragraph("This network, with these numbers, is drawn in Problem 1."))
+        else:
+            blocks.append(Figure(f"figures/network_{activation}.png",
+                                 f"The network with {activation} hidden units: weights, the "
+                                 f"forward pass (net, out) and the deltas of the backward pass."))
     relu = sheets["relu"]
     inactive = [n[4:] for n, v in relu.values.items() if n.startswith("net_h") and v <= 0]
     if inactive:
@@ -178,151 +180,140 @@ def _problem2(sheets: dict) -> list[Block]:
     return blocks
 
 
-def _problem3(network: Network, curves: dict[str, list[float]]) -> list[Block]:
-    code = "\n\n".join(textwrap.dedent(inspect.getsource(method)) for method in
-                       (NumpyNetwork.forward, NumpyNetwork.backward, NumpyNetwork.sgd_step,
-                        NumpyNetwork.update))
-    driver = inspect.getsource(numpy_network).split("\nif __name__", 1)[1]
-    code += "\n\n# Run as a script, the file works the tutorial's step:\nif __name__" + driver
-    rows = [[f"{n:,}"] + [notation.format_number(curves[a][n], 8) for a in TUTORIAL_ACTIVATIONS]
-            for n in CHECKPOINTS]
-    return [Heading(1, "Problem 3: the network from scratch in NumPy"),
-            Paragraph("The NumPy network (`backprop_tutor/networks/numpy_network.py`, a file "
-                      "that needs only NumPy: copy it and run it) works with whole layers and "
-                      "whole batches: a weight matrix W whose row r holds the weights into unit "
-                      "r, one row of A per sample, net = A·Wᵀ + b and A = f(net). Its backward "
-                      "pass is the matrix form of the deltas of Problem 2: "
-                      "δ = (δ_next·W_next) ⊙ f′, with f′ read from the stored outputs. The "
-                      "hidden activation is chosen by name. The heart of it:"),
-            Code(code),
-            Paragraph(f"Training on the file's sample with η = "
-                      f"{notation.format_number(network.learning_rate)}, from the same starting "
-                      f"weights, the loss E after n updates:"),
-            Table(["updates", *TUTORIAL_ACTIVATIONS], rows),
-            Figure("figures/learning_curves.png",
-                   "Learning curves on the file's one sample: the loss against the number of "
-                   "updates, one line per hidden activation, all from the same start. With one "
-                   "sample the network only memorises it; the activations compared below train "
-                   "on data sets.")]
+def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
+              ) -> tuple[list[Block], dict[str, list[float]]]:
+    """The matrix form, the student's NumPy code run on the file, and its numbers; and the
+    learning curves its table and figure show (those the code made, where it fits)."""
+    misfit = pack_code.student_code_fits(network)
+    blocks: list[Block] = [
+        Heading(1, "Problem 3: the network from scratch in NumPy"),
+        Paragraph("Problem 2's steps, written for whole layers: the sample x and every layer's "
+                  "values as vectors, the weights into a layer as a matrix W whose row r holds "
+                  "the weights into unit r (so net = W·x + b), f′ taken from the stored net. "
+                  "∘ multiplies element by element, ᵀ transposes. With this network's sizes:"),
+        pack_code.matrix_form(network) if misfit is None else Paragraph(
+            f"(The matrix form above is for one hidden layer; {misfit}.)"),
+        Paragraph("The same in NumPy, as a student writes it: the forward pass, the backward "
+                  "pass and training, then the lines that run it on this network. This very "
+                  "code made the numbers below."),
+    ]
+    if misfit is not None:
+        from backprop_tutor.networks import from_scratch
+
+        return blocks[:2] + [
+            Code(pack_code.source(from_scratch)),
+            Paragraph(f"This network does not fit that short code: {misfit}. The numbers "
+                      f"below come from the package's general NumPy network (any depth, both "
+                      f"losses), trained on the file's one sample with η = "
+                      f"{notation.format_number(network.learning_rate)}:"),
+            _loss_table(curves), _curves_figure()], curves
+    shown = pack_code.run_shown(pack_code.problem3_code(network))
+    code_curves = {a: [float(v) for v in shown["losses"][a]] for a in TUTORIAL_ACTIVATIONS}
+    rows = tuple((a, notation.format_number(code_curves[a][0], 10),
+                  notation.format_number(sheets[a]["E"], 10),
+                  f"{pack_code.largest_gradient_gap(shown['gradients'][a], sheets[a], network):.1e}")
+                 for a in TUTORIAL_ACTIVATIONS)
+    return blocks + [
+        Code(pack_code.problem3_code(network)),
+        Paragraph("Against Problem 2: the loss before the update, and the largest difference "
+                  "between any gradient of the code and the worked one (they differ by rounding "
+                  "only):"),
+        Table(("hidden", "E by the code", "E in Problem 2", "max |∂E/∂p code − Problem 2|"),
+              rows),
+        Paragraph(f"Training on the file's one sample with η = "
+                  f"{notation.format_number(network.learning_rate)}, from the same starting "
+                  f"weights, the loss E after n updates (`losses[hidden][n]`):"),
+        _loss_table(code_curves), _curves_figure()], code_curves
+
+
+def _loss_table(curves: dict[str, list[float]]) -> Table:
+    return Table(["updates", *TUTORIAL_ACTIVATIONS],
+                 [[f"{n:,}"] + [notation.format_number(curves[a][n], 8)
+                                for a in TUTORIAL_ACTIVATIONS] for n in pack_code.CHECKPOINTS])
+
+
+def _curves_figure() -> Figure:
+    return Figure("figures/learning_curves.png",
+                  "Learning curves on the file's one sample: the loss against the number of "
+                  "updates, one line per hidden activation, all from the same start. With one "
+                  "sample the network only memorises it; the activations compared below train "
+                  "on data sets.")
 
 
 def _problem4(network: Network, sheets: dict) -> list[Block]:
-    from backprop_tutor.networks.keras_network import compare_with_numpy
+    """Keras: the student's code run on the file, one update, 1..N updates, random weights.
+
+    Runs in its own process (see ``_content``).
+    """
+    from backprop_tutor.networks.keras_network import compare_with_numpy, import_keras
     from backprop_tutor.output.reports.keras import convention_blocks
 
-    rows = []
-    for activation, sheet in sheets.items():
-        result = compare_with_numpy(sheet.network, loss="half_sse", steps=1)
-        rows.append((activation, notation.format_number(result.keras_loss[0], 10),
-                     f"{result.by_hand_max_abs_diff():.1e}", f"{result.max_abs_diff:.1e}"))
-    keras = compare_with_numpy(network, loss="mse", steps=KERAS_UPDATES)
-    tutorial = compare_with_numpy(network, loss="half_sse", steps=KERAS_UPDATES)
-    factor = keras.factor
-    falls = tuple((str(n + 1), notation.format_number(tutorial.keras_loss[n], 8),
-                   notation.format_number(keras.keras_loss[n], 8),
-                   notation.format_number(keras.keras_loss[n] / factor, 8))
-                  for n in range(KERAS_UPDATES))
-    random = compare_with_numpy(network, loss="mse", steps=KERAS_UPDATES, seed=RANDOM_SEED)
+    import_keras()      # quietly, before the student's code imports it
+    convention = compare_with_numpy(network, loss="mse", steps=1)
+    misfit = pack_code.student_code_fits(network)
+    heading = Heading(1, "Problem 4: the same network in Keras")
+    if misfit is not None:
+        return [heading, Paragraph(
+            f"The short Keras code of this problem has one hidden layer; {misfit}. `backprop-"
+            f"tutor keras` runs any network file in Keras beside the NumPy network."),
+            *convention_blocks(convention, commands=False)]
+    from backprop_tutor.networks import from_scratch
+
+    code = pack_code.problem4_code(network)
+    shown = pack_code.run_shown(code)
+    k, factor = convention.n_outputs, convention.factor
+    rows = tuple((a, notation.format_number(shown["one_update"][a][0], 10),
+                  notation.format_number(sheets[a]["E"], 10),
+                  f"{pack_code.largest_weight_gap(shown['one_update'][a][1], sheets[a], network):.1e}")
+                 for a in TUTORIAL_ACTIVATIONS)
+    half, mse = shown["runs"]["half_sse"], shown["runs"]["mse"]
+    updates = pack_code.KERAS_UPDATES
+    falls = tuple((str(n + 1), notation.format_number(half[n], 8), notation.format_number(mse[n], 8),
+                   notation.format_number(mse[n] / factor, 8)) for n in range(updates))
+    hidden = network.layers[0].activation
+    numpy_losses = from_scratch.train(*shown["random_start"], np.asarray(network.inputs),
+                                      np.asarray(network.targets), hidden,
+                                      network.learning_rate, updates)
+    random_rows = tuple((str(n + 1), notation.format_number(shown["random_losses"][n], 8),
+                         notation.format_number(float(numpy_losses[n]), 8))
+                        for n in range(updates))
+    gap = max(abs(a - float(b)) for a, b in zip(shown["random_losses"], numpy_losses))
     return [
-        Heading(1, "Problem 4: the same network in Keras"),
-        Paragraph("A `keras.Sequential` of `Dense` layers with the file's activations, its kernels "
-                  "loaded with the file's weights (Keras stores a kernel as inputs × units, the "
-                  "transpose of our rows), trained with `keras.optimizers.SGD` by `train_on_batch` "
-                  "on the one sample, in float64. With a loss computing ½·Σ(t − y)², Keras "
-                  "reproduces the hand calculation of Problem 2:"),
-        Table(("hidden", "Keras E before the update", "max |Keras − Problem 2|",
-               "max |Keras − NumPy|"), tuple(rows)),
-        *convention_blocks(keras),
-        Paragraph(f"The loss before each of {KERAS_UPDATES} updates with η = "
-                  f"{notation.format_number(network.learning_rate)}, for each convention, and "
-                  f"Keras' loss rescaled to the tutorial's scale (E·K/2). "
-                  + _falls_sentence(tutorial.keras_loss[-1], keras.keras_loss[-1] / factor, factor)),
+        heading,
+        Paragraph("A `keras.Sequential` of two `Dense` layers with the file's activations; "
+                  "`set_weights` loads the file's weights (Keras keeps a kernel as inputs × units, "
+                  "the transpose of W); `keras.optimizers.SGD` does plain gradient descent and "
+                  "`train_on_batch` one update on the one sample, returning the loss before it. "
+                  "float64 throughout, so the numbers agree with the hand calculation to rounding. "
+                  "This very code made the numbers below:"),
+        Code(code),
+        Paragraph("One update with the tutorial's loss ½·Σ (t − y)²: Keras against Problem 2, "
+                  "the loss before the update and the largest difference between any weight or "
+                  "bias after it (`one_update`):"),
+        Table(("hidden", "Keras E", "E in Problem 2", "max |w new Keras − Problem 2|"), rows),
+        *convention_blocks(convention, commands=False),
+        Paragraph(f"The loss before each of {updates} updates with η = "
+                  f"{notation.format_number(network.learning_rate)} (`runs`), for each "
+                  f"convention, and Keras' loss rescaled to the tutorial's scale (E·K/2). "
+                  + _falls_sentence(half[-1], mse[-1] / factor, factor, updates)),
         Table(("update", "`half_sse` E", "`mse` E", "`mse` E·K/2"), falls),
         Heading(2, "Random weights"),
-        Paragraph(f"Starting instead from Keras' own initialisers (Glorot uniform kernels, zero "
-                  f"biases; seed {RANDOM_SEED}), and running the NumPy network from the very same "
-                  f"weights, the two agree after {KERAS_UPDATES} updates to "
-                  f"{random.max_abs_diff:.1e} (largest difference of any weight or bias). The "
-                  f"loss fell from {notation.format_number(random.keras_loss[0], 8)} to "
-                  f"{notation.format_number(random.keras_loss[-1], 8)}."),
+        Paragraph(f"From Keras' own random start instead (Glorot-uniform kernels, zero biases; "
+                  f"seed {pack_code.RANDOM_SEED}; `random_losses`), and Problem 3's NumPy "
+                  f"code from the very same weights (`random_start`), the loss before each "
+                  f"update, the tutorial's loss. The two agree to {gap:.1e}."),
+        Table(("update", "Keras E", "NumPy E (Problem 3's code)"), random_rows),
     ]
 
 
-def _falls_sentence(tutorial: float, keras_rescaled: float, factor: float) -> str:
-    """What the table of the two runs shows, said from its last row."""
+def _falls_sentence(tutorial: float, keras_rescaled: float, factor: float, updates: int) -> str:
+    """What the table of the two runs shows, said from its last row (both before that update)."""
     if factor == 1:
         return "With 2/K = 1 the two conventions take the same steps: the runs are the same run."
     longer = "longer" if factor > 1 else "shorter"
     lower = ("lower than" if keras_rescaled < tutorial else
              "higher than" if keras_rescaled > tutorial else "equal to")
     return (f"Keras' steps are {notation.format_number(factor)} times the tutorial's, so {longer}; "
-            f"after the last update its rescaled loss, {notation.format_number(keras_rescaled, 8)}, "
-            f"is {lower} the tutorial's, {notation.format_number(tutorial, 8)}.")
-
-
-#: The lab's learning-rate sweeps in the pack: small, so the pack stays quick.
-PACK_RATES = (0.01, 0.1, 1.0, 10.0, 100.0)
-
-
-def _pack_sweeps():
-    """data set → (the base setting, seeds) of the pack's learning-rate sweeps."""
-    from backprop_tutor.teaching.lab.learning_rate import BASE
-
-    return {"moons": (BASE.with_(samples=500, epochs=100, output_activation="linear"), (0, 1, 2)),
-            "digits": (BASE.with_(dataset="digits", hidden_units=16, batch_size=64, epochs=10),
-                       (0, 1))}
-
-
-def _comparison(work: Path) -> tuple[list[Block], list[Block]]:
-    """The activations compared, with the lab: learning rate on moons and digits, and cost.
-
-    Returns the blocks and the blocks of the measured cost (timings vary from
-    run to run, so they stay out of ``tutorial.md``).
-    """
-    from backprop_tutor.output.lab_figures import plot_cost, plot_learning_rate
-    from backprop_tutor.output.reports.cost import cost_blocks
-    from backprop_tutor.output.reports.lab import learning_rate_blocks
-    from backprop_tutor.teaching.activation_cost import measure
-    from backprop_tutor.teaching.lab import learning_rate
-    from backprop_tutor.teaching.lab.runner import default_jobs, run_all
-    from backprop_tutor.teaching.lab.runs import train
-
-    plans = {name: learning_rate.settings(base, PACK_RATES, seeds)
-             for name, (base, seeds) in _pack_sweeps().items()}
-    runs = run_all(train, [s for settings in plans.values() for s in settings], default_jobs())
-    blocks: list[Block] = [
-        Heading(1, "The activations compared"),
-        Paragraph("How they learn. The learning curves of Problem 3 start from the same weights. "
-                  "A hidden delta is the weighted sum of the deltas it feeds times f′(net): "
-                  "σ′ is at most 0.25, so through a sigmoid unit the delta shrinks by that factor "
-                  "unless the weights it passes through are large enough to make up for it; tanh′ "
-                  "reaches 1 near 0; relu′ is 1 for an active unit and 0 for an inactive one, "
-                  "which then stops learning from that sample."),
-        Figure("figures/activations.png", "The activations and their derivatives."),
-        Heading(2, "The learning rate, on data"),
-        Paragraph("Problem 3's curves memorise one sample; what a learning rate does shows on a "
-                  "data set, judged on rows the network did not train on (the validation "
-                  "loss), over several seeded starts. These are small runs of `backprop-tutor "
-                  "lab learning-rate`."),
-    ]
-    for name, settings in plans.items():
-        sweep = learning_rate.summarise(runs[:len(settings)])
-        runs = runs[len(settings):]
-        figure = f"figures/learning_rate_{name}.png"
-        plot_learning_rate(sweep, work / figure, title=f"The learning rate on {name}")
-        blocks += learning_rate_blocks(sweep, name, figure)
-    cost = measure(size=200_000, repeats=9, epochs=5, jobs=default_jobs())
-    plot_cost(cost, work / "figures" / "activation_cost.png")
-    blocks += [
-        Heading(2, "What an activation costs"),
-        Paragraph("Per element, the forward sigmoid and tanh need an exponential and relu a "
-                  "comparison; backpropagation takes f′ from the stored output, so no derivative "
-                  "needs one. What decides is a whole training step, where the matrix products "
-                  "cost the same for every activation, and the number of steps an activation "
-                  "needs. The measured tables and what they show are in activation_cost.md and at "
-                  "the end of the PDF: timings vary from run to run."),
-        Figure("figures/activation_cost.png",
-               "Measured: one SGD step per hidden activation (median and interquartile range), "
-               "and the time to reach a common validation loss on digits."),
-    ]
-    return blocks, [Heading(1, "Measured cost of the activations"), *cost_blocks(cost)]
+            f"before update {updates}, after {updates - 1} updates of each, its rescaled loss, "
+            f"{notation.format_number(keras_rescaled, 8)}, is {lower} the tutorial's, "
+            f"{notation.format_number(tutorial, 8)}.")

@@ -54,6 +54,7 @@ from backprop_tutor.symbolic.proof import (
     PointCheck,
     Proof,
     how_proven,
+    plain,
     identities,
     prove,
     random_points,
@@ -163,7 +164,7 @@ def derivation_json(derivation: Derivation) -> dict:
         "definitions": derivation.definitions,
         "proof": {
             "proven": derivation.proven,
-            "how": how_proven(len(proofs), proofs[0].digits),
+            "how": [plain(sentence) for sentence in how_proven(len(proofs), proofs[0].digits)],
             "tolerance": TOLERANCE,
             "underflow": UNDERFLOW,
             "digits": proofs[0].digits,

@@ -42,11 +42,13 @@ SymPy and mpmath are imported inside the functions that use them.
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 from dataclasses import dataclass
 
 from backprop_tutor.core.worksheet import given_values, solve
+from backprop_tutor.document.blocks import Math
 from backprop_tutor.symbolic.exact import chain_rule_at, compiled, loss_at
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
 
@@ -122,28 +124,63 @@ class PointCheck:
     holds: bool
 
 
-def how_proven(count: int, digits: int) -> list[str]:
-    """What was proven and how, one sentence per part of the proof (see ``proof.py``)."""
+def how_proven(count: int, digits: int) -> list[tuple[str | Math, ...]]:
+    """What was proven and how, one sentence per part of the proof (see ``proof.py``).
+
+    Each sentence is words and formulas (``Math``); ``plain`` writes it as text.
+    """
+    delta_u, chain = Math("δ_u", r"\delta_u"), Math("f′(net_h)", r"f'(\mathrm{net}_h)")
     return [
-        f"Chain rule, unit by unit (SymPy, over symbols, so for all values): for each output unit, "
-        f"its delta is SymPy's derivative, with respect to its net, of E written in the outputs; "
-        f"for each hidden unit h, its delta is the sum over the units u whose nets read out_h (as "
-        f"found in the worksheet's formulas) of delta_u · ∂net_u/∂out_h, times f′(net_h), the "
-        f"deltas delta_u being those shown one layer further on; for each of the {count} weights "
-        f"and biases p, read by one net_u alone, ∂E/∂p = delta_u · ∂net_u/∂p. Each identity's two "
-        f"sides differ by 0. E is never written out as one expression, so the work grows about "
-        f"linearly with the number of weights.",
-        f"At {POINTS} random points, the gradient along a random direction v by the chain rule "
-        f"(mpmath, {DIGITS} digits) equals mpmath's derivative of E computed straight from the "
-        f"layers, without the worksheet: to within {AGREEMENT:g} · (1 + Σ_p |v_p| · (|∂E/∂p| + "
-        f"e_p)), e_p the rounding bound of part 3.",
-        f"At the file's numbers, the chain rule's exact value (mpmath, {digits} digits) and the "
-        f"worked solution (backprop-tutor solve) differ by no more than the worked solution's "
-        f"own rounding allows: {TOLERANCE:g} · e_p, where e_p is the running error bound of its "
-        f"formulas (a first-order rounding analysis gives |float − exact| ≤ 2^-53 · e_p; "
-        f"{TOLERANCE:g} leaves a margin of 4,500), plus {UNDERFLOW:.3g}, the smallest normal "
-        f"double, below which a float has underflowed.",
+        ("Chain rule, unit by unit (SymPy, over symbols, so for all values): for each output "
+         "unit, its delta is SymPy's derivative, with respect to its net, of E written in the "
+         "outputs; for each hidden unit h, its delta is the sum over the units u whose nets read ",
+         Math("out_h", r"\mathrm{out}_h"), " (as found in the worksheet's formulas) of ",
+         Math("δ_u · ∂net_u/∂out_h",
+              r"\delta_u \cdot \frac{\partial \mathrm{net}_u}{\partial \mathrm{out}_h}"),
+         ", times ", chain, ", the deltas ", delta_u, " being those shown one layer further on; "
+         f"for each of the {count} weights and biases p, read by one ",
+         Math("net_u", r"\mathrm{net}_u"), " alone, ",
+         Math("∂E/∂p = δ_u · ∂net_u/∂p",
+              r"\frac{\partial E}{\partial p} = \delta_u \cdot "
+              r"\frac{\partial \mathrm{net}_u}{\partial p}"),
+         ". Each identity's two sides differ by 0. E is never written out as one expression, so "
+         "the work grows about linearly with the number of weights."),
+        (f"At {POINTS} random points, the gradient along a random direction v by the chain rule "
+         f"(mpmath, {DIGITS} digits) equals mpmath's derivative of E computed straight from the "
+         f"layers, without the worksheet: to within ",
+         Math(f"{_power(AGREEMENT)[0]} · (1 + Σ_p |v_p| · (|∂E/∂p| + e_p))",
+              f"{_power(AGREEMENT)[1]} \\cdot \\left(1 + \\sum_p |v_p| \\cdot "
+              r"\left(\left|\frac{\partial E}{\partial p}\right| + e_p\right)\right)"),
+         ", where ", Math("e_p", "e_p"), " is the rounding bound of part 3."),
+        (f"At the file's numbers, the chain rule's exact value (mpmath, {digits} digits) and the "
+         f"worked solution of Problem 2 differ by no more than the worked solution's own rounding "
+         f"allows: ", Math(f"{_power(TOLERANCE)[0]} · e_p", f"{_power(TOLERANCE)[1]} \\cdot e_p"),
+         ", where ", Math("e_p", "e_p"), " is the running error bound of its formulas (a "
+         "first-order rounding analysis gives ",
+         Math("|float − exact| ≤ 2⁻⁵³ · e_p",
+              r"|\mathrm{float} - \mathrm{exact}| \le 2^{-53} \cdot e_p"),
+         f"; {_power(TOLERANCE)[0]} leaves a margin of 4,500), plus ",
+         Math("2.23 · 10⁻³⁰⁸", r"2.23 \cdot 10^{-308}"),
+         ", the smallest normal double, below which a float has underflowed."),
     ]
+
+
+def plain(sentence: tuple[str | Math, ...]) -> str:
+    """A sentence of ``how_proven`` as plain text."""
+    return "".join(part.text if isinstance(part, Math) else part for part in sentence)
+
+
+def _power(value: float) -> tuple[str, str]:
+    """A power of ten as text and as LaTeX: 1e-20 → ("10⁻²⁰", "10^{-20}").
+
+    >>> _power(1e-12)
+    ('10⁻¹²', '10^{-12}')
+    """
+    exponent = round(math.log10(value))
+    return f"10{str(exponent).translate(_SUPERSCRIPT)}", f"10^{{{exponent}}}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 # ---------------------------------------------------------------- 1. the chain rule, unit by unit

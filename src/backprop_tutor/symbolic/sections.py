@@ -22,7 +22,7 @@ from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.worksheet import source
 from backprop_tutor.document import notation
-from backprop_tutor.document.blocks import Equation, Math, Table
+from backprop_tutor.document.blocks import Equation, Math, Paragraph, Table
 from backprop_tutor.document.formulas import (
     derivative_of,
     equation,
@@ -53,7 +53,8 @@ class Section:
     """A heading and its blocks, in order, as on the board.
 
     A block is a paragraph (a string in which a worksheet formula in
-    backquotes, like `net_h1`, is shown as math), a group of equations
+    backquotes, like `net_h1`, is shown as math; or a ``Paragraph`` of
+    words and ``Math`` already), a group of equations
     aligned at their equals signs (a tuple of Equation), or a Table.
     ``output.reports.derivation`` turns sections into document blocks.
     """
@@ -351,7 +352,8 @@ def proof_section(sheet: SymbolicWorksheet, proofs: tuple[Proof, ...],
               f"all {len(proofs)} were checked.")
     return Section("Proof", tuple(block for block in (
         "Every gradient of the worked solution is proven in three parts:",
-        *(f"{k}. {sentence}" for k, sentence in enumerate(how_proven(len(proofs), proofs[0].digits), 1)),
+        *(Paragraph((f"{k}. ", *sentence))
+          for k, sentence in enumerate(how_proven(len(proofs), proofs[0].digits), 1)),
         relu,
         listed,
         Table(("gradient", "= by the chain rule", "exact", "worked solution", "proven"), rows,

@@ -2,12 +2,12 @@
 
 (a) **Per element.** The operations each activation adds to the forward pass
 (f) and to the backward pass (f′), with f′ taken from the stored output as
-backpropagation does, and the measured time per element of each (median and
-interquartile range over repeats, on a float64 array)::
+backpropagation does, counted per element (the part that does not depend on the
+machine), and the measured time per element of each (on a float64 array)::
 
-    sigmoid   f: (1 + tanh(x/2)) / 2    f′ = out·(1 − out)
-    tanh      f: tanh(x)                f′ = 1 − out²
-    relu      f: max(0, x)              f′ = 1 if out > 0 else 0
+    sigmoid   f: (1 + tanh(x/2)) / 2   1 tanh, 2 mul, 1 add    f′ = out·(1 − out)   1 mul, 1 add
+    tanh      f: tanh(x)               1 tanh                  f′ = 1 − out²        1 mul, 1 add
+    relu      f: max(0, x)             1 compare               f′ = (out > 0)       1 compare
 
 (b) **Per training step.** One SGD step (forward, backward, update) of a
 realistic network, 64-256-256-10 on digits with a batch of 64, per hidden
@@ -18,22 +18,28 @@ too, as the step without any activation cost, so::
     share of the step spent on the activation = (step − linear step) / step
 
 (c) **End to end.** What decides the choice: the time to reach a validation
-loss, which is cost per step × steps needed::
+loss, which is cost per step × steps needed. Each activation trains at its own
+best η, found by the lab's learning-rate sweep on digits (``END_TO_END``)::
 
     seconds to target = (median seconds per step) × (weight updates until val loss ≤ target)
 
 The target is the lowest mean validation loss that every activation reaches
-within the epochs given, so each activation has a finite answer.
+within the epochs given, so each activation has a finite answer; the updates
+are counted at the end of each epoch.
 
-Timings depend on the machine; medians and interquartile ranges (IQR, the
-middle half of the repeats) make them steady enough to compare within one run.
+Timings depend on the machine. Each is the median of its repeats with a 95 %
+interval of the median (``median_interval``: two of the sorted repeats, chosen
+by the binomial distribution, which needs no assumption about the timings'
+distribution). Two timings are told apart only where their intervals do not
+overlap; the report says so.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -48,31 +54,60 @@ class ElementCost:
 
     activation: str
     forward: str                      # f as computed
-    forward_operations: str
+    forward_operations: dict          # operation → count per element
     backward: str                     # f′ from the stored out
-    backward_operations: str
-    forward_ns: float                 # median nanoseconds per element
-    forward_iqr: float
-    backward_ns: float
-    backward_iqr: float
+    backward_operations: dict
+    forward_ns: Timing                # nanoseconds per element
+    backward_ns: Timing
 
+
+#: The operations counted per element (tanh stands for the exponential inside it).
+OPERATIONS = ("tanh", "mul", "add", "compare")
 
 #: activation → (f as computed, its operations, f′ from out, its operations, f, f′ from out)
 FORMULAS = {
-    "sigmoid": ("(1 + tanh(x/2))/2", "1 tanh, 3 arithmetic",
-                "out·(1 − out)", "2 arithmetic",
+    "sigmoid": ("(1 + tanh(x/2))/2", {"tanh": 1, "mul": 2, "add": 1},
+                "out·(1 − out)", {"mul": 1, "add": 1},
                 lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)), lambda out: out * (1.0 - out)),
-    "tanh": ("tanh(x)", "1 tanh", "1 − out²", "2 arithmetic",
+    "tanh": ("tanh(x)", {"tanh": 1}, "1 − out²", {"mul": 1, "add": 1},
              np.tanh, lambda out: 1.0 - out * out),
-    "relu": ("max(0, x)", "1 comparison", "out > 0", "1 comparison, 1 conversion",
+    "relu": ("max(0, x)", {"compare": 1}, "out > 0", {"compare": 1},
              lambda x: np.maximum(x, 0.0), lambda out: (out > 0.0).astype(out.dtype)),
 }
 
 
-def median_iqr(samples) -> tuple[float, float]:
-    """The median and the interquartile range (75th − 25th percentile) of ``samples``."""
-    low, middle, high = np.percentile(np.asarray(samples, dtype=float), [25, 50, 75])
-    return float(middle), float(high - low)
+@dataclass(frozen=True)
+class Timing:
+    """The median of repeated timings, and a 95 % interval of the median (see the module)."""
+
+    median: float
+    low: float
+    high: float
+    repeats: int
+
+    def clearly_below(self, other: Timing) -> bool:
+        """Is this timing below ``other`` with the two intervals apart?"""
+        return self.high < other.low
+
+    def scaled(self, factor: float) -> Timing:
+        return Timing(self.median * factor, self.low * factor, self.high * factor, self.repeats)
+
+
+def median_interval(samples) -> Timing:
+    """The median of ``samples`` and a distribution-free 95 % interval of it.
+
+    Formula:
+        sorted x_(1) ≤ ... ≤ x_(n);  j = floor(n/2 − 0.98·√n),  k = ceil(n/2 + 0.98·√n)
+        interval [x_(max(j, 1)), x_(min(k, n))]   (the binomial(n, ½) normal approximation)
+
+    >>> median_interval([5, 1, 4, 2, 3, 9, 7, 8, 6])     # n = 9: j = 1, k = 8
+    Timing(median=5.0, low=1.0, high=8.0, repeats=9)
+    """
+    values = np.sort(np.asarray(samples, dtype=float))
+    n = len(values)
+    j = max(math.floor(n / 2 - 0.98 * math.sqrt(n)), 1)
+    k = min(math.ceil(n / 2 + 0.98 * math.sqrt(n)), n)
+    return Timing(float(np.median(values)), float(values[j - 1]), float(values[k - 1]), n)
 
 
 def timings(function: Callable, repeats: int, calls: int = 1) -> list[float]:
@@ -97,9 +132,9 @@ def element_costs(size: int = 1_000_000, repeats: int = 15, seed: int = 0) -> li
         forward, forward_ops, backward, backward_ops, f, f_prime = FORMULAS[name]
         out = f(x)
         per_element = 1e9 / size
-        fwd = median_iqr([s * per_element for s in timings(lambda: f(x), repeats)])
-        bwd = median_iqr([s * per_element for s in timings(lambda: f_prime(out), repeats)])
-        costs.append(ElementCost(name, forward, forward_ops, backward, backward_ops, *fwd, *bwd))
+        fwd = median_interval([s * per_element for s in timings(lambda: f(x), repeats)])
+        bwd = median_interval([s * per_element for s in timings(lambda: f_prime(out), repeats)])
+        costs.append(ElementCost(name, forward, forward_ops, backward, backward_ops, fwd, bwd))
     return costs
 
 
@@ -112,8 +147,7 @@ class StepCost:
 
     activation: str
     library: str                      # "NumPy" or "Keras"
-    median: float
-    iqr: float
+    seconds: Timing
 
 
 STEP_SIZES = (64, 256, 256, 10)
@@ -129,7 +163,7 @@ def _digits_batch(batch: int, seed: int = 0):
 
 
 def numpy_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 15,
-                     calls: int = 10) -> list[StepCost]:
+                     calls: int = 10, output: str = "sigmoid") -> list[StepCost]:
     """(b) in NumPy: ``model.sgd_step`` on a batch of digits, per hidden activation.
 
     With one BLAS thread, as in the lab's worker processes: on a shared
@@ -142,11 +176,11 @@ def numpy_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
     X, T = _digits_batch(batch)
     costs = []
     for name in (*TUTORIAL_ACTIVATIONS, "linear"):
-        activations = [name] * (len(sizes) - 2) + ["sigmoid"]
+        activations = [name] * (len(sizes) - 2) + [output]
         model = NumpyNetwork.initialised(list(sizes), activations, seed=0)
         with threadpool_limits(limits=1):
             samples = timings(lambda: model.sgd_step(X, T, 0.01), repeats, calls)
-        costs.append(StepCost(name, "NumPy", *median_iqr(samples)))
+        costs.append(StepCost(name, "NumPy", median_interval(samples)))
     return costs
 
 
@@ -166,11 +200,15 @@ def keras_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
                                       keras.layers.Dense(sizes[-1], activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
             samples = timings(lambda: model.train_on_batch(X, T), repeats, calls)
-            costs.append(StepCost(name, "Keras", *median_iqr(samples)))
+            costs.append(StepCost(name, "Keras", median_interval(samples)))
     return costs
 
 
 # ---------------------------------------------------------------- (c) end to end
+
+#: The lab setting of (c): the learning-rate sweep on digits, whose best η each activation uses.
+END_TO_END = {"dataset": "digits", "samples": None, "batch_size": 64, "epochs": 10}
+END_TO_END_SEEDS = (0, 1)
 
 
 @dataclass(frozen=True)
@@ -180,47 +218,45 @@ class EndToEnd:
     target: float
     epochs: int
     batch: int
-    learning_rate: float
+    network: str                      # e.g. 64-16-10, linear output
+    learning_rates: dict[str, float]  # each activation's best η, from the lab's sweep
     seeds: int
     steps: dict[str, int]             # weight updates until the mean val loss ≤ target
-    step_seconds: dict[str, float]    # median seconds per step, from (b)
+    step_seconds: dict[str, Timing]   # seconds per step of that network, from (b)
     mean_val_loss: dict[str, list[float]]
 
-    def seconds(self, activation: str) -> float:
-        return self.steps[activation] * self.step_seconds[activation]
-
-    @property
-    def winner(self) -> str:
-        """The activation that reaches the target in the least time."""
-        return min(self.steps, key=self.seconds)
+    def seconds(self, activation: str) -> Timing:
+        return self.step_seconds[activation].scaled(self.steps[activation])
 
 
-def end_to_end(step_costs: list[StepCost], epochs: int = 10, learning_rate: float = 0.5,
-               seeds: int = 2, jobs: int = 1, sizes=STEP_SIZES,
-               batch: int = STEP_BATCH) -> EndToEnd:
-    """(c): train on digits with each hidden activation; steps to a common target × cost per step.
+def sweep_runs(epochs: int | None = None, jobs: int = 1, seeds=END_TO_END_SEEDS) -> list:
+    """The runs of the lab's learning-rate sweep of (c) (``END_TO_END``, other epochs if given)."""
+    from backprop_tutor.teaching.lab import learning_rate
 
-    Args:
-        step_costs: the NumPy step costs from ``numpy_step_costs`` (same sizes and batch).
-    """
-    from backprop_tutor.teaching.lab.curves import group_runs
-    from backprop_tutor.teaching.lab.runner import run_all
-    from backprop_tutor.teaching.lab.runs import Setting, train
+    base = learning_rate.BASE.with_(**{**END_TO_END, **({"epochs": epochs} if epochs else {})})
+    return learning_rate.run(learning_rate.settings(base, seeds=seeds), jobs)
 
-    if len(sizes) != 4:
-        raise ValueError("sizes must be inputs, two hidden layers and outputs")
-    base = Setting(dataset="digits", hidden_units=sizes[1], hidden_layers=2,
-                   learning_rate=learning_rate, batch_size=batch, epochs=epochs)
-    settings = [base.with_(hidden_activation=a, seed=s) for a in TUTORIAL_ACTIVATIONS
-                for s in range(seeds)]
-    groups = group_runs(run_all(train, settings, jobs=jobs), lambda s: s.hidden_activation)
-    curves = {g.label: g.curve("val_loss")[0] for g in groups}
+
+def end_to_end(runs: list, repeats: int = 15) -> EndToEnd:
+    """(c): at each activation's best η in the learning-rate sweep ``runs`` (``sweep_runs``), the
+    steps to a common target × the measured cost per step of the same network."""
+    from backprop_tutor.teaching.lab import learning_rate
+
+    sweep = learning_rate.summarise(runs)
+    base, seeds = runs[0].setting, {run.setting.seed for run in runs}
+    rates = {a: sweep.best(a).learning_rate for a in sweep.by_activation if sweep.best(a)}
+    curves = {a: np.mean([run.val_loss for run in runs if run.setting.hidden_activation == a
+                          and run.setting.learning_rate == rate], axis=0)
+              for a, rate in rates.items()}
     target = float(max(curve.min() for curve in curves.values()))
-    per_epoch = groups[0].updates_per_epoch
+    per_epoch = runs[0].updates_per_epoch
     steps = {a: int(np.argmax(curve <= target)) * per_epoch for a, curve in curves.items()}
-    step_seconds = {c.activation: c.median for c in step_costs
-                    if c.library == "NumPy" and c.activation in steps}
-    return EndToEnd(target, epochs, batch, learning_rate, seeds, steps, step_seconds,
+    sizes = (64, base.hidden_units, 10)    # digits: 8×8 pixels in, ten digits out
+    step_costs = numpy_step_costs(sizes, base.batch_size, repeats, output=base.output_activation)
+    return EndToEnd(target, base.epochs, base.batch_size,
+                    f"{'-'.join(map(str, sizes))}, {base.output_activation} output", rates,
+                    len(seeds), steps, {c.activation: c.seconds for c in step_costs
+                                        if c.activation in steps},
                     {a: curve.tolist() for a, curve in curves.items()})
 
 
@@ -256,15 +292,20 @@ class ActivationCost:
                 "per_step": [asdict(c) for c in self.steps],
                 "end_to_end": None if self.end_to_end is None else {
                     **asdict(self.end_to_end),
-                    "seconds": {a: self.end_to_end.seconds(a) for a in self.end_to_end.steps},
-                    "winner": self.end_to_end.winner}}
+                    "seconds": {a: asdict(self.end_to_end.seconds(a))
+                                for a in self.end_to_end.steps}}}
 
 
 def measure(size: int = 1_000_000, repeats: int = 15, keras: bool = False,
-            epochs: int = 10, jobs: int = 1) -> ActivationCost:
-    """(a), (b) and (c); (b) in Keras too with ``keras``; no (c) with ``epochs=0``."""
+            epochs: int = 10, jobs: int = 1, runs: list | None = None) -> ActivationCost:
+    """(a), (b) and (c); (b) in Keras too with ``keras``; no (c) with ``epochs=0``.
+
+    ``runs``: the learning-rate sweep of (c) if already run (``sweep_runs``).
+    """
     _check_whole("repeats", repeats)
     elements = element_costs(size, repeats)
     steps = numpy_step_costs(repeats=repeats) + (keras_step_costs(repeats=repeats) if keras else [])
-    whole = end_to_end(steps, epochs=epochs, jobs=jobs) if epochs else None
+    whole = None
+    if epochs:
+        whole = end_to_end(runs or sweep_runs(epochs, jobs), repeats)
     return ActivationCost(elements, steps, whole, size, repeats, np.__version__)

@@ -1,121 +1,146 @@
 """What an activation costs, for a reader: tables and sentences made from the measured numbers.
 
-Timings differ from machine to machine and from run to run; every comparison
-in the prose is computed from the numbers in the table beside it, so the two
-always agree. Two timings count as different only when their medians are
-further apart than half their interquartile ranges added (``clearly_less``).
+Timings differ from machine to machine and from run to run. Every timing is
+shown as its median and a 95 % interval of the median over the repeats
+(``Timing``); a sentence ranks two activations only where their intervals do
+not overlap, and otherwise says that they are indistinguishable on this
+machine. The operation counts per element, which do not depend on the
+machine, stand beside the times.
 """
 
 from __future__ import annotations
 
+from itertools import combinations
 
-from backprop_tutor.output.writers import to_text
 from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
+from backprop_tutor.output.writers import to_text
 from backprop_tutor.teaching.activation_cost import (
+    OPERATIONS,
     STEP_BATCH,
     STEP_SIZES,
     ActivationCost,
     StepCost,
+    Timing,
 )
-
-
-def clearly_less(a: float, a_iqr: float, b: float, b_iqr: float) -> bool:
-    """Is median ``a`` below median ``b`` by more than the spread of the repeats?"""
-    return a + a_iqr / 2 < b - b_iqr / 2
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3g} ms"
 
 
-def _ranking(items: list[tuple[str, float, float]], unit) -> str:
-    """'relu is cheapest (x), sigmoid dearest (y, k × relu)', or that they are within the spread."""
-    ordered = sorted(items, key=lambda item: item[1])
-    (low, low_value, low_iqr), (high, high_value, high_iqr) = ordered[0], ordered[-1]
-    if not clearly_less(low_value, low_iqr, high_value, high_iqr):
-        return f"all within the spread of the repeats ({unit(low_value)} to {unit(high_value)})"
-    return (f"{low} is the cheapest ({unit(low_value)}) and {high} the dearest "
-            f"({unit(high_value)}, {high_value / low_value:.1f} × {low})")
+def ns(value: float) -> str:
+    return f"{value:.3g} ns"
+
+
+def with_interval(timing: Timing, unit) -> str:
+    """``0.812 ms (0.80–0.83)``: the median and its 95 % interval."""
+    return f"{unit(timing.median)} ({unit(timing.low)}–{unit(timing.high)})"
+
+
+def comparison(timings: dict[str, Timing], cheaper: str = "cheaper than") -> str:
+    """Every pair ranked where their intervals are apart; the rest called indistinguishable.
+
+    >>> t = lambda m, w: Timing(m, m - w, m + w, 9)
+    >>> comparison({"relu": t(1.0, 0.1), "tanh": t(2.0, 0.1), "sigmoid": t(2.05, 0.1)})
+    'relu is cheaper than tanh and sigmoid; tanh and sigmoid are indistinguishable on this machine'
+    >>> comparison({"relu": t(1.0, 0.5), "tanh": t(1.2, 0.5)})
+    'relu and tanh are indistinguishable on this machine'
+    """
+    ordered = sorted(timings, key=lambda name: timings[name].median)
+    apart: dict[str, list[str]] = {}
+    alike = []
+    for a, b in combinations(ordered, 2):
+        if timings[a].clearly_below(timings[b]):
+            apart.setdefault(a, []).append(b)
+        else:
+            alike.append(f"{a} and {b}")
+    if not apart:
+        return f"{', '.join(ordered[:-1])} and {ordered[-1]} are indistinguishable on this machine"
+    parts = [f"{a} is {cheaper} {' and '.join(bs)}" for a, bs in apart.items()]
+    if alike:
+        parts.append(f"{'; '.join(alike)} are indistinguishable on this machine")
+    return "; ".join(parts)
 
 
 def element_sentences(cost: ActivationCost) -> list[str]:
-    """(a): the operations, then which activation is cheapest forward and backward."""
-    ns = lambda value: f"{value:.2f} ns"   # noqa: E731
-    forward = [(c.activation, c.forward_ns, c.forward_iqr) for c in cost.elements]
-    backward = [(c.activation + "′", c.backward_ns, c.backward_iqr) for c in cost.elements]
+    """(a): the operations, then which activation is cheaper forward and backward, if any."""
+    forward = {c.activation: c.forward_ns for c in cost.elements}
+    backward = {c.activation + "′": c.backward_ns for c in cost.elements}
     return [
         "Backpropagation takes f′ from the output it stored in the forward pass: "
         "σ′ = out·(1 − out), tanh′ = 1 − out², relu′ = (out > 0). No derivative needs an "
-        "exponential; only the forward sigmoid and tanh do.",
-        f"Per element (median of {cost.repeats} timings on {cost.size:,} numbers), forward: "
-        f"{_ranking(forward, ns)}; backward: {_ranking(backward, ns)}.",
+        "exponential; only the forward sigmoid and tanh do (inside tanh).",
+        f"Per element (median of {cost.repeats} timings on {cost.size:,} numbers, with a 95 % "
+        f"interval of the median), forward: {comparison(forward)}; backward: "
+        f"{comparison(backward)}.",
     ]
 
 
 def step_sentences(cost: ActivationCost, library: str = "NumPy") -> list[str]:
-    """(b): the step time per activation, and the share of it the activation takes."""
-    steps = [c for c in cost.steps if c.library == library]
-    linear = next(c for c in steps if c.activation == "linear")
-    shown = [c for c in steps if c.activation != "linear"]
+    """(b): the step time per activation, and the share of it the activation takes, if measurable."""
+    steps = {c.activation: c.seconds for c in cost.steps if c.library == library}
+    linear = steps.pop("linear")
     shares = []
-    for c in shown:
-        if clearly_less(linear.median, linear.iqr, c.median, c.iqr):
-            shares.append(f"{c.activation} {(c.median - linear.median) / c.median:.0%}")
+    for name, timing in steps.items():
+        if linear.clearly_below(timing):
+            shares.append(f"{name} {(timing.median - linear.median) / timing.median:.0%}")
         else:
-            shares.append(f"{c.activation} within the spread of the repeats")
+            shares.append(f"{name} indistinguishable from it on this machine")
     network = "-".join(map(str, STEP_SIZES))
     return [
-        f"One SGD step of a {network} network on a batch of {STEP_BATCH} digits in {library}: "
-        f"{_ranking([(c.activation, c.median, c.iqr) for c in shown], ms)}. The same step with "
-        f"linear hidden units (no activation to compute) takes {ms(linear.median)}, so the "
-        f"activation's share of a step is: {'; '.join(shares)}.",
+        f"One SGD step of a {network} network on a batch of {STEP_BATCH} digits in {library} "
+        f"(median of {linear.repeats} timings, 95 % interval): {comparison(steps)}. The same step "
+        f"with linear hidden units (no activation to compute) takes "
+        f"{with_interval(linear, ms)}, so the activation's share of a step is: "
+        f"{'; '.join(shares)}.",
     ]
 
 
 def end_to_end_sentences(cost: ActivationCost) -> list[str]:
-    """(c): steps × cost per step, and which activation reaches the target first."""
+    """(c): steps × cost per step, each at its own best η, and who gets there first, if anyone."""
     whole = cost.end_to_end
     if whole is None:
         return []
-    parts = [f"{a} {whole.steps[a]:,} steps × {ms(whole.step_seconds[a])} = "
-             f"{whole.seconds(a):.3g} s" for a in whole.steps]
-    ordered = sorted(whole.steps, key=whole.seconds)
-    verdict = (f"{ordered[0]} gets there first" if whole.seconds(ordered[0]) < whole.seconds(ordered[1])
-               else f"{ordered[0]} and {ordered[1]} tie")
-    text = (f"End to end, on digits (η = {whole.learning_rate:g}, batch {whole.batch}, "
-            f"{whole.epochs} epochs, mean of {whole.seeds} seeds): to reach a validation loss of "
-            f"{whole.target:.3g}, the lowest that every activation reached: {'; '.join(parts)}. "
-            f"{verdict}")
-    if _steps_decide(whole):
-        text += ": the steps needed decide, not the cost per step"
-    return [text + "."]
+    parts = [f"{a} at η = {whole.learning_rates[a]:g}: {whole.steps[a]:,} steps × "
+             f"{ms(whole.step_seconds[a].median)} = {with_interval(whole.seconds(a), _seconds)}"
+             for a in whole.steps]
+    seconds = {a: whole.seconds(a) for a in whole.steps}
+    return [f"End to end, on digits ({whole.network}, batches of {whole.batch}, {whole.epochs} "
+            f"epochs, mean of {whole.seeds} seeds), each activation at its own best η from the "
+            f"lab's learning-rate sweep: to reach a validation loss of {whole.target:.3g}, the "
+            f"lowest that every activation reached, {'; '.join(parts)}. In time: "
+            f"{comparison(seconds, 'quicker than')}."]
 
 
-def _steps_decide(whole) -> bool:
-    """Does the order by time follow the order by steps rather than by cost per step?"""
-    by_time = sorted(whole.steps, key=whole.seconds)
-    by_step_cost = sorted(whole.steps, key=whole.step_seconds.get)
-    by_steps = sorted(whole.steps, key=whole.steps.get)
-    return by_time[0] != by_step_cost[0] and by_time[0] == by_steps[0]
+def _seconds(value: float) -> str:
+    return f"{value:.3g} s"
+
+
+def _operations(counts: dict) -> str:
+    return ", ".join(f"{counts[op]} {op}" for op in OPERATIONS if counts.get(op))
 
 
 def tables(cost: ActivationCost) -> list[Table]:
-    """(a), (b), (c) as tables (header and rows of text)."""
-    elements = Table(["activation", "f", "operations", "ns/element (IQR)", "f′ from out",
-                      "operations", "ns/element (IQR)"],
-                     [[c.activation, c.forward, c.forward_operations,
-                       f"{c.forward_ns:.2f} ({c.forward_iqr:.2f})", c.backward,
-                       c.backward_operations, f"{c.backward_ns:.2f} ({c.backward_iqr:.2f})"]
+    """(a), (b), (c) as tables."""
+    elements = Table(["activation", "f", "per element", "ns (95 % interval)", "f′ from out",
+                      "per element", "ns (95 % interval)"],
+                     [[c.activation, c.forward, _operations(c.forward_operations),
+                       with_interval(c.forward_ns, lambda v: f"{v:.2f}"), c.backward,
+                       _operations(c.backward_operations),
+                       with_interval(c.backward_ns, lambda v: f"{v:.2f}")]
                       for c in cost.elements])
-    steps = Table(["hidden", "library", "ms per step", "IQR (ms)"],
-                  [[c.activation, c.library, f"{c.median * 1e3:.3f}", f"{c.iqr * 1e3:.3f}"]
+    steps = Table(["hidden", "library", "ms per step (95 % interval)"],
+                  [[c.activation, c.library, with_interval(c.seconds, lambda v: f"{v * 1e3:.3f}")]
                    for c in cost.steps])
     result = [elements, steps]
     if cost.end_to_end is not None:
         whole = cost.end_to_end
-        result.append(Table(["hidden", "steps to target", "ms per step", "seconds"],
-                            [[a, f"{whole.steps[a]:,}", f"{whole.step_seconds[a] * 1e3:.3f}",
-                              f"{whole.seconds(a):.3g}"] for a in whole.steps]))
+        result.append(Table(["hidden", "best η", "steps to target", "ms per step",
+                             "seconds (95 % interval)"],
+                            [[a, f"{whole.learning_rates[a]:g}", f"{whole.steps[a]:,}",
+                              f"{whole.step_seconds[a].median * 1e3:.3f}",
+                              with_interval(whole.seconds(a), lambda v: f"{v:.3g}")]
+                             for a in whole.steps]))
     return result
 
 

@@ -35,6 +35,8 @@ def section_blocks(section: Section, number: str = "") -> list[Block]:
     for block in section.blocks:
         if isinstance(block, str):
             blocks.append(Paragraph(prose(block)))
+        elif isinstance(block, Paragraph):
+            blocks.append(block)
         elif isinstance(block, Table):
             blocks.append(Table(block.header, tuple(tuple(prose(c) if isinstance(c, str) else c
                                                           for c in row) for row in block.rows),

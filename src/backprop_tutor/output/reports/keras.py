@@ -47,8 +47,10 @@ def comparison_blocks(result: KerasComparison, decimals: int = 10) -> list[Block
     ]
 
 
-def convention_blocks(result: KerasComparison, decimals: int = 10) -> list[Block]:
-    """What the loss convention changes for this network: E, the gradient, the same-step η."""
+def convention_blocks(result: KerasComparison, decimals: int = 10,
+                      commands: bool = True) -> list[Block]:
+    """What the loss convention changes for this network: E, the gradient, the same-step η;
+    with ``commands``, which command works each by hand (not in the pack's student text)."""
     k, factor = result.n_outputs, format_number(result.factor)
     initial = result.initial_loss()
     times = "the same as" if result.factor == 1 else f"{factor} times"
@@ -66,8 +68,9 @@ def convention_blocks(result: KerasComparison, decimals: int = 10) -> list[Block
         Table(("`mse` with η", "`half_sse` with η"),
               tuple((format_number(mse), format_number(half_sse)) for mse, half_sse in pairs),
               align="rr"),
-        Paragraph("`backprop-tutor solve --loss half_sse` works by hand what `--loss half_sse` "
-                  "does here, and `solve --loss mse` what `--loss mse` does."),
+        *([Paragraph("`backprop-tutor solve --loss half_sse` works by hand what `--loss half_sse` "
+                     "does here, and `solve --loss mse` what `--loss mse` does.")]
+          if commands else []),
     ]
 
 

@@ -59,12 +59,20 @@ def _data_run(run: TrainingRun, data: str, batch_size, shuffle_seed) -> list[Blo
     held_out = f", {run.validation_size} held out for validation" if run.validation_size else ""
     epochs = shown_updates(len(history.loss))
     header = ("epochs", "training E") + (("validation E",) if history.val_loss is not None else ())
-    rows = tuple((str(epoch), format_number(history.loss[epoch], 8),
+    # "batches": loss[e] is the mean batch loss during epoch e + 1 (History).
+    first = 0 if history.epoch_loss == "full" else 1
+    if first:
+        header = ("epoch", "mean batch E") + header[2:]
+    rows = tuple((str(epoch + first), format_number(history.loss[epoch], 8),
                   *([format_number(history.val_loss[epoch], 8)] if history.val_loss is not None
                     else []))
                  for epoch in epochs)
+    measured = ("" if not first else " The training E of an epoch is the mean of its batch "
+                "losses, each taken before its batch's update; the validation E is taken after "
+                "the epoch.")
     blocks = [Paragraph(f"Data: {data}, {run.training_size} training samples{held_out}; batches "
-                        f"of {'all of them' if batch_size is None else batch_size}, {order}."),
+                        f"of {'all of them' if batch_size is None else batch_size}, {order}."
+                        + measured),
               Table(header, rows)]
     if history.diverged_at is not None:
         blocks.append(Paragraph(_divergence(run, "Epoch")))
@@ -78,5 +86,8 @@ def _divergence(run: TrainingRun, step: str) -> str:
     why = ("no longer a finite number" if not math.isfinite(loss)
            else f"more than {DIVERGED_FACTOR:.0e} times its start, "
                 f"{format_number(history.loss[0], 8)}")
+    if history.epoch_loss == "batches":
+        return (f"In epoch {history.diverged_at} the mean batch E was {format_number(loss, 8)}, "
+                f"{why}: the run diverged and training stopped there.")
     return (f"{step} {history.diverged_at} made E = {format_number(loss, 8)}, {why}: "
             "the run diverged and training stopped there.")

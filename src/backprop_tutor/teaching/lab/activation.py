@@ -13,7 +13,8 @@ from dataclasses import replace
 import numpy as np
 
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
-from backprop_tutor.teaching.lab.curves import CurveGroup, group_runs
+from backprop_tutor.teaching.lab.curves import Groups, group_runs
+from backprop_tutor.teaching.lab.experiment import each
 from backprop_tutor.teaching.lab.runs import Run, Setting, data, train
 
 SEEDS = (0, 1, 2)
@@ -48,5 +49,8 @@ def output_grid(model, X, points: int = 80) -> dict:
     return {"x": xs.tolist(), "y": ys.tolist(), "out": out.tolist()}
 
 
-def summarise(runs: list[Run]) -> list[CurveGroup]:
-    return group_runs(runs, lambda s: s.hidden_activation)
+def summarise(runs: list[Run]) -> Groups:
+    return Groups(group_runs(runs, lambda s: s.hidden_activation))
+
+
+run = each(train_keeping_grid)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -85,3 +86,18 @@ def group_runs(runs: list[Run], label) -> list[CurveGroup]:
         groups.setdefault(run.setting.with_(seed=0), []).append(run)
     return [CurveGroup(label(group[0].setting), group[0].setting, tuple(group))
             for group in groups.values()]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """An experiment's summary: its groups of runs, and more numbers per group if it has them.
+
+    ``columns``: a name → a function of a group (e.g. the distinct hidden units of ``init``).
+    """
+
+    groups: list[CurveGroup]
+    columns: dict[str, Callable[[CurveGroup], float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"groups": [{**g.to_dict(), **{name: value(g) for name, value in self.columns.items()}}
+                           for g in self.groups]}

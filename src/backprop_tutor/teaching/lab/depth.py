@@ -24,6 +24,7 @@ import numpy as np
 
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.networks.numpy_network import mean_loss
+from backprop_tutor.teaching.lab.experiment import each
 from backprop_tutor.teaching.lab.runs import (
     Run,
     Setting,
@@ -124,3 +125,6 @@ def _mean_curve(curves) -> list[float]:
     """Mean epoch by epoch over curves of possibly different lengths (runs that stopped early)."""
     length = min(len(c) for c in curves)
     return [statistics.fmean(c[k] for c in curves) for k in range(length)]
+
+
+run = each(train_measuring_gradients)

@@ -14,7 +14,8 @@ from dataclasses import replace
 import numpy as np
 
 from backprop_tutor.networks.numpy_network import INITS
-from backprop_tutor.teaching.lab.curves import CurveGroup, group_runs
+from backprop_tutor.teaching.lab.curves import CurveGroup, Groups, group_runs
+from backprop_tutor.teaching.lab.experiment import each
 from backprop_tutor.teaching.lab.runs import Run, Setting, train
 
 SEEDS = (0, 1, 2)
@@ -38,10 +39,13 @@ def train_counting_units(setting: Setting) -> Run:
                                distinct_rows(run.extra["model"].weights[0])})
 
 
-def summarise(runs: list[Run]) -> list[CurveGroup]:
-    return group_runs(runs, lambda s: s.init)
-
-
 def distinct_units(group: CurveGroup) -> float:
     """Mean over the seeds of the distinct hidden units after training."""
     return statistics.fmean(run.extra["distinct_hidden_units"] for run in group.runs)
+
+
+def summarise(runs: list[Run]) -> Groups:
+    return Groups(group_runs(runs, lambda s: s.init), {"distinct_hidden_units": distinct_units})
+
+
+run = each(train_counting_units)

@@ -15,6 +15,17 @@ split are the same for every seed, so seeds differ only in where training starts
 A run *diverges* when its training loss leaves the range it started in for
 good: from some epoch on, every loss is above the starting loss or not finite
 (an overflow). ``diverged_at`` is that epoch, or None.
+
+After training, a run also records the state its network ended in, on the
+training rows::
+
+    output_spread = largest over output units k of std over rows of out_k
+    dead          = fraction of hidden units whose output is 0 for every row
+
+An output spread of (nearly) 0 means the network gives every row the same
+answer: its outputs *collapsed* to a constant. A dead unit passes no gradient
+back (relu′ = 0 there), so with every hidden unit dead nothing below the
+output layer learns again.
 """
 
 from __future__ import annotations
@@ -68,6 +79,8 @@ class Run:
     seconds: float
     updates_per_epoch: int = 1        # batches in one pass over the training rows
     extra: dict = field(default_factory=dict)   # what one experiment measures besides the loss
+    output_spread: float = math.nan   # after training (see the module); nan: not measured
+    dead: float = math.nan            # fraction of dead hidden units after training
 
     @property
     def final_val_loss(self) -> float:
@@ -143,12 +156,28 @@ def train(setting: Setting, keep_model: bool = False) -> Run:
                             epochs=setting.epochs, batch_size=setting.batch_size,
                             shuffle_seed=setting.seed, validation=(val_rows.X, val_rows.T))
         right = accuracy(model.predict(val_rows.X), val_rows.T)
+        spread, dead = end_state(model, train_rows.X)
     train_loss = _padded(history.loss, setting.epochs)
     val_loss = _padded(history.val_loss, setting.epochs)
     extra = {"model": model} if keep_model else {}
     batches = math.ceil(len(train_rows.X) / (setting.batch_size or len(train_rows.X)))
     return Run(setting, train_loss, val_loss, right, divergence_epoch(train_loss),
-               history.seconds, batches, extra)
+               history.seconds, batches, extra, spread, dead)
+
+
+def end_state(model, X) -> tuple[float, float]:
+    """(output spread, fraction of dead hidden units) of a network on the rows X (see the module).
+
+    >>> from backprop_tutor.networks.numpy_network import NumpyNetwork
+    >>> net = NumpyNetwork([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, -5.0], [0.0]], ["relu", "linear"])
+    >>> end_state(net, [[1.0], [2.0], [3.0]])       # h2 = relu(-x - 5) is 0 for every row
+    (0.816496580927726, 0.5)
+    """
+    _, outs = model.forward(X)
+    spread = float(np.max(np.std(outs[-1], axis=0)))
+    hidden = [np.all(out == 0.0, axis=0) for out in outs[1:-1]]
+    dead = float(np.mean(np.concatenate(hidden))) if hidden else 0.0
+    return spread, dead
 
 
 def _padded(losses, epochs: int) -> tuple[float, ...]:

@@ -27,7 +27,9 @@ from pathlib import Path
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.errors import ConfigFileError
 from backprop_tutor.networks.numpy_network import INITS
-from backprop_tutor.teaching.lab.runs import Setting
+from backprop_tutor.teaching.lab.curves import Groups, group_runs
+from backprop_tutor.teaching.lab.experiment import each
+from backprop_tutor.teaching.lab.runs import Setting, train
 
 #: A sweep larger than this is refused: it would not finish during a class.
 MAX_RUNS = 5000
@@ -136,3 +138,11 @@ def label(keys: list[str]):
                  for key in keys]
         return " ".join(parts) or "every run"
     return name
+
+
+run = each(train)
+
+
+def summarise(runs) -> Groups:
+    """The runs grouped by the hyperparameters that vary."""
+    return Groups(group_runs(runs, label(varied_keys([run.setting for run in runs]))))
