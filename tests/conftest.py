@@ -7,19 +7,22 @@ import textwrap
 
 import pytest
 
-from backprop_tutor.cli import main
+from click.testing import CliRunner
+
+from backprop_tutor.cli import cli
 
 
 @pytest.fixture
-def run(capsys):
-    """Run ``backprop-tutor ARGS``; return (exit status, stdout, stderr)."""
+def run():
+    """Run ``backprop-tutor ARGS`` in this process (click's CliRunner); return (status, out, err).
+
+    An exception that escaped the command (a traceback for the user) is raised here.
+    """
     def run(*args: str):
-        try:
-            main(list(args))
-        except SystemExit as exit:
-            status = exit.code
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
+        result = CliRunner().invoke(cli, list(args))
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
     return run
 
 

@@ -41,12 +41,14 @@ def roster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, roster):
-    from backprop_tutor.cli import main
+    from click.testing import CliRunner
+
+    from backprop_tutor.cli import cli
 
     folder = tmp_path_factory.mktemp("kits") / "kit"
-    with pytest.raises(SystemExit) as done:
-        main(["variants", "--roster", str(roster), "--seed", "42", "--out", str(folder)])
-    assert done.value.code == 0
+    result = CliRunner().invoke(cli, ["variants", "--roster", str(roster), "--seed", "42",
+                                      "--out", str(folder)])
+    assert result.exit_code == 0, result.output
     return folder
 
 

@@ -151,14 +151,13 @@ def _write_variant(job) -> tuple[list[Block], list[Block], list[Answer]]:
 
 def _pool(jobs: int):
     """Two worker processes for many jobs; for a few, this process (a pool costs ~0.3 s)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backprop_tutor.io.processes import worker_pool
 
     if jobs < 8:
         return ThreadPoolExecutor(max_workers=1)
-    # spawn, not fork: forking while other threads run (the lab's worker pools, TensorFlow's)
-    # can hang the child on a lock one of them held.
-    return ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+    return worker_pool(2)   # spawned, and they end with this process
 
 
 def write_blank_sheet(network: Network, path, ask="default",
