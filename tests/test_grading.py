@@ -447,3 +447,44 @@ def test_the_same_answers_give_the_same_files(kit, worked, tmp_path, run):
                                          "figures/network.svg"}
     for path in written:
         assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
+
+
+def test_hostile_typed_answers_are_graded_or_refused_in_lines(kit, tmp_path_factory):
+    """Whatever a typed CSV holds, it is graded or refused with one line per problem."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from backprop_tutor.errors import InputError
+    from backprop_tutor.teaching.class_answers import load_kit, read_typed
+    from backprop_tutor.teaching.grading import grade_class
+
+    loaded = load_kit(kit)
+    rows = template(kit)
+    cell = st.one_of(st.sampled_from(["", "0,5", "-0.1234", "x", "1e400", "nan", "0..5", "'=1+1",
+                                      "−0.5", " 7 ", "\"", ";", "\n"]), st.text(max_size=6))
+    folder = tmp_path_factory.mktemp("hostile")
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.tuples(st.sampled_from(rows[1:]), st.lists(cell, max_size=30)),
+                    max_size=4),
+           st.sampled_from([",", ";"]))
+    def check(picked, delimiter):
+        path = folder / "answers.csv"
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, delimiter=delimiter)
+            writer.writerow(rows[0])
+            for (student, variant, *_), cells in picked:
+                writer.writerow([student, variant, *cells])
+        try:
+            grades = grade_class(loaded, read_typed(path, loaded))
+        except InputError as error:
+            lines = getattr(error, "problems", [str(error)])
+            assert lines and all("\n" not in line and line.startswith(str(path))
+                                 for line in lines), lines
+            return
+        for grade in grades.students:
+            assert len(grade.marks) == len(rows[0]) - 2
+            assert {m.verdict for m in grade.marks} <= {"right", "wrong", "imprecise",
+                                                        "unanswered"}
+
+    check()
