@@ -129,3 +129,22 @@ class DataFileError(InputError):
 
 class ConfigFileError(InputError):
     """A lab sweep's configuration file (TOML) that cannot be used."""
+
+
+class ClassAnswersError(InputError):
+    """A class's answers (or the kit they are graded against) that cannot be graded.
+
+    ``problems`` holds one line per bad row or cell, this error's own line first:
+    ``grade`` prints them all, so that one run shows everything there is to correct.
+    """
+
+    def __init__(self, source, key: str | None, message: str):
+        super().__init__(source, key, message)
+        self.problems = [str(self)]
+
+    @staticmethod
+    def raise_all(found: list[ClassAnswersError]) -> None:
+        """Raise the first of ``found`` carrying every one's line; nothing if none."""
+        if found:
+            found[0].problems = [line for error in found for line in error.problems]
+            raise found[0]

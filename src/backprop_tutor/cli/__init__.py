@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import click
 
-from backprop_tutor.cli import classkit, lab, playground, problems, training
+from backprop_tutor.cli import classkit, grading, lab, playground, problems, training
 from backprop_tutor.cli.options import ProblemOrder
 from backprop_tutor.errors import error_line
 from backprop_tutor.io.processes import sigterm_as_interrupt
@@ -85,8 +85,8 @@ def cli(ctx):
 
 
 for command in (problems.tutorial, problems.derive, problems.solve, problems.check_command,
-                problems.page, playground.playground, classkit.variants, training.train, training.keras_command,
-                lab.bench_activations, lab.lab):
+                problems.page, playground.playground, classkit.variants, grading.grade,
+                training.train, training.keras_command, lab.bench_activations, lab.lab):
     cli.add_command(command)
 
 

@@ -42,6 +42,7 @@ from backprop_tutor.document.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
 from backprop_tutor.output.writers.typst import FIGURE_WIDTH, PAPERS, text_width
+from backprop_tutor.teaching.class_answers import answers_template
 from backprop_tutor.teaching.exercise import (
     Answer,
     answers,
@@ -121,6 +122,9 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         (work / "index.csv").write_text(_csv([["student", "variant"]] + [
             [v.student, v.id] for v in variants]), encoding="utf-8")
         (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+        (work / "answers-template.csv").write_text(_csv(
+            answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
+            encoding="utf-8")
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
 
