@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,35 @@ def chromium_path() -> str:
     path = shutil.which("chromium")
     assert path, "the browser tests need Chromium: apt-get install -y chromium"
     return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """Headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path,
+                                             headless=True, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The accessibility violations axe-core finds on a page, as (rule, [nodes]) pairs.
+
+    axe.min.js is the one the axe-playwright-python wheel ships (a test dependency:
+    no npm, nothing fetched). Playwright's evaluate is not inline script, so the
+    page's Content-Security-Policy lets it run; ``preload: false``, or axe would
+    fetch the style sheet, which the policy forbids.
+    """
+    import axe_playwright_python
+
+    source = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+    def violations(page) -> list:
+        page.evaluate(source + ";0")
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false})")
+        return [(v["id"], [n["html"][:80] for n in v["nodes"]]) for v in result["violations"]]
+    return violations

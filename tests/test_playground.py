@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tomli_w
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network, network_from_dict
 from backprop_tutor.core.worksheet import solve, steps
@@ -28,15 +28,6 @@ from backprop_tutor.output.playground import write_playground
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path,
-                                             headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -351,18 +342,9 @@ def test_export_is_a_file_the_cli_reads_with_the_same_numbers(opened, run, tmp_p
 # ---------------------------------------------------------------- the page as a whole
 
 
-def _axe(page) -> list:
-    import axe_playwright_python
-
-    source = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-    page.evaluate(source)   # through the DevTools protocol: the page's CSP stays as it is
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-
-
-def test_every_control_used_no_error_no_request_and_axe_clean(opened):
+def test_every_control_used_no_error_no_request_and_axe_clean(opened, axe):
     page, problems, requests = opened
-    assert _axe(page) == []
+    assert axe(page) == []
     page.click("button.section[data-section=gradients]")
     page.click("#take-step")
     page.click("#mode-train")
@@ -380,7 +362,7 @@ def test_every_control_used_no_error_no_request_and_axe_clean(opened):
     page.click("#run")
     expect(page.locator("#train-status")).to_contain_text(re.compile(r"Epoch ([4-9]\d|\d{3})"))
     page.click("#run")                                            # pause
-    assert _axe(page) == []
+    assert axe(page) == []
     page.select_option("#dataset", "csv")
     page.fill("#csv", "i1,i2,t1\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
     page.dispatch_event("#csv", "change")
@@ -391,7 +373,7 @@ def test_every_control_used_no_error_no_request_and_axe_clean(opened):
     page.click("#load")
     assert page.inner_text("#file-status") == "Loaded."
     page.click("#mode-step")
-    assert _axe(page) == []
+    assert axe(page) == []
     assert problems == []
     assert requests and all(url.startswith("file://") for url in requests)
 
