@@ -64,6 +64,7 @@ def grade(kit, answers, out, force, marks):
 
 def _summary(grades, source: str, out, written: list[str]) -> None:
     from backprop_tutor.output.reports.grading import format_score
+    from backprop_tutor.teaching.slips import SLIPS
 
     click.echo(f"Graded {len(grades.students)} students ({len(grades.columns)} boxes each) "
                f"from {one_line(source)}.")
@@ -76,7 +77,7 @@ def _summary(grades, source: str, out, written: list[str]) -> None:
                    f"marking: mean {format_score(sum(moodle) / len(moodle))}).")
         students = grades.slip_students()
         slips = sorted(grades.slips().items(), key=lambda item: -item[1])
-        click.echo("Slips: " + ("; ".join(f"{key} {n} wrong answer{'s' * (n != 1)} "
+        click.echo("Slips: " + ("; ".join(f"{SLIPS[key]}: {n} wrong answer{'s' * (n != 1)} "
                                           f"({len(students[key])} student"
                                           f"{'s' * (len(students[key]) != 1)})"
                                           for key, n in slips) or "none recognised") + ".")

@@ -30,11 +30,14 @@ def grading_blocks(grades: ClassGrades, source: str, figures: dict[str, str]) ->
         "wrong or left it empty; at how many students' work first departs there (their first "
         "wrong box of that case; a box right by follow-through is no departure); and how many "
         "marks Moodle's all-or-nothing marking of the same answers would take away (right here, "
-        "wrong there) or give (not right here, right there)."),
-        Figure(figures["network"], f"The share of the class right in each box, on the network "
-                                   f"({boxes} boxes)."), _box_table(grades)]
+        "wrong there) or give (not right here, right there). The figure at the end shows the "
+        "same shares on the network."), _box_table(grades)]
     blocks += [Heading(2, "Slips"), *_slips(grades)]
     blocks += [Heading(2, "Follow-through against Moodle's marking"), Paragraph(_moodle(grades))]
+    # Last, so that the long table above is not pushed to a page of its own by the figure.
+    blocks += [Heading(2, "The class on the network"),
+               Figure(figures["network"], f"The share of the class right in each box, on the "
+                                          f"network ({boxes} boxes).")]
     return blocks
 
 
