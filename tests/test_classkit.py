@@ -41,12 +41,14 @@ def roster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, roster):
-    from backprop_tutor.cli import main
+    from click.testing import CliRunner
+
+    from backprop_tutor.cli import cli
 
     folder = tmp_path_factory.mktemp("kits") / "kit"
-    with pytest.raises(SystemExit) as done:
-        main(["variants", "--roster", str(roster), "--seed", "42", "--out", str(folder)])
-    assert done.value.code == 0
+    result = CliRunner().invoke(cli, ["variants", "--roster", str(roster), "--seed", "42",
+                                      "--out", str(folder)])
+    assert result.exit_code == 0, result.output
     return folder
 
 
@@ -77,8 +79,8 @@ def test_every_file_of_the_kit(built):
         assert network.title == f"Variant {vid}"
     # A practice page per variant, and the page that opens one by its ID; nothing else.
     assert sorted(p.name for p in (built / "page").iterdir()) == sorted(
-        [f"{vid}.html" for _, vid in pairs] + ["index.html", "choose.js", "marking.js", "page.js",
-                                               "page.css"])
+        [f"{vid}.html" for _, vid in pairs] + ["index.html", "choose.js", "formulas.js", "marking.js",
+                                               "page.js", "page.css"])
     # The class PDFs hold every variant, in roster order.
     sheets = pdf_text(built / "sheets.pdf")
     positions = [sheets.index(f"variant {vid}") for _, vid in pairs]

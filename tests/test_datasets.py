@@ -138,3 +138,26 @@ def test_a_bad_csv_file_is_one_line_naming_file_line_and_column(tmp_path, text, 
 def test_bad_names_and_options_are_one_line(name, options, message):
     with pytest.raises(DataFileError, match="^" + re.escape(message) + "$"):
         load_dataset(name, **options)
+
+
+def test_a_csv_file_with_a_byte_order_mark(tmp_path):
+    # Excel's "CSV UTF-8" starts the file with U+FEFF.
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\xef\xbb\xbfi1,t1\r\n0.25,1\r\n")
+    data = load_dataset(path)
+    assert (data.input_names, data.X.tolist(), data.T.tolist()) == (("i1",), [[0.25]], [[1.0]])
+
+
+def test_a_long_field_is_echoed_short(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("i1,t1\n1," + "x" * 10_000 + "\n")
+    with pytest.raises(DataFileError, match=r"^.*data.csv: line 2, t1: expected a number, "
+                                            r"got 'x{20,}\.\.\.x+'$") as error:
+        load_dataset(path)
+    assert len(str(error.value)) < 200
+
+
+def test_a_name_too_long_for_a_path_is_an_unknown_data_set():
+    """The fuzz test found it: Path.is_file raised ENAMETOOLONG for a 5,000-character --data."""
+    with pytest.raises(DataFileError, match="unknown data set"):
+        load_dataset("1" * 5000)

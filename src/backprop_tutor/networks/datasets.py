@@ -28,14 +28,14 @@ A lecturer's own data set is a CSV file whose header names its columns
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from backprop_tutor.errors import DataFileError
+from backprop_tutor.errors import DataFileError, shown
+from backprop_tutor.io import files
 
 DATASETS = ("xor", "moons", "circles", "spirals", "sine", "digits")
 #: (n, noise) when not given; None where the option does not apply.
@@ -72,7 +72,7 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
     """
     name = str(name_or_csv_path)
     if name not in DATASETS:
-        if name.lower().endswith(".csv") or Path(name).is_file():
+        if name.lower().endswith(".csv") or _is_file(name):
             if n is not None or noise is not None:
                 raise DataFileError(name, None, "n and noise apply to the made data sets only")
             return read_csv(name)
@@ -82,6 +82,14 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
     n, noise = _option(name, "n", n, default_n), _option(name, "noise", noise, default_noise)
     X, T = MAKERS[name](n, noise, seed)
     return _dataset(name, np.asarray(X, dtype=float), np.asarray(T, dtype=float))
+
+
+def _is_file(name: str) -> bool:
+    # Path.is_file raises for a name the system cannot take (too long, a NUL byte): no file.
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _option(name: str, key: str, value, default):
@@ -196,29 +204,24 @@ MAKERS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "s
 def read_csv(path) -> Dataset:
     """A lecturer's data set: a header ``i1,...,id,t1,...,tk``, then one sample per line.
 
+    The file is read by ``io.files.read_text`` (a regular UTF-8 file, with or
+    without the byte-order mark Excel writes, of at most 20 MB).
+
     Raises:
         DataFileError: one line naming the file, the line and the column.
     """
-    try:
-        with open(path, newline="", encoding="utf-8") as file:
-            rows = list(csv.reader(file))
-    except FileNotFoundError:
-        raise DataFileError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataFileError(path, None, f"cannot read it ({type(error).__name__})") from None
-    except csv.Error as error:
-        raise DataFileError(path, None, f"not a CSV file ({error})") from None
+    rows = files.read_csv(path, DataFileError, "data set (CSV file)", files.MAX_DATA_BYTES)
     if not rows:
         raise DataFileError(path, "header", "the file is empty; expected a header i1,...,t1,...")
-    header = [name.strip() for name in rows[0]]
+    header = [name.strip() for name in rows[0][1]]
     inputs = sum(name.startswith("i") for name in header)
     expected = ([f"i{k}" for k in range(1, inputs + 1)]
                 + [f"t{k}" for k in range(1, len(header) - inputs + 1)])
     if header != expected or inputs == 0 or inputs == len(header):
         raise DataFileError(path, "header", f"expected i1,...,t1,... (inputs, then targets); "
-                                            f"got {_shown(','.join(header))}")
+                                            f"got {shown(','.join(header))}")
     values = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not row:
             continue
         if len(row) != len(header):
@@ -236,16 +239,11 @@ def _number(path, line: int, column: str, text: str) -> float:
         value = float(text)
     except ValueError:
         raise DataFileError(path, f"line {line}, {column}",
-                            f"expected a number, got {_shown(text)}") from None
+                            f"expected a number, got {shown(text)}") from None
     if not math.isfinite(value):
         raise DataFileError(path, f"line {line}, {column}",
-                            f"expected a finite number, got {_shown(text)}")
+                            f"expected a finite number, got {shown(text)}")
     return value
-
-
-def _shown(text: str) -> str:
-    """``text`` quoted on one short line."""
-    return repr(text if len(text) <= 30 else text[:30] + "…")
 
 
 def split(dataset: Dataset, validation_fraction: float = 0.2, seed: int = 0

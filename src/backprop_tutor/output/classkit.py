@@ -41,6 +41,7 @@ from backprop_tutor.document.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.drawing import network_svg
 from backprop_tutor.output.writers import to_markdown, typst_document
+from backprop_tutor.teaching.class_answers import answers_template
 from backprop_tutor.teaching.exercise import (
     Answer,
     answers,
@@ -125,7 +126,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
     with output_folder(out, force) as work:
         for folder in ("networks", "figures", "page"):
             (work / folder).mkdir()
-        copy_assets(work / "page", ("choose.js", "marking.js", "page.js", "page.css"))
+        copy_assets(work / "page", ("choose.js", "formulas.js", "marking.js", "page.js", "page.css"))
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
         with _pool(len(variants)) as pool:
             shares = [(variants[k::SHARES], ask, answer_decimals, work) for k in range(SHARES)]
@@ -150,6 +151,9 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / "index.csv").write_text(_csv([["student", "variant"]] + [
                 [v.student, v.id] for v in variants]), encoding="utf-8")
             (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+            (work / "answers-template.csv").write_text(_csv(
+                answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
+                encoding="utf-8")
             for document in documents:
                 document.result()
             jobs += [pool.submit(_join, [f".{name}s-{group.start}.pdf" for group in groups],
@@ -266,14 +270,13 @@ def _join(files: list[str], name: str, work: Path) -> None:
 
 def _pool(jobs: int):
     """Two worker processes for many jobs; for a few, this process (a pool costs ~0.3 s)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backprop_tutor.io.processes import worker_pool
 
     if jobs < 8:
         return ThreadPoolExecutor(max_workers=1)
-    # spawn, not fork: forking while other threads run (the lab's worker pools, TensorFlow's)
-    # can hang the child on a lock one of them held.
-    return ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    return worker_pool(WORKERS)   # spawned, and they end with this process
 
 
 def write_blank_sheet(network: Network, path, ask="default",

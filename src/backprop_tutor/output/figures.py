@@ -50,6 +50,8 @@ _STYLE = {
     "grid.alpha": 0.3,
     # SVG ids are hashes salted with a random value unless a salt is given.
     "svg.hashsalt": "backprop-tutor",
+    # Text is text: a title or file name with `$…$` is not parsed as (possibly bad) maths.
+    "text.parse_math": False,
 }
 
 # Without a date the SVG does not change from one run to the next; the PNG holds no date.

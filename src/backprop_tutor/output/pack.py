@@ -18,9 +18,7 @@ at the end: the pack is written whole or not at all.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +40,7 @@ from backprop_tutor.document.blocks import (
     demoted,
 )
 from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.io.processes import worker_pool
 from backprop_tutor.output import pack_code
 from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.pack_lab import comparison_blocks, save_figure
@@ -105,7 +104,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
     # longest step, overlaps everything else, which runs in this process.
-    keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    keras = worker_pool(1)   # spawned, and it ends with this process
     problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
@@ -128,13 +127,28 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
         problem4 = problem4.result()
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
     body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
-            *problem3, *problem4, *comparison]
+            *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
                         + " ".join(network.description.split()) + " " + EXAMPLE_NOTE),
               Contents(depth=1), *body]
     return blocks, measured, losses
+
+
+#: Which notebook of Problems 3 and 4 to hand out to whom (docs/notebooks.md says the same).
+NOTEBOOK_LEVELS = [
+    Heading(1, "In class: Problems 3 and 4 at three levels"),
+    Paragraph("Problems 3 (NumPy) and 4 (Keras) come as three notebooks each: the same code at "
+              "three levels of help, with the same checks against Problem 2's worked step. Hand "
+              "out guided (`notebooks/guided/`: the functions are written but for single lines, "
+              "each followed by a check) to students who have not written NumPy or Keras before; "
+              "standard (`notebooks/standard/`: whole functions from stubs) to those with some "
+              "Python and NumPy; open (`notebooks/open/`: a specification and its tests only) to "
+              "those who could write the network from a blank page. When in doubt hand out "
+              "standard, and keep guided at hand for a student stuck after five minutes. The "
+              "answers are in `notebooks/solutions/`; Problem 3's is the code printed above."),
+]
 
 
 def _problem1(network: Network) -> list[Block]:

@@ -1,14 +1,14 @@
 """The practice page: one SGD step to walk through and to mark, in a browser, offline.
 
-``write_page`` writes ``index.html`` and its assets (``marking.js``, ``page.js``,
-``page.css``) into a folder: a static page that works opened from the disk or
+``write_page`` writes ``index.html`` and its assets (``formulas.js``, ``marking.js``,
+``page.js``, ``page.css``) into a folder: a static page that works opened from the disk or
 from any static host, with nothing fetched from the network. Everything the
 page knows is JSON made here from the worksheet: per network (keyed by an ID)
 and per hidden activation, each line's formula, the names it reads and its
 slip formulas; with ``reveal`` also the formula written for people with and
 without numbers and the value, for the page's Show buttons. The browser only
-evaluates those formula strings (``marking.js``), with the same precision rule
-as ``check``.
+evaluates those formula strings (``formulas.js``, shared with the playground)
+and marks with the same precision rule as ``check`` (``marking.js``).
 
 Text from a file (a title) is data: the page is a Jinja2 template with
 autoescape, the JSON sits in ``<script type="application/json">`` with ``<``,
@@ -36,7 +36,7 @@ from backprop_tutor.teaching.rounding import rounding_rule
 from backprop_tutor.teaching.slips import SLIPS
 
 ASSETS = Path(__file__).parent / "page_assets"
-ASSET_FILES = ("marking.js", "page.js", "page.css")
+ASSET_FILES = ("formulas.js", "marking.js", "page.js", "page.css")
 
 #: The largest page written, in bytes. A phone's browser parses the whole JSON
 #: before it shows anything: past a few megabytes it stalls, or the tab is killed.
