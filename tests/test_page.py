@@ -504,13 +504,21 @@ def test_the_drawings_edges_and_labels_contrast_with_the_background(opened):
         assert ratio >= needed, (selector, colour, ratio)      # WCAG 1.4.11 and 1.4.3
 
 
+@pytest.mark.parametrize("standalone", [False, True], ids=["page", "sheet"])
 @pytest.mark.parametrize("name", ["tutorial", "mazur", "two_outputs_mse", "no_biases"])
-def test_no_two_labels_of_the_drawing_overlap(browser, tmp_path, name):
+def test_no_two_labels_of_the_drawing_overlap(browser, tmp_path, name, standalone):
     # 2-2-1 and 2-2-2 networks: every text of the drawing, and every weight label's white box,
     # against each other and against the units' circles (a label's box may cover edges only).
-    write_page({name: load_network(NETWORKS[name])}, tmp_path)
+    # The same drawing in the page and alone, as the sheets print it (its own style).
+    from backprop_tutor.output.drawing import network_svg
+
+    network = load_network(NETWORKS[name])
+    if standalone:
+        (tmp_path / "drawing.svg").write_text(network_svg(network, standalone=True))
+    else:
+        write_page({name: network}, tmp_path)
     page = browser.new_page(viewport={"width": 1000, "height": 800})
-    page.goto((tmp_path / "index.html").as_uri())
+    page.goto((tmp_path / ("drawing.svg" if standalone else "index.html")).as_uri())
     boxes = page.eval_on_selector_all("svg text, svg rect.halo, svg circle", """nodes => nodes.map(n => {
         const b = n.getBBox();
         return [n.tagName, n.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; })""")

@@ -19,7 +19,6 @@ EXTRAS = {
     "typst": ("Typst", "pdf"),
     "tex2typst": ("tex2typst", "pdf"),
     "pypdf": ("pypdf", "pdf"),
-    "sklearn": ("scikit-learn", "lab"),
     "threadpoolctl": ("threadpoolctl", "lab"),
 }
 

@@ -9,8 +9,14 @@ and ``t1, t2, ...``:
 * ``circles``  a circle inside a circle (scikit-learn's ``make_circles``), t = 0 or 1
 * ``spirals``  two interleaved spirals, t = 0 or 1: hard for a small network
 * ``sine``     t = sin(x) + noise for x in [-π, π]: regression, 1 input, 1 output
-* ``digits``   scikit-learn's bundled 8×8 handwritten digits (1,797 images, shipped
-               with scikit-learn): 64 inputs scaled to [0, 1], 10 one-hot targets
+* ``digits``   the 8×8 handwritten digits that scikit-learn bundles (1,797 images, shipped
+               with this package as ``data/digits.npz``, see ``data/README.md``):
+               64 inputs scaled to [0, 1], 10 one-hot targets
+
+Moons and circles are made here in NumPy by scikit-learn's own formulas, with
+the same random numbers (NumPy's ``RandomState(seed)``, as scikit-learn seeds
+them), so the same parameters give the very numbers ``make_moons`` and
+``make_circles`` give; scikit-learn is not needed.
 
 A lecturer's own data set is a CSV file whose header names its columns
 ``i1,...,t1,...``. The same name, n, noise and seed give the same numbers.
@@ -114,19 +120,48 @@ def xor(n, noise, seed):
 
 
 def moons(n, noise, seed):
-    """scikit-learn's two moons: n points, Gaussian noise of std ``noise``."""
-    from sklearn.datasets import make_moons
+    """scikit-learn's two moons: n points, Gaussian noise of std ``noise``.
 
-    X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
-    return X, y[:, np.newaxis]
+    Formula (``sklearn.datasets.make_moons``; n_out = n // 2 on the upper moon, t = 0):
+        upper: (cos a, sin a),             a = linspace(0, π, n_out)
+        lower: (1 − cos a, 1 − sin a − ½), a = linspace(0, π, n − n_out)
+        then the rows shuffled, then noise added, both from RandomState(seed)
+    """
+    upper, lower = np.linspace(0, np.pi, n // 2), np.linspace(0, np.pi, n - n // 2)
+    X = np.column_stack([np.append(np.cos(upper), 1 - np.cos(lower)),
+                         np.append(np.sin(upper), 1 - np.sin(lower) - 0.5)])
+    return _shuffled_with_noise(X, n // 2, noise, seed)
 
 
 def circles(n, noise, seed):
-    """scikit-learn's circles: the inner one (t = 1) has half the radius of the outer one."""
-    from sklearn.datasets import make_circles
+    """scikit-learn's circles: the inner one (t = 1) has half the radius of the outer one.
 
-    X, y = make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
-    return X, y[:, np.newaxis]
+    Formula (``sklearn.datasets.make_circles`` with factor = ½; n_out = n // 2 outside, t = 0):
+        outer: (cos a, sin a),      a = 2π k / n_out,        k = 0 ... n_out − 1
+        inner: ½ (cos a, sin a),    a = 2π k / (n − n_out)
+        then the rows shuffled, then noise added, both from RandomState(seed)
+    """
+    outer = np.linspace(0, 2 * np.pi, n // 2, endpoint=False)
+    inner = np.linspace(0, 2 * np.pi, n - n // 2, endpoint=False)
+    X = np.column_stack([np.append(np.cos(outer), np.cos(inner) * 0.5),
+                         np.append(np.sin(outer), np.sin(inner) * 0.5)])
+    return _shuffled_with_noise(X, n // 2, noise, seed)
+
+
+def _shuffled_with_noise(X, n_out: int, noise, seed):
+    """The rows in scikit-learn's shuffled order, targets 0 for the first ``n_out``, then noise.
+
+    scikit-learn draws from ``RandomState(seed)``: a shuffle of the row numbers,
+    then the noise of every coordinate, in that order.
+    """
+    rng = np.random.RandomState(seed)
+    order = np.arange(len(X))
+    rng.shuffle(order)
+    t = (np.arange(len(X)) >= n_out).astype(float)[order]
+    X = X[order]
+    if noise is not None:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    return X, t[:, np.newaxis]
 
 
 def spirals(n, noise, seed):
@@ -150,12 +185,16 @@ def sine(n, noise, seed):
     return x[:, np.newaxis], (np.sin(x) + rng.normal(0, noise, n))[:, np.newaxis]
 
 
-def digits(n, noise, seed):
-    """scikit-learn's bundled digits: the first n images, pixels / 16, one-hot targets."""
-    from sklearn.datasets import load_digits
+#: The digits, as scikit-learn bundles them (``sklearn/datasets/data/digits.csv.gz``): see
+#: ``data/README.md`` for where they come from and their licence.
+DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
 
-    images = load_digits()
-    return images.data[:n] / 16.0, np.eye(10)[images.target[:n]]
+
+def digits(n, noise, seed):
+    """The bundled digits: the first n images, pixels (0 ... 16) / 16, one-hot targets."""
+    with np.load(DIGITS_FILE) as bundled:
+        images, labels = bundled["images"][:n], bundled["labels"][:n]
+    return images.reshape(len(images), 64) / 16.0, np.eye(10)[labels]
 
 
 MAKERS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "sine": sine,

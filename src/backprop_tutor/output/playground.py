@@ -91,10 +91,8 @@ def dataset_data() -> dict:
     xor is its four corners, trained on all of them (no validation rows, one seed).
     The others are split as the lab splits them.
     """
-    from backprop_tutor.extras import require
     from backprop_tutor.networks.datasets import load_dataset, split
 
-    require("sklearn")   # moons and circles are scikit-learn's
     result = {}
     for name in DATASETS:
         result[name] = {}

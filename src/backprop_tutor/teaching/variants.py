@@ -270,12 +270,16 @@ def _ratio_problems(kind: str, values: dict) -> list[str]:
     ordered = sorted(values.items(), key=lambda item: abs(item[1]))
     found = []
     for k, (a, x) in enumerate(ordered):
+        multiples = [r * x for r in RATIOS]     # made once per x: this loop runs for every draw
         for b, y in ordered[k + 1:]:
             if abs(y) > 2.01 * abs(x):
                 break
             # |y| >= |x|: a ratio of 1/2 shows as y = 2x.
-            if any(abs(y - r * x) <= RATIO_TOLERANCE * abs(y) for r in RATIOS):
-                found.append(f"{kind} {a} and {b} are in a simple ratio")
+            tolerance = RATIO_TOLERANCE * abs(y)
+            for multiple in multiples:
+                if abs(y - multiple) <= tolerance:
+                    found.append(f"{kind} {a} and {b} are in a simple ratio")
+                    break
     return found
 
 
