@@ -49,3 +49,9 @@ def test_relative_error_has_a_floor_for_gradients_near_zero():
     """|bp − fd| / max(|bp|, |fd|, 1e-8): 1e-12 against 3e-12 is 2e-4, not 2/3."""
     check = GradientCheck({"dE_dw1": 1e-12}, {"dE_dw1": 3e-12}, h=1e-6)
     assert check.relative_error("dE_dw1") == pytest.approx(2e-12 / 1e-8, rel=1e-9)
+
+
+@pytest.mark.parametrize(("value", "status"), [("nan", 2), ("0", 2), ("1", 2), ("inf", 2), ("0.2", 0)])
+def test_a_validation_share_is_strictly_between_0_and_1(run, value, status):
+    """The option fuzz found it: click's FloatRange let nan through to a traceback."""
+    assert run("train", "--data", "xor", "--validation", value, "--epochs", "1")[0] == status

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from backprop_tutor.cli.options import BatchSize, network_options
+from backprop_tutor.cli.options import BatchSize, PositiveFloat, network_options
 from backprop_tutor.io import json_data
 
 #: numpy_network.INITS, written out: importing it would import NumPy, which solve must not wait for.
@@ -26,7 +26,7 @@ INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_n
               help="Samples per SGD update (1: per-sample SGD; full: full-batch descent).")
 @click.option("--shuffle-seed", type=click.IntRange(0),
               help="Reshuffle the rows every epoch from this seed (default: file order).")
-@click.option("--validation", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--validation", type=PositiveFloat(below=1),
               metavar="F", help="Hold out this fraction of the data (a seeded split) and "
                                 "report its loss too.")
 @click.option("--init", type=click.Choice(INITS),
