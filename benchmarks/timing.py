@@ -43,3 +43,64 @@ def network_file(shape: str, folder: Path) -> tuple[Path, int]:
     path = folder / f"{shape}.toml"
     path.write_text("\n".join(lines) + "\n")
     return path, sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+
+
+def measured(arguments: list[str]) -> dict:
+    """One run of a command in a fresh process: wall seconds, CPU seconds and peak memory.
+
+    CPU time is the process's and every process it waited for (user + system).
+    Peak memory is the largest sum of the resident memory of the process and all
+    its descendants at once, sampled every 20 ms (Linux ``/proc``): what the
+    machine must hold while the command runs.
+    """
+    import os
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_memory(process.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    if process.returncode:
+        raise SystemExit(f"{' '.join(arguments)} failed: {process.stderr.read().decode()}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "peak": peak, "load": os.getloadavg()[0]}
+
+
+def tree_memory(pid: int) -> int:
+    """Bytes resident in memory of the process ``pid`` and all its descendants, now."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:       # ended meanwhile
+                continue
+            # The command's name (2nd field) is in parentheses and may hold spaces.
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo += [child for child, parent in parents.items() if parent == current]
+    total = 0
+    for member in tree:
+        try:
+            status = (Path("/proc") / str(member) / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def load() -> str:
+    """The load average (1, 5, 15 min) as the tables print it."""
+    import os
+
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())

@@ -4,12 +4,20 @@
     python notebooks/build.py --check    # write nothing; exit 1 if a file is out of date
 
 Every other ``notebooks/*.py`` is a source in Jupytext's percent format, and the
-single source of its notebooks. A cell tagged ``student`` goes into the student
-notebook only, a cell tagged ``solution`` into the solution notebook only, every
-other cell into both:
+single source of its notebooks. A cell's tags choose the versions it goes into:
+a cell tagged ``solution`` goes into the solution notebook only, one tagged
+``student`` into the student notebook(s) only, a cell without such a tag into
+every version. A source with cells tagged by level (``guided``, ``standard``,
+``open``) has a student notebook per level; a cell may carry several tags
+(``tags=["standard", "open"]``):
 
     notebooks/NAME.py  ──►  notebooks/NAME.ipynb             (student: exercises, "Your work")
                        └─►  notebooks/solutions/NAME.ipynb   (only if NAME.py has solution cells)
+
+    notebooks/NAME.py  ──►  notebooks/guided/NAME.ipynb      (with level tags: one per level)
+                       ├─►  notebooks/standard/NAME.ipynb
+                       ├─►  notebooks/open/NAME.ipynb
+                       └─►  notebooks/solutions/NAME.ipynb
 
 The output is deterministic: cell ids are numbered, metadata is reduced to the
 kernel, and nbformat writes the JSON with sorted keys.
@@ -28,8 +36,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = Path(__file__).resolve().parent
 SOLUTIONS = HERE / "solutions"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-#: A cell with one of these tags goes into that version only.
-VERSIONS = ("student", "solution")
+#: The student levels, from most to least help.
+LEVELS = ("guided", "standard", "open")
+#: The tags that choose versions; "student" stands for every student version.
+VERSIONS = ("student", *LEVELS, "solution")
 
 
 def sources() -> list[Path]:
@@ -37,15 +47,34 @@ def sources() -> list[Path]:
     return sorted(path for path in HERE.glob("*.py") if path.name != Path(__file__).name)
 
 
+def versions(source: Path) -> tuple[str, ...]:
+    """The versions a source builds: "student" or the levels, then "solution" if it has one."""
+    tags = {tag for cell in jupytext.read(source, fmt="py:percent").cells
+            for tag in cell.metadata.get("tags", [])}
+    students = LEVELS if tags & set(LEVELS) else ("student",)
+    return (*students, "solution") if "solution" in tags else students
+
+
+def goes_into(tags: list[str], version: str) -> bool:
+    """Whether a cell with ``tags`` belongs in ``version``."""
+    chosen = [tag for tag in tags if tag in VERSIONS]
+    return not chosen or version in chosen or ("student" in chosen and version != "solution")
+
+
+def path_of(source: Path, version: str) -> Path:
+    """Where ``version`` of ``source`` is written."""
+    folder = {"student": HERE, "solution": SOLUTIONS}.get(version, HERE / version)
+    return folder / f"{source.stem}.ipynb"
+
+
 def build(source: Path, version: str) -> nbformat.NotebookNode:
-    """The ``version`` ("student" or "solution") of a source as a notebook without outputs."""
+    """The ``version`` ("student", a level or "solution") of a source, without outputs."""
     parsed = jupytext.read(source, fmt="py:percent")
     notebook = new_notebook(metadata={"kernelspec": KERNELSPEC,
                                       "language_info": {"name": "python"}})
-    other = next(v for v in VERSIONS if v != version)
     for cell in parsed.cells:
         tags = cell.metadata.get("tags", [])
-        if other in tags:
+        if not goes_into(tags, version):
             continue
         new = new_code_cell if cell.cell_type == "code" else new_markdown_cell
         kept = new(cell.source)
@@ -57,19 +86,10 @@ def build(source: Path, version: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def has_solution(source: Path) -> bool:
-    cells = jupytext.read(source, fmt="py:percent").cells
-    return any("solution" in cell.metadata.get("tags", []) for cell in cells)
-
-
 def rendered() -> dict[Path, str]:
     """Every notebook's path and the exact text of its file."""
-    built = {}
-    for source in sources():
-        built[HERE / f"{source.stem}.ipynb"] = _text(build(source, "student"))
-        if has_solution(source):
-            built[SOLUTIONS / f"{source.stem}.ipynb"] = _text(build(source, "solution"))
-    return built
+    return {path_of(source, version): _text(build(source, version))
+            for source in sources() for version in versions(source)}
 
 
 def _text(notebook: nbformat.NotebookNode) -> str:
@@ -79,7 +99,8 @@ def _text(notebook: nbformat.NotebookNode) -> str:
 def stale() -> list[Path]:
     """Notebook files in notebooks/ that no source builds."""
     built = set(rendered())
-    return sorted(path for path in [*HERE.glob("*.ipynb"), *SOLUTIONS.glob("*.ipynb")]
+    folders = [HERE, SOLUTIONS, *(HERE / level for level in LEVELS)]
+    return sorted(path for folder in folders for path in folder.glob("*.ipynb")
                   if path not in built)
 
 

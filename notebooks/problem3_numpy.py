@@ -24,8 +24,19 @@
 #    activation, and plot the loss against the number of updates.
 # 4. Try several learning rates. What happens when it is too small? Too large?
 
-# %% [markdown] tags=["student"]
-# *The worked solution is in `solutions/problem3_numpy.ipynb`: try on your own first.*
+# %% [markdown] tags=["guided"]
+# *Guided version: the functions are written but for single lines, each with a check. The
+# standard version asks for whole functions, the open one for the code from a specification;
+# the worked solution is in `solutions/problem3_numpy.ipynb`.*
+
+# %% [markdown] tags=["standard"]
+# *Standard version: you write four functions, then check them. The guided version fills in
+# single lines, the open one starts from a specification; the worked solution is in
+# `solutions/problem3_numpy.ipynb`: try on your own first.*
+
+# %% [markdown] tags=["open"]
+# *Open version: the specification only; you write the code. The worked solution is in
+# `solutions/problem3_numpy.ipynb`: try on your own first.*
 
 # %% [markdown] tags=["solution"]
 # *The solution notebook: the network written from scratch, then the package's, then experiments.*
@@ -43,31 +54,159 @@ x, t, eta = np.array(network.inputs), np.array(network.targets), network.learnin
 print("W1 =", W1.tolist(), " b1 =", b1.tolist(), " W2 =", W2.tolist(), " b2 =", b2.tolist())
 print("x =", x.tolist(), " t =", t.tolist(), " eta =", eta)
 
-# %% [markdown] tags=["student"]
+# %% [markdown]
+# The checks below run your code on these numbers, for each hidden activation, and compare
+# every quantity with Problem 2's worked step (the numbers `backprop-tutor solve` prints).
+
+# %%
+from backprop_tutor.teaching.notebook_checks import Problem3
+
+check = Problem3(network)
+
+# %% [markdown] tags=["guided"]
 # ## Your work
 #
-# Fill in the four functions. Each raises `NotImplementedError` until you do; the cells after
-# them check what you have written so far.
+# Each function below is written but for the lines that end in a blank `...`: replace each
+# `...` by one expression (the comment says what it is), run the cell, then run the check
+# under it. The check names the first blank left, or the quantity that differs from Problem 2,
+# with the expected and the computed value.
+#
+# ### The activations
+#
+# `activation(name, net)` returns the unit's output and the derivative, both from the array
+# `net`: $\sigma(\mathrm{net}) = 1/(1 + e^{-\mathrm{net}})$ (`np.exp`),
+# $\sigma'(\mathrm{net}) = \mathrm{out}\,(1 - \mathrm{out})$,
+# $\tanh'(\mathrm{net}) = 1 - \mathrm{out}^2$, and $\mathrm{relu}'(\mathrm{net})$ is 1 where
+# $\mathrm{net} > 0$ and 0 elsewhere, at 0 too (`(net > 0)` is an array of booleans;
+# `.astype(float)` makes them 1 and 0).
 
-# %% tags=["student"]
-def my_activation(name, net):
-    """Return f(net) and f'(net) for name "sigmoid", "tanh" or "relu" (take relu'(0) = 0)."""
+# %% tags=["guided"]
+def activation(name, net):
+    """Return f(net) and f'(net) for "sigmoid", "tanh" or "relu" (relu'(0) = 0)."""
+    if name == "sigmoid":
+        out = ...                                     # σ(net), elementwise
+        return out, ...                               # σ′(net), from out
+    if name == "tanh":
+        out = np.tanh(net)
+        return out, ...                               # tanh′(net), from out
+    return np.maximum(net, 0), ...                    # relu′(net): 1 where net > 0, else 0
+
+# %% tags=["guided"]
+check.activation(activation)
+
+# %% [markdown] tags=["guided"]
+# ### The forward pass
+#
+# In matrix form, with `@` the matrix product:
+# $\mathrm{net}_h = W_1 x + b_1$ and $\mathrm{net}_o = W_2\,\mathrm{out}_h + b_2$.
+
+# %% tags=["guided"]
+def forward(W1, b1, W2, b2, x, hidden):
+    """Return net_h, out_h, net_o, out_o."""
+    net_h = ...                                       # W1 x + b1, shape (n_hidden,)
+    out_h = activation(hidden, net_h)[0]              # (n_hidden,)
+    net_o = ...                                       # W2 out_h + b2, shape (n_out,)
+    return net_h, out_h, net_o, activation("sigmoid", net_o)[0]
+
+# %% tags=["guided"]
+check.forward(forward)
+
+# %% [markdown] tags=["guided"]
+# ### The backward pass
+#
+# The output delta $\delta_o = (\mathrm{out}_o - t)\,\sigma'(\mathrm{net}_o)$; the hidden deltas
+# $\delta_h = (W_2^\top \delta_o) \odot f'(\mathrm{net}_h)$ (`W2.T`, and `*` multiplies
+# elementwise); each weight gradient is the outer product of a layer's deltas with what the
+# layer receives (`np.outer(delta_h, x)`), each bias gradient the deltas themselves.
+# `activation(name, net)[1]` is $f'(\mathrm{net})$.
+
+# %% tags=["guided"]
+def backward(W1, b1, W2, b2, x, t, hidden):
+    """Return dE/dW1, dE/db1, dE/dW2, dE/db2, with the shapes of W1, b1, W2, b2."""
+    net_h, out_h, net_o, out_o = forward(W1, b1, W2, b2, x, hidden)
+    delta_o = ...                                     # the output δ, (n_out,)
+    delta_h = ...                                     # the hidden δ, (n_hidden,), old W2
+    return ...                                        # dE/dW1, dE/db1, dE/dW2, dE/db2
+
+# %% tags=["guided"]
+check.backward(backward)
+
+# %% [markdown] tags=["guided"]
+# ### Training
+#
+# `train` records the loss $E = \tfrac12\sum_k (t_k - \mathrm{out}_{ok})^2$ (`np.sum`) before
+# each update, then takes one SGD step: every weight matrix and bias vector minus `eta` times
+# its gradient.
+
+# %% tags=["guided"]
+def train(W1, b1, W2, b2, x, t, hidden, eta, updates):
+    """Do `updates` SGD steps on copies of the weights; return E before each step."""
+    losses = []
+    for _ in range(updates):
+        out_o = forward(W1, b1, W2, b2, x, hidden)[3]
+        losses.append(...)                            # E before this step
+        dW1, db1, dW2, db2 = backward(W1, b1, W2, b2, x, t, hidden)
+        W1, b1, W2, b2 = ...                          # the SGD step, all four at once
+    return losses
+
+# %% tags=["guided"]
+check.train(train)
+
+# %% [markdown] tags=["standard"]
+# ## Your work
+#
+# Fill in the four functions. Each raises `NotImplementedError` until you do; the checks after
+# them say which function is not written yet, or which quantity differs from Problem 2 and by
+# how much.
+
+# %% tags=["standard"]
+def activation(name, net):
+    """Return f(net) and f'(net) for "sigmoid", "tanh" or "relu" (relu'(0) = 0)."""
     raise NotImplementedError("write the activations and their derivatives")
 
 
-def my_forward(W1, b1, W2, b2, x, hidden):
+def forward(W1, b1, W2, b2, x, hidden):
     """Return net_h, out_h, net_o, out_o."""
     raise NotImplementedError("write the forward pass")
 
-# %% tags=["student"]
-def my_backward(W1, b1, W2, b2, x, t, hidden):
+# %% tags=["standard"]
+def backward(W1, b1, W2, b2, x, t, hidden):
     """Return dE/dW1, dE/db1, dE/dW2, dE/db2, with the shapes of W1, b1, W2, b2."""
     raise NotImplementedError("write the backward pass")
 
 
-def my_train(W1, b1, W2, b2, x, t, hidden, eta, updates):
+def train(W1, b1, W2, b2, x, t, hidden, eta, updates):
     """Do `updates` SGD steps on copies of the weights; return E before each step."""
     raise NotImplementedError("write the training loop")
+
+# %% [markdown] tags=["open"]
+# ## Your work
+#
+# **The specification.** Write four functions, for one sample `x` (an array of the inputs),
+# its targets `t`, and the weights as arrays: `W1` ($n_\text{hidden}\times n_\text{in}$, row
+# $r$ the weights into hidden unit $r$), `b1` ($n_\text{hidden}$), `W2`
+# ($n_\text{out}\times n_\text{hidden}$) and `b2` ($n_\text{out}$). The output unit is a
+# sigmoid, the loss $E = \tfrac12\sum_k (t_k - \mathrm{out}_{ok})^2$.
+#
+# - `activation(name, net)` returns the pair $f(\mathrm{net})$, $f'(\mathrm{net})$, elementwise
+#   on an array, for `name` "sigmoid", "tanh" or "relu"; $\mathrm{relu}'(0) = 0$.
+# - `forward(W1, b1, W2, b2, x, hidden)` returns `net_h, out_h, net_o, out_o` (the hidden
+#   units' activation is `hidden`).
+# - `backward(W1, b1, W2, b2, x, t, hidden)` returns $\partial E/\partial W_1$,
+#   $\partial E/\partial b_1$, $\partial E/\partial W_2$, $\partial E/\partial b_2$, each with
+#   the shape of what it is the gradient of, computed with the weights given.
+# - `train(W1, b1, W2, b2, x, t, hidden, eta, updates)` takes `updates` SGD steps with learning
+#   rate `eta` and returns the list of $E$ before each step; the arrays given stay unchanged.
+#
+# **The tests** (the check cell after yours), for sigmoid, tanh and ReLU hidden units, at the
+# numbers above: $f$ and $f'$ at Problem 2's hidden weighted sums, and $\mathrm{relu}'(0)$;
+# every `net`, `out`, delta and gradient equal to Problem 2's worked step to nine significant
+# figures; $E$ before the first update and after Problem 2's update; 100 updates as the
+# package's NumPy network.
+
+# %% tags=["open"]
+# Write your code in this cell, in place of the Nones.
+activation = forward = backward = train = None
 
 # %% [markdown] tags=["solution"]
 # ## Solution from scratch
@@ -75,8 +214,8 @@ def my_train(W1, b1, W2, b2, x, t, hidden, eta, updates):
 # The activations return their value and their derivative together, each from `net`:
 
 # %% tags=["solution"]
-def my_activation(name, net):
-    """Return f(net) and f'(net) for name "sigmoid", "tanh" or "relu" (relu'(0) = 0)."""
+def activation(name, net):
+    """Return f(net) and f'(net) for "sigmoid", "tanh" or "relu" (relu'(0) = 0)."""
     if name == "sigmoid":
         out = 1 / (1 + np.exp(-net))
         return out, out * (1 - out)
@@ -92,72 +231,48 @@ def my_activation(name, net):
 # product of a layer's deltas with what it receives.
 
 # %% tags=["solution"]
-def my_forward(W1, b1, W2, b2, x, hidden):
+def forward(W1, b1, W2, b2, x, hidden):
     """Return net_h, out_h, net_o, out_o."""
-    net_h = W1 @ x + b1
-    out_h = my_activation(hidden, net_h)[0]
-    net_o = W2 @ out_h + b2
-    return net_h, out_h, net_o, my_activation("sigmoid", net_o)[0]
+    net_h = W1 @ x + b1                               # (n_hidden,)
+    out_h = activation(hidden, net_h)[0]              # (n_hidden,)
+    net_o = W2 @ out_h + b2                           # (n_out,)
+    return net_h, out_h, net_o, activation("sigmoid", net_o)[0]
 
 # %% tags=["solution"]
-def my_backward(W1, b1, W2, b2, x, t, hidden):
+def backward(W1, b1, W2, b2, x, t, hidden):
     """Return dE/dW1, dE/db1, dE/dW2, dE/db2, with the shapes of W1, b1, W2, b2."""
-    net_h, out_h, net_o, out_o = my_forward(W1, b1, W2, b2, x, hidden)
-    delta_o = (out_o - t) * my_activation("sigmoid", net_o)[1]
-    delta_h = (W2.T @ delta_o) * my_activation(hidden, net_h)[1]   # the weights before the update
+    net_h, out_h, net_o, out_o = forward(W1, b1, W2, b2, x, hidden)
+    delta_o = (out_o - t) * activation("sigmoid", net_o)[1]          # (n_out,)
+    delta_h = (W2.T @ delta_o) * activation(hidden, net_h)[1]        # (n_hidden,), old W2
     return np.outer(delta_h, x), delta_h, np.outer(delta_o, out_h), delta_o
 
 # %% tags=["solution"]
-def my_train(W1, b1, W2, b2, x, t, hidden, eta, updates):
+def train(W1, b1, W2, b2, x, t, hidden, eta, updates):
     """Do `updates` SGD steps on copies of the weights; return E before each step."""
     losses = []
     for _ in range(updates):
-        out_o = my_forward(W1, b1, W2, b2, x, hidden)[3]
+        out_o = forward(W1, b1, W2, b2, x, hidden)[3]
         losses.append(0.5 * np.sum((t - out_o) ** 2))
-        dW1, db1, dW2, db2 = my_backward(W1, b1, W2, b2, x, t, hidden)
+        dW1, db1, dW2, db2 = backward(W1, b1, W2, b2, x, t, hidden)
         W1, b1, W2, b2 = W1 - eta * dW1, b1 - eta * db1, W2 - eta * dW2, b2 - eta * db2
     return losses
 
-# %% [markdown]
-# ### Check: the gradients against Problem 2's worked solution
-
-# %%
-def problem2_gradients(activation):
-    """Problem 2's worked gradients as the matrices dE/dW1, dE/db1, dE/dW2, dE/db2."""
-    s = bt.solve(network.with_options(hidden_activation=activation))
-    return ([[s["dE_dw1"], s["dE_dw2"]], [s["dE_dw3"], s["dE_dw4"]]], [s["dE_db_h1"], s["dE_db_h2"]],
-            [[s["dE_dw5"], s["dE_dw6"]]], [s["dE_db_o1"]])
-
-# %%
-for activation in ACTIVATIONS:
-    try:
-        mine = my_backward(W1, b1, W2, b2, x, t, activation)
-    except NotImplementedError as error:
-        print(f"hidden {activation}: not written yet ({error})")
-        continue
-    agree = all(np.allclose(m, e, rtol=1e-9, atol=1e-12)
-                for m, e in zip(mine, problem2_gradients(activation)))
-    print(f"hidden {activation}: gradients {'agree' if agree else 'DIFFER'} with Problem 2")
-
-# %% [markdown]
-# ### Check: 100 updates against the package's NumPy network
+# %% [markdown] tags=["standard", "open", "solution"]
+# ### Check: against Problem 2's worked step
 #
-# The package's `fit` reports E after 0, 1, ..., 100 updates: all but the last are E before an update.
+# Each check prints one line per hidden activation: ✓ when every quantity is Problem 2's, else
+# the first quantity that differs, the expected and the computed value (with a hint when a
+# usual slip gives that number), or the function not written yet. `train` is checked over
+# 100 updates against the package's NumPy network.
 
-# %%
-for activation in ACTIVATIONS:
-    package = bt.NumpyNetwork.from_network(network.with_options(hidden_activation=activation))
-    try:
-        losses = my_train(W1, b1, W2, b2, x, t, activation, eta, updates=100)
-    except NotImplementedError as error:
-        print(f"hidden {activation}: not written yet ({error})")
-        continue
-    same = np.allclose(losses, package.fit(x, t, learning_rate=eta, epochs=100).loss[:-1], rtol=1e-9)
-    print(f"hidden {activation}: E = {losses[-1]:.6g} before the last update, "
-          f"{'as' if same else 'NOT as'} the package")
+# %% tags=["standard", "open", "solution"]
+check.activation(activation)
+check.forward(forward)
+check.backward(backward)
+check.train(train)
 
 # %% tags=["student"]
-# Tasks 3 and 4, your work: train with my_train for each hidden activation and for several
+# Tasks 3 and 4, your work: train with `train` for each hidden activation and for several
 # learning rates, and plot E against the number of updates (matplotlib: plt.plot(losses)).
 
 # %% [markdown] tags=["solution"]
@@ -186,14 +301,14 @@ from backprop_tutor.networks.gradcheck import finite_difference_gradients
 print(f"{'hidden':<10}{'vs Problem 2':>14}{'vs finite diff.':>17}{'step vs Problem 2':>19}")
 
 # %% tags=["solution"]
-for activation in ACTIVATIONS:
-    net = network.with_options(hidden_activation=activation)
+for hidden in ACTIVATIONS:
+    net = network.with_options(hidden_activation=hidden)
     sheet, model = bt.solve(net), bt.NumpyNetwork.from_network(net)
     dW, db = model.gradients(net.inputs, net.targets)
     ours = dict(zip(net.parameters(), np.concatenate([g.ravel() for g in dW] + db)))  # w1.., b_h1..
     differences = finite_difference_gradients(net)
     model.sgd_step(net.inputs, net.targets, net.learning_rate)
-    print(f"{activation:<10}{max(abs(ours[p] - sheet['dE_d' + p]) for p in ours):>14.1e}"
+    print(f"{hidden:<10}{max(abs(ours[p] - sheet['dE_d' + p]) for p in ours):>14.1e}"
           f"{max(abs(ours[p] - differences[p]) for p in ours):>17.1e}"
           f"{max(abs(v - sheet[p + '_new']) for p, v in model.parameters().items()):>19.1e}")
 
@@ -239,12 +354,12 @@ plot_learning_curves(curves)
 # Change the activation, the learning rate or the number of updates and run the cell again.
 
 # %% tags=["solution"]
-activation, learning_rate, updates = "tanh", 2.0, 200
+hidden, learning_rate, updates = "tanh", 2.0, 200
 
-model = bt.NumpyNetwork.from_network(network.with_options(hidden_activation=activation))
+model = bt.NumpyNetwork.from_network(network.with_options(hidden_activation=hidden))
 losses = model.fit(x, t, learning_rate=learning_rate, epochs=updates).loss
 print(f"E = {losses[0]:.6g} before, {losses[-1]:.6g} after {updates} updates")
-plot_learning_curves({activation: losses}, title=f"hidden {activation}, learning rate {learning_rate}")
+plot_learning_curves({hidden: losses}, title=f"hidden {hidden}, learning rate {learning_rate}")
 
 # %% [markdown] tags=["solution"]
 # ## The activations and what they cost
@@ -267,9 +382,9 @@ print(cost_text(measure(size=200_000, repeats=5, epochs=0)))
 # %% [markdown]
 # ## Exercises
 #
-# 1. Change `my_train` to stop as soon as $E < 10^{-6}$ and report the number of updates, for
+# 1. Change `train` to stop as soon as $E < 10^{-6}$ and report the number of updates, for
 #    each hidden activation.
-# 2. Add a second hidden layer ($W_1$, $W_2$, $W_3$). Which lines of `my_backward` repeat? Write
+# 2. Add a second hidden layer ($W_1$, $W_2$, $W_3$). Which lines of `backward` repeat? Write
 #    them as a loop over the layers, and compare with `bt.NumpyNetwork.backward`.
 # 3. Give ReLU's unit $h_2$ a positive weighted sum (change $b_1$) and train again: does the
 #    network learn faster with both hidden units?

@@ -25,8 +25,18 @@
 # Keras keeps the weights of a `Dense` layer the other way round from our matrices: its
 # kernel has shape (inputs × units), so `kernel = W.T`.
 
-# %% [markdown] tags=["student"]
-# *The worked solution is in `solutions/problem4_keras.ipynb`: try on your own first.*
+# %% [markdown] tags=["guided"]
+# *Guided version: the model is given but for single lines (its weights, the training step),
+# each with a check. The standard version asks for whole functions, the open one for the code
+# from a specification; the worked solution is in `solutions/problem4_keras.ipynb`.*
+
+# %% [markdown] tags=["standard"]
+# *Standard version: you write the functions, then check them. The worked solution is in
+# `solutions/problem4_keras.ipynb`: try on your own first.*
+
+# %% [markdown] tags=["open"]
+# *Open version: the specification only; you write the code. The worked solution is in
+# `solutions/problem4_keras.ipynb`: try on your own first.*
 
 # %% [markdown] tags=["solution"]
 # *The solution notebook: the model built by hand, then the package's comparison, then why.*
@@ -36,34 +46,84 @@
 import numpy as np
 
 import backprop_tutor as bt
-from backprop_tutor.networks.keras_network import import_keras, keras_precision
+from backprop_tutor.networks.keras_network import import_keras
 
 keras = import_keras()   # TensorFlow's Keras, without its start-up messages
 network = bt.load_network(bt.DEFAULT_NETWORK)   # sigmoid hidden and output units
 x, t = np.array([network.inputs]), np.array([network.targets])   # a batch of one sample
 print("x =", x.tolist(), " t =", t.tolist(), " learning rate =", network.learning_rate)
 
-# %% [markdown] tags=["student"]
+# %% [markdown]
+# The checks below build your model and train it in float64 (Keras computes in float32
+# unless told otherwise; in float64 it agrees with Problem 2 to the last digit), then compare
+# its weights with the network file and with the steps worked by hand.
+
+# %%
+from backprop_tutor.teaching.notebook_checks import Problem4
+
+check = Problem4(network)
+
+# %% [markdown] tags=["guided"]
 # ## Your work
 #
-# Write `build_my_model` (it raises `NotImplementedError` until you do); the cells after it
-# train your model for one update and print the new weights. Write down, before you run
-# anything, what you expect $w_5$ to be after one Keras update.
+# Replace each blank `...` by one expression (the comment says what it is), run the cell, then
+# the check under it: it names the first blank left, or the weight that differs, with the
+# expected and the computed value. Before you run anything, write down what you expect $w_5$
+# to be after one Keras update.
+#
+# ### The model and its weights
+#
+# The layers are given. `dense.set_weights([kernel, bias])` puts the file's numbers into a
+# `Dense` layer; its kernel is the transpose of our weight matrix (`np.array(layer.weights).T`).
 
-# %% tags=["student"]
+# %% tags=["guided"]
+def build_my_model(network):
+    """A compiled keras.Sequential with the network's weights, SGD and Keras' MSE."""
+    model = keras.Sequential([keras.Input(shape=(len(network.inputs),))] +
+                             [keras.layers.Dense(len(layer.weights), activation=layer.activation)
+                              for layer in network.layers])
+    for dense, layer in zip(model.layers, network.layers):
+        dense.set_weights(...)                        # [kernel, biases] of this layer
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate), loss="mse")
+    return model
+
+# %% tags=["guided"]
+check.weights(build_my_model)
+
+# %% [markdown] tags=["guided"]
+# ### One training step
+#
+# `model.train_on_batch(x, t)` does one SGD update on the batch and returns the loss of the
+# forward pass before it.
+
+# %% tags=["guided"]
+def train_step(model, x, t):
+    """One SGD update of the model on the batch (x, t); return Keras' loss before it."""
+    return ...                                        # one update with train_on_batch, as a float
+
+# %% [markdown] tags=["standard"]
+# ## Your work
+#
+# Write `build_my_model` and `train_step` (they raise `NotImplementedError` until you do); the
+# checks after them compare your model's weights with the file and one update with the step
+# worked by hand. Before you run anything, write down what you expect $w_5$ to be after one
+# Keras update.
+
+# %% tags=["standard"]
 def build_my_model(network):
     """A compiled keras.Sequential with the network's weights, SGD and Keras' MSE."""
     raise NotImplementedError("build your Keras model here")
 
 
-my_prediction_w5 = None   # your prediction of w5 after one Keras update
+def train_step(model, x, t):
+    """One SGD update of the model on the batch (x, t); return Keras' loss before it."""
+    raise NotImplementedError("write one training step")
 
 # %% [markdown] tags=["solution"]
 # ## Solution: the model by hand
 #
 # Two `Dense` layers with the file's activations; each layer's kernel is the transpose of our
-# weight matrix. Keras computes in float32 unless told otherwise; in float64 (the `with` block
-# below) it agrees with the NumPy network to the last digit.
+# weight matrix. One update is `train_on_batch`, which returns the loss before it.
 
 # %% tags=["solution"]
 def build_my_model(network):
@@ -76,37 +136,88 @@ def build_my_model(network):
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate), loss="mse")
     return model
 
-# %%
-with keras_precision("float64"):
-    try:
-        my_model = build_my_model(network)
-        loss_before = float(my_model.train_on_batch(x, t))   # the loss of the forward pass, then one update
-    except NotImplementedError as error:
-        my_model = None
-        print("Not written yet:", error)
+# %% tags=["solution"]
+def train_step(model, x, t):
+    """One SGD update of the model on the batch (x, t); return Keras' loss before it."""
+    return float(model.train_on_batch(x, t))
 
-# %%
-if my_model is not None:
-    keras_after = dict(zip([f"w{k}" for k in range(1, 7)],
-                           np.concatenate([dense.kernel.numpy().T.ravel() for dense in my_model.layers])))
-    print(f"Keras' loss before the update: {loss_before:.6f}")
-    print("weights after one update:", ", ".join(f"{n} = {v:.6f}" for n, v in keras_after.items()))
+# %% tags=["standard", "solution"]
+check.weights(build_my_model)
 
-# %% tags=["student"]
-if my_model is not None and my_prediction_w5 is not None:
+# %% tags=["guided", "standard"]
+my_prediction_w5 = None   # your prediction of w5 after one Keras update
+
+# %% [markdown] tags=["guided", "standard", "solution"]
+# One update, compared with the step worked by hand with Keras' loss
+# $E = \frac1K \sum_k (t_k - \mathrm{out}_k)^2$ (`bt.solve(network.with_options(loss="mse"))`):
+
+# %% tags=["guided", "standard", "solution"]
+keras_after = check.update(build_my_model, train_step)
+
+# %% tags=["guided", "standard"]
+if keras_after is not None and my_prediction_w5 is not None:
     print(f"Your prediction w5 = {my_prediction_w5}; Keras: {keras_after['w5']:.6f}")
 
-# %% [markdown] tags=["student"]
+# %% [markdown] tags=["guided", "standard"]
 # **Your explanation of the loss conventions** (double-click to edit): …
+#
+# **Task 2, random weights.** `build_random_model` builds the same layers without
+# `set_weights`, after `keras.utils.set_random_seed(seed)`, so that they start from Keras' own
+# random weights; the check reads them back, trains your model and the package's NumPy network
+# of Problem 3 from the same start for 10 updates, and compares the weights.
 
-# %% [markdown] tags=["student"]
-# **Task 2, random weights.** Build the model without `set_weights`, after
-# `keras.utils.set_random_seed(...)`; read its kernels and biases back
-# (`network.with_parameters({...})`) and train your NumPy network of Problem 3 from the same
-# start, side by side with Keras.
+# %% [markdown] tags=["open"]
+# ## Your work
+#
+# **The specification.** Write three functions:
+#
+# - `build_my_model(network)` returns a compiled `keras.Sequential` with the layers, the
+#   activations, the weights and biases of `network` (a `bt.Network`: `network.layers[k]` has
+#   `weights`, row $r$ the weights into unit $r$, `biases` and `activation`), trained by plain
+#   SGD so that one update **reproduces Problem 2's update**, made with the tutorial's loss
+#   $E = \tfrac12\sum_k (t_k - \mathrm{out}_k)^2$ and the file's learning rate.
+# - `train_step(model, x, t)` does one update on the batch `(x, t)` and returns Keras' loss
+#   before it, as a float.
+# - `build_random_model(network, seed)` returns the same model, trained the same way, but
+#   starting from Keras' own random weights, the same for the same `seed`.
+#
+# **The tests** (the check cell after yours): the model's weights are the file's; one update
+# gives Problem 2's new weights; from the random start of seed 42 (not the file's weights, the
+# same every time), 10 updates give the weights the package's NumPy network reaches from the
+# same start. Keras' built-in `"mse"` alone does not pass the second test: find out why.
 
-# %% tags=["student"]
-# Your work for task 2.
+# %% tags=["open"]
+# Write your code in this cell, in place of the Nones.
+build_my_model = train_step = build_random_model = None
+
+# %% tags=["open"]
+check.weights(build_my_model)
+check.update(build_my_model, train_step, loss="half_sse")
+check.random_start(build_random_model, train_step, loss="half_sse")
+
+# %% tags=["standard"]
+def build_random_model(network, seed):
+    """build_my_model's layers and training, from Keras' random weights seeded with seed."""
+    raise NotImplementedError("build the model with random weights")
+
+# %% [markdown] tags=["solution"]
+# ### Random weights
+#
+# Without `set_weights` the layers start from Keras' own random weights (Glorot-uniform
+# kernels, zero biases), the same for the same seed:
+
+# %% tags=["guided", "solution"]
+def build_random_model(network, seed):
+    """build_my_model's layers and training, from Keras' random weights seeded with seed."""
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input(shape=(len(network.inputs),))] +
+                             [keras.layers.Dense(len(layer.weights), activation=layer.activation)
+                              for layer in network.layers])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate), loss="mse")
+    return model
+
+# %% tags=["guided", "standard", "solution"]
+check.random_start(build_random_model, train_step)
 
 # %% [markdown] tags=["solution"]
 # ### Compared with Problem 2

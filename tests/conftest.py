@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from backprop_tutor.cli import main
+from click.testing import CliRunner
+
+from backprop_tutor.cli import cli
 
 
 @pytest.fixture
-def run(capsys):
-    """Run ``backprop-tutor ARGS``; return (exit status, stdout, stderr)."""
+def run():
+    """Run ``backprop-tutor ARGS`` in this process (click's CliRunner); return (status, out, err).
+
+    An exception that escaped the command (a traceback for the user) is raised here.
+    """
     def run(*args: str):
-        try:
-            main(list(args))
-        except SystemExit as exit:
-            status = exit.code
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
+        result = CliRunner().invoke(cli, list(args))
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
     return run
 
 
@@ -63,3 +70,46 @@ def gfm_tables():
             assert len(widths) == 1, f"rows with different numbers of cells at line {start + 1}"
         return len(tables)
     return check
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, installed on first use (Playwright cannot download browsers here)."""
+    if shutil.which("chromium") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            subprocess.run(command, check=True, capture_output=True)
+    path = shutil.which("chromium")
+    assert path, "the browser tests need Chromium: apt-get install -y chromium"
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """Headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path,
+                                             headless=True, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The accessibility violations axe-core finds on a page, as (rule, [nodes]) pairs.
+
+    axe.min.js is the one the axe-playwright-python wheel ships (a test dependency:
+    no npm, nothing fetched). Playwright's evaluate is not inline script, so the
+    page's Content-Security-Policy lets it run; ``preload: false``, or axe would
+    fetch the style sheet, which the policy forbids.
+    """
+    import axe_playwright_python
+
+    source = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+    def violations(page) -> list:
+        page.evaluate(source + ";0")
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false})")
+        return [(v["id"], [n["html"][:80] for n in v["nodes"]]) for v in result["violations"]]
+    return violations

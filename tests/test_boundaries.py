@@ -51,6 +51,12 @@ def test_relative_error_has_a_floor_for_gradients_near_zero():
     assert check.relative_error("dE_dw1") == pytest.approx(2e-12 / 1e-8, rel=1e-9)
 
 
+@pytest.mark.parametrize(("value", "status"), [("nan", 2), ("0", 2), ("1", 2), ("inf", 2), ("0.2", 0)])
+def test_a_validation_share_is_strictly_between_0_and_1(run, value, status):
+    """The option fuzz found it: click's FloatRange let nan through to a traceback."""
+    assert run("train", "--data", "xor", "--validation", value, "--epochs", "1")[0] == status
+
+
 def test_the_unit_limit_names_the_file_and_the_layer(run, tmp_path):
     """Inputs are counted under `inputs`; a layer's units under its weights, layers from 1."""
     wide = tmp_path / "wide.toml"

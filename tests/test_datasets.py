@@ -35,15 +35,29 @@ def test_another_seed_other_numbers_and_n_is_kept(name):
     assert len(load_dataset(name, n=37)) == 37
 
 
-def test_moons_and_circles_are_scikit_learns():
+@pytest.mark.parametrize("n, noise, seed", [(50, 0.2, 4), (41, 0.0, 1), (7, 0.05, 0), (200, 0.1, 0),
+                                            (2, 0.3, 12345)])
+def test_moons_and_circles_are_scikit_learns(n, noise, seed):
+    # Made in NumPy here; scikit-learn's own functions give the same numbers, bit for bit.
     from sklearn.datasets import make_circles, make_moons
 
-    X, y = make_moons(n_samples=50, noise=0.2, random_state=4)
-    moons = load_dataset("moons", n=50, noise=0.2, seed=4)
+    X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
+    moons = load_dataset("moons", n=n, noise=noise, seed=seed)
     assert np.array_equal(moons.X, X) and moons.T.ravel().tolist() == y.tolist()
-    X, y = make_circles(n_samples=40, noise=0.0, factor=0.5, random_state=1)
-    circles = load_dataset("circles", n=40, noise=0.0, seed=1)
+    X, y = make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
+    circles = load_dataset("circles", n=n, noise=noise, seed=seed)
     assert np.array_equal(circles.X, X) and circles.T.ravel().tolist() == y.tolist()
+
+
+def test_no_data_set_imports_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys; from backprop_tutor.networks.datasets import DATASETS, load_dataset\n"
+            "[load_dataset(name) for name in DATASETS]\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
 
 
 def test_spirals_are_two_balanced_classes_within_the_unit_disc():
@@ -124,3 +138,26 @@ def test_a_bad_csv_file_is_one_line_naming_file_line_and_column(tmp_path, text, 
 def test_bad_names_and_options_are_one_line(name, options, message):
     with pytest.raises(DataFileError, match="^" + re.escape(message) + "$"):
         load_dataset(name, **options)
+
+
+def test_a_csv_file_with_a_byte_order_mark(tmp_path):
+    # Excel's "CSV UTF-8" starts the file with U+FEFF.
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\xef\xbb\xbfi1,t1\r\n0.25,1\r\n")
+    data = load_dataset(path)
+    assert (data.input_names, data.X.tolist(), data.T.tolist()) == (("i1",), [[0.25]], [[1.0]])
+
+
+def test_a_long_field_is_echoed_short(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("i1,t1\n1," + "x" * 10_000 + "\n")
+    with pytest.raises(DataFileError, match=r"^.*data.csv: line 2, t1: expected a number, "
+                                            r"got 'x{20,}\.\.\.x+'$") as error:
+        load_dataset(path)
+    assert len(str(error.value)) < 200
+
+
+def test_a_name_too_long_for_a_path_is_an_unknown_data_set():
+    """The fuzz test found it: Path.is_file raised ENAMETOOLONG for a 5,000-character --data."""
+    with pytest.raises(DataFileError, match="unknown data set"):
+        load_dataset("1" * 5000)

@@ -162,8 +162,8 @@ def test_config_grid_in_a_fixed_order(tmp_path):
     ("learning_rate = [0.1, -1]\n", "sweep.toml: learning_rate[2]: expected a positive"),
     ("batch_size = \"half\"\n", "sweep.toml: batch_size: expected a whole number"),
     ("hidden_activation = \"softmax\"\n", "sweep.toml: hidden_activation: expected one of"),
-    ("seeds = 0\n", "sweep.toml: seeds: expected a whole number of at least 1"),
-    ("epochs = [\n", "sweep.toml: not valid TOML"),
+    ("seeds = 0\n", "sweep.toml: seeds: expected a whole number from 1 to 5,000"),
+    ("epochs = [\n", "sweep.toml: is not valid TOML"),
     ("learning_rate = []\n", "sweep.toml: learning_rate: expected at least one value"),
 ])
 def test_bad_config_one_line_exit_2(run, tmp_path, text, message):

@@ -1,10 +1,14 @@
 """The notebooks: built from their sources, in sync, and they run and show the right numbers.
 
-Every notebook that notebooks/build.py builds (student and solution versions of
-every source in notebooks/) is executed once per test session, with nbclient,
-in a new IPython kernel of the interpreter running the tests, in an empty
-temporary working folder. The kernel's IPython, matplotlib and Keras settings
-folders are temporary too, so that running the notebooks leaves nothing behind.
+Every notebook that notebooks/build.py builds (the student version, or the
+guided, standard and open levels, and the solution of every source in
+notebooks/) is executed once per test session, with nbclient, in a new IPython
+kernel of the interpreter running the tests, in an empty temporary working
+folder. The kernel's IPython, matplotlib and Keras settings folders are
+temporary too, so that running the notebooks leaves nothing behind. So are two
+variants of the guided notebooks built here: every blank filled with the
+solution's line ("filled:"), and one filled with a wrong line ("wrong σ′:").
+The notebooks the selected tests need run at once, several kernels at a time.
 
 The expected numbers are worked by hand from examples/tutorial.toml
 (i = (0.5, 1), t1 = 0.9, w = (0.3, 0.4, -0.6, 0.1, 0.7, -0.5), b = (0.1, 0.1, 0.2),
@@ -25,11 +29,17 @@ The expected numbers are worked by hand from examples/tutorial.toml
     E after the update (a forward pass with the new weights): 0.039548, 0.026081, 0.025631
     Keras' MSE      E = (0.9 - 0.604057)² = 0.087582; its gradient is twice the tutorial's,
                     so w5 = 0.7 - 0.5·2·(-0.070781)·0.657010 = 0.746504 after one update
+    σ′ from net     (the slip the wrong guided line makes) σ′(net_h1) = 0.65·(1 - 0.65) = 0.2275
+                    where out_h1·(1 - out_h1) = 0.657010·0.342990 = 0.225348; at the output
+                    delta_o1 = (0.604057 - 0.9)·0.422397·(1 - 0.422397) = -0.072204
 """
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import importlib.util
+import inspect
 import os
 import re
 from pathlib import Path
@@ -42,9 +52,13 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from traitlets import default
 
+from backprop_tutor.networks import from_scratch
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 #: Seconds one cell may take; the slowest (importing TensorFlow) takes a few.
 CELL_TIMEOUT = 180
+#: Kernels at a time: each waits on its own start-up and TensorFlow's import.
+KERNELS = max(2, min(4, os.cpu_count() or 1))
 
 
 def load_builder():
@@ -58,6 +72,8 @@ BUILDER = load_builder()
 BUILT = BUILDER.rendered()
 NAMES = sorted(str(path.relative_to(NOTEBOOKS)) for path in BUILT)
 MINE = ("problem1_derivation", "problem2_single_update", "problem3_numpy", "problem4_keras")
+LEVELLED = ("problem3_numpy", "problem4_keras")
+STUDENT_LEVELS = [f"{level}/{stem}.ipynb" for stem in LEVELLED for level in BUILDER.LEVELS]
 
 
 class CurrentPythonKernel(AsyncKernelManager):
@@ -75,23 +91,95 @@ class CurrentPythonKernel(AsyncKernelManager):
         return KernelSpecManager(kernel_dirs=[])
 
 
+# ---------------------------------------------------------------- guided blanks
+
+def blank_lines(code: str) -> set[int]:
+    """The (0-based) lines of a cell that hold a blank ``...``."""
+    if "..." not in code:
+        return set()   # (and a cell with an IPython magic is no Python)
+    return {node.lineno - 1 for node in ast.walk(ast.parse(code))
+            if isinstance(node, ast.Constant) and node.value is Ellipsis}
+
+
+def solution_lines(stem: str) -> dict[str, list[str]]:
+    """The solution's code cells that define a function, by their ``def`` line."""
+    solution = BUILDER.build(NOTEBOOKS / f"{stem}.py", "solution")
+    return {cell.source.splitlines()[0]: cell.source.splitlines() for cell in solution.cells
+            if cell.cell_type == "code" and cell.source.startswith("def ")}
+
+
+def guided_filled(stem: str, wrong: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The guided notebook with each blank line replaced by the solution's line there,
+    or by ``wrong[solution line]`` where given."""
+    notebook = BUILDER.build(NOTEBOOKS / f"{stem}.py", "guided")
+    answers = solution_lines(stem)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and blank_lines(cell.source):
+            lines, blanks = cell.source.splitlines(), blank_lines(cell.source)
+            solution = answers[lines[0]]
+            cell.source = "\n".join(solution[k] if k in blanks else line
+                                    for k, line in enumerate(lines))
+            for line, right in (wrong or {}).items():
+                cell.source = cell.source.replace(line, right)
+    return notebook
+
+
+#: Notebooks that are not files: "VARIANT:path" → the notebook.
+VARIANTS = {
+    "filled": lambda path: guided_filled(Path(path).stem),
+    "wrong σ′": lambda path: guided_filled(Path(path).stem, {
+        "return out, out * (1 - out)": "return out, net * (1 - net)"}),
+}
+
+
+def notebook_of(name: str) -> nbformat.NotebookNode:
+    if ":" in name:
+        variant, path = name.split(":", 1)
+        return VARIANTS[variant](path)
+    return nbformat.read(NOTEBOOKS / name, as_version=4)
+
+
+# ---------------------------------------------------------------- running them
+
 @pytest.fixture(scope="module")
-def execute(tmp_path_factory):
-    """Run a notebook (once) and return it with its outputs, and its working folder."""
+def execute(request, tmp_path_factory):
+    """Run a notebook (once) and return it with its outputs, and its working folder.
+
+    The first call runs every notebook that the selected tests of this module ask
+    for (their ``name`` parameter), ``KERNELS`` at a time.
+    """
     settings = tmp_path_factory.mktemp("kernel-settings")
     env = {**os.environ, "IPYTHONDIR": str(settings / "ipython"),
            "MPLCONFIGDIR": str(settings / "matplotlib"), "KERAS_HOME": str(settings / "keras")}
+    wanted = list(dict.fromkeys(
+        item.callspec.params["name"] for item in request.session.items
+        if getattr(item, "module", None) is request.module and "execute" in item.fixturenames
+        and "name" in getattr(getattr(item, "callspec", None), "params", {})))
     done = {}
 
-    def run(name: str):
-        if name not in done:
-            notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-            folder = tmp_path_factory.mktemp(Path(name).stem)
+    async def run_one(name, limit):
+        async with limit:
+            notebook = notebook_of(name)
+            folder = tmp_path_factory.mktemp(re.sub(r"\W+", "-", name))
             client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
                                     kernel_manager_class=CurrentPythonKernel,
                                     resources={"metadata": {"path": str(folder)}})
-            client.execute(env=env)   # raises CellExecutionError if a cell fails
-            done[name] = notebook, folder
+            try:
+                await client.async_execute(env=env)   # CellExecutionError if a cell fails
+            except Exception as error:  # noqa: BLE001 -- raised again by the test that asks
+                return error
+            return notebook, folder
+
+    async def run_all(names):
+        limit = asyncio.Semaphore(KERNELS)
+        return await asyncio.gather(*(run_one(name, limit) for name in names))
+
+    def run(name: str):
+        if name not in done:
+            names = [n for n in wanted if n not in done] + ([] if name in wanted else [name])
+            done.update(zip(names, asyncio.run(run_all(names))))
+        if isinstance(done[name], Exception):
+            raise done[name]
         return done[name]
 
     return run
@@ -149,14 +237,16 @@ def test_notebook_runs_cleanly(execute, name):
 
 # ---------------------------------------------------------------- the key numbers
 
-def test_problem1_student_checker_waits_for_formulas(execute):
-    notebook, _ = execute("problem1_derivation.ipynb")
+@pytest.mark.parametrize("name", ["problem1_derivation.ipynb"])
+def test_problem1_student_checker_waits_for_formulas(execute, name):
+    notebook, _ = execute(name)
     marks = cell_text(notebook, "check_formulas(network, my_formulas)")
     assert marks.count("not written yet") == 12 and "✓" not in marks and "✗" not in marks
 
 
-def test_problem1_solution_derives_proves_and_marks_formulas(execute):
-    notebook, _ = execute("solutions/problem1_derivation.ipynb")
+@pytest.mark.parametrize("name", ["solutions/problem1_derivation.ipynb"])
+def test_problem1_solution_derives_proves_and_marks_formulas(execute, name):
+    notebook, _ = execute(name)
     assert cell_text(notebook, "check_formulas(network, my_formulas)").count("✓") == 12
     derivation = cell_text(notebook, "bt.derive(network)")
     assert "Problem 1" in derivation and "\\delta" in derivation and "$$" in derivation
@@ -174,14 +264,16 @@ def test_problem1_solution_derives_proves_and_marks_formulas(execute):
     assert marks.count("✗") == 2 and marks.count("✓") == 1
 
 
-def test_problem2_student_checker_waits_for_answers(execute):
-    notebook, _ = execute("problem2_single_update.ipynb")
+@pytest.mark.parametrize("name", ["problem2_single_update.ipynb"])
+def test_problem2_student_checker_waits_for_answers(execute, name):
+    notebook, _ = execute(name)
     assert cell_text(notebook, "for activation, answers in my_answers.items()").count(
         "no answers yet") == 3
 
 
-def test_problem2_solution_from_scratch_and_by_the_package(execute):
-    notebook, _ = execute("solutions/problem2_single_update.ipynb")
+@pytest.mark.parametrize("name", ["solutions/problem2_single_update.ipynb"])
+def test_problem2_solution_from_scratch_and_by_the_package(execute, name):
+    notebook, _ = execute(name)
     scratch = cell_text(notebook, "delta_o1 = (out_o1 - g[")
     assert "out_o1 = 0.604057, E = 0.043791, delta_o1 = -0.070781, delta_h1 = -0.011165" in scratch
     assert "w1 = 0.302791" in scratch
@@ -206,8 +298,9 @@ def test_problem2_solution_from_scratch_and_by_the_package(execute):
     assert images(notebook) == 3                             # one network drawing per activation
 
 
-def test_problem2_says_when_an_update_lowers_the_loss(execute):
-    notebook, _ = execute("solutions/problem2_single_update.ipynb")
+@pytest.mark.parametrize("name", ["solutions/problem2_single_update.ipynb"])
+def test_problem2_says_when_an_update_lowers_the_loss(execute, name):
+    notebook, _ = execute(name)
     steps = cell_text(notebook, "near = replace(network")
     # ½(0.9 - 1)² = 0.005 < 0.043791: even a step that saturates the output lowers E.
     assert "E before: 0.043791; E if out_o1 were 1: 0.005" in steps
@@ -218,8 +311,9 @@ def test_problem2_says_when_an_update_lowers_the_loss(execute):
     assert near[0].endswith("(lower)") and near[-1].endswith("(HIGHER)")
 
 
-def test_problem2_checker_marks_the_slip_once_and_follows_through(execute):
-    notebook, _ = execute("solutions/problem2_single_update.ipynb")
+@pytest.mark.parametrize("name", ["solutions/problem2_single_update.ipynb"])
+def test_problem2_checker_marks_the_slip_once_and_follows_through(execute, name):
+    notebook, _ = execute(name)
     marks = cell_text(notebook, "bt.check_answers(network, example_answers)")
     assert "✗ delta_h1 = -0.011536" in marks and "✗ delta_h2 = 0.008529" in marks
     assert marks.count("hint: the backward pass must use the weights from before the update") == 2
@@ -229,19 +323,111 @@ def test_problem2_checker_marks_the_slip_once_and_follows_through(execute):
     assert "20 of 22 answers right" in marks
 
 
-def test_problem3_student_checks_wait_for_code(execute):
-    notebook, _ = execute("problem3_numpy.ipynb")
-    assert cell_text(notebook, "problem2_gradients(activation))").count("not written yet") == 3
-    assert cell_text(notebook, "my_train(W1, b1, W2, b2, x, t, activation").count(
-        "not written yet") == 3
+@pytest.mark.parametrize("name", STUDENT_LEVELS)
+def test_every_level_reports_its_first_exercise_unfilled(execute, name):
+    notebook, _ = execute(name)
+    checks = [text_of(cell) for cell in notebook.cells
+              if cell.cell_type == "code" and cell.source.startswith("check")]
+    assert checks and checks[0].startswith("not written yet: fill in ")
+    assert all(text.startswith("not written yet: fill in ") for text in checks)
+    shown = "".join(text_of(cell) for cell in notebook.cells if cell.cell_type == "code")
+    assert "✗" not in shown and "✓" not in shown and "Traceback" not in shown
 
 
-def test_problem3_solution_checks_trains_and_plots(execute):
-    notebook, _ = execute("solutions/problem3_numpy.ipynb")
-    assert cell_text(notebook, "problem2_gradients(activation))").count(
-        "gradients agree with Problem 2") == 3
-    assert cell_text(notebook, "my_train(W1, b1, W2, b2, x, t, activation").count(
-        "as the package") == 3
+@pytest.mark.parametrize("name", ["guided/problem3_numpy.ipynb"])
+def test_guided_problem3_names_the_first_blank(execute, name):
+    notebook, _ = execute(name)
+    assert cell_text(notebook, "check.activation(activation)") == (
+        "not written yet: fill in `out = ...  # σ(net), elementwise` in activation above\n")
+    assert "`net_h = ...  # W1 x + b1, shape (n_hidden,)` in forward" in cell_text(
+        notebook, "check.forward(forward)")
+
+
+EXPECTED_P3 = [  # worked by hand: see the module's docstring
+    "✓ σ(net_h) = [0.65701, 0.475021], Problem 2's out_h; σ′(net_h) = [0.225348, 0.249376]",
+    "✓ relu′(0) = 0",
+    "✓ hidden sigmoid: net_h1 net_h2 out_h1 out_h2 net_o1 out_o1 as Problem 2 (out_o1 = 0.604057)",
+    "✓ hidden tanh: net_h1 net_h2 out_h1 out_h2 net_o1 out_o1 as Problem 2 (out_o1 = 0.657011)",
+    "✓ hidden relu: net_h1 net_h2 out_h1 out_h2 net_o1 out_o1 as Problem 2 (out_o1 = 0.658136)",
+    "✓ hidden sigmoid: 9 gradients as Problem 2 (delta_o1 = -0.070781",
+    "✓ hidden tanh: 9 gradients as Problem 2 (delta_o1 = -0.054757",
+    "✓ hidden relu: 9 gradients as Problem 2 (delta_o1 = -0.054418",
+    "✓ hidden sigmoid: E = 0.043791 before the first update, 0.039548 before the second",
+    "✓ hidden tanh: E = 0.029522 before the first update, 0.026081 before the second",
+    "✓ hidden relu: E = 0.029249 before the first update, 0.025631 before the second",
+]
+
+
+@pytest.mark.parametrize("name", ["filled:guided/problem3_numpy.ipynb",
+                                  "solutions/problem3_numpy.ipynb"])
+def test_problem3_filled_in_passes_every_check(execute, name):
+    notebook, _ = execute(name)
+    checks = "".join(text_of(cell) for cell in notebook.cells
+                     if cell.cell_type == "code" and cell.source.startswith("check."))
+    for line in EXPECTED_P3:
+        assert line in checks
+    assert checks.count("✓") == 13 and "✗" not in checks and "not written" not in checks
+
+
+@pytest.mark.parametrize("name", ["wrong σ′:guided/problem3_numpy.ipynb"])
+def test_a_wrong_guided_line_names_the_quantity_expected_and_got(execute, name):
+    notebook, _ = execute(name)
+    activation = cell_text(notebook, "check.activation(activation)")
+    assert activation.startswith(
+        "✗ σ′(net_h1): expected 0.225348, got 0.2275 (off by 0.00215229)\n"
+        "  hint: σ′ taken as net(1 − net): net_h where out_h belongs\n")
+    assert "✓ tanh(net_h)" in activation        # the other activations are right
+    backward = cell_text(notebook, "check.backward(backward)")
+    assert backward.startswith("✗ delta_o1 (hidden sigmoid): expected -0.0707814, got -0.0722036")
+    assert "hint: σ′ taken as net(1 − net): net_o1 where out_o1 belongs" in backward
+
+
+def test_guided_cells_are_the_solution_with_blanks():
+    """Each guided function is its solution with some lines cut after a prefix: the same lines
+    elsewhere, so that filling every blank with the solution's line gives the solution."""
+    for stem in LEVELLED:
+        guided = BUILDER.build(NOTEBOOKS / f"{stem}.py", "guided")
+        answers, blanks = solution_lines(stem), 0
+        for cell in guided.cells:
+            if cell.cell_type != "code" or not blank_lines(cell.source):
+                continue
+            lines = cell.source.splitlines()
+            solution = answers[lines[0]]
+            assert len(lines) == len(solution), lines[0]
+            for k, line in enumerate(lines):
+                if k in blank_lines(cell.source):
+                    blanks += 1
+                    assert solution[k].startswith(line.split("...")[0]), (line, solution[k])
+                else:
+                    assert line == solution[k]
+        assert blanks >= 2
+
+
+def test_problem3_solution_is_the_from_scratch_module():
+    """The solution's four functions are, character for character, networks/from_scratch.py's
+    (which the pack prints); every student level defines the same names with the same signatures."""
+    functions = [from_scratch.activation, from_scratch.forward, from_scratch.backward,
+                 from_scratch.train]
+    solution = solution_lines("problem3_numpy")
+    for function in functions:
+        source = inspect.getsource(function).rstrip("\n")
+        assert "\n".join(solution[source.splitlines()[0]]) == source
+    for level in ("guided", "standard"):
+        built = BUILDER.build(NOTEBOOKS / "problem3_numpy.py", level)
+        code = [line for cell in built.cells if cell.cell_type == "code"
+                for line in cell.source.splitlines()]
+        for function in functions:
+            assert inspect.getsource(function).splitlines()[0] in code, (level, function)
+    open_level = BUILDER.build(NOTEBOOKS / "problem3_numpy.py", "open")
+    spec = "\n".join(cell.source for cell in open_level.cells)
+    for function in functions:
+        signature = f"`{function.__name__}{inspect.signature(function)}`".replace("'", "")
+        assert signature in spec, signature
+
+
+@pytest.mark.parametrize("name", ["solutions/problem3_numpy.ipynb"])
+def test_problem3_solution_checks_trains_and_plots(execute, name):
+    notebook, _ = execute(name)
     checks = cell_text(notebook, "finite_difference_gradients(net)")
     for activation in ("sigmoid", "tanh", "relu"):
         to_worksheet, to_differences, after_step = numbers_after(checks, activation)
@@ -256,15 +442,21 @@ def test_problem3_solution_checks_trains_and_plots(execute):
     assert "relu′" in cell_text(notebook, "cost_text(measure(")
 
 
-def test_problem4_student_waits_for_the_model(execute):
-    notebook, _ = execute("problem4_keras.ipynb")
-    assert "Not written yet" in cell_text(notebook, "my_model = build_my_model(network)")
+@pytest.mark.parametrize("name", ["filled:guided/problem4_keras.ipynb",
+                                  "solutions/problem4_keras.ipynb"])
+def test_problem4_filled_in_passes_every_check(execute, name):
+    notebook, _ = execute(name)
+    assert cell_text(notebook, "check.weights(build_my_model)") == (
+        "✓ w1 w2 w3 w4 w5 w6 b_h1 b_h2 b_o1 as the network file (each kernel is W.T)\n")
+    assert cell_text(notebook, "keras_after = check.update(").startswith(
+        "✓ Keras' loss before the update: 0.087582; after it w1, w2")
+    assert "(w5_new = 0.746504)" in cell_text(notebook, "keras_after = check.update(")
+    assert cell_text(notebook, "check.random_start(").startswith("✓ seed 42: ")
 
 
-def test_problem4_solution_shows_the_factor_two(execute):
-    notebook, _ = execute("solutions/problem4_keras.ipynb")
-    after = cell_text(notebook, "keras_after = dict(")
-    assert "Keras' loss before the update: 0.087582" in after
+@pytest.mark.parametrize("name", ["solutions/problem4_keras.ipynb"])
+def test_problem4_solution_shows_the_factor_two(execute, name):
+    notebook, _ = execute(name)
     compared = cell_text(notebook, "tutorial = bt.solve(network)")
     assert "E before the update: 0.043791 (tutorial), 0.087582 (mse worked by hand)" in compared
     # Keras, Problem 2 (½Σ), the mse step worked by hand.
@@ -286,13 +478,28 @@ def test_problem4_solution_shows_the_factor_two(execute):
     assert images(notebook) == 1
 
 
+@pytest.mark.parametrize("name", ["open/problem4_keras.ipynb"])
+def test_open_problem4_asks_for_problem2s_update(execute, name):
+    notebook, _ = execute(name)
+    assert 'check.update(build_my_model, train_step, loss="half_sse")' in "".join(
+        cell.source for cell in notebook.cells)
+
+
 # ---------------------------------------------------------------- the files as committed
 
-def test_every_source_builds_a_student_notebook_and_mine_a_solution():
+def student_versions(stem: str) -> list[str]:
+    if stem in LEVELLED:
+        return [f"{level}/{stem}.ipynb" for level in BUILDER.LEVELS]
+    return [f"{stem}.ipynb"]
+
+
+def test_every_source_builds_its_student_notebooks_and_mine_a_solution():
     sources = BUILDER.sources()
     assert {source.stem for source in sources} >= set(MINE)
     for source in sources:
-        assert f"{source.stem}.ipynb" in NAMES
+        assert set(student_versions(source.stem)) <= set(NAMES)
+    for stem in LEVELLED:
+        assert f"{stem}.ipynb" not in NAMES
     for stem in MINE:
         assert f"solutions/{stem}.ipynb" in NAMES
 
@@ -328,15 +535,32 @@ def test_student_and_solution_cells_go_where_their_tags_say(tmp_path):
     assert [cell.source for cell in student.cells] == ["# Task", "answer = None", "print(answer)"]
     assert [cell.source for cell in solution.cells] == ["# Task", "answer = 42", "print(answer)"]
     assert all("tags" not in cell.metadata for cell in student.cells + solution.cells)
-    assert BUILDER.has_solution(source)
+    assert BUILDER.versions(source) == ("student", "solution")
+
+
+def test_level_tags_choose_the_levels(tmp_path):
+    source = tmp_path / "example.py"
+    source.write_text('# %%\nsetup = 1\n\n# %% tags=["guided"]\nblank = ...\n\n'
+                      '# %% tags=["standard", "open"]\nstub = None\n\n'
+                      '# %% tags=["solution"]\nanswer = 42\n\n# %% tags=["student"]\nmine = 0\n')
+    assert BUILDER.versions(source) == ("guided", "standard", "open", "solution")
+    cells = {version: [cell.source for cell in BUILDER.build(source, version).cells]
+             for version in BUILDER.versions(source)}
+    assert cells == {"guided": ["setup = 1", "blank = ...", "mine = 0"],
+                     "standard": ["setup = 1", "stub = None", "mine = 0"],
+                     "open": ["setup = 1", "stub = None", "mine = 0"],
+                     "solution": ["setup = 1", "answer = 42"]}
+    assert BUILDER.path_of(source, "open") == NOTEBOOKS / "open" / "example.ipynb"
 
 
 @pytest.mark.parametrize("stem", MINE)
 def test_the_answer_is_not_under_your_work(stem):
-    student = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
     solution = nbformat.read(NOTEBOOKS / "solutions" / f"{stem}.ipynb", as_version=4)
-    headings = [cell.source.splitlines()[0] for cell in student.cells if cell.cell_type == "markdown"]
-    assert "## Your work" in headings and not any("Solution" in h for h in headings)
+    for name in student_versions(stem):
+        student = nbformat.read(NOTEBOOKS / name, as_version=4)
+        headings = [cell.source.splitlines()[0] for cell in student.cells
+                    if cell.cell_type == "markdown"]
+        assert "## Your work" in headings and not any("Solution" in h for h in headings), name
     assert any(cell.source.startswith("## Solution") for cell in solution.cells)
     assert not any(cell.source.startswith("## Your work") for cell in solution.cells)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -167,18 +168,141 @@ def test_two_runs_into_the_same_new_folder(tmp_path, exists):
     assert debris(tmp_path) == []
 
 
-def test_stale_folders_of_ended_runs_are_removed(tmp_path):
+def ended_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                            capture_output=True, text=True, check=True)
-    dead = int(ended.stdout)
-    stale = [tmp_path / f".pack.{dead}.0123abcd", tmp_path / f".pack.{dead}.old"]
-    alive = tmp_path / f".pack.{os.getppid()}.0123abcd"   # a running process: may be working
-    other = tmp_path / f".packs.{dead}.0123abcd"           # another folder's
-    for path in [*stale, alive, other]:
-        path.mkdir()
-        (path / "x").write_text("x")
+    return int(ended.stdout)
+
+
+def make(path: Path, *files: str) -> Path:
+    path.mkdir()
+    for name in files:
+        (path / name).write_text(name)
+    return path
+
+
+def test_stale_folders_of_ended_runs_are_removed(tmp_path):
+    dead = ended_pid()
+    stale = [make(tmp_path / f".pack.{dead}.0123abcd", folder.MARKER, "x"),
+             make(tmp_path / f".pack.{dead}.0123abcd.old", folder.MARKER, "x"),
+             make(tmp_path / f".pack.{dead}.89abcdef")]   # killed before its marker: empty
+    alive = make(tmp_path / f".pack.{os.getppid()}.0123abcd", folder.MARKER)   # may be working
+    other = make(tmp_path / f".packs.{dead}.0123abcd", folder.MARKER)          # another folder's
     fill(tmp_path / "pack")
+    assert not any(path.exists() for path in stale)
     assert debris(tmp_path) == sorted(p.name for p in (alive, other))
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_users_folders_named_like_temporary_ones_are_left_alone(tmp_path, force):
+    # Only a folder with this tool's exact temporary name AND the marker is removed.
+    dead = ended_pid()
+    users = [make(tmp_path / ".t10.999999.old", "thesis.tex"),               # the old pattern
+             make(tmp_path / f".t10.{dead}.0123abcd", "thesis.tex"),          # exact name, no marker
+             make(tmp_path / f".t10.{dead}.0123abcd.old", "thesis.tex"),
+             make(tmp_path / f".t10.{dead}.old", folder.MARKER, "thesis.tex"),   # marker, not the name
+             make(tmp_path / f".t10.{dead}.0123ABCD", folder.MARKER, "thesis.tex")]
+    link = tmp_path / f".t10.{dead}.fedcba98"
+    link.symlink_to(users[0])
+    fill(tmp_path / "t10", force=force)
+    for user in users:
+        assert (user / "thesis.tex").read_text() == "thesis.tex"
+    assert link.is_symlink()
+
+
+def test_a_full_disk_when_the_marker_is_written_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    write_text = Path.write_text
+
+    def full(self, *args, **kwargs):
+        if self.name == folder.MARKER:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return write_text(self, *args, **kwargs)
+    monkeypatch.setattr(folder.Path, "write_text", full)
+    with pytest.raises(OutputFolderError, match=r"pack: cannot be written \(No space left"):
+        fill(tmp_path / "pack")
+    assert list(tmp_path.iterdir()) == []
+
+
+def swap_in_a_users_folder(monkeypatch, out: Path):
+    """Just before --force sets ``out`` aside, put a user's folder there (as another program might)."""
+    rename = os.rename
+
+    def swapping(source, target):
+        if Path(source) == out and not (out / "thesis.tex").exists():
+            shutil.rmtree(out)
+            make(out, "thesis.tex")
+        rename(source, target)
+    monkeypatch.setattr(folder.os, "rename", swapping)
+
+
+def test_force_checks_the_marker_at_the_moment_of_the_swap(tmp_path, monkeypatch):
+    out = tmp_path / "pack"
+    fill(out, text="first")                       # ours: --force may replace it
+    swap_in_a_users_folder(monkeypatch, out)
+    with pytest.raises(OutputFolderError, match="pack: was replaced during the run by a folder "
+                                                "backprop-tutor did not write; it is left as it was"):
+        fill(out, force=True, text="second")
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.tex"]
+    assert (out / "thesis.tex").read_text() == "thesis.tex"
+    assert debris(tmp_path) == []
+
+
+def test_force_with_a_users_folder_swapped_in_during_a_command(tmp_path, monkeypatch, run):
+    from backprop_tutor.output import page
+
+    out = tmp_path / "site"
+    fill(out)
+    write_page = page.write_page
+
+    def slow_write(*args, **kwargs):   # while the page is written, somebody puts a folder at out
+        files = write_page(*args, **kwargs)
+        shutil.rmtree(out)
+        make(out, "thesis.tex")
+        return files
+    monkeypatch.setattr(page, "write_page", slow_write)
+    status, stdout, err = run("page", "--out", str(out), "--force")
+    assert (status, stdout) == (2, "") and "did not write; it is left as it was" in err
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.tex"]
+    assert debris(tmp_path) == []
+
+
+def test_a_folder_that_cannot_be_put_back_is_named(tmp_path, monkeypatch):
+    out = tmp_path / "pack"
+    fill(out)
+    rename = os.rename
+
+    def racing(source, target):
+        if Path(source) == out:   # set aside a user's folder; then another run fills `out`
+            shutil.rmtree(out)
+            make(out, "thesis.tex")
+            rename(source, target)
+            make(out, "b.txt")
+            return
+        rename(source, target)
+    monkeypatch.setattr(folder.os, "rename", racing)
+    with pytest.raises(OutputFolderError, match=r"did not write, now kept as \.pack\.\d+\.[0-9a-f]{8}\.old"):
+        fill(out, force=True)
+    kept = [p for p in tmp_path.iterdir() if p.name.endswith(".old")]
+    assert [sorted(q.name for q in p.iterdir()) for p in kept] == [["thesis.tex"]]
+
+
+def test_force_replaces_an_empty_folder_and_a_link_swapped_in(tmp_path, monkeypatch):
+    out = tmp_path / "pack"
+    fill(out)
+    target = make(tmp_path / "target", "keep.txt")
+    rename = os.rename
+
+    def to_link(source, target_path):
+        if Path(source) == out and not out.is_symlink():
+            shutil.rmtree(out)
+            out.symlink_to(target)
+        rename(source, target_path)
+    monkeypatch.setattr(folder.os, "rename", to_link)
+    fill(out, force=True, text="second")
+    assert not out.is_symlink() and (out / "a.txt").read_text() == "second"
+    assert (target / "keep.txt").read_text() == "keep.txt"   # what the link pointed to stays
+    assert debris(tmp_path) == []
 
 
 HELPER = textwrap.dedent("""\

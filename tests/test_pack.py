@@ -5,6 +5,7 @@ import itertools
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 from pypdf import PdfReader
@@ -12,7 +13,6 @@ from pypdf import PdfReader
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.output.pack import build_pack
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # mpmath, 50 digits, by a separate script (see test_worksheet.py), at 6 decimals.
 DELTA_O1 = {"sigmoid": "-0.070781", "tanh": "-0.054757", "relu": "-0.054418"}
@@ -30,11 +30,16 @@ def test_pack_has_markdown_pdf_and_figures(pack):
     out, summary = pack
     assert {"tutorial.md", "tutorial.pdf", "activation_cost.md", "worksheet.pdf"} <= set(summary.files)
     figures = {name for name in summary.files if name.startswith("figures/")}
-    for stem in ("network_sigmoid", "network_tanh", "network_relu", "activations",
-                 "learning_curves", "learning_rate_moons", "learning_rate_digits", "depth",
-                 "activation_cost"):
-        assert {f"figures/{stem}.png", f"figures/{stem}.svg"} <= figures, stem
-        assert (out / "figures" / f"{stem}.png").read_bytes()[:8] == PNG_SIGNATURE
+    stems = ("network_sigmoid", "network_tanh", "network_relu", "activations", "learning_curves",
+             "learning_rate_moons", "learning_rate_digits", "depth", "activation_cost")
+    # Each figure drawn once, as SVG, and shown from that file by both documents: the Markdown
+    # links it, and Typst, which made the PDF, found no other file to show.
+    assert figures == {f"figures/{stem}.svg" for stem in stems}
+    markdown = (out / "tutorial.md").read_text()
+    for stem in stems:
+        root = ET.parse(out / "figures" / f"{stem}.svg").getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg", stem
+        assert f"](figures/{stem}.svg)" in markdown, stem
 
 
 def test_markdown_has_every_problem_activation_and_number(pack):
@@ -50,7 +55,7 @@ def test_markdown_has_every_problem_activation_and_number(pack):
         assert _worked(case, r"\delta_{o1}").endswith(f"= {DELTA_O1[activation]}")
         assert _worked(case, "w_{1}^{+}").endswith(f"= {W1_NEW[activation]}")
     assert "class NumpyNetwork" not in markdown and "def backward" in markdown
-    for figure in ("figures/network_relu.png", "figures/learning_curves.png"):
+    for figure in ("figures/network_relu.svg", "figures/learning_curves.svg"):
         assert f"]({figure})" in markdown
 
 
@@ -147,7 +152,7 @@ def test_the_pack_mends_what_a_lecturer_found(pack):
     out, _ = pack
     markdown = (out / "tutorial.md").read_text()
     problem1 = markdown[markdown.index("\n# Problem 1"):markdown.index("\n# Problem 2")]
-    assert "](figures/network_sigmoid.png)" in problem1
+    assert "](figures/network_sigmoid.svg)" in problem1
     prose = re.sub(r"```.*?```|\$\$.*?\$\$|\$[^$\n]*\$", "", markdown, flags=re.S)
     assert not re.search(r"\^2|1/2 \(|\(t - out\)", prose)
     assert "shrink by a factor of 4 or more" not in markdown
@@ -255,9 +260,30 @@ def test_problems_3_and_4_show_the_code_that_made_their_numbers(pack):
 def test_the_pack_mends_what_a_lecturer_found_round_2(pack):
     out, _ = pack
     markdown = (out / "tutorial.md").read_text()
-    assert markdown.count("](figures/network_sigmoid.png)") == 1       # the network drawn once
+    assert markdown.count("](figures/network_sigmoid.svg)") == 1       # the network drawn once
     proof = section(markdown, "## 7. Proof")
     assert "1e-20" not in proof and "$10^{-20}" in proof                 # typeset, not text
     for jargon in ("default network of backprop-tutor", "what `--loss", "backprop-tutor solve"):
         assert jargon not in markdown, jargon
     assert "after the last update its rescaled loss" not in markdown
+
+
+def test_equations_translated_line_by_line_are_the_whole_blocks_translation():
+    # The Typst writer gives tex2typst one line of an aligned block at a time (its time grows
+    # with the square of its input); the result must be tex2typst's for the whole block.
+    from tex2typst import tex2typst
+
+    from backprop_tutor.core.worksheet import solve
+    from backprop_tutor.document.blocks import Equations
+    from backprop_tutor.output import pack
+    from backprop_tutor.output.writers.latex import aligned_rows
+    from backprop_tutor.output.writers.typst import to_typst
+
+    network = load_network(DEFAULT_NETWORK)
+    sheets = {a: solve(network.with_options(hidden_activation=a)) for a in ("sigmoid", "relu")}
+    blocks = [b for b in pack._problem1(network) + pack._problem2(sheets, True)
+              if isinstance(b, Equations)]
+    assert len(blocks) > 20 and any(len(b.rows) > 3 for b in blocks)
+    for block in blocks:
+        whole = tex2typst(r"\begin{aligned}" + aligned_rows(block.rows) + r"\end{aligned}")
+        assert to_typst([block]) == f"$ {whole.strip()} $\n"

@@ -8,15 +8,11 @@ follow-through and hints that `check` (teaching/marking.py) gives.
 
 import json
 import math
-import os
 import random
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from decimal import Decimal
 
@@ -35,25 +31,6 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 NETWORKS = {"tutorial": DEFAULT_NETWORK, "mazur": EXAMPLES / "mazur.toml",
             "deep": EXAMPLES / "deep.toml", "two_outputs_mse": EXAMPLES / "two_outputs_mse.toml",
             "no_biases": EXAMPLES / "no_biases.toml"}
-
-
-def chromium() -> str:
-    """Debian's Chromium, installed on first use (Playwright cannot download browsers here)."""
-    if shutil.which("chromium") is None and shutil.which("apt-get") and os.geteuid() == 0:
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-            subprocess.run(command, check=True, capture_output=True)
-    path = shutil.which("chromium")
-    assert path, "the page's tests need Chromium: apt-get install -y chromium"
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(),
-                                             headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +57,8 @@ def test_page_command_writes_a_folder_whole(run, tmp_path):
     out = tmp_path / "page"
     status, text, err = run("page", "--out", str(out))
     assert (status, err) == (0, "") and "index.html" in text
-    assert sorted(p.name for p in out.iterdir()) == [".backprop-tutor", "index.html", "marking.js",
-                                                     "page.css", "page.js"]
+    assert sorted(p.name for p in out.iterdir()) == [".backprop-tutor", "formulas.js", "index.html",
+                                                     "marking.js", "page.css", "page.js"]
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     status, _, err = run("page", "--out", str(out))
     assert status == 2 and "is not empty (use --force" in err
@@ -435,8 +412,8 @@ def test_the_page_allows_only_its_own_script_files(tutorial_page):
     assert directives["script-src"] == "'self'" and directives["default-src"] == "'none'"
     # Every <script> is a file of the page or the JSON data; no on...= attribute anywhere.
     assert re.findall(r"<script[^>]*>", html) == [
-        '<script id="page-data" type="application/json">', '<script src="marking.js">',
-        '<script src="page.js">']
+        '<script id="page-data" type="application/json">', '<script src="formulas.js">',
+        '<script src="marking.js">', '<script src="page.js">']
     assert not re.search(r"\son\w+\s*=", html)
 
 
@@ -465,30 +442,11 @@ def test_a_page_larger_than_a_phone_holds_is_refused(run, tmp_path, monkeypatch)
 
 # ---- every student can read the givens ------------------------------------------------------
 
-def axe_source() -> str:
-    """axe-core (npm), installed into tests/js on first use with npm ci from its lock file."""
-    folder = Path(__file__).parent / "js"
-    script = folder / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        assert shutil.which("npm"), "the accessibility test needs npm (apt-get install -y npm)"
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(folder)],
-                       check=True, capture_output=True)
-    return script.read_text(encoding="utf-8")
-
-
-def axe_violations(page) -> list:
-    # Playwright's evaluate is not inline script: the page's CSP lets it run axe.
-    page.evaluate(axe_source() + ";0")
-    # preload: false, or axe would fetch the style sheet, which the page's CSP forbids.
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false})")
-    return [(v["id"], [n["html"][:80] for n in v["nodes"]]) for v in result["violations"]]
-
-
-def test_axe_finds_no_violation(opened):
+def test_axe_finds_no_violation(opened, axe):
     page, problems, _ = opened
     page.fill("#answer-delta_o1", "0.0707814")           # a wrong answer and its hint shown
     page.click("#show-net_h1")
-    assert axe_violations(page) == []
+    assert axe(page) == []
     assert problems == []
 
 
@@ -546,13 +504,21 @@ def test_the_drawings_edges_and_labels_contrast_with_the_background(opened):
         assert ratio >= needed, (selector, colour, ratio)      # WCAG 1.4.11 and 1.4.3
 
 
+@pytest.mark.parametrize("standalone", [False, True], ids=["page", "sheet"])
 @pytest.mark.parametrize("name", ["tutorial", "mazur", "two_outputs_mse", "no_biases"])
-def test_no_two_labels_of_the_drawing_overlap(browser, tmp_path, name):
+def test_no_two_labels_of_the_drawing_overlap(browser, tmp_path, name, standalone):
     # 2-2-1 and 2-2-2 networks: every text of the drawing, and every weight label's white box,
     # against each other and against the units' circles (a label's box may cover edges only).
-    write_page({name: load_network(NETWORKS[name])}, tmp_path)
+    # The same drawing in the page and alone, as the sheets print it (its own style).
+    from backprop_tutor.output.drawing import network_svg
+
+    network = load_network(NETWORKS[name])
+    if standalone:
+        (tmp_path / "drawing.svg").write_text(network_svg(network, standalone=True))
+    else:
+        write_page({name: network}, tmp_path)
     page = browser.new_page(viewport={"width": 1000, "height": 800})
-    page.goto((tmp_path / "index.html").as_uri())
+    page.goto((tmp_path / ("drawing.svg" if standalone else "index.html")).as_uri())
     boxes = page.eval_on_selector_all("svg text, svg rect.halo, svg circle", """nodes => nodes.map(n => {
         const b = n.getBBox();
         return [n.tagName, n.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; })""")
@@ -592,7 +558,7 @@ def kit_pages(tmp_path_factory):
     return folder, variants
 
 
-def test_a_kit_page_marks_and_shows_nothing_the_student_has_not_typed(browser, kit_pages):
+def test_a_kit_page_marks_and_shows_nothing_the_student_has_not_typed(browser, kit_pages, axe):
     folder, variants = kit_pages
     variant = variants[1]
     page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -615,7 +581,7 @@ def test_a_kit_page_marks_and_shows_nothing_the_student_has_not_typed(browser, k
     assert page.inner_text("#verdict-net_h1").startswith("✓ right")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "kit-page-phone.png"), full_page=True)
-    assert axe_violations(page) == [] and problems == []
+    assert axe(page) == [] and problems == []
     page.goto((folder / "plain" / "page" / "index.html").as_uri())
     page.fill("#variant", "K7Q")
     page.press("#variant", "Enter")

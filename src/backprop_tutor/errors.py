@@ -1,8 +1,9 @@
 """One error family for every kind of bad input.
 
 Each error's message is one line naming the file (or option) and the key,
-e.g. ``net.toml: layers[1].weights[2]: expected 2 numbers, got 3``. The
-command line prints it after ``backprop-tutor: error:`` and exits with status 2.
+e.g. ``net.toml: layers[1].weights[2]: expected 2 numbers, got 3``. Every error
+is a ``click.ClickException`` with exit code 2: the command line prints it
+after ``backprop-tutor: error:`` (``error_line``) and exits with status 2.
 
 Whatever a file holds, the message stays one short line: newlines and other
 control characters in a path, key or value are written as escapes (``\\n``),
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import reprlib
 import unicodedata
+
+import click
 
 #: Longest key or value echoed in a message, in characters.
 ECHO_WIDTH = 60
@@ -65,14 +68,39 @@ def shown(value) -> str:
     return one_line(_REPR.repr(value))
 
 
-class InputError(ValueError):
-    """Bad input: one line naming where (``source``), what (``key``, may be None) and why."""
+def error_line(message: str) -> str:
+    """The line the command prints on stderr for an error.
+
+    >>> error_line("net.toml: no such file")
+    'backprop-tutor: error: net.toml: no such file'
+    """
+    return f"backprop-tutor: error: {one_line(message, MESSAGE_WIDTH)}"
+
+
+class InputError(click.ClickException, ValueError):
+    """Bad input: one line naming where (``source``), what (``key``, may be None) and why.
+
+    A ``click.ClickException`` (exit status 2), and a ValueError for code that
+    calls the library.
+    """
+
+    exit_code = 2
 
     def __init__(self, source, key: str | None, message: str):
         where = one_line(source, PATH_WIDTH)
         if key:
             where = f"{where}: {one_line(key)}"
         super().__init__(f"{where}: {one_line(message, MESSAGE_WIDTH)}")
+
+    def __reduce__(self):
+        # Raised in a worker process, it is pickled back to the caller: rebuilt from its line.
+        return _rebuilt, (type(self), self.message)
+
+
+def _rebuilt(kind: type, message: str) -> InputError:
+    error = InputError.__new__(kind)
+    click.ClickException.__init__(error, message)
+    return error
 
 
 class NetworkFileError(InputError):
@@ -101,3 +129,22 @@ class DataFileError(InputError):
 
 class ConfigFileError(InputError):
     """A lab sweep's configuration file (TOML) that cannot be used."""
+
+
+class ClassAnswersError(InputError):
+    """A class's answers (or the kit they are graded against) that cannot be graded.
+
+    ``problems`` holds one line per bad row or cell, this error's own line first:
+    ``grade`` prints them all, so that one run shows everything there is to correct.
+    """
+
+    def __init__(self, source, key: str | None, message: str):
+        super().__init__(source, key, message)
+        self.problems = [str(self)]
+
+    @staticmethod
+    def raise_all(found: list[ClassAnswersError]) -> None:
+        """Raise the first of ``found`` carrying every one's line; nothing if none."""
+        if found:
+            found[0].problems = [line for error in found for line in error.problems]
+            raise found[0]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+import click
+
 #: module -> (the library's name, the extra that installs it)
 EXTRAS = {
     "tensorflow": ("TensorFlow", "keras"),
@@ -17,23 +19,29 @@ EXTRAS = {
     "typst": ("Typst", "pdf"),
     "tex2typst": ("tex2typst", "pdf"),
     "pypdf": ("pypdf", "pdf"),
-    "sklearn": ("scikit-learn", "lab"),
     "threadpoolctl": ("threadpoolctl", "lab"),
 }
 
 
-class MissingLibrary(ImportError):
+class MissingLibrary(click.ClickException, ImportError):
     """An optional library is not installed; the message says how to install it.
+
+    A ``click.ClickException`` with exit status 2, as for bad input.
 
     >>> print(MissingLibrary("sympy"))
     SymPy is not installed; install it with: pip install 'backprop-tutor[derive]'
     """
 
+    exit_code = 2
+
     def __init__(self, module: str, extra: str | None = None):
         library, own_extra = EXTRAS[module]
-        extra = extra or own_extra
+        self.module, self.extra = module, extra
         super().__init__(f"{library} is not installed; install it with: "
-                         f"pip install 'backprop-tutor[{extra}]'")
+                         f"pip install 'backprop-tutor[{extra or own_extra}]'")
+
+    def __reduce__(self):
+        return MissingLibrary, (self.module, self.extra)
 
 
 def require(*modules: str, extra: str | None = None) -> None:

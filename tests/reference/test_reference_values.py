@@ -29,6 +29,11 @@ ELSEWHERE = {
     "0.2689414213699951": "1/(1 + e^1), by hand with math.exp (test_activation_cost.py)",
     "0.0000351085": "Mazur's published error after 10,000 updates (test_numpy_network.py)",
     "0.302884": "w1_new worked from a student's wrong delta_h1, by hand (test_notebooks.py)",
+    "0.225348": "σ′(net_h1) = out_h1·(1 − out_h1) = 0.657010·0.342990, by hand (test_notebooks.py)",
+    "0.249376": "σ′(net_h2) = out_h2·(1 − out_h2) = 0.475021·0.524979, by hand (test_notebooks.py)",
+    "0.00215229": "0.65·(1 − 0.65) − σ′(net_h1) = 0.2275 − 0.225348, a slip's offset, by hand",
+    "0.0722036": "delta_o1 with σ′ taken from net: (0.604057 − 0.9)·0.422397·(1 − 0.422397), "
+                 "by hand (test_notebooks.py)",
     "595.276": "A4's width in points, 210 mm · 72/25.4, as pdfinfo prints it (test_classkit.py)",
 }
 

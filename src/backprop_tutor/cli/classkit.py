@@ -13,7 +13,7 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 @click.option("--n", "count", type=click.IntRange(1, 10_000), help="Number of variants.")
 @click.option("--roster", type=click.Path(dir_okay=True),
               help="CSV with a header row and one student ID per row (first column).")
-@click.option("--seed", required=True, type=click.IntRange(0), help="Seed of the variants.")
+@click.option("--seed", required=True, type=click.IntRange(0, 2**32 - 1), help="Seed of the variants.")
 @click.option("--out", required=True, type=click.Path(), help="Folder to write the kit into.")
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty --out folder.")
 @click.option("--ask", default="default", show_default=True,
@@ -56,7 +56,7 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
 
     if (count is None) == (roster is None):
         raise click.UsageError("give either --n N or --roster FILE.csv")
-    require("matplotlib", "typst", "pypdf", extra="all")
+    require("typst", "tex2typst", "pypdf", extra="pdf")
     network = load_network(DEFAULT_NETWORK if template is None else template)
     settings = Settings(inputs=inputs, targets=targets, weights=weights, biases=biases,
                         decimals=decimals, inactive_relu=inactive_relu)

@@ -30,7 +30,7 @@ def lab():
     """
     from backprop_tutor.extras import require
 
-    require("sklearn", "threadpoolctl")
+    require("threadpoolctl")
 
 
 def lab_options(function):
@@ -252,7 +252,7 @@ def bench_activations(size, repeats, keras, epochs, jobs, output_format):
     from backprop_tutor.teaching.activation_cost import measure
     from backprop_tutor.teaching.lab.runner import default_jobs
 
-    require("sklearn", "threadpoolctl", *(["tensorflow"] if keras else []))
+    require("threadpoolctl", *(["tensorflow"] if keras else []))
     cost = measure(size=size, repeats=repeats, keras=keras, epochs=epochs,
                    jobs=jobs or default_jobs())
     if output_format == "json":

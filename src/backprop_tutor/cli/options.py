@@ -18,17 +18,21 @@ from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 
 
 class PositiveFloat(click.ParamType):
-    """A finite number > 0 (click's FloatRange lets nan and inf through)."""
+    """A finite number > 0, or strictly between 0 and ``below`` (click's FloatRange lets nan through)."""
 
     name = "number"
+
+    def __init__(self, below: float = math.inf):
+        self.below = below
 
     def convert(self, value, param, ctx):
         try:
             number = float(value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number", param, ctx)
-        if not (math.isfinite(number) and number > 0):
-            self.fail(f"{value!r} is not a positive finite number", param, ctx)
+        if not (math.isfinite(number) and 0 < number < self.below):
+            self.fail(f"{value!r} is not a positive finite number" if self.below == math.inf
+                      else f"{value!r} is not a number strictly between 0 and {self.below:g}", param, ctx)
         return number
 
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from backprop_tutor.cli.options import BatchSize, network_options
+from backprop_tutor.cli.options import BatchSize, PositiveFloat, network_options
 from backprop_tutor.core.initialisers import INITIALISERS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.io import json_data
@@ -27,7 +27,7 @@ _OLD_LOSS_NAMES = {"keras-mse": "mse", "tutorial": "half_sse"}
               help="Samples per SGD update (1: per-sample SGD; full: full-batch descent).")
 @click.option("--shuffle-seed", type=click.IntRange(0),
               help="Reshuffle the rows every epoch from this seed (default: file order).")
-@click.option("--validation", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--validation", type=PositiveFloat(below=1),
               metavar="F", help="Hold out this fraction of the data (a seeded split) and "
                                 "report its loss too.")
 @click.option("--init", type=click.Choice(list(INITIALISERS)),

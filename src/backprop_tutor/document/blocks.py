@@ -89,13 +89,16 @@ class Table:
     """A table; ``align`` has one letter per column, ``l`` or ``r`` (default: first left, rest right).
 
     ``row_height``: on paper, every row but the header at least this high, in mm (boxes to
-    write in by hand); formats that are not printed ignore it.
+    write in by hand); ``stretch``: on paper, the columns that share the width the others
+    leave (none: every column as wide as its content). Formats that are not printed
+    ignore both.
     """
 
     header: tuple[str, ...]
     rows: tuple[tuple[Inline, ...], ...]
     align: str = ""
     row_height: float = 0
+    stretch: tuple[int, ...] = ()
 
     def alignment(self) -> str:
         return self.align or "l" + "r" * (len(self.header) - 1)
@@ -111,10 +114,15 @@ class Code:
 
 @dataclass(frozen=True)
 class Figure:
-    """An image file (relative to the document) with its caption."""
+    """An image file (relative to the document) with its caption.
+
+    ``width``: the fraction of the text width it is printed at, where a page has a
+    width (None: the writer's own choice).
+    """
 
     path: str
     caption: str
+    width: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
-"""Reading the files a user hands over: network files and answer files.
+"""Reading the files a user hands over: network, answer and data files, rosters, lab configs.
 
-Every input file is read here, with the same guards, so that whatever a file
-holds ends in one short error line (an ``errors.InputError``) instead of a
-hang, a traceback or a silently wrong value:
+Every input file is read here (``read_text``), with the same guards, so that
+whatever a file holds ends in one short error line (an ``errors.InputError``)
+instead of a hang, a traceback or a silently wrong value:
 
 * only a regular file is read: a folder, a FIFO (which would block until a
-  writer comes), ``/dev/urandom`` (endless) or ``/dev/zero`` is refused
-  before anything is read;
-* at most ``MAX_BYTES`` (1 MB) are read: a bigger file is refused;
+  writer comes), ``/dev/urandom`` (endless) or ``/dev/zero``, or a link to
+  one of them, is refused before anything is read;
+* at most ``MAX_BYTES`` (1 MB) are read, ``MAX_DATA_BYTES`` (20 MB) for a data
+  set: a bigger file is refused before it is read;
 * the text is UTF-8, with or without a byte-order mark, and has no NUL bytes;
+* CSV (``read_csv``) is parsed by Python's csv module; a cell longer than its
+  limit (131,072 characters) or a broken quote is an error naming the line;
 * TOML and JSON are parsed with guards against arrays nested thousands deep
   (Python's recursion limit), integers of more than 4,300 digits (Python's
   limit for converting text to int), a name given twice in a JSON object
@@ -28,6 +31,8 @@ ValueError: too large for a floating-point number (more than 1.8e308)
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
@@ -39,12 +44,15 @@ from backprop_tutor.errors import shown
 
 #: Largest input file read, in bytes.
 MAX_BYTES = 1_000_000
+#: Largest data set (CSV) read, in bytes: about 2 million numbers.
+MAX_DATA_BYTES = 20_000_000
 
 
-def read_text(path, error: type, what: str) -> str:
+def read_text(path, error: type, what: str, limit: int = MAX_BYTES) -> str:
     """The text of the input file ``path``, or ``error(path, None, why)`` (an InputError class).
 
-    ``what`` names the kind of file in messages, e.g. "network file".
+    ``what`` names the kind of file in messages, e.g. "network file"; ``limit``
+    is the largest size read, in bytes.
     """
     if str(path) == "":
         raise error('""', None, f"an empty name is no {what}")
@@ -56,6 +64,8 @@ def read_text(path, error: type, what: str) -> str:
         raise error(path, None, "no such file") from None
     except OSError as failure:
         raise error(path, None, f"cannot be read ({failure.strerror})") from None
+    except ValueError:   # a NUL byte in the name
+        raise error(path, None, "is no file name (it holds a NUL byte)") from None
     try:
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
@@ -63,16 +73,16 @@ def read_text(path, error: type, what: str) -> str:
         if not stat.S_ISREG(status.st_mode):
             raise error(path, None, f"is not a regular file (a device, FIFO or socket), "
                                     f"not {_a(what)}")
-        if status.st_size > MAX_BYTES:
+        if status.st_size > limit:
             raise error(path, None, f"is {status.st_size:,} bytes; {_a(what)} has at most "
-                                    f"{MAX_BYTES:,}")
-        data = os.read(fd, MAX_BYTES + 1)
+                                    f"{limit:,}")
+        data = _read(fd, limit + 1)
     except OSError as failure:
         raise error(path, None, f"cannot be read ({failure.strerror})") from None
     finally:
         os.close(fd)
-    if len(data) > MAX_BYTES:   # it grew while we looked
-        raise error(path, None, f"is larger than {MAX_BYTES:,} bytes")
+    if len(data) > limit:   # it grew while we looked
+        raise error(path, None, f"is larger than {limit:,} bytes")
     try:
         text = data.decode("utf-8-sig")   # -sig: a leading byte-order mark is dropped
     except UnicodeDecodeError:
@@ -80,6 +90,27 @@ def read_text(path, error: type, what: str) -> str:
     if "\x00" in text:
         raise error(path, None, "is not a text file (contains NUL bytes)")
     return text
+
+
+def read_csv(path, error: type, what: str, limit: int = MAX_BYTES) -> list[tuple[int, list[str]]]:
+    """The rows of the CSV file ``path``, each with the line of the file it ends on.
+
+    A row's line is not its index + 1 when a quoted cell spans lines.
+    """
+    reader = csv.reader(io.StringIO(read_text(path, error, what, limit), newline=""))
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as failure:
+        raise error(path, f"line {reader.line_num}", f"is not valid CSV ({failure})") from None
+
+
+def _read(fd: int, most: int) -> bytes:
+    # One read() may return less than asked for; stop at the end of the file or at `most`.
+    chunks, size = [], 0
+    while size < most and (chunk := os.read(fd, min(most - size, 1 << 20))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _a(what: str) -> str:

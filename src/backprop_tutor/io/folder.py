@@ -10,13 +10,20 @@ into place at the end, so a reader never sees half a folder. The rules:
 * A non-empty ``out`` is refused unless ``force``; with ``force`` its old content
   is replaced only once the new one is complete, and only if it is a folder this
   program wrote (it holds the marker file ``MARKER``): ``--out ~ --force`` must
-  never delete a home folder. A symbolic link named as
-  ``out`` is replaced by the folder (the folder it pointed to is left alone).
+  never delete a home folder. The marker is checked at the start (to refuse
+  before any work) and again at the moment of the swap: the old folder is
+  renamed aside, its marker checked, and only then is it deleted; a folder
+  without the marker (put at ``out`` during the run) is renamed back, untouched,
+  and the run ends with an error. A symbolic link named as ``out`` is replaced
+  by the folder (the folder it pointed to is left alone).
 * Without ``force`` the refusal holds at the moment of the move: a folder is
   moved with ``os.rename``, which never replaces a non-empty folder, so of two
   runs into the same new ``out`` the second fails instead of replacing the first.
-* The temporary folder is ``.NAME.PID.XXXXXXXX``: one left behind by a run that
-  was killed (its process no longer exists) is removed by the next run.
+* The temporary folder is ``.NAME.PID.XXXXXXXX`` (8 hexadecimal digits), the
+  old folder set aside at the swap ``.NAME.PID.XXXXXXXX.old``. One left behind
+  by a run that was killed (its process no longer exists) is removed by the
+  next run, but only if it has exactly such a name and holds the marker: a
+  user's folder that happens to be named like one is left alone.
   SIGTERM is handled like Ctrl-C: the temporary folder is removed.
 * The final folder has the usual mode (``0o777`` less the umask).
 * A file-system failure (read-only, no permission, disk full) is an
@@ -30,13 +37,12 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from backprop_tutor.errors import OutputFolderError
+from backprop_tutor.io.processes import sigterm_as_interrupt
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -105,7 +111,7 @@ def output_folder(out, force: bool = False) -> Iterator[Path]:
     except OSError as error:
         raise _folder_error(out, error) from None
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             yield work
             _move_into_place(work, out, force)
     except OSError as error:
@@ -142,20 +148,46 @@ def _new_work_folder(out: Path) -> Path:
             work.mkdir()
         except FileExistsError:
             continue
-        (work / MARKER).write_text("Written by backprop-tutor: --force may replace this folder.\n")
+        try:
+            (work / MARKER).write_text("Written by backprop-tutor: --force may replace this folder.\n")
+        except BaseException:   # a full disk: leave no empty temporary folder behind
+            shutil.rmtree(work, ignore_errors=True)
+            raise
         return work
 
 
+def _temporary_name(out: Path) -> re.Pattern:
+    """The names of ``out``'s temporary folders: group 1 is the pid of the run."""
+    return re.compile(rf"\.{re.escape(out.name)}\.([1-9][0-9]{{0,9}})\.[0-9a-f]{{8}}(?:\.old)?")
+
+
 def remove_stale(out: Path) -> list[Path]:
-    """Remove the temporary folders of ``out`` left by runs whose process has ended."""
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)\.([0-9a-f]{{8}}|old)")
+    """Remove the temporary folders of ``out`` left by runs whose process has ended.
+
+    Only a folder (not a link) with a temporary folder's exact name that holds
+    the marker is removed; one without the marker only if it is empty (a run
+    killed between making it and writing the marker).
+    """
+    pattern = _temporary_name(out)
     removed = []
     for path in out.parent.iterdir():
         match = pattern.fullmatch(path.name)
-        if match and not _running(int(match.group(1))) and not path.is_symlink():
+        if not match or _running(int(match.group(1))) or path.is_symlink() or not path.is_dir():
+            continue
+        if _ours(path):
             shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+        else:
+            try:
+                path.rmdir()   # refuses a folder that holds anything
+            except OSError:
+                continue
+        removed.append(path)
     return removed
+
+
+def _ours(folder: Path) -> bool:
+    """Whether ``folder`` is a folder (not a link to one) that holds the marker file."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
 
 
 def _running(pid: int) -> bool:
@@ -170,36 +202,37 @@ def _running(pid: int) -> bool:
     return True
 
 
-@contextmanager
-def _sigterm_as_interrupt():
-    # `kill PID` then cleans up like Ctrl-C does. Signal handlers belong to the main thread.
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def _move_into_place(work: Path, out: Path, force: bool) -> None:
     if not force:
         # rename replaces at most an empty folder: a pack moved here by another run stays.
         os.rename(work, out)
         return
-    old = out.with_name(f".{out.name}.{os.getpid()}.old")
-    if out.is_symlink() or out.exists():
+    # What is at `out` now may not be what was checked at the start: set it aside
+    # first (nobody else uses that name), look at it there, and only then delete it.
+    old = work.with_name(work.name + ".old")
+    try:
         os.rename(out, old)
+    except FileNotFoundError:
+        os.rename(work, out)
+        return
+    if not (old.is_symlink() or _ours(old) or (old.is_dir() and not any(old.iterdir()))):
+        _put_back(old, out)
     os.rename(work, out)
-    if old.is_symlink() or old.is_file():
-        old.unlink()
-    elif old.exists():
+    if old.is_symlink():
+        old.unlink()   # the link only: what it points to is left alone
+    else:
         shutil.rmtree(old)
+
+
+def _put_back(old: Path, out: Path):
+    """Return a folder that is not ours to ``out``, untouched; raise OutputFolderError."""
+    try:
+        os.rename(old, out)
+    except OSError:   # something else took `out` meanwhile: say where the folder is
+        raise OutputFolderError(out, None, f"was replaced during the run by a folder backprop-tutor "
+                                           f"did not write, now kept as {old.name}") from None
+    raise OutputFolderError(out, None, "was replaced during the run by a folder backprop-tutor "
+                                       "did not write; it is left as it was")
 
 
 def files_in(folder: Path) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 
 def plain(data):
@@ -29,5 +30,17 @@ def plain(data):
 
 
 def dumps(data, indent: int | None = 2) -> str:
-    """``data`` as strict JSON text (one trailing newline), non-ASCII characters kept."""
-    return json.dumps(plain(data), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+    r"""``data`` as strict JSON text (one trailing newline), non-ASCII characters kept.
+
+    Control characters are escaped, DEL and the C1 controls too (which ``json``
+    writes as they are), so the text is safe to print on a terminal.
+
+    >>> dumps({"title": "a\x1b[31m\x9b"}, indent=None)
+    '{"title": "a\\u001b[31m\\u009b"}\n'
+    """
+    text = json.dumps(plain(data), indent=indent, ensure_ascii=False, allow_nan=False)
+    # Outside strings JSON has no such character: escaping them everywhere is safe.
+    return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
+
+
+_C1 = re.compile("[\x7f-\x9f]")

@@ -9,8 +9,14 @@ and ``t1, t2, ...``:
 * ``circles``  a circle inside a circle (scikit-learn's ``make_circles``), t = 0 or 1
 * ``spirals``  two interleaved spirals, t = 0 or 1: hard for a small network
 * ``sine``     t = sin(x) + noise for x in [-π, π]: regression, 1 input, 1 output
-* ``digits``   scikit-learn's bundled 8×8 handwritten digits (1,797 images, shipped
-               with scikit-learn): 64 inputs scaled to [0, 1], 10 one-hot targets
+* ``digits``   the 8×8 handwritten digits that scikit-learn bundles (1,797 images, shipped
+               with this package as ``data/digits.npz``, see ``data/README.md``):
+               64 inputs scaled to [0, 1], 10 one-hot targets
+
+Moons and circles are made here in NumPy by scikit-learn's own formulas, with
+the same random numbers (NumPy's ``RandomState(seed)``, as scikit-learn seeds
+them), so the same parameters give the very numbers ``make_moons`` and
+``make_circles`` give; scikit-learn is not needed.
 
 A lecturer's own data set is a CSV file whose header names its columns
 ``i1,...,t1,...``. The same name, n, noise and seed give the same numbers.
@@ -22,14 +28,14 @@ A lecturer's own data set is a CSV file whose header names its columns
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from backprop_tutor.errors import DataFileError
+from backprop_tutor.errors import DataFileError, shown
+from backprop_tutor.io import files
 
 DATASETS = ("xor", "moons", "circles", "spirals", "sine", "digits")
 #: (n, noise) when not given; None where the option does not apply.
@@ -66,7 +72,7 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
     """
     name = str(name_or_csv_path)
     if name not in DATASETS:
-        if name.lower().endswith(".csv") or Path(name).is_file():
+        if name.lower().endswith(".csv") or _is_file(name):
             if n is not None or noise is not None:
                 raise DataFileError(name, None, "n and noise apply to the made data sets only")
             return read_csv(name)
@@ -76,6 +82,14 @@ def load_dataset(name_or_csv_path, *, n=None, noise=None, seed=0) -> Dataset:
     n, noise = _option(name, "n", n, default_n), _option(name, "noise", noise, default_noise)
     X, T = MAKERS[name](n, noise, seed)
     return _dataset(name, np.asarray(X, dtype=float), np.asarray(T, dtype=float))
+
+
+def _is_file(name: str) -> bool:
+    # Path.is_file raises for a name the system cannot take (too long, a NUL byte): no file.
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _option(name: str, key: str, value, default):
@@ -106,19 +120,48 @@ def xor(n, noise, seed):
 
 
 def moons(n, noise, seed):
-    """scikit-learn's two moons: n points, Gaussian noise of std ``noise``."""
-    from sklearn.datasets import make_moons
+    """scikit-learn's two moons: n points, Gaussian noise of std ``noise``.
 
-    X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
-    return X, y[:, np.newaxis]
+    Formula (``sklearn.datasets.make_moons``; n_out = n // 2 on the upper moon, t = 0):
+        upper: (cos a, sin a),             a = linspace(0, π, n_out)
+        lower: (1 − cos a, 1 − sin a − ½), a = linspace(0, π, n − n_out)
+        then the rows shuffled, then noise added, both from RandomState(seed)
+    """
+    upper, lower = np.linspace(0, np.pi, n // 2), np.linspace(0, np.pi, n - n // 2)
+    X = np.column_stack([np.append(np.cos(upper), 1 - np.cos(lower)),
+                         np.append(np.sin(upper), 1 - np.sin(lower) - 0.5)])
+    return _shuffled_with_noise(X, n // 2, noise, seed)
 
 
 def circles(n, noise, seed):
-    """scikit-learn's circles: the inner one (t = 1) has half the radius of the outer one."""
-    from sklearn.datasets import make_circles
+    """scikit-learn's circles: the inner one (t = 1) has half the radius of the outer one.
 
-    X, y = make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
-    return X, y[:, np.newaxis]
+    Formula (``sklearn.datasets.make_circles`` with factor = ½; n_out = n // 2 outside, t = 0):
+        outer: (cos a, sin a),      a = 2π k / n_out,        k = 0 ... n_out − 1
+        inner: ½ (cos a, sin a),    a = 2π k / (n − n_out)
+        then the rows shuffled, then noise added, both from RandomState(seed)
+    """
+    outer = np.linspace(0, 2 * np.pi, n // 2, endpoint=False)
+    inner = np.linspace(0, 2 * np.pi, n - n // 2, endpoint=False)
+    X = np.column_stack([np.append(np.cos(outer), np.cos(inner) * 0.5),
+                         np.append(np.sin(outer), np.sin(inner) * 0.5)])
+    return _shuffled_with_noise(X, n // 2, noise, seed)
+
+
+def _shuffled_with_noise(X, n_out: int, noise, seed):
+    """The rows in scikit-learn's shuffled order, targets 0 for the first ``n_out``, then noise.
+
+    scikit-learn draws from ``RandomState(seed)``: a shuffle of the row numbers,
+    then the noise of every coordinate, in that order.
+    """
+    rng = np.random.RandomState(seed)
+    order = np.arange(len(X))
+    rng.shuffle(order)
+    t = (np.arange(len(X)) >= n_out).astype(float)[order]
+    X = X[order]
+    if noise is not None:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    return X, t[:, np.newaxis]
 
 
 def spirals(n, noise, seed):
@@ -142,12 +185,16 @@ def sine(n, noise, seed):
     return x[:, np.newaxis], (np.sin(x) + rng.normal(0, noise, n))[:, np.newaxis]
 
 
-def digits(n, noise, seed):
-    """scikit-learn's bundled digits: the first n images, pixels / 16, one-hot targets."""
-    from sklearn.datasets import load_digits
+#: The digits, as scikit-learn bundles them (``sklearn/datasets/data/digits.csv.gz``): see
+#: ``data/README.md`` for where they come from and their licence.
+DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
 
-    images = load_digits()
-    return images.data[:n] / 16.0, np.eye(10)[images.target[:n]]
+
+def digits(n, noise, seed):
+    """The bundled digits: the first n images, pixels (0 ... 16) / 16, one-hot targets."""
+    with np.load(DIGITS_FILE) as bundled:
+        images, labels = bundled["images"][:n], bundled["labels"][:n]
+    return images.reshape(len(images), 64) / 16.0, np.eye(10)[labels]
 
 
 MAKERS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "sine": sine,
@@ -157,29 +204,24 @@ MAKERS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "s
 def read_csv(path) -> Dataset:
     """A lecturer's data set: a header ``i1,...,id,t1,...,tk``, then one sample per line.
 
+    The file is read by ``io.files.read_text`` (a regular UTF-8 file, with or
+    without the byte-order mark Excel writes, of at most 20 MB).
+
     Raises:
         DataFileError: one line naming the file, the line and the column.
     """
-    try:
-        with open(path, newline="", encoding="utf-8") as file:
-            rows = list(csv.reader(file))
-    except FileNotFoundError:
-        raise DataFileError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataFileError(path, None, f"cannot read it ({type(error).__name__})") from None
-    except csv.Error as error:
-        raise DataFileError(path, None, f"not a CSV file ({error})") from None
+    rows = files.read_csv(path, DataFileError, "data set (CSV file)", files.MAX_DATA_BYTES)
     if not rows:
         raise DataFileError(path, "header", "the file is empty; expected a header i1,...,t1,...")
-    header = [name.strip() for name in rows[0]]
+    header = [name.strip() for name in rows[0][1]]
     inputs = sum(name.startswith("i") for name in header)
     expected = ([f"i{k}" for k in range(1, inputs + 1)]
                 + [f"t{k}" for k in range(1, len(header) - inputs + 1)])
     if header != expected or inputs == 0 or inputs == len(header):
         raise DataFileError(path, "header", f"expected i1,...,t1,... (inputs, then targets); "
-                                            f"got {_shown(','.join(header))}")
+                                            f"got {shown(','.join(header))}")
     values = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not row:
             continue
         if len(row) != len(header):
@@ -197,16 +239,11 @@ def _number(path, line: int, column: str, text: str) -> float:
         value = float(text)
     except ValueError:
         raise DataFileError(path, f"line {line}, {column}",
-                            f"expected a number, got {_shown(text)}") from None
+                            f"expected a number, got {shown(text)}") from None
     if not math.isfinite(value):
         raise DataFileError(path, f"line {line}, {column}",
-                            f"expected a finite number, got {_shown(text)}")
+                            f"expected a finite number, got {shown(text)}")
     return value
-
-
-def _shown(text: str) -> str:
-    """``text`` quoted on one short line."""
-    return repr(text if len(text) <= 30 else text[:30] + "…")
 
 
 def split(dataset: Dataset, validation_fraction: float = 0.2, seed: int = 0

@@ -17,15 +17,14 @@
 * ``figures/ID.svg``: each variant's drawing, made once and used by its
   sheet in every document.
 
-Sheets and keys are document blocks; Typst typesets each variant's, on both
-cores, and pypdf joins them into the class PDFs. The folder is written whole
-or not at all.
+Sheets and keys are document blocks. Typst typesets the class's sheets as one
+document and its keys as another, side by side on two cores, and pypdf splits
+each student's pages out of them. The folder is written whole or not at all.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 import shutil
@@ -34,21 +33,22 @@ from pathlib import Path
 
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import given_values, solve
+from backprop_tutor.core.worksheet import definitions, given_values, solve
 from backprop_tutor.document import notation
 from backprop_tutor.document.blocks import Block, Figure, Heading, PageBreak, Paragraph, Space, Table
 from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.document.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
+from backprop_tutor.output.drawing import network_svg
 from backprop_tutor.output.writers import to_markdown, typst_document
-from backprop_tutor.output.writers.typst import FIGURE_WIDTH, PAPERS, text_width
+from backprop_tutor.teaching.class_answers import answers_template
 from backprop_tutor.teaching.exercise import (
     Answer,
     answers,
     asked_quantities,
     key_lines,
 )
-from backprop_tutor.teaching.rounding import rounded_sheet, rounding_rule
+from backprop_tutor.teaching.rounding import Rounding, rounding_rule, worked_by_hand
 from backprop_tutor.teaching.variants import ANSWER_DECIMALS, Variant, cases
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
@@ -75,9 +75,9 @@ PROBLEM_1 = ("Take a network whose hidden and output units are sigmoids, with th
 #: Answer boxes are this high on paper, in mm: room for a handwritten number.
 BOX_HEIGHT = 9
 
-#: The sheet's drawing is made as wide as it is printed on the narrower paper, so its
-#: labels print at their own size (10 pt and more) on A4 and a little larger on US Letter.
-DRAWING_INCHES = FIGURE_WIDTH * min(text_width(paper) for paper in PAPERS) / 25.4
+#: The sheet's drawing is printed across the text width: its labels print at 9 pt or more
+#: (a weight's 13 px label, in a drawing of the tutorial's network about 600 px wide, at 10 pt).
+DRAWING_WIDTH = 1.0
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,36 @@ class ClassKit:
     variants: list[Variant]
 
 
+@dataclass(frozen=True)
+class _Written:
+    """One variant's part of the class documents, made by a worker: the Typst markup and the
+    Markdown of its sheet and key, and its answers."""
+
+    sheet: str
+    key: str
+    sheet_markdown: str
+    key_markdown: str
+    answers: list[Answer]
+
+
+#: The class documents: file name stem → (the title of the class's file, of one student's file).
+DOCUMENTS = {"sheet": ("Question sheets", "Question sheet"), "key": ("Answer keys", "Answer key")}
+
+
 def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals: int = ANSWER_DECIMALS,
                     force: bool = False, reveal: bool = False, paper: str = "a4") -> ClassKit:
     """Write every variant's sheet, key, network file and page, and the class documents, into ``out``.
 
     ``reveal``: the pages have Show buttons. ``paper``: ``a4`` or ``letter``.
+
+    Each worker writes the files of its share of the variants (drawing and
+    network file) and returns their sheets and keys as Typst markup. Typst then
+    typesets the sheets of ``CLASS_DOCUMENT`` students at a time as one document,
+    and their keys as another, the two cores taking the documents in turn; each
+    student's ``sheet-ID.pdf`` and ``key-ID.pdf`` are their pages, split out by
+    pypdf, and the class's ``sheets.pdf`` and ``keys.pdf`` the documents one
+    after the other (for a class of up to ``CLASS_DOCUMENT``: the document itself).
+    The practice pages are written meanwhile, by whichever worker is free.
     """
     from backprop_tutor.output.moodle import moodle_xml
     from backprop_tutor.output.page import ASSETS, copy_assets
@@ -101,60 +126,157 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
     with output_folder(out, force) as work:
         for folder in ("networks", "figures", "page"):
             (work / folder).mkdir()
-        copy_assets(work / "page", ("choose.js", "marking.js", "page.js", "page.css"))
+        copy_assets(work / "page", ("choose.js", "formulas.js", "marking.js", "page.js", "page.css"))
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
-        jobs = [(variant, ask, answer_decimals, reveal, paper, work) for variant in variants]
-        # Each variant's figure and two PDFs are independent: both cores share them.
-        with _pool(len(jobs)) as pool:
-            done = list(pool.map(_write_variant, jobs, chunksize=max(1, len(jobs) // 8)))
-            # A class PDF is the variants' PDFs one after the other: typesetting them all
-            # again would cost as much as the first time. The two are joined side by side.
-            merged = [pool.submit(_merge, [work / f"{name}-{v.id}.pdf" for v in variants],
-                                  work / f"{name}s.pdf") for name in ("sheet", "key")]
-            for index, name in enumerate(("sheet", "key")):
-                blocks = [block for variant_blocks in done for block in variant_blocks[index]]
-                (work / f"{name}s.md").write_text(to_markdown(blocks), encoding="utf-8")
-            for job in merged:
+        with _pool(len(variants)) as pool:
+            shares = [(variants[k::SHARES], ask, answer_decimals, work) for k in range(SHARES)]
+            done = {}
+            for share, written in zip(shares, pool.map(_write_variants, shares)):
+                done.update(zip((v.id for v in share[0]), written))
+            written = [done[variant.id] for variant in variants]
+            groups = [slice(start, start + CLASS_DOCUMENT)
+                      for start in range(0, len(variants), CLASS_DOCUMENT)]
+            # The keys take longest to typeset: each group's go first.
+            documents = [pool.submit(_typeset, name, [v.id for v in variants[group]],
+                                     [getattr(w, name) for w in written[group]], paper, work,
+                                     f".{name}s-{group.start}.pdf")
+                         for group in groups for name in reversed(DOCUMENTS)]
+            jobs = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
+                    for k in range(SHARES)]
+            for name in DOCUMENTS:
+                text = "\n\n".join(getattr(w, f"{name}_markdown").rstrip("\n") for w in written)
+                (work / f"{name}s.md").write_text(text + "\n", encoding="utf-8")
+            boxes = {variant.id: w.answers for variant, w in zip(variants, written)}
+            (work / "keys.csv").write_text(keys_csv(variants, boxes), encoding="utf-8")
+            (work / "index.csv").write_text(_csv([["student", "variant"]] + [
+                [v.student, v.id] for v in variants]), encoding="utf-8")
+            (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
+            (work / "answers-template.csv").write_text(_csv(
+                answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
+                encoding="utf-8")
+            for document in documents:
+                document.result()
+            jobs += [pool.submit(_join, [f".{name}s-{group.start}.pdf" for group in groups],
+                                 f"{name}s.pdf", work) for name in DOCUMENTS]
+            for job in jobs:
                 job.result()
-        boxes = {variant.id: answers for variant, (_, _, answers) in zip(variants, done)}
-        (work / "keys.csv").write_text(keys_csv(variants, boxes), encoding="utf-8")
-        (work / "index.csv").write_text(_csv([["student", "variant"]] + [
-            [v.student, v.id] for v in variants]), encoding="utf-8")
-        (work / "moodle.xml").write_bytes(moodle_xml(variants, boxes))
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
 
-def _write_variant(job) -> tuple[list[Block], list[Block], list[Answer]]:
-    """One variant's figure, sheet, key, network file and page; its sheet and key blocks and answers."""
+#: Worker processes: one per core of the machine it was written for.
+WORKERS = 2
+#: Students whose sheets (and keys) are typeset as one document. Typst holds a whole document
+#: in memory while it typesets it, about 7 MB per key and 4 MB per sheet: 50 keep each worker
+#: under half a gigabyte.
+CLASS_DOCUMENT = 50
+#: The variants are dealt out in this many shares (every eighth variant to a share), so that
+#: the workers finish close together.
+SHARES = 4 * WORKERS
+
+
+def _write_variants(job) -> list[_Written]:
+    """Each variant of a share: its drawing and network file written; its sheet and key."""
+    from backprop_tutor.output.writers.typst import part
+
+    share, ask, answer_decimals, work = job
+    written = []
+    for variant in share:
+        exercise = _Exercise(variant.network, ask, answer_decimals)
+        figure = f"figures/{variant.id}.svg"
+        (work / figure).write_text(network_svg(variant.network, standalone=True), encoding="utf-8")
+        sheet = sheet_blocks(variant.network, exercise, figure, variant.id, variant.student)
+        key = key_blocks(variant.network, exercise, variant.id, variant.student)
+        (work / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network),
+                                                              encoding="utf-8")
+        written.append(_Written(part(sheet), part(key), to_markdown(sheet), to_markdown(key),
+                                exercise.answers))
+    return written
+
+
+def _write_pages(share: list[Variant], answer_decimals: int, reveal: bool, work: Path) -> None:
+    """The practice page of each variant of a share: ``page/ID.html``, that variant only."""
     from backprop_tutor.output.page import render_page
 
-    variant, ask, answer_decimals, reveal, paper, work = job
-    exercise = _Exercise(variant.network, ask, answer_decimals)
-    figure = f"figures/{variant.id}.svg"
-    _draw(variant.network, work / figure)
-    sheet = sheet_blocks(variant.network, exercise, figure, variant.id, variant.student)
-    key = key_blocks(variant.network, exercise, variant.id, variant.student)
-    compiler = _compiler(work)
-    _compile(compiler, sheet, work / f"sheet-{variant.id}.pdf", f"Question sheet {variant.id}", paper)
-    _compile(compiler, key, work / f"key-{variant.id}.pdf", f"Answer key {variant.id}", paper)
-    (work / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network),
-                                                          encoding="utf-8")
-    (work / "page" / f"{variant.id}.html").write_text(
-        render_page({variant.id: variant.network}, decimals=answer_decimals, reveal=reveal,
-                    source=f"variant {variant.id}"), encoding="utf-8")
-    return sheet, key, exercise.answers
+    for variant in share:
+        (work / "page" / f"{variant.id}.html").write_text(
+            render_page({variant.id: variant.network}, decimals=answer_decimals, reveal=reveal,
+                        source=f"variant {variant.id}"), encoding="utf-8")
+
+
+def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path,
+             group: str) -> None:
+    """A group of students' sheets or keys typeset as one document, written to the file
+    ``group`` in ``work``, and each student's pages of it as ``{name}-ID.pdf``."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from backprop_tutor.output.writers.typst import document_of_parts
+
+    class_title, title = DOCUMENTS[name]
+    pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, group)
+    (work / group).write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    for vid, first, last in zip(ids, starts, starts[1:] + [len(reader.pages)]):
+        writer = PdfWriter()
+        for page in reader.pages[first:last]:
+            writer.add_page(page)
+        writer.add_metadata({"/Title": f"{title} {vid}"})
+        with open(work / f"{name}-{vid}.pdf", "wb") as file:
+            writer.write(file)
+
+
+def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]]:
+    """The PDF of a document of parts (``writers.typst.document_of_parts``), and the index of
+    each part's first page."""
+    import json
+
+    import typst
+
+    from backprop_tutor.output.writers.typst import PART_PAGES
+
+    # Typst reads a document's positions (here: where each part starts) from a compiled file.
+    path = work / f"{name}.typ"
+    path.write_text(source, encoding="utf-8")
+    try:
+        compiler = typst.Compiler(str(path), root=str(work))
+        pdf = _for_poppler(compiler.compile())
+        starts = [page - 1 for page in json.loads(compiler.eval(PART_PAGES))]
+    finally:
+        path.unlink()
+    # Typst keeps what it worked out for a document (about 7 MB a key) until ten further
+    # compilations have not used it: ten empty ones let the next group reuse that memory.
+    for _ in range(10):
+        typst.compile(b"")
+    return pdf, starts
+
+
+def _join(files: list[str], name: str, work: Path) -> None:
+    """The documents ``files`` in ``work`` one after the other as ``name``; ``files`` removed."""
+    from pypdf import PdfWriter
+
+    if len(files) == 1:
+        (work / files[0]).rename(work / name)
+        return
+    writer = PdfWriter()
+    for file in files:
+        writer.append(work / file)
+    writer.add_metadata({"/Title": DOCUMENTS[name.removesuffix("s.pdf")][0]})
+    with open(work / name, "wb") as output:
+        writer.write(output)
+    for file in files:
+        (work / file).unlink()
 
 
 def _pool(jobs: int):
     """Two worker processes for many jobs; for a few, this process (a pool costs ~0.3 s)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backprop_tutor.io.processes import worker_pool
 
     if jobs < 8:
         return ThreadPoolExecutor(max_workers=1)
-    # spawn, not fork: forking while other threads run (the lab's worker pools, TensorFlow's)
-    # can hang the child on a lock one of them held.
-    return ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+    return worker_pool(WORKERS)   # spawned, and they end with this process
 
 
 def write_blank_sheet(network: Network, path, ask="default",
@@ -166,22 +288,29 @@ def write_blank_sheet(network: Network, path, ask="default",
     """
     import tempfile
 
+    import typst
+
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        _draw(network, work / "network.svg")
+        (work / "network.svg").write_text(network_svg(network, standalone=True), encoding="utf-8")
         blocks = sheet_blocks(network, _Exercise(network, ask, answer_decimals), "network.svg",
                               label="", student="", note=note)
-        _compile(_compiler(work), blocks, Path(path), "Question sheet", paper)
+        pdf = typst.compile(typst_document(blocks, "Question sheet", paper).encode("utf-8"),
+                            root=str(work))
+        Path(path).write_bytes(_for_poppler(pdf))
 
 
 class _Exercise:
-    """What a sheet asks of one network: per hidden activation the asked names and their answers."""
+    """What a sheet asks of one network: per hidden activation the asked names, the step
+    worked by hand (rounding as you go, worked once for the answers and the key) and the answers."""
 
     def __init__(self, network: Network, ask, decimals: int):
         self.decimals = decimals
         self.cases = cases(network)
         self.asked = asked_quantities(network, ask, tuple(self.cases))
-        self.answers = answers(self.cases, self.asked, decimals)
+        rule = Rounding("decimals", decimals)
+        self.by_hand = {a: worked_by_hand(case, rule) for a, case in self.cases.items()}
+        self.answers = answers(self.cases, self.asked, decimals, self.by_hand)
 
 
 # ---------------------------------------------------------------- the sheet
@@ -201,7 +330,7 @@ def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
                Heading(2, "Problem 2: one SGD update by hand"),
                Paragraph(_problem_2(network, exercise)),
                Figure(figure, "Your network: its inputs, target, weights and biases "
-                              "(the same numbers as in the table)."),
+                              "(the same numbers as in the table).", DRAWING_WIDTH),
                given_table(given_values(network), DIGITS)]
     if len(exercise.asked) > 1 and len(network.layers) > 1:
         blocks.append(Space("Your working: the weighted sums (net) into the first hidden layer "
@@ -233,8 +362,9 @@ def _boxes(names: list[str]) -> Table:
     for k in range(0, len(names), 2):
         pair = names[k:k + 2]
         rows.append((formula(pair[0]), box, formula(pair[1]) if len(pair) > 1 else "", box))
+    # The boxes share the rest of the line: room to write (and Typst typesets the sheet faster).
     return Table(("quantity", "your answer", "quantity", "your answer"), tuple(rows), align="llll",
-                 row_height=BOX_HEIGHT)
+                 row_height=BOX_HEIGHT, stretch=(1, 3))
 
 
 # ---------------------------------------------------------------- the key
@@ -255,15 +385,22 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
     for activation, case in exercise.cases.items():
         blocks += [Heading(3, _case_heading(network, activation)),
                    _worked(case, exercise.asked[activation], by_case.get(activation, {}),
-                           exercise.decimals)]
+                           exercise.decimals, exercise.by_hand[activation])]
     return blocks
 
 
-def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int) -> Table:
-    """A row per line of the key: the quantity, its formula with the rounded numbers, the values."""
-    rounded, exact = rounded_sheet(network, decimals), solve(network)
-    values = {**rounded.given, **rounded.values}
-    formulas = {q.name: q.formula for q in rounded.quantities}
+def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decimals: int,
+            by_hand: dict) -> Table:
+    """A row per line of the key: the quantity, its formula with the rounded numbers, the values.
+
+    ``by_hand``: the step worked by hand, rounding to ``decimals`` as you go
+    (``rounding.worked_by_hand``); each value is shown as the float nearest to it,
+    as ``rounding.rounded_sheet`` gives it.
+    """
+    exact = solve(network)
+    given = given_values(network)
+    formulas = {line.name: line.formula for line in definitions(network)}
+    values = {**given, **{name: float(by_hand[name]) for name in formulas}}
     rows = []
     for name in key_lines(network, asked):
         worked = formula(formulas[name])
@@ -272,10 +409,11 @@ def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decima
             # to Typst (about 4 ms), more than the rest of the key.
             worked = (worked, " = " + notation.text(formulas[name], values, decimals))
         quantity = formula(name) if name in boxes else ("(", formula(name), ")")
-        rows.append((quantity, worked, f"{rounded[name] + 0.0:.{decimals}f}",
+        rows.append((quantity, worked, f"{values[name] + 0.0:.{decimals}f}",
                      f"{exact[name] + 0.0:.{FULL_DIGITS}g}"))
+    # The formulas' column takes the rest of the line (Typst then typesets the key faster).
     return Table(("quantity", "worked out with the rounded numbers", f"{decimals} decimals",
-                  f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr")
+                  f"unrounded ({FULL_DIGITS} digits)"), tuple(rows), align="llrr", stretch=(1,))
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -294,27 +432,6 @@ def _listed(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _draw(network: Network, path: Path) -> None:
-    from backprop_tutor.output import figures
-
-    figures.save(figures.plot_network(solve(network), decimals=DIGITS, given_only=True,
-                                      width=DRAWING_INCHES), path, formats=("svg",))
-
-
-@functools.lru_cache(maxsize=1)
-def _compiler(root: Path):
-    """A Typst compiler for the folder being written (one per process): it keeps fonts and
-    images from one document to the next."""
-    import typst
-
-    return typst.Compiler(root=str(root))
-
-
-def _compile(compiler, blocks: list[Block], path: Path, title: str, paper: str = "a4") -> None:
-    pdf = compiler.compile(input=typst_document(blocks, title, paper).encode("utf-8"))
-    path.write_bytes(_for_poppler(pdf))
-
-
 def _for_poppler(pdf: bytes) -> bytes:
     """Typst's PDF without ``/Suspects false`` in its catalog's MarkInfo.
 
@@ -324,16 +441,6 @@ def _for_poppler(pdf: bytes) -> bytes:
     """
     key = b"/Suspects false"
     return pdf.replace(key, b" " * len(key)) if pdf.count(key) == 1 else pdf
-
-
-def _merge(paths: list[Path], path: Path) -> None:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for part in paths:
-        writer.append(part)
-    with open(path, "wb") as file:
-        writer.write(file)
 
 
 def _csv(rows: list[list[str]]) -> str:

@@ -50,6 +50,8 @@ _STYLE = {
     "grid.alpha": 0.3,
     # SVG ids are hashes salted with a random value unless a salt is given.
     "svg.hashsalt": "backprop-tutor",
+    # Text is text: a title or file name with `$…$` is not parsed as (possibly bad) maths.
+    "text.parse_math": False,
 }
 
 # Without a date the SVG does not change from one run to the next; the PNG holds no date.
@@ -134,8 +136,7 @@ _TITLE_INCHES = 0.8
 _FOOTNOTE_INCHES = 0.35
 
 
-def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
-                 given_only: bool = False, width: float | None = None) -> Figure:
+def plot_network(worksheet: Worksheet, path=None, decimals: int = 4) -> Figure:
     """The network of one worked SGD step, with every number of the forward and backward pass.
 
     Units are circles, inputs on the left, outputs on the right. Each
@@ -148,11 +149,8 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
         worksheet: the solved step, from ``worksheet.solve(network)``.
         path: where to save the figure (PNG and SVG), or None to only return it.
         decimals: decimals shown for every number.
-        given_only: draw only the numbers a student is given (inputs, weights,
-            biases, targets), hidden units uncoloured: the question sheet's drawing.
-        width: the figure's width in inches (the drawing is scaled to it, the
-            text keeps its size: a figure printed at this width shows 10 pt labels
-            at 10 pt); None: a scale that suits the screen.
+
+    The question sheets draw the network with only its given numbers: ``output.drawing``.
     """
     network = worksheet.network
     values = {**worksheet.given, **worksheet.values}
@@ -166,7 +164,7 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
     ys = [y for _, y in position.values()]
     left, right = min(xs) - 1.6, max(xs) + 3.0
     bottom, top = min(ys) - 1.15, max(ys) + 1.85
-    scale = _INCH_PER_UNIT if width is None else width / (right - left)
+    scale = _INCH_PER_UNIT
     drawing = (top - bottom) * scale
     height = drawing + _TITLE_INCHES + _FOOTNOTE_INCHES
 
@@ -190,26 +188,18 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
         for layer, layer_units in zip((None, *network.layers), units):
             for unit in layer_units:
                 activation = None if layer is None else layer.activation
-                if given_only and unit.startswith("h"):
-                    activation = None   # the sheet works it with every hidden activation
-                _draw_unit(ax, position[unit], unit, activation,
-                           _unit_notes(unit, layer, number, given_only))
+                _draw_unit(ax, position[unit], unit, activation, _unit_notes(unit, layer, number))
         for unit, target in zip(units[-1], names.target_names(len(units[-1]))):
             x, y = position[unit]
-            loss = "" if given_only else f"\nE_{unit} = {number(f'E_{unit}')}"
-            ax.annotate(f"{target} = {number(target)}{loss}",
+            ax.annotate(f"{target} = {number(target)}\nE_{unit} = {number(f'E_{unit}')}",
                         (x + _RADIUS, y), (x + 1.0, y), va="center", ha="left", fontsize=11,
                         arrowprops={"arrowstyle": "<-", "color": "0.4"})
-        title = (f"{network.title or 'Network'}\nthe given numbers" if given_only
-                 else _network_title(network, number("E")))
-        fig.suptitle(title, y=1 - 0.1 / height, va="top", fontsize=14)
+        fig.suptitle(_network_title(network, number("E")), y=1 - 0.1 / height, va="top",
+                     fontsize=14)
         has_biases = any(layer.biases is not None for layer in network.layers)
         forward = "bias b, net = Σ w·out + b" if has_biases else "net = Σ w·out"
         note = (f"Weights before the update. Above each unit: {forward}, "
                 "out = f(net). Below, red: δ = ∂E/∂net.")
-        if given_only:
-            note = "On each connection its weight." + (" Above each unit its bias b."
-                                                        if has_biases else "")
         fig.text(0.5, 0.1 / height, note, ha="center", fontsize=10, color="0.3")
     return _finish(fig, path)
 
@@ -220,20 +210,18 @@ def _unit_positions(units: list[list[str]]) -> dict[str, tuple[float, float]]:
             for layer, column in enumerate(units) for j, unit in enumerate(column)}
 
 
-def _unit_notes(unit: str, layer: Layer | None, number,
-                given_only: bool = False) -> tuple[str, str | None]:
+def _unit_notes(unit: str, layer: Layer | None, number) -> tuple[str, str | None]:
     """The text above a unit (its forward-pass numbers) and below it (its δ; None for an input).
 
     ``layer`` is the unit's layer, None for an input; ``number`` formats a value by name.
-    With ``given_only`` a unit shows only its bias (an empty text without one).
     """
     if layer is None:
         return f"{unit} = {number(unit)}", None
-    above = [] if given_only else [f"net = {number(f'net_{unit}')}", f"out = {number(f'out_{unit}')}"]
+    above = [f"net = {number(f'net_{unit}')}", f"out = {number(f'out_{unit}')}"]
     if layer.biases is not None:
         fixed = "" if layer.train_biases else " (fixed)"
         above.insert(0, f"b = {number(f'b_{unit}')}{fixed}")
-    return "\n".join(above), None if given_only else f"δ = {number(f'delta_{unit}')}"
+    return "\n".join(above), f"δ = {number(f'delta_{unit}')}"
 
 
 def _draw_connection(ax, start, end, label: str, along: float) -> None:

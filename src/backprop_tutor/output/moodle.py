@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.worksheet import given_values
 from backprop_tutor.document.notation import format_number, text
+from backprop_tutor.teaching.class_answers import variant_tag
 from backprop_tutor.teaching.exercise import Answer
 from backprop_tutor.teaching.variants import Variant
 
@@ -56,7 +57,8 @@ def _question_html(variant: Variant, answers: list[Answer]) -> str:
     decimals = answers[0].decimals if answers else 4
     given = ", ".join(f"{text(name)} = {format_number(value)}"
                       for name, value in given_values(network).items())
-    parts = [f"<p>Variant <b>{_html(variant.id)}</b>. One step of stochastic gradient "
+    # The tag names the variant in Moodle's Responses report, which `grade` reads.
+    parts = [f"<p><b>{_html(variant_tag(variant.id))}</b> One step of stochastic gradient "
              f"descent on your network, for its one sample, with the loss "
              f"{_html(LOSSES[network.loss].description)} and a "
              f"{network.output_activation} output unit. The backward pass uses the weights "

@@ -6,7 +6,7 @@
 * ``figures/``: the network with its forward and backward values per hidden
   activation, the activations and their derivatives, learning curves, the lab's
   learning rate on moons and digits and gradients through depth, and the measured
-  cost (PNG and SVG),
+  cost (SVG: each figure is drawn once, and both documents show that file),
 * ``worksheet.pdf``: the blank question sheet of the network, to hand out,
 * ``activation_cost.md``: the measured cost tables. They are kept out of
   ``tutorial.md`` because timings differ from run to run, while the same
@@ -18,9 +18,7 @@ at the end: the pack is written whole or not at all.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +40,10 @@ from backprop_tutor.document.blocks import (
     demoted,
 )
 from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.io.processes import worker_pool
 from backprop_tutor.output import pack_code
 from backprop_tutor.output.classkit import write_blank_sheet
-from backprop_tutor.output.pack_lab import comparison_blocks
+from backprop_tutor.output.pack_lab import comparison_blocks, save_figure
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
 from backprop_tutor.output.writers import to_markdown, typst_document
 
@@ -77,8 +76,6 @@ def build_pack(network: Network, out, force: bool = False,
         (work / "tutorial.md").write_text(to_markdown(blocks), encoding="utf-8")
         (work / "activation_cost.md").write_text(to_markdown(measured), encoding="utf-8")
         _write_pdf(blocks + measured, work, title=_title(network))
-        progress("writing worksheet.pdf")
-        write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
     return PackSummary(Path(out), files_in(Path(out)), losses)
 
 
@@ -98,7 +95,7 @@ def _title(network: Network) -> str:
 def _content(network: Network, work: Path, progress: Callable[[str], None]):
     """The pack's blocks, the blocks of measured timings, and E before and after each update.
 
-    Figures are written into ``work/figures``.
+    Figures are written into ``work/figures``, and the worksheet into ``work``.
     """
     from backprop_tutor.output import figures
     from backprop_tutor.teaching import experiments
@@ -106,35 +103,52 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
     # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
-    # longest step, overlaps the figures and the lab's runs in their worker processes.
-    keras = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    # longest step, overlaps everything else, which runs in this process.
+    keras = worker_pool(1)   # spawned, and it ends with this process
     problem4 = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
-        figures.plot_network(sheet, work / "figures" / f"network_{activation}.png", decimals=6)
+        save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
-    figures.plot_activations(work / "figures" / "activations.png")
+    save_figure(figures.plot_activations(), work, "activations")
     curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
     losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
     problem3, shown_curves = _problem3(network, sheets, curves)
-    figures.plot_learning_curves(shown_curves, work / "figures" / "learning_curves.png")
+    save_figure(figures.plot_learning_curves(shown_curves), work, "learning_curves")
     progress("activations compared: the lab's experiments and the activation cost")
     comparison, measured = comparison_blocks(work)
 
     progress("Problem 1: derivation")
     problem1 = _problem1(network)
+    progress("writing worksheet.pdf")
+    write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
     progress("Problem 4: Keras")
     with keras:
         problem4 = problem4.result()
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
     body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
-            *problem3, *problem4, *comparison]
+            *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
                         + " ".join(network.description.split()) + " " + EXAMPLE_NOTE),
               Contents(depth=1), *body]
     return blocks, measured, losses
+
+
+#: Which notebook of Problems 3 and 4 to hand out to whom (docs/notebooks.md says the same).
+NOTEBOOK_LEVELS = [
+    Heading(1, "In class: Problems 3 and 4 at three levels"),
+    Paragraph("Problems 3 (NumPy) and 4 (Keras) come as three notebooks each: the same code at "
+              "three levels of help, with the same checks against Problem 2's worked step. Hand "
+              "out guided (`notebooks/guided/`: the functions are written but for single lines, "
+              "each followed by a check) to students who have not written NumPy or Keras before; "
+              "standard (`notebooks/standard/`: whole functions from stubs) to those with some "
+              "Python and NumPy; open (`notebooks/open/`: a specification and its tests only) to "
+              "those who could write the network from a blank page. When in doubt hand out "
+              "standard, and keep guided at hand for a student stuck after five minutes. The "
+              "answers are in `notebooks/solutions/`; Problem 3's is the code printed above."),
+]
 
 
 def _problem1(network: Network) -> list[Block]:
@@ -150,7 +164,7 @@ def _problem1(network: Network) -> list[Block]:
                       "gradient found by the chain rule is proven step by step by SymPy, checked "
                       "against mpmath's derivative of the loss at random points, and against the "
                       "worked numbers of Problem 2."),
-            Figure("figures/network_sigmoid.png",
+            Figure("figures/network_sigmoid.svg",
                    "The network of Problem 1 with its numbers: weights and biases, the forward "
                    "pass (net, out) and the deltas, sigmoid hidden and output units."),
             *sections]
@@ -166,7 +180,7 @@ def _problem2(sheets: dict, drawn_in_problem1: bool) -> list[Block]:
         if activation == "sigmoid" and drawn_in_problem1:
             blocks.append(Paragraph("This network, with these numbers, is drawn in Problem 1."))
         else:
-            blocks.append(Figure(f"figures/network_{activation}.png",
+            blocks.append(Figure(f"figures/network_{activation}.svg",
                                  f"The network with {activation} hidden units: weights, the "
                                  f"forward pass (net, out) and the deltas of the backward pass."))
     relu = sheets["relu"]
@@ -233,7 +247,7 @@ def _loss_table(curves: dict[str, list[float]]) -> Table:
 
 
 def _curves_figure() -> Figure:
-    return Figure("figures/learning_curves.png",
+    return Figure("figures/learning_curves.svg",
                   "Learning curves on the file's one sample: the loss against the number of "
                   "updates, one line per hidden activation, all from the same start. With one "
                   "sample the network only memorises it; the activations compared below train "
@@ -261,7 +275,7 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
 
     code = pack_code.problem4_code(network)
     shown = pack_code.run_shown(code)
-    k, factor = convention.n_outputs, convention.factor
+    factor = convention.factor
     rows = tuple((a, notation.format_number(shown["one_update"][a][0], 10),
                   notation.format_number(sheets[a]["E"], 10),
                   f"{pack_code.largest_weight_gap(shown['one_update'][a][1], sheets[a], network):.1e}")

@@ -3,9 +3,10 @@
 The learning-rate sweeps and the depth runs are small runs of ``lab
 learning-rate`` and ``lab depth`` (the same code, the same regions and
 sentences; the pack names the command that prints the same table), and the
-measured cost of ``bench-activations``. Timings vary from run to run, so the
-cost's tables and sentences are returned apart, for ``activation_cost.md`` and
-the PDF's end only.
+measured cost of ``bench-activations``. They are small enough to run in this
+process: worker processes would cost more to start than they save. Timings
+vary from run to run, so the cost's tables and sentences are returned apart,
+for ``activation_cost.md`` and the PDF's end only.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def _command(name: str, options: dict, seeds) -> str:
     return f"`backprop-tutor lab {name} {' '.join(flags)} --seeds {len(seeds)}`"
 
 
+def save_figure(fig, work: Path, stem: str) -> str:
+    """``fig`` drawn once, as ``figures/STEM.svg`` in ``work``: the path both documents use."""
+    from backprop_tutor.output.figures import save
+
+    save(fig, work / "figures" / f"{stem}.svg", formats=("svg",))
+    return f"figures/{stem}.svg"
+
+
 def comparison_blocks(work: Path) -> tuple[list[Block], list[Block]]:
     """The activations compared: how they learn, the learning rate, depth, and the cost.
 
@@ -40,9 +49,6 @@ def comparison_blocks(work: Path) -> tuple[list[Block], list[Block]]:
     from backprop_tutor.output.reports.lab import depth_blocks, learning_rate_blocks
     from backprop_tutor.teaching.activation_cost import measure
     from backprop_tutor.teaching.lab import depth, learning_rate
-    from backprop_tutor.teaching.lab.runner import default_jobs
-
-    jobs = default_jobs()
     blocks: list[Block] = [
         Heading(1, "The activations compared"),
         Paragraph("How they learn. The learning curves of Problem 3 start from the same weights. "
@@ -51,7 +57,7 @@ def comparison_blocks(work: Path) -> tuple[list[Block], list[Block]]:
                   "unless the weights it passes through are large enough to make up for it; tanh′ "
                   "reaches 1 near 0; relu′ is 1 for an active unit and 0 for an inactive one, "
                   "which then stops learning from that sample."),
-        Figure("figures/activations.png", "The activations and their derivatives."),
+        Figure("figures/activations.svg", "The activations and their derivatives."),
         Heading(2, "The learning rate, on data"),
         Paragraph("Problem 3's curves memorise one sample; what a learning rate does shows on a "
                   "data set, judged on rows the network did not train on (the validation loss), "
@@ -63,22 +69,21 @@ def comparison_blocks(work: Path) -> tuple[list[Block], list[Block]]:
     runs = {}
     for name, (options, seeds) in SWEEPS.items():
         base = learning_rate.BASE.with_(**options)
-        runs[name] = learning_rate.run(learning_rate.settings(base, seeds=seeds), jobs)
+        runs[name] = learning_rate.run(learning_rate.settings(base, seeds=seeds))
         sweep = learning_rate.summarise(runs[name])
-        figure = f"figures/learning_rate_{name}.png"
-        plot_learning_rate(sweep, work / figure, title=f"The learning rate on {name}")
+        figure = save_figure(plot_learning_rate(sweep, title=f"The learning rate on {name}"),
+                             work, f"learning_rate_{name}")
         blocks += learning_rate_blocks(sweep, f"The learning rate on {name}", figure)
         blocks.append(Paragraph(f"{_command('learning-rate', options, seeds)} prints the same "
                                 f"table."))
     options, seeds = DEPTH
     result = depth.summarise(depth.run(depth.settings(depth.BASE.with_(**options),
-                                                      depths=(max(depth.DEPTHS),), seeds=seeds),
-                                       jobs))
-    plot_depth(result, work / "figures" / "depth.png")
+                                                      depths=(max(depth.DEPTHS),), seeds=seeds)))
+    figure = save_figure(plot_depth(result), work, "depth")
     blocks += [Heading(2, "Depth: vanishing gradients and dead units"),
-               *depth_blocks(result, figure="figures/depth.png")]
-    cost = measure(size=200_000, repeats=9, jobs=jobs, runs=runs["digits"])
-    plot_cost(cost, work / "figures" / "activation_cost.png")
+               *depth_blocks(result, figure=figure)]
+    cost = measure(size=200_000, repeats=9, runs=runs["digits"])
+    figure = save_figure(plot_cost(cost), work, "activation_cost")
     blocks += [
         Heading(2, "What an activation costs"),
         Paragraph("Per element, the forward sigmoid and tanh need an exponential (inside tanh) "
@@ -88,7 +93,7 @@ def comparison_blocks(work: Path) -> tuple[list[Block], list[Block]]:
                   "activation needs, each at its own best η from the digits sweep above. The "
                   "measured tables and what they show are in activation_cost.md and at the end "
                   "of the PDF: timings vary from run to run."),
-        Figure("figures/activation_cost.png",
+        Figure(figure,
                "Measured: one SGD step per hidden activation (median and 95 % interval of the "
                "median), and the time to reach a common validation loss on digits."),
     ]

@@ -71,8 +71,22 @@ def value_and_error(node, known: dict, functions: dict):
         value = functions[node.func.id](a)
         slope, rounding = _SLOPES[node.func.id](a, value)
         return value, abs(slope) * error + rounding
-    (a, ea), (b, eb) = (value_and_error(side, known, functions) for side in (node.left, node.right))
-    operator = type(node.op)
+    # A sum of n terms is a chain n operations deep on its left (((a + b) + c) + ...):
+    # walked in a loop, not by recursion, so that a unit fed by 1,000 units needs no
+    # deeper stack than one fed by 2. The order of the operations is the float's.
+    steps = []
+    while isinstance(node, ast.BinOp):
+        steps.append((type(node.op), node.right))
+        node = node.left
+    a, ea = value_and_error(node, known, functions)
+    for operator, right in reversed(steps):
+        b, eb = value_and_error(right, known, functions)
+        a, ea = _operation(operator, a, ea, b, eb)
+    return a, ea
+
+
+def _operation(operator: type, a, ea, b, eb):
+    """``a op b`` and its error scale, from the operands' (see value_and_error)."""
     if operator in (ast.Add, ast.Sub):
         value = a + b if operator is ast.Add else a - b
         return value, ea + eb + abs(value)

@@ -118,14 +118,20 @@ class Answer:
         return f"{self.tolerance:.{self.decimals}f}"
 
 
-def answers(cases: dict[str, Network], asked: dict[str, list[str]], decimals: int) -> list[Answer]:
-    """Every asked quantity of every case (hidden activation → network), in sheet order."""
+def answers(cases: dict[str, Network], asked: dict[str, list[str]], decimals: int,
+            by_hand: dict[str, dict] | None = None) -> list[Answer]:
+    """Every asked quantity of every case (hidden activation → network), in sheet order.
+
+    ``by_hand``: each case's step worked by hand with this rule, if already worked
+    (``rounding.worked_by_hand``); otherwise it is worked here.
+    """
     rule = Rounding("decimals", decimals)
     unit = Decimal(1).scaleb(-decimals)
     found = []
     for activation, network in cases.items():
-        hand, exact = worked_by_hand(network, rule), solve(network)
-        formulas = {step.name: step.formula for step in definitions(network)}
+        hand = by_hand[activation] if by_hand else worked_by_hand(network, rule)
+        exact = solve(network)
+        formulas = {line.name: line.formula for line in definitions(network)}
         for name in asked[activation]:
             expected = hand[name]
             # The inputs of this line that are not asked may go unrounded (one step).

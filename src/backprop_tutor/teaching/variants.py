@@ -215,17 +215,12 @@ def problems(network: Network, inactive_relu: str = "one") -> list[str]:
 def read_roster(path) -> list[str]:
     """The student IDs of a roster: a UTF-8 CSV with a header row, the IDs in its first column.
 
-    The file is read by ``files.read_text``, as every input file is.
+    The file is read by ``files.read_csv``, as every input file is.
     """
-    import csv
-    import io
+    from backprop_tutor.io.files import read_csv
 
-    from backprop_tutor.io.files import read_text
-
-    text = read_text(path, RosterFileError, "roster (CSV file)")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    # line_num: the file's line where a row ends (a quoted cell may span lines).
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    rows = [(line, row) for line, row in read_csv(path, RosterFileError, "roster (CSV file)")
+            if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise RosterFileError(path, None, "has no students (expected a header row, then one "
                                           "student ID per row in the first column)")
@@ -275,12 +270,16 @@ def _ratio_problems(kind: str, values: dict) -> list[str]:
     ordered = sorted(values.items(), key=lambda item: abs(item[1]))
     found = []
     for k, (a, x) in enumerate(ordered):
+        multiples = [r * x for r in RATIOS]     # made once per x: this loop runs for every draw
         for b, y in ordered[k + 1:]:
             if abs(y) > 2.01 * abs(x):
                 break
             # |y| >= |x|: a ratio of 1/2 shows as y = 2x.
-            if any(abs(y - r * x) <= RATIO_TOLERANCE * abs(y) for r in RATIOS):
-                found.append(f"{kind} {a} and {b} are in a simple ratio")
+            tolerance = RATIO_TOLERANCE * abs(y)
+            for multiple in multiples:
+                if abs(y - multiple) <= tolerance:
+                    found.append(f"{kind} {a} and {b} are in a simple ratio")
+                    break
     return found
 
 

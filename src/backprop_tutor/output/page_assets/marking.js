@@ -1,8 +1,9 @@
 /* Marking in the browser: the same rule as teaching/marking.py, on the same formulas.
  *
  * The page's data (written by output/page.py) holds every worksheet line with
- * its formula string and its slip formulas; this file only evaluates formula
- * strings from the student's own numbers and applies the one rounding rule:
+ * its formula string and its slip formulas; this file evaluates formula strings
+ * (with formulas.js, the evaluator shared with the playground) from the
+ * student's own numbers and applies the one rounding rule:
  * on floats for the exact and own values (teaching/precision.py), and in
  * exact decimal arithmetic for the values worked by hand, rounded as you go
  * (teaching/rounding.py): decimals are BigInt digits m and an exponent e, the
@@ -101,19 +102,6 @@ var BackpropMarking = (function () {
 
   // ---- formulas --------------------------------------------------------------------------------
 
-  var FLOATS = {
-    number: Number, add: function (a, b) { return a + b; }, sub: function (a, b) { return a - b; },
-    mul: function (a, b) { return a * b; }, div: function (a, b) { return a / b; },
-    neg: function (a) { return -a; }, pow: Math.pow,
-    functions: {
-      // sigmoid(x) = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, the form that cannot overflow
-      sigmoid: function (x) { return 0.5 * (1 + Math.tanh(0.5 * x)); },
-      tanh: Math.tanh,
-      relu: function (x) { return x > 0 ? x : 0; },   // Python's max(0.0, x), NaN included
-      step: function (x) { return x > 0 ? 1 : 0; },   // relu'(0) = 0
-      exp: Math.exp,
-    },
-  };
   var DECIMALS = {
     number: decimalOf, add: add, sub: sub, mul: mul, div: div, neg: neg,
     pow: function (a, n) {       // x**2 of the worksheet: a product
@@ -128,78 +116,10 @@ var BackpropMarking = (function () {
     },
   };
 
-  /* Formulas: names, numbers, + - * / ** ( ) and the functions above, with Python's precedence
-   * (** binds tighter than a unary minus on its left and is right-associative). */
-  var TOKEN = /\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*\/(),])/y;
-  var compiled = { floats: {}, decimals: {} };
+  var F = BackpropFormulas, has = F.has;   // formulas.js: the evaluator shared with the playground
 
-  function tokens(formula) {
-    var found = [], match;
-    formula = formula.trim();
-    TOKEN.lastIndex = 0;
-    while (TOKEN.lastIndex < formula.length && (match = TOKEN.exec(formula))) found.push(match[1]);
-    if (formula.slice(TOKEN.lastIndex).trim()) throw new Error("cannot read formula " + formula);
-    return found;
-  }
-
-  function has(values, name) { return values && Object.prototype.hasOwnProperty.call(values, name); }
-
-  /* The formula as a function of (values, overlay): a name is looked up in overlay first. */
-  function compile(formula, A) {
-    var cache = compiled[A === FLOATS ? "floats" : "decimals"];
-    if (cache[formula]) return cache[formula];
-    var list = tokens(formula), at = 0;
-    function peek() { return list[at]; }
-    function take(expected) {
-      var token = list[at++];
-      if (expected !== undefined && token !== expected) throw new Error("expected " + expected);
-      return token;
-    }
-    function binary(op, a, b) { return function (v, o) { return op(a(v, o), b(v, o)); }; }
-    function sum() {
-      var node = product();
-      while (peek() === "+" || peek() === "-") node = binary(take() === "+" ? A.add : A.sub, node, product());
-      return node;
-    }
-    function product() {
-      var node = unary();
-      while (peek() === "*" || peek() === "/") node = binary(take() === "*" ? A.mul : A.div, node, unary());
-      return node;
-    }
-    function unary() {
-      if (peek() === "-") { take(); var inner = unary(); return function (v, o) { return A.neg(inner(v, o)); }; }
-      if (peek() === "+") { take(); return unary(); }
-      return power();
-    }
-    function power() {
-      var base = atom();
-      if (peek() !== "**") return base;
-      take();
-      return binary(A.pow, base, unary());   // right-associative; -x on the right, as in Python
-    }
-    function atom() {
-      var token = take();
-      if (token === "(") { var inner = sum(); take(")"); return inner; }
-      if (/^\d/.test(token)) { var number = A.number(token); return function () { return number; }; }
-      if (A.functions.hasOwnProperty(token) && peek() === "(") {
-        take("("); var argument = sum(); take(")");
-        var f = A.functions[token];
-        return function (v, o) { return f(argument(v, o)); };
-      }
-      return function (v, o) {
-        if (has(o, token)) return o[token];
-        if (!has(v, token)) throw new Error("unknown name " + token);
-        return v[token];
-      };
-    }
-    var tree = sum();
-    if (at !== list.length) throw new Error("cannot read formula " + formula);
-    cache[formula] = tree;
-    return tree;
-  }
-
-  function valueOf(formula, values, overlay) { return compile(formula, FLOATS)(values, overlay); }
-  function exactValue(formula, values, overlay) { return compile(formula, DECIMALS)(values, overlay); }
+  function valueOf(formula, values, overlay) { return F.valueOf(formula, values, overlay); }
+  function exactValue(formula, values, overlay) { return F.compile(formula, DECIMALS)(values, overlay); }
 
   // ---- the precision rule (teaching/precision.py) ------------------------------------------------
 

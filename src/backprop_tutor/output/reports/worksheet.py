@@ -144,7 +144,7 @@ def given_table(given: dict[str, float], decimals: int) -> Table:
                       f"{notation.latex_name(n)} = {notation.latex_number(given[n], decimals)}")
                  for n in found]
         rows.append((label, tuple(part for item in items for part in (item, ",  "))[:-1]))
-    return Table(("given", "values"), tuple(rows), align="ll")
+    return Table(("given", "values"), tuple(rows), align="ll", stretch=(1,))
 
 
 def _equation(q: Quantity, values: dict, decimals: int) -> Equation:

@@ -50,11 +50,16 @@ def inline(content: Inline) -> str:
 
 
 def aligned_rows(rows: tuple[Equation, ...]) -> str:
-    r"""The rows of an aligned environment: ``lhs &= side \quad note``.
+    r"""The rows of an aligned environment: ``lhs &= side \quad note``, one to a line."""
+    return " \\\\\n".join(aligned_lines(rows))
 
-    An equation whose text is short stays on one row; a longer one puts its
-    first side on the first row and the rest on a second; one with notes, or
-    with a side broken over lines, takes a row per side.
+
+def aligned_lines(rows: tuple[Equation, ...]) -> list[str]:
+    r"""The lines of an aligned environment, each ``lhs &= side \quad note``.
+
+    An equation whose text is short stays on one line; a longer one puts its
+    first side on the first line and the rest on a second; one with notes, or
+    with a side broken over lines, takes a line per side.
     """
     out = []
     for eq in rows:
@@ -75,7 +80,7 @@ def aligned_rows(rows: tuple[Equation, ...]) -> str:
                     out[-1] += r" \quad " + "".join(
                         p.latex if isinstance(p, Math) else rf"\text{{{words(p)}}}"
                         for p in parts(note))
-    return " \\\\\n".join(out)
+    return out
 
 
 def _item(item: Item) -> str:
@@ -105,9 +110,10 @@ def _block(block: Block) -> str:
             return "\n".join([r"\begin{itemize}", *(_item(item) for item in items), r"\end{itemize}"])
         case Code(text):
             return "\\begin{verbatim}\n" + text.rstrip() + "\n\\end{verbatim}"
-        case Figure(path, caption):
+        case Figure(path, caption, width):
+            share = f"{width:g}" if width else ""
             return ("\\begin{figure}[ht]\n\\centering\n"
-                    rf"\includegraphics[width=\linewidth]{{{path}}}" + "\n"
+                    rf"\includegraphics[width={share}\linewidth]{{{path}}}" + "\n"
                     rf"\caption{{{words(caption)}}}" + "\n\\end{figure}")
         case Space(label, share):
             return rf"\noindent\emph{{{words(label)}}}\par\vspace{{\stretch{{{share}}}}}"

@@ -24,9 +24,9 @@ from backprop_tutor.document.blocks import (
     Title,
     write_inline,
 )
-from backprop_tutor.output.writers.latex import aligned_rows
+from backprop_tutor.output.writers.latex import aligned_lines
 
-_SPECIALS = {c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"}
+_ESCAPES = str.maketrans({c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"})
 #: A line break in words would let the next line start a heading, a list or a term: a space.
 _BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
 
@@ -67,6 +67,26 @@ def typst_document(blocks: list[Block], title: str, paper: str = "a4") -> str:
                            margin_y=MARGIN_Y) + "\n" + to_typst(blocks)
 
 
+#: Where a part of a document of parts begins: a new page numbered 1, the figures counted
+#: from 1, and a mark that ``PART_PAGES`` finds.
+_PART_START = ("#pagebreak(weak: true)\n#counter(page).update(1)\n"
+               "#counter(figure.where(kind: image)).update(0)\n#metadata(none) <part>\n")
+
+#: A Typst expression, evaluated on the compiled document of parts: the page each part starts on.
+PART_PAGES = "query(<part>).map(part => part.location().page())"
+
+
+def part(blocks: list[Block]) -> str:
+    """The blocks as one part of a document of parts (``document_of_parts``)."""
+    return _PART_START + to_typst(blocks)
+
+
+def document_of_parts(parts: list[str], title: str, paper: str = "a4") -> str:
+    """One document made of ``parts`` (each from ``part``): each starts on a new page, and its
+    pages and figures are numbered from 1, as if it were a document of its own."""
+    return typst_document([], title, paper) + "\n".join(parts)
+
+
 def text_width(paper: str) -> float:
     """The width of the text on ``paper``, in mm."""
     return PAPERS[paper][1] - 2 * MARGIN_X
@@ -82,7 +102,7 @@ def math(latex: str) -> str:
 
 def words(text: str) -> str:
     r"""Plain words made safe for Typst markup: ``half_sse`` → ``half\_sse``."""
-    return "".join(_SPECIALS.get(c, c) for c in _BREAKS.sub(" ", text))
+    return _BREAKS.sub(" ", text).translate(_ESCAPES)
 
 
 def inline(content: Inline) -> str:
@@ -101,21 +121,27 @@ def _block(block: Block) -> str:
         case Paragraph(content):
             return inline(content)
         case Equations(rows):
-            return "$ " + math(r"\begin{aligned}" + aligned_rows(rows) + r"\end{aligned}") + " $"
+            # Each line translated alone: tex2typst takes time quadratic in the length of what
+            # it is given, and the lines of an aligned block translate the same either way.
+            return "$ " + " \\\n".join(math(r"\begin{aligned}" + line + r"\end{aligned}")
+                                        for line in aligned_lines(rows)) + " $"
         case Table(header, rows):
             align = ", ".join("left" if a == "l" else "right" for a in block.alignment())
             cells = [f"[*{inline(h)}*]" for h in header]
             cells += [f"[{inline(cell)}]" for row in rows for cell in row]
             rows = f"rows: (auto, {block.row_height}mm), " if block.row_height else ""
-            return (f"#table(columns: {len(header)}, align: ({align},), {rows}"
+            # Typst measures every cell of an auto column; a stretched column it need not.
+            columns = (str(len(header)) if not block.stretch else "(" + ", ".join(
+                "1fr" if k in block.stretch else "auto" for k in range(len(header))) + ")")
+            return (f"#table(columns: {columns}, align: ({align},), {rows}"
                     f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
         case Items(items):
             return "\n".join(f"- {inline(item.text)}" + "".join(f"\n  - {inline(note)}" for note in item.notes)
                              for item in items)
         case Code(text, language):
             return f"```{language}\n{text.rstrip()}\n```"
-        case Figure(path, caption):
-            return (f'#figure(image("{path}", width: {FIGURE_WIDTH:.0%}), '
+        case Figure(path, caption, width):
+            return (f'#figure(image("{path}", width: {width or FIGURE_WIDTH:.0%}), '
                     f'caption: [{words(caption)}])')
         case Space(label, share):
             return (f"#block(width: 100%, height: {share}fr, stroke: 0.5pt + luma(150), "

@@ -15,9 +15,11 @@ The worker processes are started once and kept for the next call with the
 same ``jobs`` (starting one imports NumPy and scikit-learn afresh), so a
 notebook or the tutorial pack pays for that once.
 
-Ctrl-C stops cleanly: the workers ignore it, the caller cancels the runs not
-yet started, waits for the ones running (each takes well under a second) and
-raises KeyboardInterrupt, so nothing half-done is returned.
+Ctrl-C (and SIGTERM, which the command line turns into Ctrl-C) stops
+cleanly: the workers ignore it, the caller cancels the runs not yet started,
+waits for the ones running (each takes well under a second) and raises
+KeyboardInterrupt, so nothing half-done is returned. Workers end with the
+caller however it ends, even by SIGKILL (``io.processes.worker_pool``).
 
 >>> run_all(abs, [-3, 2, -1], jobs=1)
 [3, 2, 1]
@@ -25,12 +27,12 @@ raises KeyboardInterrupt, so nothing half-done is returned.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import Executor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
+
+from backprop_tutor.io.processes import worker_pool
 
 
 def default_jobs() -> int:
@@ -76,14 +78,12 @@ def run_all(task: Callable, settings: Iterable, jobs: int = 1,
     return results
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS: dict[int, Executor] = {}
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def _pool(jobs: int) -> Executor:
     if jobs not in _POOLS:
-        # spawn, not fork: forking a process that holds TensorFlow's or BLAS' threads can hang.
-        _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                           mp_context=multiprocessing.get_context("spawn"))
+        _POOLS[jobs] = worker_pool(jobs, initializer=_start_worker)
     return _POOLS[jobs]
 
 
@@ -91,6 +91,4 @@ def _start_worker() -> None:
     import numpy  # noqa: F401  threadpoolctl limits only the libraries already loaded
     from threadpoolctl import threadpool_limits
 
-    # Ctrl-C goes to the whole process group; the caller alone decides what to do with it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(limits=1)

@@ -13,53 +13,61 @@ sweep runs every combination, for every seed::
 
 Keys: dataset, samples, noise, learning_rate, epochs, batch_size ("full" or
 a whole number), hidden_activation, output_activation, hidden_units,
-hidden_layers, init, loss, seeds. Any other key, or a value of the wrong
-kind, is a ``ConfigFileError`` naming the file and the key.
+hidden_layers, init, loss, seeds. Any other key, a value of the wrong kind
+or beyond its bound (``BOUNDS``), or more than ``MAX_RUNS`` runs, is a
+``ConfigFileError`` naming the file and the key. The file is read by
+``io.files.read_text``, as every input file is.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import tomllib
-from pathlib import Path
 
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.initialisers import INITIALISERS
 from backprop_tutor.core.losses import LOSSES
-from backprop_tutor.errors import ConfigFileError
+from backprop_tutor.errors import ConfigFileError, shown
+from backprop_tutor.io import files
 from backprop_tutor.teaching.lab.curves import Groups, group_runs
 from backprop_tutor.teaching.lab.experiment import each
 from backprop_tutor.teaching.lab.runs import Setting, train
 
 #: A sweep larger than this is refused: it would not finish during a class.
 MAX_RUNS = 5000
+#: The range of each whole-number key: beyond it a run would not fit in memory
+#: or would not finish during a class (a million hidden layers, a billion rows).
+BOUNDS = {"samples": (4, 100_000), "epochs": (1, 100_000), "batch_size": (1, 100_000),
+          "hidden_units": (1, 1_000), "hidden_layers": (1, 20), "seeds": (0, 2**32 - 1)}
 
 
-def _whole(low: int):
+def _whole(low: int, high: int):
     def check(value):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            return f"expected a whole number of at least {low}, got {value!r}"
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"expected a whole number from {low:,} to {high:,}, got {shown(value)}"
     return check
 
 
 def _positive(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and value > 0):
-        return f"expected a positive finite number, got {value!r}"
+    try:
+        if files.finite_number(value) > 0:   # refuses bools, inf, nan and ints beyond a float
+            return None
+    except ValueError:
+        pass
+    return f"expected a positive finite number, got {shown(value)}"
 
 
 def _one_of(choices):
     def check(value):
-        if value not in choices:
-            return f"expected one of {', '.join(map(str, choices))}, got {value!r}"
+        if not isinstance(value, str) or value not in choices:
+            return f"expected one of {', '.join(map(str, choices))}, got {shown(value)}"
     return check
 
 
 def _batch_size(value):
     if value == "full":
         return None
-    return _whole(1)(value)
+    return _whole(*BOUNDS["batch_size"])(value)
 
 
 def _datasets():
@@ -71,15 +79,15 @@ def _datasets():
 #: key → a check that returns an error message (None when the value is fine).
 KEYS = {
     "dataset": lambda value: _one_of(_datasets())(value),
-    "samples": _whole(4),
-    "noise": lambda value: None if value == 0 else _positive(value),
+    "samples": _whole(*BOUNDS["samples"]),
+    "noise": lambda value: None if _is_zero(value) else _positive(value),
     "learning_rate": _positive,
-    "epochs": _whole(1),
+    "epochs": _whole(*BOUNDS["epochs"]),
     "batch_size": _batch_size,
     "hidden_activation": _one_of(tuple(ACTIVATIONS)),
     "output_activation": _one_of(tuple(ACTIVATIONS)),
-    "hidden_units": _whole(1),
-    "hidden_layers": _whole(1),
+    "hidden_units": _whole(*BOUNDS["hidden_units"]),
+    "hidden_layers": _whole(*BOUNDS["hidden_layers"]),
     "init": _one_of(tuple(INITIALISERS)),
     "loss": _one_of(tuple(LOSSES)),
 }
@@ -87,14 +95,8 @@ KEYS = {
 
 def read_config(path) -> list[Setting]:
     """Every setting of the grid in FILE (each combination, then each seed), in a fixed order."""
-    try:
-        config = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigFileError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigFileError(path, None, f"cannot be read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigFileError(path, None, f"not valid TOML ({error})") from None
+    text = files.read_text(path, ConfigFileError, "sweep configuration (TOML)")
+    config = files.parse_toml(text, path, ConfigFileError)
     seeds = _seeds(path, config.pop("seeds", 5))
     grid = {}
     for key, value in config.items():
@@ -109,19 +111,26 @@ def read_config(path) -> list[Setting]:
                 where = f"{key}[{number}]" if isinstance(value, list) else key
                 raise ConfigFileError(path, where, problem)
         grid[key] = [None if key == "batch_size" and item == "full" else item for item in values]
+    # Counted before the grid is made: 13 keys of 100 values each would not fit in memory.
+    runs = math.prod(len(values) for values in grid.values()) * len(seeds)
+    if runs > MAX_RUNS:
+        raise ConfigFileError(path, None, f"{runs:,} runs; at most {MAX_RUNS:,} are allowed")
     combinations = [dict(zip(grid, chosen)) for chosen in itertools.product(*grid.values())]
-    if len(combinations) * len(seeds) > MAX_RUNS:
-        raise ConfigFileError(path, None, f"{len(combinations) * len(seeds)} runs; at most "
-                                          f"{MAX_RUNS} are allowed")
     return [Setting(**chosen, seed=seed) for chosen in combinations for seed in seeds]
+
+
+def _is_zero(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and value == 0
 
 
 def _seeds(path, value) -> list[int]:
     if isinstance(value, list):
-        if not value or any(_whole(0)(seed) for seed in value) or len(set(value)) != len(value):
-            raise ConfigFileError(path, "seeds", f"expected different whole numbers ≥ 0, got {value!r}")
+        if (not value or any(_whole(*BOUNDS["seeds"])(seed) for seed in value)
+                or len(set(value)) != len(value)):
+            raise ConfigFileError(path, "seeds", f"expected different whole numbers from 0 to "
+                                                 f"{BOUNDS['seeds'][1]:,}, got {shown(value)}")
         return value
-    problem = _whole(1)(value)
+    problem = _whole(1, MAX_RUNS)(value)
     if problem:
         raise ConfigFileError(path, "seeds", problem + " (or a list of seeds)")
     return list(range(value))
