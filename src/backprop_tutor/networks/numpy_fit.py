@@ -3,8 +3,8 @@
 ``fit(model, X, T, ...)`` (also ``model.fit(X, T, ...)``) passes over the
 rows of X and T in batches, one SGD update per batch (``model.sgd_step``),
 and records the loss of every epoch in a :class:`History`; a run whose loss
-becomes non-finite or grows a millionfold stops there. Like
-``numpy_network.py`` it needs nothing but NumPy (and that file).
+becomes non-finite or grows a millionfold stops there. It needs NumPy and
+the network (``numpy_network.py``) only.
 
 An epoch over n rows in batches of B is ceil(n / B) updates::
 
