@@ -292,3 +292,27 @@ def test_the_rounded_sheet_is_the_network_worked_to_its_decimals():
     assert [sheet[name] for name in ("out_h1", "out_h2", "net_o1")] == [0.66, 0.48, 0.42]
     first = sheet.quantities[0]
     assert (first.section, first.name, first.formula) == ("forward", "net_h1", "w1 * i1 + w2 * i2 + b_h1")
+
+
+def test_sigmoid_saturates_to_one_and_zero_far_out():
+    # σ(800) = 1 − e^(−800): 1 to the 120 digits kept. σ(−800) = e^(−800) ≈ 3.7e-348 is past
+    # the saturation at |x| = 700 and written 0, below every rounding rule's last digit.
+    assert sigmoid(Decimal(800)) == Decimal(1) and sigmoid(Decimal(-800)) == Decimal(0)
+
+
+@pytest.mark.parametrize("x", ["-30", "-0.5", "0", "2.25"])
+def test_sigmoid_keeps_every_working_digit_on_both_sides(x):
+    with mpmath.workdps(200):
+        exact = 1 / (1 + mpmath.exp(-mpmath.mpf(x)))
+        assert abs(mpmath.mpf(str(sigmoid(Decimal(x)))) / exact - 1) < mpmath.mpf("1e-115")
+
+
+def test_a_rule_keeps_decimals_or_significant_figures_not_both():
+    from backprop_tutor.teaching.rounding import rounding_rule
+
+    with pytest.raises(ValueError, match="not both"):
+        rounding_rule(decimals=2, sig_figs=3)
+    assert rounding_rule(sig_figs=3) == Rounding("sig_figs", 3)
+    assert rounding_rule() == Rounding("decimals", 4)
+    with pytest.raises(ValueError):
+        Rounding("places", 2)
