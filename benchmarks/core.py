@@ -30,14 +30,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import command, network_file, wall_time
-
 import backprop_tutor
 from backprop_tutor.core import worksheet
 from backprop_tutor.core.activations import sigmoid
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import NumpyNetwork
+from timing import command, network_file, wall_time
 
 SCRIPT = "benchmarks/core.py"
 GROWTH = ("50-50-10", "100-100-10")

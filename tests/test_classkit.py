@@ -1,8 +1,8 @@
 """The class kit on disk: the variants command, its PDFs, keys.csv and the Moodle quiz."""
 
-import json
 import csv
 import html
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.core.worksheet import solve
-from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.document.notation import format_number
+from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.teaching.rounding import rounded_sheet
 from backprop_tutor.teaching.variants import variant_id
 

@@ -15,7 +15,7 @@ import json
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 
 import mpmath
 import numpy as np
@@ -26,9 +26,9 @@ from backprop_tutor.core import names
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network, network_from_dict
 from backprop_tutor.core.worksheet import Step, steps
 from backprop_tutor.networks.numpy_network import NumpyNetwork
-from backprop_tutor.symbolic import reading as symbolic
-from backprop_tutor.symbolic import proof as proof_module
 from backprop_tutor.output.reports.derivation import render_derivation
+from backprop_tutor.symbolic import proof as proof_module
+from backprop_tutor.symbolic import reading as symbolic
 from backprop_tutor.symbolic.derivation import derivation_json, derive, prove
 from backprop_tutor.symbolic.proof import random_points
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
@@ -52,7 +52,7 @@ def relu(x):
     return sympy.Max(0, x)
 
 
-@lru_cache(maxsize=None)
+@cache
 def derived(path, hidden=None, output=None, loss=None) -> dict:
     """The JSON of a derivation (each one derived once for all tests)."""
     network = load_network(path).with_options(hidden_activation=hidden,
@@ -464,8 +464,14 @@ def _titled(tmp_path, title):
 def test_latex_text_outside_maths_has_no_unescaped_special(run, tmp_path):
     """LaTeX without TeX: pylatexenc parses the output; in text mode (outside $…$ and the
     align*/tabular environments) no character that TeX would read as markup is left bare."""
-    from pylatexenc.latexwalker import (LatexCharsNode, LatexEnvironmentNode, LatexGroupNode,
-                                        LatexMacroNode, LatexMathNode, LatexWalker)
+    from pylatexenc.latexwalker import (
+        LatexCharsNode,
+        LatexEnvironmentNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexMathNode,
+        LatexWalker,
+    )
 
     status, out, err = run("derive", str(_titled(tmp_path, SPECIAL_TEXT)), "--format", "latex")
     assert (status, err) == (0, "")

@@ -6,9 +6,9 @@ run here by the test itself, never from the Keras code under test.
 """
 
 import json
-import re
 import math
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace

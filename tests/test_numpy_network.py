@@ -169,7 +169,7 @@ def test_normal_initialisers_are_truncated_with_keras_standard_deviation(init):
     # sqrt(1 - 4·φ(2) / (Φ(2) - Φ(-2))) with φ(2) = e^-2 / sqrt(2π), Φ(2) - Φ(-2) = erf(√2).
     phi_2 = math.exp(-2) / math.sqrt(2 * math.pi)
     truncated_std = math.sqrt(1 - 4 * phi_2 / math.erf(math.sqrt(2)))
-    assert numpy_network.TRUNCATED_STD == pytest.approx(truncated_std, rel=1e-15)
+    assert pytest.approx(truncated_std, rel=1e-15) == numpy_network.TRUNCATED_STD
     assert np.abs(W).max() <= 2 * std / truncated_std
 
 
@@ -177,7 +177,7 @@ def test_zeros_never_break_the_symmetry():
     model = NumpyNetwork.initialised([2, 3, 1], ["tanh", "sigmoid"], init="zeros")
     model.fit(X4, T4, learning_rate=0.5, epochs=20)
     W = model.weights[0]
-    assert np.all(W == W[0]) and np.all(model.biases[0] == model.biases[0][0])
+    assert np.all(W[0] == W) and np.all(model.biases[0] == model.biases[0][0])
 
 
 def test_random_normal_has_the_scale_as_standard_deviation_and_seeds_repeat():

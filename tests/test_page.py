@@ -10,13 +10,11 @@ import json
 import math
 import random
 import re
+from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
-from decimal import Decimal
-
 import mpmath
+import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import evaluate, given_values, steps

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.core.network import Layer, Network
 from backprop_tutor.core.worksheet import solve, solve_formula_by_formula
+from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]

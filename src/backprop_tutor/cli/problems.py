@@ -92,7 +92,6 @@ def solve(networks, output_format, decimals, round_as_you_go, check):
     """
     from backprop_tutor.core.worksheet import solve as solve_step
     from backprop_tutor.output.reports.worksheet import Case, render, render_json
-
     from backprop_tutor.teaching.rounding import rounded_sheet
 
     cases = []

@@ -52,10 +52,10 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
     their gradients. A run whose E becomes non-finite (or a million times its
     start) stops at that epoch and says so.
     """
+    from backprop_tutor.networks.datasets import load_dataset
     from backprop_tutor.networks.training import train_network
     from backprop_tutor.output.reports.training import training_blocks
     from backprop_tutor.output.writers import to_text
-    from backprop_tutor.networks.datasets import load_dataset
 
     for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
                           ("--validation", validation),

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backprop_tutor.core import names
-from backprop_tutor.io import files
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.errors import NetworkFileError, shown
+from backprop_tutor.io import files
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 DEFAULT_NETWORK = EXAMPLES / "tutorial.toml"

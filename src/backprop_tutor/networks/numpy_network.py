@@ -35,8 +35,9 @@ Mazur's published example ("A Step by Step Backpropagation Example", 2015):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 

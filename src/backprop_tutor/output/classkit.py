@@ -37,8 +37,8 @@ from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve
 from backprop_tutor.document import notation
 from backprop_tutor.document.blocks import Block, Figure, Heading, PageBreak, Paragraph, Space, Table
-from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.document.formulas import formula
+from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
 from backprop_tutor.output.writers.typst import FIGURE_WIDTH, PAPERS, text_width

@@ -27,8 +27,8 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Layer, Network
 from backprop_tutor.core.worksheet import Worksheet
-from backprop_tutor.networks.numpy_network import ACTIVATIONS
 from backprop_tutor.document import notation
+from backprop_tutor.networks.numpy_network import ACTIVATIONS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
+
 # The drawing helpers of `figures`: the same canvas, style and saving as every figure.
 from backprop_tutor.output.figures import COLORS, _figure, _style, save
 from backprop_tutor.teaching.grading import ClassGrades

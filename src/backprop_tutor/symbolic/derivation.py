@@ -54,8 +54,8 @@ from backprop_tutor.symbolic.proof import (
     PointCheck,
     Proof,
     how_proven,
-    plain,
     identities,
+    plain,
     prove,
     random_points,
 )

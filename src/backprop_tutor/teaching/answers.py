@@ -21,12 +21,12 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from backprop_tutor.io import files
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import steps
 from backprop_tutor.errors import AnswerFileError, shown
+from backprop_tutor.io import files
 from backprop_tutor.teaching.marking import (
     Mark,
     check_answers,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
+from backprop_tutor.document.notation import format_number
 from backprop_tutor.networks.keras_network import (
     KerasComparison,
     same_step_learning_rates,
 )
-from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
-from backprop_tutor.document.notation import format_number
 from backprop_tutor.output.reports.training import shown_updates
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.output.writers import to_text

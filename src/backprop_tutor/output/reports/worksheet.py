@@ -20,7 +20,6 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
 from backprop_tutor.document import notation
-from backprop_tutor.io import json_data
 from backprop_tutor.document.blocks import (
     Block,
     Equation,
@@ -30,6 +29,7 @@ from backprop_tutor.document.blocks import (
     Paragraph,
     Table,
 )
+from backprop_tutor.io import json_data
 from backprop_tutor.output.writers import WRITERS
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not

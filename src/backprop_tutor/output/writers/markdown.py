@@ -30,7 +30,6 @@ from backprop_tutor.document.blocks import (
 )
 from backprop_tutor.output.writers.latex import aligned_rows
 
-
 #: Markup inside a line: emphasis, links and images, HTML tags and entities, maths, strikethrough,
 #: headings' closing #s, and the backslash itself. (A | is escaped in table cells, where it counts.)
 _SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>&$~#"})
