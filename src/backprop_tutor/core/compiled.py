@@ -53,7 +53,7 @@ def step_source(sizes: list[int], has_biases: list[bool], formulas: list[tuple[s
              "    layers = network.layers",
              f"    {_tuple(units[0])} = network.inputs",
              f"    {_tuple(targets)} = network.targets"]
-    for layer, (matrix, bias) in enumerate(zip(weights, biases)):
+    for layer, (matrix, bias) in enumerate(zip(weights, biases, strict=True)):
         lines.append(f"    {_tuple([_tuple(row) for row in matrix])} = layers[{layer}].weights")
         if bias:
             lines.append(f"    {_tuple(bias)} = layers[{layer}].biases")
@@ -90,7 +90,7 @@ def compile_step(source: str, functions: dict):
 
 def _bias_names(units: list[list[str]], has_biases: list[bool]) -> list[list[str]]:
     return [[f"b_{u}" for u in layer] if present else []
-            for layer, present in zip(units[1:], has_biases)]
+            for layer, present in zip(units[1:], has_biases, strict=True)]
 
 
 def _tuple(items: list[str]) -> str:

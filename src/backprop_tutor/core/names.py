@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 
 def unit_names(sizes: list[int]) -> list[list[str]]:
     """Names of the units of every layer, input layer first."""
@@ -31,7 +33,7 @@ def unit_names(sizes: list[int]) -> list[list[str]]:
 def weight_names(sizes: list[int]) -> list[list[list[str]]]:
     """Names of the weights of every layer, as matrices shaped like the weights."""
     names, k = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in itertools.pairwise(sizes):
         names.append([[f"w{k + r * n_in + c + 1}" for c in range(n_in)] for r in range(n_out)])
         k += n_in * n_out
     return names

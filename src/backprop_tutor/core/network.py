@@ -84,19 +84,19 @@ class Network:
         """Every weight and bias by name: ``w1 ... wN`` first, then ``b_h1 ...``, ``b_o1 ...``."""
         weight_names = names.weight_names(self.sizes)
         values = {name: w
-                  for layer, layer_names in zip(self.layers, weight_names)
-                  for row, name_row in zip(layer.weights, layer_names)
-                  for w, name in zip(row, name_row)}
-        for layer, units in zip(self.layers, names.unit_names(self.sizes)[1:]):
+                  for layer, layer_names in zip(self.layers, weight_names, strict=True)
+                  for row, name_row in zip(layer.weights, layer_names, strict=True)
+                  for w, name in zip(row, name_row, strict=True)}
+        for layer, units in zip(self.layers, names.unit_names(self.sizes)[1:], strict=True):
             if layer.biases is not None:
-                values.update({f"b_{unit}": b for unit, b in zip(units, layer.biases)})
+                values.update({f"b_{unit}": b for unit, b in zip(units, layer.biases, strict=True)})
         return values
 
     def with_parameters(self, values: dict[str, float]) -> Network:
         """A copy whose weights and biases are taken, by name, from ``values``."""
         layers = []
         for layer, layer_names, units in zip(self.layers, names.weight_names(self.sizes),
-                                             names.unit_names(self.sizes)[1:]):
+                                             names.unit_names(self.sizes)[1:], strict=True):
             weights = tuple(tuple(float(values[n]) for n in row) for row in layer_names)
             biases = None if layer.biases is None else tuple(float(values[f"b_{u}"]) for u in units)
             layers.append(replace(layer, weights=weights, biases=biases))
