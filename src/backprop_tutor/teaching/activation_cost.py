@@ -132,8 +132,9 @@ def element_costs(size: int = 1_000_000, repeats: int = 15, seed: int = 0) -> li
         forward, forward_ops, backward, backward_ops, f, f_prime = FORMULAS[name]
         out = f(x)
         per_element = 1e9 / size
-        fwd = median_interval([s * per_element for s in timings(lambda: f(x), repeats)])
-        bwd = median_interval([s * per_element for s in timings(lambda: f_prime(out), repeats)])
+        # B023: timings() calls each lambda at once, with this activation's f, f′ and out.
+        fwd = median_interval([s * per_element for s in timings(lambda: f(x), repeats)])  # noqa: B023
+        bwd = median_interval([s * per_element for s in timings(lambda: f_prime(out), repeats)])  # noqa: B023
         costs.append(ElementCost(name, forward, forward_ops, backward, backward_ops, fwd, bwd))
     return costs
 
@@ -179,7 +180,7 @@ def numpy_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
         activations = [name] * (len(sizes) - 2) + [output]
         model = NumpyNetwork.initialised(list(sizes), activations, seed=0)
         with threadpool_limits(limits=1):
-            samples = timings(lambda: model.sgd_step(X, T, 0.01), repeats, calls)
+            samples = timings(lambda: model.sgd_step(X, T, 0.01), repeats, calls)  # noqa: B023 (at once)
         costs.append(StepCost(name, "NumPy", median_interval(samples)))
     return costs
 
@@ -199,7 +200,7 @@ def keras_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
             model = keras.Sequential([keras.Input(shape=(sizes[0],)), *layers,
                                       keras.layers.Dense(sizes[-1], activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
-            samples = timings(lambda: model.train_on_batch(X, T), repeats, calls)
+            samples = timings(lambda: model.train_on_batch(X, T), repeats, calls)  # noqa: B023 (at once)
             costs.append(StepCost(name, "Keras", median_interval(samples)))
     return costs
 

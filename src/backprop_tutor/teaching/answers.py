@@ -102,7 +102,8 @@ def _pick_case(cases: list, path, hidden_activation: str | None) -> dict:
     """The case of ``solve``'s several-case JSON for the chosen hidden activation."""
     found = [c.get("hidden_activation") for c in cases if isinstance(c, dict)]
     for case in cases:
-        if isinstance(case, dict) and hidden_activation and case.get("hidden_activation") == hidden_activation:
+        if (isinstance(case, dict) and hidden_activation
+                and case.get("hidden_activation") == hidden_activation):
             return case
     raise AnswerFileError(path, "cases", f"{len(cases)} cases ({', '.join(map(str, found))}): "
                           "pick one with --hidden-activation")

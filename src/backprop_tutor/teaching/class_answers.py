@@ -229,7 +229,7 @@ def read_typed(path, kit: Kit) -> list[Submission]:
         if len(row) > len(header):
             problems.add(where, f"{len(row)} cells, but the header names {len(header)}")
             continue
-        cells = dict(zip(header, row))
+        cells = dict(zip(header, row, strict=False))   # not strict: a short row's missing cells are empty
         answers = {}
         for column in header[2:]:
             typed = typed_number(cells.get(column, ""))

@@ -114,7 +114,7 @@ class RateResult:
     def failure(self) -> str | None:
         """diverging, dead or collapsed (see the module), or None."""
         return next((name for name, count in zip(FAILURES, (self.diverged, self.dead,
-                                                            self.collapsed))
+                                                            self.collapsed), strict=True)
                      if self.most(count)), None)
 
 

@@ -57,7 +57,7 @@ def curves_csv(runs: list[Run]) -> str:
     rows = [("run", "epoch", "train_loss", "val_loss")]
     for index, run in enumerate(runs):
         rows += [(index, epoch, _cell(train), _cell(val))
-                 for epoch, (train, val) in enumerate(zip(run.train_loss, run.val_loss))]
+                 for epoch, (train, val) in enumerate(zip(run.train_loss, run.val_loss, strict=True))]
     return _csv(rows)
 
 
