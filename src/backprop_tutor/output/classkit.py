@@ -117,7 +117,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
                 (work / f"{name}s.md").write_text(to_markdown(blocks), encoding="utf-8")
             for job in merged:
                 job.result()
-        boxes = {variant.id: answers for variant, (_, _, answers) in zip(variants, done)}
+        boxes = {variant.id: answers for variant, (_, _, answers) in zip(variants, done, strict=True)}
         (work / "keys.csv").write_text(keys_csv(variants, boxes), encoding="utf-8")
         (work / "index.csv").write_text(_csv([["student", "variant"]] + [
             [v.student, v.id] for v in variants]), encoding="utf-8")

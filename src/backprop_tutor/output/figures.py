@@ -181,22 +181,22 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4,
         ax.set_ylim(bottom, top)
         ax.set_aspect("equal")
         for layer_weights, sources, targets in zip(names.weight_names(network.sizes),
-                                                  units, units[1:]):
-            for row, target in zip(layer_weights, targets):
-                for c, (weight, source) in enumerate(zip(row, sources)):
+                                                  units[:-1], units[1:], strict=True):
+            for row, target in zip(layer_weights, targets, strict=True):
+                for c, (weight, source) in enumerate(zip(row, sources, strict=True)):
                     # Labels sit further along for later sources, so that the labels
                     # of crossing connections do not meet where the lines cross.
                     along = 0.5 if len(sources) == 1 else 0.3 + 0.4 * c / (len(sources) - 1)
                     _draw_connection(ax, position[source], position[target],
                                      f"{weight} = {number(weight)}", along)
-        for layer, layer_units in zip((None, *network.layers), units):
+        for layer, layer_units in zip((None, *network.layers), units, strict=True):
             for unit in layer_units:
                 activation = None if layer is None else layer.activation
                 if given_only and unit.startswith("h"):
                     activation = None   # the sheet works it with every hidden activation
                 _draw_unit(ax, position[unit], unit, activation,
                            _unit_notes(unit, layer, number, given_only))
-        for unit, target in zip(units[-1], names.target_names(len(units[-1]))):
+        for unit, target in zip(units[-1], names.target_names(len(units[-1])), strict=True):
             x, y = position[unit]
             loss = "" if given_only else f"\nE_{unit} = {number(f'E_{unit}')}"
             ax.annotate(f"{target} = {number(target)}{loss}",

@@ -214,7 +214,7 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
     if misfit is not None:
         from backprop_tutor.networks import from_scratch
 
-        return blocks[:2] + [
+        return [*blocks[:2],
             Code(pack_code.source(from_scratch)),
             Paragraph(f"This network does not fit that short code: {misfit}. The numbers "
                       f"below come from the package's general NumPy network (any depth, both "
@@ -227,7 +227,8 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
                   notation.format_number(sheets[a]["E"], 10),
                   f"{pack_code.largest_gradient_gap(shown['gradients'][a], sheets[a], network):.1e}")
                  for a in TUTORIAL_ACTIVATIONS)
-    return blocks + [
+    return [
+        *blocks,
         Code(pack_code.problem3_code(network)),
         Paragraph("Against Problem 2: the loss before the update, and the largest difference "
                   "between any gradient of the code and the worked one (they differ by rounding "
@@ -275,7 +276,7 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
 
     code = pack_code.problem4_code(network)
     shown = pack_code.run_shown(code)
-    k, factor = convention.n_outputs, convention.factor
+    factor = convention.factor
     rows = tuple((a, notation.format_number(shown["one_update"][a][0], 10),
                   notation.format_number(sheets[a]["E"], 10),
                   f"{pack_code.largest_weight_gap(shown['one_update'][a][1], sheets[a], network):.1e}")
@@ -291,7 +292,7 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
     random_rows = tuple((str(n + 1), notation.format_number(shown["random_losses"][n], 8),
                          notation.format_number(float(numpy_losses[n]), 8))
                         for n in range(updates))
-    gap = max(abs(a - float(b)) for a, b in zip(shown["random_losses"], numpy_losses))
+    gap = max(abs(a - float(b)) for a, b in zip(shown["random_losses"], numpy_losses, strict=True))
     return [
         heading,
         Paragraph("A `keras.Sequential` of two `Dense` layers with the file's activations; "

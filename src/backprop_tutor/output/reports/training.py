@@ -34,11 +34,11 @@ def training_blocks(network: Network, run: TrainingRun, data: str | None = None,
     blocks += _sample_run(run) if data is None else _data_run(run, data, batch_size, shuffle_seed)
     parameters = run.model.parameters()
     if len(parameters) > LISTED_PARAMETERS:
-        return blocks + [Paragraph(f"{len(parameters)} weights and biases after training: "
+        return [*blocks, Paragraph(f"{len(parameters)} weights and biases after training: "
                                    "see `--format json`.")]
-    return blocks + [Heading(2, "Weights and biases after training"),
-                     Table(("name", "value"), tuple((name, format_number(value, 6))
-                                                    for name, value in parameters.items()))]
+    return [*blocks, Heading(2, "Weights and biases after training"),
+            Table(("name", "value"), tuple((name, format_number(value, 6))
+                                           for name, value in parameters.items()))]
 
 
 def _sample_run(run: TrainingRun) -> list[Block]:
@@ -62,7 +62,7 @@ def _data_run(run: TrainingRun, data: str, batch_size, shuffle_seed) -> list[Blo
     # "batches": loss[e] is the mean batch loss during epoch e + 1 (History).
     first = 0 if history.epoch_loss == "full" else 1
     if first:
-        header = ("epoch", "mean batch E") + header[2:]
+        header = ("epoch", "mean batch E", *header[2:])
     rows = tuple((str(epoch + first), format_number(history.loss[epoch], 8),
                   *([format_number(history.val_loss[epoch], 8)] if history.val_loss is not None
                     else []))

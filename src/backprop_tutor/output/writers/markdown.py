@@ -100,7 +100,8 @@ def _block(block: Block, document: list[Block]) -> str:
             return "$$\n\\begin{aligned}\n" + aligned_rows(rows) + "\n\\end{aligned}\n$$"
         case Table(header, rows):
             rule = ["---:" if a == "r" else "---" for a in block.alignment()]
-            lines = [_row([inline(h) for h in header]), _row(rule)] + [_row([inline(cell) for cell in row]) for row in rows]
+            lines = [_row([inline(h) for h in header]), _row(rule),
+                     *(_row([inline(cell) for cell in row]) for row in rows)]
             return "\n".join(lines)
         case Items(items):
             return "\n".join(f"- {_paragraph(item.text)}"
