@@ -116,9 +116,10 @@ def growth(runs: int) -> dict:
             for _ in range(runs):
                 worksheet._compiled_step.cache_clear()   # a shape not seen before
                 worksheet._steps.cache_clear()
-                cold.append(_seconds(lambda: worksheet.solve(network)))
-                warm.append(per_call(lambda: worksheet.solve(network)))
-                check.append(_seconds(lambda: finite_difference_gradients(network)))
+                # B023: each lambda is timed at once, with this iteration's network.
+                cold.append(_seconds(lambda: worksheet.solve(network)))  # noqa: B023
+                warm.append(per_call(lambda: worksheet.solve(network)))  # noqa: B023
+                check.append(_seconds(lambda: finite_difference_gradients(network)))  # noqa: B023
                 cli.append(wall_time(command("solve", str(path), "--check", "--format", "json"))[0])
             figures[shape] = {"parameters": parameters, **{
                 name: statistics.median(values) for name, values in

@@ -11,6 +11,7 @@
 """
 
 import dataclasses
+import itertools
 import json
 import re
 import subprocess
@@ -71,7 +72,7 @@ def numpy_gradients(network, x, t) -> dict[str, float]:
     for dW, db, layer_names, units, layer in zip(weight_grads, bias_grads,
                                                   names.weight_names(network.sizes),
                                                   names.unit_names(network.sizes)[1:],
-                                                  network.layers):
+                                                  network.layers, strict=True):
         result.update({f"dE_d{n}": dW[r, c] for r, row in enumerate(layer_names)
                        for c, n in enumerate(row)})
         if layer.biases is not None:
@@ -92,8 +93,8 @@ def random_point(network, rng):
 
 
 def substitution(point) -> dict:
-    inputs = dict(zip(names.unit_names(point.sizes)[0], point.inputs))
-    targets = dict(zip(names.target_names(len(point.targets)), point.targets))
+    inputs = dict(zip(names.unit_names(point.sizes)[0], point.inputs, strict=True))
+    targets = dict(zip(names.target_names(len(point.targets)), point.targets, strict=True))
     return {sympy.Symbol(n): sympy.Float(v, 30)
             for n, v in {**inputs, **targets, **point.parameters()}.items()}
 
@@ -273,7 +274,8 @@ def test_markdown_and_latex_are_balanced_math(run, output_format):
     assert out.count(r"\left") == out.count(r"\right")
     assert r"\frac{\partial E}{\partial w_{5}}" in out and r"\delta_{h1}" in out
     if output_format == "markdown":
-        assert out.count("$$") % 2 == 0 and "| $\\frac{\\partial E}{\\partial w_{1}}$ | $\\delta_{h1} \\cdot i_{1}$ |" in out
+        assert out.count("$$") % 2 == 0
+        assert "| $\\frac{\\partial E}{\\partial w_{1}}$ | $\\delta_{h1} \\cdot i_{1}$ |" in out
     else:
         assert r"\begin{tabular}" in out and "half\\_sse" not in out and "mse" in out
 
@@ -315,7 +317,7 @@ def random_network(sizes: list[int], seed: int):
     """A sigmoid network of these sizes with seeded weights, biases, inputs and targets."""
     rng = np.random.default_rng(seed)
     layers = [{"activation": "sigmoid", "weights": rng.uniform(-1, 1, (n_out, n_in)).tolist(),
-               "biases": rng.uniform(-1, 1, n_out).tolist()} for n_in, n_out in zip(sizes, sizes[1:])]
+               "biases": rng.uniform(-1, 1, n_out).tolist()} for n_in, n_out in itertools.pairwise(sizes)]
     return network_from_dict({"inputs": rng.uniform(-1, 1, sizes[0]).tolist(),
                               "targets": rng.uniform(0, 1, sizes[-1]).tolist(),
                               "learning_rate": 0.5, "layers": layers})
@@ -450,7 +452,8 @@ def test_the_proofs_exact_values_are_mazurs():
     assert proofs["dE_dw1"].value == pytest.approx(0.000438568, abs=1e-9)
 
 
-SPECIAL_TEXT = "Net_1 _x_ *y* #2 50% & $x$ ~ ^ {a} <b> @c \\ end"   # every character LaTeX and Typst treat specially
+# Every character LaTeX and Typst treat specially.
+SPECIAL_TEXT = "Net_1 _x_ *y* #2 50% & $x$ ~ ^ {a} <b> @c \\ end"
 
 
 def _titled(tmp_path, title):

@@ -464,7 +464,7 @@ def test_a_title_with_dollars_is_drawn_as_written(tmp_path):
 def test_lab_sweep_with_dollars_in_the_config_name(run, tmp_path):
     config = write(tmp_path, "dataset = \"xor\"\nepochs = 2\nseeds = 1\nlearning_rate = [0.1, 0.2]\n",
                    "sw$\\foo$.toml")
-    status, out, err = run("lab", "sweep", "--config", str(config), "--out", str(tmp_path / "o"),
+    status, _, err = run("lab", "sweep", "--config", str(config), "--out", str(tmp_path / "o"),
                            "--jobs", "1")
     assert (status, err) == (0, "")
     assert (tmp_path / "o" / "curves.png").stat().st_size > 0   # was a ValueError after the runs

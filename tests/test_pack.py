@@ -58,7 +58,7 @@ def _worked(markdown: str, lhs: str) -> str:
     """The aligned rows of the equation for ``lhs`` (its first row and the rows under it), joined."""
     lines = markdown.splitlines()
     start = next(k for k, line in enumerate(lines) if line.startswith(f"{lhs} &="))
-    rows = [lines[start]] + list(itertools.takewhile(lambda line: line.startswith("&="), lines[start + 1:]))
+    rows = [lines[start], *itertools.takewhile(lambda line: line.startswith("&="), lines[start + 1:])]
     return " ".join(row.removesuffix(" \\\\") for row in rows)
 
 
@@ -156,7 +156,7 @@ def test_the_pack_mends_what_a_lecturer_found(pack):
 def markdown_tables(text: str) -> list[list[list[str]]]:
     """Every table of a Markdown text: its rows (header first) as lists of cells."""
     tables, rows = [], []
-    for line in text.splitlines() + [""]:
+    for line in [*text.splitlines(), ""]:
         if line.startswith("|"):
             cells = [c.strip().replace("\\|", "|") for c in line.strip("|").split(" | ")]
             if not set("".join(cells)) <= set("-: "):
