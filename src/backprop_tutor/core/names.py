@@ -17,9 +17,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 
-def unit_names(sizes: list[int]) -> list[list[str]]:
+def unit_names(sizes: Sequence[int]) -> list[list[str]]:
     """Names of the units of every layer, input layer first."""
     names = [[f"i{j + 1}" for j in range(sizes[0])]]
     hidden = 0
@@ -30,7 +31,7 @@ def unit_names(sizes: list[int]) -> list[list[str]]:
     return names
 
 
-def weight_names(sizes: list[int]) -> list[list[list[str]]]:
+def weight_names(sizes: Sequence[int]) -> list[list[list[str]]]:
     """Names of the weights of every layer, as matrices shaped like the weights."""
     names, k = [], 0
     for n_in, n_out in itertools.pairwise(sizes):

@@ -231,8 +231,8 @@ def _steps(shape: Shape) -> tuple[Step, ...]:
         if has_biases:
             result.extend(Step("gradients", f"dE_db_{u}", f"delta_{u}") for u in current)
 
-    for w in (name for layer in weights for row in layer for name in row):
-        result.append(Step("update", f"{w}_new", f"{w} - eta * dE_d{w}"))
+    for weight in (name for layer in weights for row in layer for name in row):
+        result.append(Step("update", f"{weight}_new", f"{weight} - eta * dE_d{weight}"))
     for has_biases, trained, current in zip(shape.has_biases, shape.train_biases, units[1:], strict=True):
         if has_biases:
             for u in current:
@@ -338,7 +338,7 @@ def solve_formula_by_formula(network: Network, round_to: int | None = None) -> W
 
 
 class _CompiledStep(NamedTuple):
-    function: object            # worked_step(network) -> (given numbers, computed numbers)
+    function: compiled.WorkedStep
     steps: tuple[Step, ...]
     names: tuple[str, ...]      # of the computed quantities
     given_names: list[str]
