@@ -47,7 +47,7 @@ from backprop_tutor.core.worksheet import solve
 from backprop_tutor.extras import require
 from backprop_tutor.networks.numpy_network import NumpyNetwork, batches
 
-#: Keras loss convention -> the name of the same loss in losses.py.
+#: The float types Keras can run in (keras_precision); float64 agrees with NumPy to rounding.
 PRECISIONS = ("float64", "float32")
 
 
