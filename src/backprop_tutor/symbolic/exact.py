@@ -59,7 +59,7 @@ def value_and_error(node, known: dict, functions: dict):
     if isinstance(node, ast.UnaryOp):
         value, error = value_and_error(node.operand, known, functions)
         return -value, error
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         a, error = value_and_error(node.args[0], known, functions)
         value = functions[node.func.id](a)
         slope, rounding = _SLOPES[node.func.id](a, value)
