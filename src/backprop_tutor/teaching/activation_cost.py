@@ -64,8 +64,10 @@ class ElementCost:
 #: The operations counted per element (tanh stands for the exponential inside it).
 OPERATIONS = ("tanh", "mul", "add", "compare")
 
+Elementwise = Callable[[np.ndarray], np.ndarray]
+
 #: activation → (f as computed, its operations, f′ from out, its operations, f, f′ from out)
-FORMULAS = {
+FORMULAS: dict[str, tuple[str, dict[str, int], str, dict[str, int], Elementwise, Elementwise]] = {
     "sigmoid": ("(1 + tanh(x/2))/2", {"tanh": 1, "mul": 2, "add": 1},
                 "out·(1 − out)", {"mul": 1, "add": 1},
                 lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)), lambda out: out * (1.0 - out)),
@@ -245,7 +247,7 @@ def end_to_end(runs: list, repeats: int = 15) -> EndToEnd:
 
     sweep = learning_rate.summarise(runs)
     base, seeds = runs[0].setting, {run.setting.seed for run in runs}
-    rates = {a: sweep.best(a).learning_rate for a in sweep.by_activation if sweep.best(a)}
+    rates = {a: best.learning_rate for a in sweep.by_activation if (best := sweep.best(a))}
     curves = {a: np.mean([run.val_loss for run in runs if run.setting.hidden_activation == a
                           and run.setting.learning_rate == rate], axis=0)
               for a, rate in rates.items()}

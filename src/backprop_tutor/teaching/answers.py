@@ -191,7 +191,7 @@ def check_file(network: Network, answer_file: AnswerFile, options: dict, source=
              for a in dict.fromkeys([network.hidden_activation, *TUTORIAL_ACTIVATIONS])}
     marks = {a: check_answers(net, answers, source=source, **rule) for a, net in tried.items()}
     fits = {a: sum(m.right for m in found) for a, found in marks.items()}
-    best = max(fits, key=fits.get)
+    best = max(fits, key=lambda a: fits[a])
     return Checked(tried[best], marks[best], fits, rounding)
 
 

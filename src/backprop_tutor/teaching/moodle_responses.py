@@ -74,7 +74,8 @@ def read_responses(path, kit: Kit) -> list[Submission]:
                                 "the students with (show them in the report: Site administration "
                                 "> Users > Show user identity)")
     slot = _kit_slot(rows, header, slots, path)
-    problems, submissions, seen = Problems(path), [], {}
+    problems, submissions = Problems(path), []
+    seen: dict[str, str] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue

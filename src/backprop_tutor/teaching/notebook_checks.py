@@ -144,8 +144,8 @@ def mark(network, got: dict, label: str = "") -> bool:
     """Mark the student's values of named quantities (``check_answers``); print the wrong ones."""
     wrong = [m for m in check_answers(network, got) if not m.right]
     for m in wrong:
-        print(f"✗ {m.name}{label}: expected {number(m.exact)}, got {number(m.answer)} "
-              f"(off by {number(m.answer - m.exact)})")
+        off = "" if m.answer is None else f" (off by {number(m.answer - m.exact)})"
+        print(f"✗ {m.name}{label}: expected {number(m.exact)}, got {number(m.answer)}{off}")
         if m.hint:
             print(f"  hint: {m.hint}")
     return not wrong
@@ -240,7 +240,7 @@ class Problem3:
         for name in TUTORIAL_ACTIVATIONS:
             W1, b1, W2, b2, x, _ = self.arrays()
             result = _parts(call(forward, "forward", W1, b1, W2, b2, x, name), 4, "forward", forward)
-            got = {}
+            got: dict[str, float] = {}
             for what, value in zip(("net_h", "out_h", "net_o", "out_o"), result, strict=True):
                 units = hidden if what.endswith("h") else outputs
                 got |= zip([f"{what[:3]}_{u}" for u in units],
@@ -359,7 +359,7 @@ class Problem4:
         if loss == "mse" and differ("Keras' loss before the update (E with Keras' MSE)",
                                     before, sheet["E"]):
             return None
-        print(f"✓ Keras' loss before the update: {format_number(before)}; after it "
+        print(f"✓ Keras' loss before the update: {format_number(float(before))}; after it "
               f"{', '.join(after)} as the step worked by hand with {LOSSES[loss].formula} "
               f"(w5_new = {format_number(after['w5'])})")
         return after

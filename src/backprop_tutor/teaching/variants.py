@@ -224,7 +224,7 @@ def read_roster(path) -> list[str]:
     if len(rows) < 2:
         raise RosterFileError(path, None, "has no students (expected a header row, then one "
                                           "student ID per row in the first column)")
-    first_row = {}
+    first_row: dict[str, int] = {}
     for line, row in rows[1:]:   # rows[0] is the header
         student = row[0].strip()
         if not student:
