@@ -76,7 +76,7 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
     if output_format == "json":
         click.echo(json_data.dumps(_json(run)), nl=False)   # a non-finite E (diverged) is null
         return
-    click.echo(to_text(training_blocks(network, run, data and dataset.name, batch_size,
+    click.echo(to_text(training_blocks(network, run, None if dataset is None else dataset.name, batch_size,
                                        shuffle_seed)), nl=False)
 
 
