@@ -90,9 +90,9 @@ def plot_curves(groups: list[CurveGroup], path=None, title: str = "Learning curv
         which: ``val_loss`` or ``train_loss``.
         x: ``epochs``, or ``updates`` (weight updates: epochs × batches per epoch).
     """
-    from matplotlib import colormaps
+    from matplotlib import color_sequences
 
-    palette = colormaps["tab10"].colors
+    palette = color_sequences["tab10"]
     with _style():
         fig, ax = _figure(9, 5.4)
         for number, group in enumerate(groups):
@@ -173,9 +173,9 @@ def plot_batch_size(result: BatchSizes, path=None) -> Figure:
     Updates and seconds are on log axes from the first update on, so per-sample SGD's many
     steps and the full batch's few both show; the dotted lines mark the points compared.
     """
-    from matplotlib import colormaps
+    from matplotlib import color_sequences
 
-    palette = colormaps["tab10"].colors
+    palette = color_sequences["tab10"]
     with _style():
         fig, axes = _figure(15, 5.2, ncols=3, sharey=True)
         for number, r in enumerate(result.compared):
@@ -237,6 +237,7 @@ def plot_activation(summary: Groups, path=None) -> Figure:
             setting = groups[0].setting
             train_rows, _ = data(setting.dataset, setting.samples, setting.noise, setting.validation)
             for group, grid in zip(groups, grids, strict=True):
+                assert grid is not None   # two rows: every group has a grid
                 ax = panels[group.label]
                 ax.contourf(grid["x"], grid["y"], np.clip(grid["out"], 0, 1),
                             levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)

@@ -16,7 +16,8 @@ def grading_blocks(grades: ClassGrades, source: str, figures: dict[str, str]) ->
     """The report: ``source`` says where the answers came from; ``figures`` the files of
     ``scores`` and ``network`` (relative to the report)."""
     boxes = len(grades.columns)
-    blocks = [Heading(1, "Class grades: backpropagation by hand"), Paragraph(_method(grades, source))]
+    blocks: list[Block] = [Heading(1, "Class grades: backpropagation by hand"),
+                           Paragraph(_method(grades, source))]
     if grades.without_answers:
         blocks.append(Paragraph(f"Not graded, without a single answer ({len(grades.without_answers)}): "
                                 + _named(grades.without_answers) + "."))

@@ -74,7 +74,8 @@ def _stretch_text(stretch: list[RateResult]) -> str:
              f"η = {rate_text(first.learning_rate)} to {rate_text(last.learning_rate)}")
     text = f"{rates}: {first.region}"
     if first.region == "diverging":
-        return text + f" (first at epoch {min(r.first_diverged_at for r in stretch)})"
+        first_at = min(r.first_diverged_at for r in stretch if r.first_diverged_at is not None)
+        return text + f" (first at epoch {first_at})"
     notes = []
     for result in stretch:
         for count, what in ((result.diverged, "diverged"), (result.dead, "ended with every "

@@ -30,7 +30,8 @@ def shown_updates(updates: int) -> list[int]:
 def training_blocks(network: Network, run: TrainingRun, data: str | None = None,
                     batch_size: int | None = None, shuffle_seed: int | None = None) -> list[Block]:
     """The run on the file's one sample (``data`` None) or on the data set named ``data``."""
-    blocks = [Heading(1, f"Training {network.title or 'network'}"), Paragraph(describe(network) + ".")]
+    blocks: list[Block] = [Heading(1, f"Training {network.title or 'network'}"),
+                           Paragraph(describe(network) + ".")]
     blocks += _sample_run(run) if data is None else _data_run(run, data, batch_size, shuffle_seed)
     parameters = run.model.parameters()
     if len(parameters) > LISTED_PARAMETERS:
@@ -70,7 +71,7 @@ def _data_run(run: TrainingRun, data: str, batch_size, shuffle_seed) -> list[Blo
     measured = ("" if not first else " The training E of an epoch is the mean of its batch "
                 "losses, each taken before its batch's update; the validation E is taken after "
                 "the epoch.")
-    blocks = [Paragraph(f"Data: {data}, {run.training_size} training samples{held_out}; batches "
+    blocks: list[Block] = [Paragraph(f"Data: {data}, {run.training_size} training samples{held_out}; batches "
                         f"of {'all of them' if batch_size is None else batch_size}, {order}."
                         + measured),
               Table(header, rows)]

@@ -99,7 +99,7 @@ def case_blocks(case: Case, decimals: int = 6, label: str = "") -> list[Block]:
     """One worked solution: what is given, then each section of the step, then the check."""
     sheet = case.worksheet
     network = sheet.network
-    blocks = [Heading(1, f"{label}{network.title or 'Network'}"), Paragraph(describe(network)),
+    blocks: list[Block] = [Heading(1, f"{label}{network.title or 'Network'}"), Paragraph(describe(network)),
               Paragraph(f"Loss: {LOSSES[network.loss].description}.")]
     if case.round_to is not None:
         blocks.append(Paragraph(f"Every intermediate value is rounded to {case.round_to} decimals "
@@ -189,7 +189,7 @@ def case_json(case: Case) -> dict:
     """One case as a JSON-ready dict; numbers in full double precision."""
     sheet = case.worksheet
     network = sheet.network
-    result = {
+    result: dict[str, object] = {
         "title": network.title,
         "hidden_activation": network.hidden_activation,
         "output_activation": network.output_activation,
