@@ -36,7 +36,16 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values, solve
 from backprop_tutor.document import notation
-from backprop_tutor.document.blocks import Block, Figure, Heading, PageBreak, Paragraph, Space, Table
+from backprop_tutor.document.blocks import (
+    Block,
+    Figure,
+    Heading,
+    Inline,
+    PageBreak,
+    Paragraph,
+    Space,
+    Table,
+)
 from backprop_tutor.document.formulas import formula
 from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
@@ -194,6 +203,7 @@ def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
     """The question sheet: Problem 1 and room to derive (page 1); Problem 2, the network and its
     given numbers (page 2); per hidden activation room to work and a box per asked quantity
     (the first activation a page, the others two to a page)."""
+    blocks: list[Block]
     blocks = [Heading(1, f"Backpropagation by hand{f': variant {label}' if label else ''}"),
               Paragraph(f"Name: ______________________   Student: {student or '______________'}"
                         + (f"   Variant: {label}" if label else ""))]
@@ -245,6 +255,7 @@ def _boxes(names: list[str]) -> Table:
 def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) -> list[Block]:
     """The answer key: each asked quantity worked out, rounded as you go, unrounded beside."""
     who = f" (student {student})" if student else ""
+    blocks: list[Block]
     blocks = [Heading(1, f"Answer key: variant {label}{who}"),
               Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "
                         f"worked out, as the sheet asks ({rounding_rule(exercise.decimals).sentence}), "
@@ -252,7 +263,7 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
                         f"it. {NOTE} Quantities in brackets are not asked: they are worked out "
                         f"on the way."),
               given_table(given_values(network), DIGITS)]
-    by_case = {}
+    by_case: dict[str, dict[str, Answer]] = {}
     for answer in exercise.answers:
         by_case.setdefault(answer.activation, {})[answer.quantity] = answer
     for activation, case in exercise.cases.items():
@@ -269,7 +280,7 @@ def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decima
     formulas = {q.name: q.formula for q in rounded.quantities}
     rows = []
     for name in key_lines(network, asked):
-        worked = formula(formulas[name])
+        worked: Inline = formula(formulas[name])
         if len(notation.tokens(formulas[name])) > 1:
             # The numbers as plain text: typeset as math, each line would cost a conversion
             # to Typst (about 4 ms), more than the rest of the key.

@@ -32,6 +32,7 @@ from backprop_tutor.networks.numpy_network import ACTIVATIONS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
@@ -39,7 +40,7 @@ COLORS = {name: activation.colour for name, activation in activation_registry.AC
 
 DPI = 150
 
-_STYLE = {
+_STYLE: dict[RcKeyType, object] = {
     "font.size": 12,
     "axes.titlesize": 14,
     "axes.labelsize": 13,
@@ -255,7 +256,7 @@ def _draw_unit(ax, centre, name: str, activation: str | None,
     from matplotlib.patches import Circle
 
     x, y = centre
-    color = COLORS.get(activation, "0.6")
+    color = "0.6" if activation is None else COLORS.get(activation, "0.6")
     ax.add_patch(Circle(centre, _RADIUS, facecolor="white", edgecolor=color, linewidth=2.5,
                         zorder=4))
     ax.text(x, y, name, ha="center", va="center", fontsize=13, fontweight="bold", zorder=5)

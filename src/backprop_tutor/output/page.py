@@ -184,10 +184,10 @@ def network_svg(network: Network) -> str:
     label_weights = sum(a * b for a, b in itertools.pairwise(network.sizes)) <= 40
     fractions = [max(LABEL_GAP, min(0.35, (1 - LABEL_GAP) / len(layer))) for layer in units[1:]]
     columns = []
-    for source, layer, t in zip(units[:-1], weights, fractions, strict=True):
-        label = max(len(_weight_label(name, values)) for row in layer for name in row) * CHAR / 2
+    for source, matrix, t in zip(units[:-1], weights, fractions, strict=True):
+        half_label = max(len(_weight_label(name, values)) for row in matrix for name in row) * CHAR / 2
         note = max(len(notes[unit]) if unit in notes else 0 for unit in source) * VALUE_CHAR / 2
-        columns.append(max(MIN_COLUMN, (max(RADIUS, note) + 6 + label) / t if label_weights else 0))
+        columns.append(max(MIN_COLUMN, (max(RADIUS, note) + 6 + half_label) / t if label_weights else 0))
     x = [75.0]
     for column in columns:
         x.append(x[-1] + column)

@@ -71,7 +71,8 @@ def _data_run(run: TrainingRun, data: str, batch_size, shuffle_seed) -> list[Blo
     measured = ("" if not first else " The training E of an epoch is the mean of its batch "
                 "losses, each taken before its batch's update; the validation E is taken after "
                 "the epoch.")
-    blocks: list[Block] = [Paragraph(f"Data: {data}, {run.training_size} training samples{held_out}; batches "
+    blocks: list[Block]
+    blocks = [Paragraph(f"Data: {data}, {run.training_size} training samples{held_out}; batches "
                         f"of {'all of them' if batch_size is None else batch_size}, {order}."
                         + measured),
               Table(header, rows)]
