@@ -34,9 +34,11 @@ Mazur's published example ("A Step by Step Backpropagation Example", 2015):
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -263,7 +265,7 @@ class NumpyNetwork:
                              f"got {len(activations)}")
         rng = np.random.default_rng(seed)
         weights = [initial_weights(rng, n_out, n_in, init, scale)
-                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+                   for n_in, n_out in itertools.pairwise(sizes)]
         return cls(weights, [np.zeros(len(W)) if biases else None for W in weights],
                    activations, loss, dtype=dtype)
 
@@ -296,7 +298,7 @@ class NumpyNetwork:
     def _forward(self, X):
         # forward() on a batch already checked: fit checks its data once, not at every step.
         outs, nets = [X], []
-        for W, b, activation in zip(self.weights, self.biases, self.activations):
+        for W, b, activation in zip(self.weights, self.biases, self.activations, strict=True):
             net = outs[-1] @ W.T
             if b is not None:
                 net += b
@@ -368,7 +370,7 @@ class NumpyNetwork:
     def _descend(self, outs, error, learning_rate: float) -> None:
         """p <- p - learning_rate * dE/dp, the steps found scaled by the learning rate."""
         for layer, (dW, db) in enumerate(zip(*self._backpropagate(outs, error, learning_rate,
-                                                                  every_bias=False))):
+                                                                  every_bias=False), strict=True)):
             self.weights[layer] -= dW
             if db is not None:
                 self.biases[layer] -= db
@@ -384,7 +386,7 @@ class NumpyNetwork:
 
     def update(self, gradients, learning_rate: float) -> None:
         """Formula: p <- p - learning_rate * dE/dp, for every weight and every trained bias."""
-        for layer, (dW, db) in enumerate(zip(*gradients)):
+        for layer, (dW, db) in enumerate(zip(*gradients, strict=True)):
             dW *= learning_rate  # in place: the gradient is not needed after this
             self.weights[layer] -= dW
             if self._trains_bias(layer):
@@ -428,11 +430,12 @@ class NumpyNetwork:
         """fit with the whole set's loss before each epoch: (losses, val_losses, diverged_at)."""
         n = X.shape[0]
         full = batch_size is None or batch_size >= n  # reshuffling one full batch changes nothing
-        losses, val_losses = [], None if validation is None else []
+        losses: list[float] = []
+        val_losses: list[float] | None = None if validation is None else []
         for epoch in range(epochs + 1):
             _, outs = self._forward(X)
             losses.append(mean_loss(outs[-1], T, self.loss))
-            if validation is not None:
+            if val_losses is not None:   # with validation
                 val_losses.append(self.loss_value(*validation))
             if diverged(losses):
                 return losses, val_losses, epoch
@@ -450,14 +453,15 @@ class NumpyNetwork:
     def _epochs_batches(self, X, T, learning_rate, epochs, batch_size, rng, validation, progress):
         """fit with the mean of each epoch's batch losses: (losses, val_losses, diverged_at)."""
         n = X.shape[0]
-        losses, val_losses = [], None if validation is None else []
+        losses: list[float] = []
+        val_losses: list[float] | None = None if validation is None else []
         for epoch in range(1, epochs + 1):
             total = 0.0
             for rows in batches(n, batch_size, rng):
                 X_batch = X[rows]
                 total += self._sgd_step(X_batch, T[rows], learning_rate) * X_batch.shape[0]
             losses.append(total / n)
-            if validation is not None:
+            if val_losses is not None:   # with validation
                 val_losses.append(self.loss_value(*validation))
             if diverged(losses):
                 return losses, val_losses, epoch
@@ -481,7 +485,7 @@ class NumpyNetwork:
                 units = [f"h{hidden + k}" for k in range(1, len(self.weights[layer]) + 1)]
                 hidden += len(units)
             if b is not None:
-                values.update({f"b_{u}": value for u, value in zip(units, b.tolist())})
+                values.update({f"b_{u}": value for u, value in zip(units, b.tolist(), strict=True)})
         return values
 
 

@@ -59,7 +59,7 @@ def value_and_error(node, known: dict, functions: dict):
     if isinstance(node, ast.UnaryOp):
         value, error = value_and_error(node.operand, known, functions)
         return -value, error
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         a, error = value_and_error(node.args[0], known, functions)
         value = functions[node.func.id](a)
         slope, rounding = _SLOPES[node.func.id](a, value)
@@ -116,9 +116,12 @@ def loss_at(network: Network, values: dict):
     functions = _mp_functions()
     units = names.unit_names(network.sizes)
     outs = [values[i] for i in units[0]]
-    for layer, rows, layer_units in zip(network.layers, names.weight_names(network.sizes), units[1:]):
-        nets = [mpmath.fsum(values[w] * out for w, out in zip(row, outs))
-                + (values[f"b_{u}"] if layer.biases is not None else 0) for row, u in zip(rows, layer_units)]
+    for layer, rows, layer_units in zip(network.layers, names.weight_names(network.sizes), units[1:],
+                                        strict=True):
+        nets = [mpmath.fsum(values[w] * out for w, out in zip(row, outs, strict=True))
+                + (values[f"b_{u}"] if layer.biases is not None else 0)
+                for row, u in zip(rows, layer_units, strict=True)]
         outs = [functions[layer.activation](net) for net in nets]
-    squares = mpmath.fsum((values[t] - out) ** 2 for t, out in zip(names.target_names(len(outs)), outs))
+    targets = names.target_names(len(outs))
+    squares = mpmath.fsum((values[t] - out) ** 2 for t, out in zip(targets, outs, strict=True))
     return squares / (2 if network.loss == "half_sse" else len(outs))
