@@ -30,14 +30,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import command, network_file, wall_time
-
 import backprop_tutor
 from backprop_tutor.core import worksheet
 from backprop_tutor.core.activations import sigmoid
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import NumpyNetwork
+from timing import command, network_file, wall_time
 
 SCRIPT = "benchmarks/core.py"
 GROWTH = ("50-50-10", "100-100-10")
@@ -117,9 +116,10 @@ def growth(runs: int) -> dict:
             for _ in range(runs):
                 worksheet._compiled_step.cache_clear()   # a shape not seen before
                 worksheet._steps.cache_clear()
-                cold.append(_seconds(lambda: worksheet.solve(network)))
-                warm.append(per_call(lambda: worksheet.solve(network)))
-                check.append(_seconds(lambda: finite_difference_gradients(network)))
+                # B023: each lambda is timed at once, with this iteration's network.
+                cold.append(_seconds(lambda: worksheet.solve(network)))  # noqa: B023
+                warm.append(per_call(lambda: worksheet.solve(network)))  # noqa: B023
+                check.append(_seconds(lambda: finite_difference_gradients(network)))  # noqa: B023
                 cli.append(wall_time(command("solve", str(path), "--check", "--format", "json"))[0])
             figures[shape] = {"parameters": parameters, **{
                 name: statistics.median(values) for name, values in

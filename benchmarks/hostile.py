@@ -43,8 +43,8 @@ NUMBERS = ["0", "-0", "-1", "1", "0.5", "1e-320", "5e-324", "1e308", "1.79769313
 STRINGS = ["", " ", "x", "\x1b[2J\x1b]0;owned\x07", "$\\foo$", "$x^{2", "{data}", "<script>",
            "<!--<script>", "=HYPERLINK(\"http://x\")", "@SUM(A1)", "+1+1", "-2+3", "\t=1",
            "a\nb", "\r\n# heading", "| a | b |", "\u202e\u2066", "\x00", "\x7f\x9b31m", "é" * 3,
-           "x" * 5000, "\\", "\"", "'", "%s%n", "../../etc/passwd", "𝟙𝟚", "000-¹²A", "0" * 300]
-OPTION_VALUES = NUMBERS + ["abc", "full", "-5", "100000", "3.5", "10", "2", "sigmoid", "mse"]
+           "x" * 5000, "\\", "\"", "'", "%s%n", "../../etc/passwd", "𝟙𝟚", "000-¹²A", "0" * 300]  # noqa: RUF001 (hostile digits)
+OPTION_VALUES = [*NUMBERS, "abc", "full", "-5", "100000", "3.5", "10", "2", "sigmoid", "mse"]
 TOML_VALUES = ["0", "-1", "0.5", "1e308", "-1e308", "inf", "nan", "1" + "0" * 5000, "true",
                "[]", "{}", "[[0.5]]", "\"relu\"", "\"x\"", "1e-320", "[" * 1000 + "]" * 1000,
                "2026-01-01", "[0.1, \"a\"]", "{a = 1}", "1000000", "20", "21", "\"full\""]
@@ -97,7 +97,7 @@ def answer_file(rng: Dice, folder: Path) -> str:
     usual = ["net_h1 = 0.65", "out_h1 = 0.657", "E = 0.0037", "delta_o1 = -0.0141",
              "dE_dw1 = 0.0011", "w1_new = 0.2994"]
     lines = [f"{toml_string(rng.choice(names))} = "
-             f"{rng.choice(TOML_VALUES + [toml_string(hostile_string(rng))])}"
+             f"{rng.choice([*TOML_VALUES, toml_string(hostile_string(rng))])}"
              if rng.hostile() else rng.choice(usual) for _ in range(rng.randint(1, 6))]
     lines = list(dict((line.split(" = ")[0], line) for line in lines).values())
     return write(folder, "answers.toml", _mutate(rng, "\n".join(lines).encode()))

@@ -72,7 +72,7 @@ def replaced(generated: str, scripts: list[str], lines: list[str], note: str) ->
     rows = sorted(kept + lines, key=order)      # stable: each script's rows keep their order
     notes = [line for line in head.split("\n\n") if not line.startswith(
         tuple(f"Rows of {script}" for script in scripts))]
-    return "\n\n".join(notes + [note]) + "\n\n" + "\n".join(old[:2] + rows)
+    return "\n\n".join([*notes, note]) + "\n\n" + "\n".join(old[:2] + rows)
 
 
 def run(script: str, quick: bool) -> list[dict]:

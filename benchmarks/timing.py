@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 import statistics
@@ -36,13 +37,13 @@ def network_file(shape: str, folder: Path) -> tuple[Path, int]:
     lines = ['loss = "half_sse"', "learning_rate = 0.5",
              f"inputs = {[round(rng.uniform(-1, 1), 3) for _ in range(sizes[0])]}",
              f"targets = {[round(rng.uniform(0, 1), 3) for _ in range(sizes[-1])]}"]
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in itertools.pairwise(sizes):
         rows = [[round(rng.uniform(-1, 1), 3) for _ in range(n_in)] for _ in range(n_out)]
         lines += ["[[layers]]", 'activation = "sigmoid"', f"weights = {rows}",
                   f"biases = {[round(rng.uniform(-1, 1), 3) for _ in range(n_out)]}"]
     path = folder / f"{shape}.toml"
     path.write_text("\n".join(lines) + "\n")
-    return path, sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    return path, sum(n_in * n_out + n_out for n_in, n_out in itertools.pairwise(sizes))
 
 
 def measured(arguments: list[str]) -> dict:

@@ -27,6 +27,7 @@ BLAS can do for them). One 2048 × 2048 product is printed beside it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import time
@@ -63,7 +64,7 @@ def torch_fit(sizes, batch: int, dtype: str, X, T):
     import torch
 
     layers = []
-    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for k, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers += [torch.nn.Linear(n_in, n_out),
                    torch.nn.Sigmoid() if k == len(sizes) - 2 else torch.nn.Tanh()]
     model = torch.nn.Sequential(*layers).to(getattr(torch, dtype))
@@ -93,7 +94,7 @@ def jax_fit(sizes, batch: int, dtype: str, X, T):
     jax.config.update("jax_enable_x64", dtype == "float64")
     rng = np.random.default_rng(0)
     params = [(jnp.asarray(rng.uniform(-0.1, 0.1, (n_in, n_out)).astype(dtype)),
-               jnp.zeros(n_out, dtype)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+               jnp.zeros(n_out, dtype)) for n_in, n_out in itertools.pairwise(sizes)]
 
     def loss(params, x, t):
         for k, (W, b) in enumerate(params):
@@ -146,7 +147,7 @@ def matmul_flops(sizes, batch: int) -> int:
         forward  2·n·in·out per layer;  dE/dW  2·n·in·out per layer;
         delta of the layer below  2·n·in·out per layer but the first
     """
-    per_layer = [2 * batch * n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    per_layer = [2 * batch * n_in * n_out for n_in, n_out in itertools.pairwise(sizes)]
     return 3 * sum(per_layer) - per_layer[0]
 
 
@@ -154,7 +155,7 @@ def products_alone(sizes, batch: int, dtype: str):
     """``epochs -> None``: the products of an epoch's steps alone, shapes and layout of fit's."""
     rng = np.random.default_rng(1)
     weights = [rng.standard_normal((n_out, n_in)).astype(dtype)
-               for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+               for n_in, n_out in itertools.pairwise(sizes)]
     outs = [rng.standard_normal((batch, n)).astype(dtype) for n in sizes]
 
     def fit(epochs):

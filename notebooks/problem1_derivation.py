@@ -94,7 +94,8 @@ my_formulas["delta_o1"] = ""   # e.g. "(...) * out_o1 * (1 - out_o1)"
 #
 # $$\frac{\partial E}{\partial w_5}
 #   = \underbrace{\frac{\partial E}{\partial \mathrm{out}_{o1}}}_{\mathrm{out}_{o1} - t_1}
-#     \cdot \underbrace{\frac{\partial \mathrm{out}_{o1}}{\partial \mathrm{net}_{o1}}}_{\mathrm{out}_{o1}(1 - \mathrm{out}_{o1})}
+#     \cdot \underbrace{\frac{\partial \mathrm{out}_{o1}}{\partial \mathrm{net}_{o1}}}
+#       _{\mathrm{out}_{o1}(1 - \mathrm{out}_{o1})}
 #     \cdot \underbrace{\frac{\partial \mathrm{net}_{o1}}{\partial w_5}}_{\mathrm{out}_{h1}}
 #   = \delta_{o1}\,\mathrm{out}_{h1},
 #   \qquad \delta_{o1} = (\mathrm{out}_{o1} - t_1)\,\mathrm{out}_{o1}(1 - \mathrm{out}_{o1})$$

@@ -304,8 +304,8 @@ print(f"{'hidden':<10}{'vs Problem 2':>14}{'vs finite diff.':>17}{'step vs Probl
 for hidden in ACTIVATIONS:
     net = network.with_options(hidden_activation=hidden)
     sheet, model = bt.solve(net), bt.NumpyNetwork.from_network(net)
-    dW, db = model.gradients(net.inputs, net.targets)
-    ours = dict(zip(net.parameters(), np.concatenate([g.ravel() for g in dW] + db)))  # w1.., b_h1..
+    dW, db = model.gradients(net.inputs, net.targets)                   # flat: w1.., b_h1..
+    ours = dict(zip(net.parameters(), np.concatenate([g.ravel() for g in dW] + db), strict=True))
     differences = finite_difference_gradients(net)
     model.sgd_step(net.inputs, net.targets, net.learning_rate)
     print(f"{hidden:<10}{max(abs(ours[p] - sheet['dE_d' + p]) for p in ours):>14.1e}"

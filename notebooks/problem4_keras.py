@@ -82,7 +82,7 @@ def build_my_model(network):
     model = keras.Sequential([keras.Input(shape=(len(network.inputs),))] +
                              [keras.layers.Dense(len(layer.weights), activation=layer.activation)
                               for layer in network.layers])
-    for dense, layer in zip(model.layers, network.layers):
+    for dense, layer in zip(model.layers, network.layers, strict=True):
         dense.set_weights(...)                        # [kernel, biases] of this layer
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate), loss="mse")
     return model
@@ -131,7 +131,7 @@ def build_my_model(network):
     model = keras.Sequential([keras.Input(shape=(len(network.inputs),))] +
                              [keras.layers.Dense(len(layer.weights), activation=layer.activation)
                               for layer in network.layers])
-    for dense, layer in zip(model.layers, network.layers):
+    for dense, layer in zip(model.layers, network.layers, strict=True):
         dense.set_weights([np.array(layer.weights).T, np.array(layer.biases)])   # kernel = W.T
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=network.learning_rate), loss="mse")
     return model
@@ -293,7 +293,7 @@ for label, losses in as_tutorial.items():
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(8, 4.5))
-for (label, losses), style in zip(as_tutorial.items(), ("-", "-", ":")):
+for (label, losses), style in zip(as_tutorial.items(), ("-", "-", ":"), strict=True):
     ax.plot(losses, style, linewidth=2.5, label=label)
 ax.set(yscale="log", xlabel="updates", ylabel="tutorial loss ½Σ(t − out)²",
        title="The same network, two loss conventions")

@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from backprop_tutor.cli import cli

@@ -193,7 +193,7 @@ def test_an_imprecise_answer_is_not_a_wrong_one_to_follow_from(run, tmp_path):
     answers.write_text("hidden_activation = 'sigmoid'\ndelta_h2 = 0.0088\ndE_dw3 = 0.0044\n"
                        "w3_new = -0.6022\n")
     assert run("check", str(answers))[0] == 0
-    status, out, _ = run("check", str(answers), "--sig-figs", "3", "--format", "json")
+    _, out, _ = run("check", str(answers), "--sig-figs", "3", "--format", "json")
     marks = {m["name"]: m for m in json.loads(out)["marks"]}
     assert marks["delta_h2"]["verdict"] == "imprecise"
     assert all(m["follows_from"] == [] for m in marks.values())

@@ -1,8 +1,9 @@
 """The class kit on disk: the variants command, its PDFs, keys.csv and the Moodle quiz."""
 
-import json
 import csv
 import html
+import itertools
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -12,8 +13,8 @@ from pypdf import PdfReader
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.core.worksheet import solve
-from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.document.notation import format_number
+from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.teaching.rounding import rounded_sheet
 from backprop_tutor.teaching.variants import variant_id
 
@@ -26,7 +27,7 @@ NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def kit(run, folder, roster, *options):
-    status, out, err = run("variants", "--roster", str(roster), "--seed", "42", "--out",
+    status, _, err = run("variants", "--roster", str(roster), "--seed", "42", "--out",
                            str(folder), *options)
     assert (status, err) == (0, ""), err
     return folder
@@ -110,7 +111,7 @@ def test_moodle_xml_has_one_cloze_question_per_variant_with_solve_values(built):
     questions = quiz.findall("question")
     assert questions[0].get("type") == "category" and len(questions) == 1 + len(STUDENTS)
     assert "$course$/top/" in questions[0].find("category/text").text
-    for question, (_, vid) in zip(questions[1:], variants_of(built)):
+    for question, (_, vid) in zip(questions[1:], variants_of(built), strict=True):
         assert question.get("type") == "cloze"
         assert question.find("name/text").text == f"Variant {vid}"
         body = question.find("questiontext/text").text
@@ -118,7 +119,7 @@ def test_moodle_xml_has_one_cloze_question_per_variant_with_solve_values(built):
         parts = re.split(r"<p>With (\w+) hidden units:</p>", body)
         assert parts[1::2] == list(ACTIVATIONS)
         fields = 0
-        for activation, table in zip(parts[1::2], parts[2::2]):
+        for activation, table in zip(parts[1::2], parts[2::2], strict=True):
             case = network.with_options(hidden_activation=activation)
             for name, value, tolerance in FIELD.findall(table):
                 exact = solve(case)[html.unescape(name)]
@@ -160,7 +161,7 @@ def test_same_seed_and_roster_same_bytes_other_seed_other_networks(built, roster
     other = kit(run, tmp_path / "other", roster, "--seed", "43", "--ask", "delta_o1")
     ours = [load_network(p) for p in sorted((built / "networks").iterdir())]
     theirs = [load_network(p) for p in sorted((other / "networks").iterdir())]
-    assert all(a.parameters() != b.parameters() for a, b in zip(ours, theirs))
+    assert all(a.parameters() != b.parameters() for a, b in zip(ours, theirs, strict=True))
     with open(other / "keys.csv", encoding="utf-8") as file:
         assert [row["quantity"] for row in csv.DictReader(file)] == ["delta_o1"] * 9
 
@@ -184,7 +185,7 @@ def test_each_students_pdfs_are_their_pages_of_the_class_pdfs(run, tmp_path, mon
         parts = [[page.extract_text() for page in PdfReader(folder / f"{name}-{vid}.pdf").pages]
                  for vid in ids]
         assert [text for part in parts for text in part] == whole
-        for vid, part in zip(ids, parts):
+        for vid, part in zip(ids, parts, strict=True):
             assert f"variant {vid}" in part[0] and not any(
                 f"variant {other}" in text for other in ids if other != vid for text in part)
             # each student's pages numbered from 1, as printed at the foot of each page
@@ -238,7 +239,7 @@ def test_bad_options_are_one_line_and_status_2(run, tmp_path, options, message):
 
 
 def test_check_marks_against_a_students_variant(built, run, tmp_path):
-    student, vid = variants_of(built)[1]
+    _, vid = variants_of(built)[1]
     network = load_network(built / "networks" / f"{vid}.toml")   # the file, not the generator
     (i1, i2), ((w1, w2), _) = network.inputs, network.layers[0].weights
     net_h1 = w1 * i1 + w2 * i2 + network.layers[0].biases[0]      # by hand
@@ -311,7 +312,7 @@ def test_each_page_holds_its_own_variant_and_no_value_the_student_has_not_typed(
         assert not any(other in html for _, other in pairs if other != vid)
         network = load_network(built / "networks" / f"{vid}.toml")
         assert data["networks"][vid]["cases"]["sigmoid"]["given"] == {
-            **dict(zip(("i1", "i2"), network.inputs)), "t1": network.targets[0],
+            **dict(zip(("i1", "i2"), network.inputs, strict=True)), "t1": network.targets[0],
             **network.parameters(), "eta": network.learning_rate}
         lines = [line for case in data["networks"][vid]["cases"].values() for line in case["lines"]]
         assert not {"value", "shown", "numbers", "text"} & {key for line in lines for key in line}
@@ -471,7 +472,7 @@ def test_answer_boxes_are_8_mm_high_and_labels_9_pt(worksheet, poppler):
             column = sorted({round(w[1], 1) for w in words if abs(w[0] - header[0]) < 0.5
                              and w[1] > header[1] and w[3] - w[1] >= 9})
             column = [y for y in column if y - header[1] < 200]
-            gaps = [b - a for a, b in zip(column, column[1:])]
+            gaps = [b - a for a, b in itertools.pairwise(column)]
             assert gaps and min(gaps) >= 8 * MM, gaps
             rows_seen += len(column)
         # Every word of the text is 9 pt or larger (maths' sub- and superscripts aside: 7 pt).

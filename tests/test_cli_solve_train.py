@@ -24,7 +24,7 @@ def test_default_solve_prints_three_cases(run):
 
 
 def test_default_json_has_three_cases_with_contract_names(run):
-    status, out, _ = run("solve", "--format", "json")
+    _, out, _ = run("solve", "--format", "json")
     cases = json.loads(out)["cases"]
     assert [c["hidden_activation"] for c in cases] == ["sigmoid", "tanh", "relu"]
     names = list(cases[0]["values"])
@@ -98,7 +98,7 @@ def test_check_shows_finite_differences(run):
 
 
 def test_train_json(run):
-    status, out, _ = run("train", str(EXAMPLES / "mazur.toml"), "--epochs", "1", "--format", "json")
+    _, out, _ = run("train", str(EXAMPLES / "mazur.toml"), "--epochs", "1", "--format", "json")
     document = json.loads(out)
     assert document["loss"] == [pytest.approx(0.298371109, abs=1e-9)]   # Mazur's E
     assert document["values"]["w5"] == pytest.approx(0.35891648, abs=1e-8)

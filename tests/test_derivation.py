@@ -11,11 +11,12 @@
 """
 
 import dataclasses
+import itertools
 import json
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 
 import mpmath
 import numpy as np
@@ -26,9 +27,9 @@ from backprop_tutor.core import names
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network, network_from_dict
 from backprop_tutor.core.worksheet import Definition, definitions
 from backprop_tutor.networks.numpy_network import NumpyNetwork
-from backprop_tutor.symbolic import reading as symbolic
-from backprop_tutor.symbolic import proof as proof_module
 from backprop_tutor.output.reports.derivation import render_derivation
+from backprop_tutor.symbolic import proof as proof_module
+from backprop_tutor.symbolic import reading as symbolic
 from backprop_tutor.symbolic.derivation import derivation_json, derive, prove
 from backprop_tutor.symbolic.proof import random_points
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
@@ -52,7 +53,7 @@ def relu(x):
     return sympy.Max(0, x)
 
 
-@lru_cache(maxsize=None)
+@cache
 def derived(path, hidden=None, output=None, loss=None) -> dict:
     """The JSON of a derivation (each one derived once for all tests)."""
     network = load_network(path).with_options(hidden_activation=hidden,
@@ -71,7 +72,7 @@ def numpy_gradients(network, x, t) -> dict[str, float]:
     for dW, db, layer_names, units, layer in zip(weight_grads, bias_grads,
                                                   names.weight_names(network.sizes),
                                                   names.unit_names(network.sizes)[1:],
-                                                  network.layers):
+                                                  network.layers, strict=True):
         result.update({f"dE_d{n}": dW[r, c] for r, row in enumerate(layer_names)
                        for c, n in enumerate(row)})
         if layer.biases is not None:
@@ -92,8 +93,8 @@ def random_point(network, rng):
 
 
 def substitution(point) -> dict:
-    inputs = dict(zip(names.unit_names(point.sizes)[0], point.inputs))
-    targets = dict(zip(names.target_names(len(point.targets)), point.targets))
+    inputs = dict(zip(names.unit_names(point.sizes)[0], point.inputs, strict=True))
+    targets = dict(zip(names.target_names(len(point.targets)), point.targets, strict=True))
     return {sympy.Symbol(n): sympy.Float(v, 30)
             for n, v in {**inputs, **targets, **point.parameters()}.items()}
 
@@ -273,7 +274,8 @@ def test_markdown_and_latex_are_balanced_math(run, output_format):
     assert out.count(r"\left") == out.count(r"\right")
     assert r"\frac{\partial E}{\partial w_{5}}" in out and r"\delta_{h1}" in out
     if output_format == "markdown":
-        assert out.count("$$") % 2 == 0 and "| $\\frac{\\partial E}{\\partial w_{1}}$ | $\\delta_{h1} \\cdot i_{1}$ |" in out
+        assert out.count("$$") % 2 == 0
+        assert "| $\\frac{\\partial E}{\\partial w_{1}}$ | $\\delta_{h1} \\cdot i_{1}$ |" in out
     else:
         assert r"\begin{tabular}" in out and "half\\_sse" not in out and "mse" in out
 
@@ -315,7 +317,7 @@ def random_network(sizes: list[int], seed: int):
     """A sigmoid network of these sizes with seeded weights, biases, inputs and targets."""
     rng = np.random.default_rng(seed)
     layers = [{"activation": "sigmoid", "weights": rng.uniform(-1, 1, (n_out, n_in)).tolist(),
-               "biases": rng.uniform(-1, 1, n_out).tolist()} for n_in, n_out in zip(sizes, sizes[1:])]
+               "biases": rng.uniform(-1, 1, n_out).tolist()} for n_in, n_out in itertools.pairwise(sizes)]
     return network_from_dict({"inputs": rng.uniform(-1, 1, sizes[0]).tolist(),
                               "targets": rng.uniform(0, 1, sizes[-1]).tolist(),
                               "learning_rate": 0.5, "layers": layers})
@@ -450,7 +452,8 @@ def test_the_proofs_exact_values_are_mazurs():
     assert proofs["dE_dw1"].value == pytest.approx(0.000438568, abs=1e-9)
 
 
-SPECIAL_TEXT = "Net_1 _x_ *y* #2 50% & $x$ ~ ^ {a} <b> @c \\ end"   # every character LaTeX and Typst treat specially
+# Every character LaTeX and Typst treat specially.
+SPECIAL_TEXT = "Net_1 _x_ *y* #2 50% & $x$ ~ ^ {a} <b> @c \\ end"
 
 
 def _titled(tmp_path, title):
@@ -464,8 +467,14 @@ def _titled(tmp_path, title):
 def test_latex_text_outside_maths_has_no_unescaped_special(run, tmp_path):
     """LaTeX without TeX: pylatexenc parses the output; in text mode (outside $…$ and the
     align*/tabular environments) no character that TeX would read as markup is left bare."""
-    from pylatexenc.latexwalker import (LatexCharsNode, LatexEnvironmentNode, LatexGroupNode,
-                                        LatexMacroNode, LatexMathNode, LatexWalker)
+    from pylatexenc.latexwalker import (
+        LatexCharsNode,
+        LatexEnvironmentNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexMathNode,
+        LatexWalker,
+    )
 
     status, out, err = run("derive", str(_titled(tmp_path, SPECIAL_TEXT)), "--format", "latex")
     assert (status, err) == (0, "")

@@ -13,6 +13,7 @@ or raise one ``InputError``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import warnings
 
@@ -57,7 +58,7 @@ def network_document(draw):
     weight = leaf(st.one_of(st.floats(-2, 2), EXTREME.filter(_finite)) if extreme
                   else st.floats(-2, 2), chaos)
     layers = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in itertools.pairwise(sizes):
         layer = {"activation": draw(leaf(st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
                                          chaos)),
                  "weights": [[draw(weight) for _ in range(n_in)] for _ in range(n_out)]}
@@ -248,7 +249,7 @@ def test_data_files(tmp_path_factory, text, data):
 VARIANT_ID = st.one_of(
     st.text(max_size=12),
     st.from_regex(r"[0-9A-Za-z]{1,4}-[0-9]{1,3}[0-9A-Z]", fullmatch=True),
-    st.sampled_from(["007-03R", "000-01A", "000-¹²A", "٠٠٧-٠٣R", "0" * 5000 + "-01A",
+    st.sampled_from(["007-03R", "000-01A", "000-¹²A", "٠٠٧-٠٣R", "0" * 5000 + "-01A",  # noqa: RUF001 (digits not ASCII)
                      "7" * 300 + "-1" + "2" * 300 + "A", "-", "--", " 007-03R "]),
 )
 

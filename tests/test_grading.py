@@ -121,7 +121,7 @@ def dead_relu_unit(network: dict) -> str:
     """The hidden unit whose weighted sum is <= 0 (every variant has one with relu)."""
     i = network["inputs"]
     for unit, row, bias in zip(("h1", "h2"), network["layers"][0]["weights"],
-                               network["layers"][0]["biases"]):
+                               network["layers"][0]["biases"], strict=True):
         if row[0] * i[0] + row[1] * i[1] + bias <= 0:
             return unit
     raise AssertionError("no inactive relu unit")
@@ -365,7 +365,7 @@ def test_answer_files_are_graded_as_the_typed_answers(kit, worked, tmp_path, run
 
 
 def test_bad_input_is_one_line_per_cell_and_nothing_is_written(kit, worked, tmp_path, run):
-    columns, students = worked
+    _, students = worked
     variant = students["s01"]["variant"]
     path = tmp_path / "answers.csv"
     path.write_text("student,variant,sigmoid.net_h1,sigmoid.net_h9\n"

@@ -16,9 +16,9 @@ import threading
 
 import pytest
 
-from backprop_tutor.io.files import MAX_BYTES
 from backprop_tutor.core.network import DEFAULT_NETWORK
 from backprop_tutor.core.worksheet import MAX_UNITS, evaluate
+from backprop_tutor.io.files import MAX_BYTES
 
 TUTORIAL = DEFAULT_NETWORK.read_text()
 
@@ -292,8 +292,8 @@ def test_a_folder_is_written_whole_when_stdout_is_full(tmp_path):
         result = run_process("page", "--out", str(tmp_path / "p"), stdout=full)
     assert result.returncode == 2
     assert result.stderr == "backprop-tutor: error: cannot write the output (No space left on device)\n"
-    from backprop_tutor.output.page import write_page   # the same page, written directly
     from backprop_tutor.core.network import load_network
+    from backprop_tutor.output.page import write_page  # the same page, written directly
     (tmp_path / "q").mkdir()
     write_page({"tutorial": load_network(DEFAULT_NETWORK)}, tmp_path / "q", 3)
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == sorted(
@@ -464,7 +464,7 @@ def test_a_title_with_dollars_is_drawn_as_written(tmp_path):
 def test_lab_sweep_with_dollars_in_the_config_name(run, tmp_path):
     config = write(tmp_path, "dataset = \"xor\"\nepochs = 2\nseeds = 1\nlearning_rate = [0.1, 0.2]\n",
                    "sw$\\foo$.toml")
-    status, out, err = run("lab", "sweep", "--config", str(config), "--out", str(tmp_path / "o"),
+    status, _, err = run("lab", "sweep", "--config", str(config), "--out", str(tmp_path / "o"),
                            "--jobs", "1")
     assert (status, err) == (0, "")
     assert (tmp_path / "o" / "curves.png").stat().st_size > 0   # was a ValueError after the runs

@@ -42,7 +42,7 @@ def keras_floatx_restored():
 
 @pytest.mark.parametrize("hidden, loss", list(REFERENCE))
 def test_losses_before_and_after_one_update(hidden, loss):
-    E, w1, w5, E_after = REFERENCE[hidden, loss]
+    E, _, _, E_after = REFERENCE[hidden, loss]
     model = keras_from_scratch.build(W1, b1, W2, b2, hidden, 0.5, loss)
     losses = keras_from_scratch.train(model, x, t, 2)
     assert losses[0] == pytest.approx(E, abs=1e-15)
@@ -51,7 +51,7 @@ def test_losses_before_and_after_one_update(hidden, loss):
 
 @pytest.mark.parametrize("hidden, loss", list(REFERENCE))
 def test_weights_after_one_update(hidden, loss):
-    E, w1, w5, _ = REFERENCE[hidden, loss]
+    _, w1, w5, _ = REFERENCE[hidden, loss]
     model = keras_from_scratch.build(W1, b1, W2, b2, hidden, 0.5, loss)
     keras_from_scratch.train(model, x, t, 1)
     new_W1, _, new_W2, _ = keras_from_scratch.weights(model)

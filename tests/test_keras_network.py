@@ -6,9 +6,9 @@ run here by the test itself, never from the Keras code under test.
 """
 
 import json
-import re
 import math
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -152,7 +152,7 @@ def test_random_weights_are_keras_defaults_and_numpy_starts_from_them():
     assert all(start[b] == 0 for b in start if b.startswith("b_"))  # Keras: zero biases
     # Glorot-uniform kernels: |w| <= sqrt(6 / (fan_in + fan_out)), per layer.
     sizes = network.sizes
-    for layer, fan_in, fan_out in zip(result.start.layers, sizes, sizes[1:]):
+    for layer, fan_in, fan_out in zip(result.start.layers, sizes[:-1], sizes[1:], strict=True):
         assert np.abs(layer.weights).max() <= math.sqrt(6 / (fan_in + fan_out))
     _, values = numpy_run(result.start, "mse", STEPS)
     assert max(abs(result.keras_values[n] - values[n]) for n in values) < 1e-12
@@ -270,7 +270,7 @@ def test_the_command_is_quiet_on_stderr_in_a_fresh_process():
 
 def test_one_update_reproduces_the_hand_calculation(run):
     """Keras with the tutorial's loss lands on the worked solution's w_new (mpmath values)."""
-    status, out, _ = run("keras", "--loss", "tutorial", "--format", "json")
+    _, out, _ = run("keras", "--loss", "tutorial", "--format", "json")
     document = json.loads(out)
     assert document["values"]["w1"] == pytest.approx(0.302791325485474, rel=1e-12)
     assert document["values"]["w5"] == pytest.approx(0.723252066914187, rel=1e-12)
@@ -320,7 +320,7 @@ def test_mini_batch_sgd_agrees_with_keras_after_several_epochs(activation, loss)
         weights, biases = keras_weights(keras_model)
     history = model.fit(X, T, learning_rate=0.3, epochs=3, batch_size=4, shuffle_seed=11)
     assert history.diverged_at is None and len(history.loss) == 4
-    for ours, theirs in zip(model.weights + model.biases, weights + biases):
+    for ours, theirs in zip(model.weights + model.biases, weights + biases, strict=True):
         assert np.max(np.abs(ours - theirs)) <= 1e-12
     start = NumpyNetwork.initialised([2, 3, 2], [activation, "sigmoid"], init="he_uniform",
                                      seed=5, loss=loss)

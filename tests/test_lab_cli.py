@@ -6,6 +6,7 @@ own summary code.
 """
 
 import csv
+import itertools
 import json
 import math
 import os
@@ -115,11 +116,12 @@ def test_results_json_regions_match_the_table(learning_rate_runs):
             rows.append(line.split())
         elif rows and line.startswith(" " * 10) and line.strip():
             rows[-1] += line.split()
-    for column, activation in enumerate(("sigmoid", "tanh", "relu")):
-        regions = [r["region"] for r in summary["learning_rates"][activation]]
-        assert len(regions) == 13
-        for row, region in zip(rows, regions):
-            assert region in " ".join(row), (row, region)
+    columns = [[r["region"] for r in summary["learning_rates"][a]] for a in ("sigmoid", "tanh", "relu")]
+    assert [len(regions) for regions in columns] == [13, 13, 13]
+    for row, *regions in zip(rows, *columns, strict=True):   # each row's regions, column by column
+        shown = re.findall(r"good|too small|stalled|oscillating|too large|diverging|dead|collapsed",
+                           " ".join(row))
+        assert shown == [region for region in regions if region], (row, regions)
 
 
 def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
@@ -234,7 +236,7 @@ def test_depth_sentences_agree_with_the_gradient_norms(run, tmp_path):
         assert (said.group(2) == "smaller") == (ratio > 1)
     # sigmoid's gradients vanish towards the first layer: each layer's norm below the next one's
     sigmoid = start["sigmoid"]["6"]
-    assert all(a < b for a, b in zip(sigmoid[:-2], sigmoid[1:-1]))
+    assert all(a < b for a, b in itertools.pairwise(sigmoid))
 
 
 def test_activation_figure_and_boundary(run, tmp_path):

@@ -48,7 +48,7 @@ def lesson(request):
 
 def test_the_curve_turns_inside_the_grid(lesson):
     runs, sweep = lesson
-    for activation, results in sweep.by_activation.items():
+    for activation in sweep.by_activation:
         mine = [run for run in runs if run.setting.hidden_activation == activation]
         by_rate = {}
         for run in mine:

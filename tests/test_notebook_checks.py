@@ -127,7 +127,8 @@ def test_keras_with_mse_is_not_problem_2s_update(network, capsys):
     keras_check = Problem4(network)
     after = keras_check.update(lambda net: build_model(net, loss="mse"),
                                lambda model, x, t: float(model.train_on_batch(x, t)))
-    assert "(w5_new = 0.746504)" in capsys.readouterr().out and after["w5"] == pytest.approx(0.746504, abs=1e-6)
+    assert "(w5_new = 0.746504)" in capsys.readouterr().out
+    assert after["w5"] == pytest.approx(0.746504, abs=1e-6)
     keras_check.update(lambda net: build_model(net, loss="mse"),
                        lambda model, x, t: float(model.train_on_batch(x, t)), loss="half_sse")
     shown = capsys.readouterr().out

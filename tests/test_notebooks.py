@@ -177,7 +177,7 @@ def execute(request, tmp_path_factory):
     def run(name: str):
         if name not in done:
             names = [n for n in wanted if n not in done] + ([] if name in wanted else [name])
-            done.update(zip(names, asyncio.run(run_all(names))))
+            done.update(zip(names, asyncio.run(run_all(names)), strict=True))
         if isinstance(done[name], Exception):
             raise done[name]
         return done[name]

@@ -77,7 +77,7 @@ def test_training_lowers_the_loss_for_every_hidden_activation():
 def test_batch_gradient_is_the_mean_of_the_worksheets_per_sample_gradients(activation, loss):
     network = load_network(DEFAULT_NETWORK).with_options(hidden_activation=activation, loss=loss)
     dW, db = NumpyNetwork.from_network(network).gradients(X4, T4)
-    sheets = [solve(with_sample(network, x, t)) for x, t in zip(X4, T4)]
+    sheets = [solve(with_sample(network, x, t)) for x, t in zip(X4, T4, strict=True)]
     mean = {name: np.mean([sheet[f"dE_d{name}"] for sheet in sheets])
             for name in network.parameters()}
     ours = np.concatenate([g.ravel() for g in dW] + [g.ravel() for g in db])
@@ -94,7 +94,7 @@ def test_batch_gradient_equals_central_finite_differences():
     model = NumpyNetwork.from_network(network)
     dW, db = model.gradients(X, T)
     h = 1e-6
-    for array, grad in zip(model.weights + model.biases, dW + db):
+    for array, grad in zip(model.weights + model.biases, dW + db, strict=True):
         for index in np.ndindex(array.shape):
             p = array[index]
             array[index] = p + h
@@ -120,7 +120,7 @@ def test_validation_loss_is_the_mean_of_the_worksheets_E():
     network = load_network(DEFAULT_NETWORK)
     history = NumpyNetwork.from_network(network).fit(
         X4[:2], T4[:2], learning_rate=0.5, epochs=3, validation=(X4[2:], T4[2:]))
-    expected = np.mean([solve(with_sample(network, x, t))["E"] for x, t in zip(X4[2:], T4[2:])])
+    expected = np.mean([solve(with_sample(network, x, t))["E"] for x, t in zip(X4[2:], T4[2:], strict=True)])
     assert len(history.val_loss) == 4 and history.val_loss[0] == pytest.approx(expected)
 
 
@@ -170,7 +170,7 @@ def test_normal_initialisers_are_truncated_with_keras_standard_deviation(init):
     # sqrt(1 - 4·φ(2) / (Φ(2) - Φ(-2))) with φ(2) = e^-2 / sqrt(2π), Φ(2) - Φ(-2) = erf(√2).
     phi_2 = math.exp(-2) / math.sqrt(2 * math.pi)
     truncated_std = math.sqrt(1 - 4 * phi_2 / math.erf(math.sqrt(2)))
-    assert numpy_network.TRUNCATED_STD == pytest.approx(truncated_std, rel=1e-15)
+    assert pytest.approx(truncated_std, rel=1e-15) == numpy_network.TRUNCATED_STD
     assert np.abs(W).max() <= 2 * std / truncated_std
 
 
@@ -178,7 +178,7 @@ def test_zeros_never_break_the_symmetry():
     model = NumpyNetwork.initialised([2, 3, 1], ["tanh", "sigmoid"], init="zeros")
     model.fit(X4, T4, learning_rate=0.5, epochs=20)
     W = model.weights[0]
-    assert np.all(W == W[0]) and np.all(model.biases[0] == model.biases[0][0])
+    assert np.all(W[0] == W) and np.all(model.biases[0] == model.biases[0][0])
 
 
 def test_random_normal_has_the_scale_as_standard_deviation_and_seeds_repeat():
@@ -187,7 +187,7 @@ def test_random_normal_has_the_scale_as_standard_deviation_and_seeds_repeat():
     again = NumpyNetwork.initialised([100, 100, 1], ["relu", "linear"], init="random_normal",
                                      scale=0.3, seed=4)
     assert first.weights[0].std() == pytest.approx(0.3, rel=0.03)
-    assert all(np.array_equal(a, b) for a, b in zip(first.weights, again.weights))
+    assert all(np.array_equal(a, b) for a, b in zip(first.weights, again.weights, strict=True))
 
 
 def test_float32_trains_in_float32_close_to_float64():
@@ -219,7 +219,7 @@ def test_the_file_runs_alone_with_numpy_only(tmp_path):
     assert result.stderr == ""
     imports = re.findall(r"^(?:from|import) (\S+)", (tmp_path / "numpy_network.py").read_text(),
                          re.M)
-    assert set(imports) <= {"__future__", "collections.abc", "typing", "numpy"}
+    assert set(imports) <= {"__future__", "collections.abc", "itertools", "typing", "numpy"}
 
 
 def test_the_training_loop_needs_numpy_and_the_network_only():
@@ -288,7 +288,7 @@ def test_batches_epoch_loss_is_the_mean_of_the_worksheets_batch_losses():
     model = NumpyNetwork.from_network(network)
     history = model.fit(X4, T4, learning_rate=0.5, epochs=2, batch_size=3,
                         validation=([X4[0]], [T4[0]]), epoch_loss="batches")
-    samples = list(zip(X4, T4))
+    samples = list(zip(X4, T4, strict=True))
     first, network = worksheet_epoch(network, samples, 3)
     after_first = solve(with_sample(network, X4[0], T4[0]))["E"]
     second, network = worksheet_epoch(network, samples, 3)

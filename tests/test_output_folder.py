@@ -35,9 +35,9 @@ def test_the_current_folder_and_its_parents_are_refused_before_any_work(tmp_path
     monkeypatch.chdir(tmp_path)
     (tmp_path / "keep.txt").write_text("mine")
     (tmp_path / "sub").mkdir()
-    with pytest.raises(OutputFolderError, match="current folder|empty name"):
-        with output_folder(name, force=True):
-            pytest.fail("the work started")
+    with (pytest.raises(OutputFolderError, match=r"current folder|empty name"),
+          output_folder(name, force=True)):
+        pytest.fail("the work started")
     assert (tmp_path / "keep.txt").read_text() == "mine"
 
 
@@ -45,13 +45,13 @@ def test_a_folder_holding_the_current_folder_or_the_package_is_refused(tmp_path,
     inner = tmp_path / "a" / "b"
     inner.mkdir(parents=True)
     monkeypatch.chdir(inner)
-    with pytest.raises(OutputFolderError, match="holds the current folder"):
-        with output_folder(tmp_path / "a", force=True):
-            pytest.fail("the work started")
+    with (pytest.raises(OutputFolderError, match="holds the current folder"),
+          output_folder(tmp_path / "a", force=True)):
+        pytest.fail("the work started")
     package = Path(backprop_tutor.__file__).parent
-    with pytest.raises(OutputFolderError, match="holds this program"):
-        with output_folder(package.parent, force=True):
-            pytest.fail("the work started")
+    with (pytest.raises(OutputFolderError, match="holds this program"),
+          output_folder(package.parent, force=True)):
+        pytest.fail("the work started")
 
 
 def test_the_cli_refuses_dot_before_building_the_pack(run, tmp_path, monkeypatch):
@@ -76,7 +76,7 @@ def test_a_parent_without_write_permission(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
     monkeypatch.setattr(folder.os, "access", lambda path, mode: Path(path) != locked)
-    with pytest.raises(OutputFolderError, match="no permission to write in .*locked"):
+    with pytest.raises(OutputFolderError, match=r"no permission to write in .*locked"):
         fill(locked / "pack")
 
 
@@ -86,15 +86,15 @@ def test_a_read_only_or_full_disk_at_the_move(tmp_path, monkeypatch, code, words
     def fails(*args):
         raise OSError(code, os.strerror(code))
     monkeypatch.setattr(folder.os, "rename", fails)
-    with pytest.raises(OutputFolderError, match=f"pack: cannot be written \\({words}\\)"):
+    with pytest.raises(OutputFolderError, match=rf"pack: cannot be written \({words}\)"):
         fill(tmp_path / "pack")
     assert debris(tmp_path) == [] and not (tmp_path / "pack").exists()
 
 
 def test_a_full_disk_while_writing(tmp_path):
-    with pytest.raises(OutputFolderError, match=r"pack: cannot be written \(No space left on device\)"):
-        with output_folder(tmp_path / "pack"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))   # as write() raises it
+    with (pytest.raises(OutputFolderError, match=r"pack: cannot be written \(No space left on device\)"),
+          output_folder(tmp_path / "pack")):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))   # as write() raises it
     assert debris(tmp_path) == []
 
 

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
 from backprop_tutor.output.pack import build_pack
 
-
 # mpmath, 50 digits, by a separate script (see test_worksheet.py), at 6 decimals.
 DELTA_O1 = {"sigmoid": "-0.070781", "tanh": "-0.054757", "relu": "-0.054418"}
 W1_NEW = {"sigmoid": "0.302791", "tanh": "0.306451", "relu": "0.309523"}
@@ -63,7 +62,7 @@ def _worked(markdown: str, lhs: str) -> str:
     """The aligned rows of the equation for ``lhs`` (its first row and the rows under it), joined."""
     lines = markdown.splitlines()
     start = next(k for k, line in enumerate(lines) if line.startswith(f"{lhs} &="))
-    rows = [lines[start]] + list(itertools.takewhile(lambda line: line.startswith("&="), lines[start + 1:]))
+    rows = [lines[start], *itertools.takewhile(lambda line: line.startswith("&="), lines[start + 1:])]
     return " ".join(row.removesuffix(" \\\\") for row in rows)
 
 
@@ -161,7 +160,7 @@ def test_the_pack_mends_what_a_lecturer_found(pack):
 def markdown_tables(text: str) -> list[list[list[str]]]:
     """Every table of a Markdown text: its rows (header first) as lists of cells."""
     tables, rows = [], []
-    for line in text.splitlines() + [""]:
+    for line in [*text.splitlines(), ""]:
         if line.startswith("|"):
             cells = [c.strip().replace("\\|", "|") for c in line.strip("|").split(" | ")]
             if not set("".join(cells)) <= set("-: "):

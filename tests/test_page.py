@@ -10,13 +10,11 @@ import json
 import math
 import random
 import re
+from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
-from decimal import Decimal
-
 import mpmath
+import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import definitions, evaluate, given_values
@@ -214,8 +212,8 @@ def test_one_page_holds_many_networks_chosen_by_id(browser, tmp_path):
 
 # ---- the page marks as check does ---------------------------------------------------------
 
-JUNK = ["", "abc", "1.2.3", "0,5", "0,475", "1,2,3", "-0,0708", "NaN", "Infinity", "1e999", "1e-400", "+.5", " 0.65 ", "-0",
-        "0", "1e300", "−0.0708", "0x10", "1_000", ".", "-", "5e", "١٢"]
+JUNK = ["", "abc", "1.2.3", "0,5", "0,475", "1,2,3", "-0,0708", "NaN", "Infinity", "1e999", "1e-400", "+.5",
+        " 0.65 ", "-0", "0", "1e300", "−0.0708", "0x10", "1_000", ".", "-", "5e", "١٢"]
 
 
 def _text(value: float, figures: int) -> str:
@@ -309,12 +307,12 @@ def test_page_marks_like_check_on_800_answer_sets(browser, tmp_path):
     }""", [list(s) for s in sets])
     page.close()
     seen_rules, seen_slips, seen_verdicts, ties = set(), set(), set(), 0
-    for (key, activation, answers, sig_figs, decimals), js_marks in zip(sets, in_browser):
+    for (key, activation, answers, sig_figs, decimals), js_marks in zip(sets, in_browser, strict=True):
         network = networks[key].with_options(hidden_activation=activation)
         py_marks = check_answers(network, answers, decimals=decimals,
                                  sig_figs=sig_figs if decimals is None else None)
         assert len(py_marks) == len(js_marks), (key, activation, answers)
-        for py, js in zip(py_marks, js_marks):
+        for py, js in zip(py_marks, js_marks, strict=True):
             where = (key, activation, answers, py.name)
             assert (py.name, py.verdict, py.rule, py.hint, py.follows_from, py.slips, py.note) == (
                 js["name"], js["verdict"], js["rule"], js["hint"], js["follows_from"],
@@ -353,7 +351,7 @@ def test_the_page_rounds_ties_on_the_decimal_and_works_sigma_and_tanh_to_120_dig
                               [[1, 6], [3, 6], [4, 6], [2, 2], [1, 1]])
     page.close()
     with mpmath.workdps(130):
-        for x, (s, t) in zip(["0.65", "-0.1", "3.2", "-17.5", "1e-9"], text):
+        for x, (s, t) in zip(["0.65", "-0.1", "3.2", "-17.5", "1e-9"], text, strict=True):
             assert abs(mpmath.mpf(s) - 1 / (1 + mpmath.exp(-mpmath.mpf(x)))) < mpmath.mpf("1e-110")
             assert abs(mpmath.mpf(t) - mpmath.tanh(mpmath.mpf(x))) < mpmath.mpf("1e-110")
     assert sentences == [slip_sentence({"description": "X", "explains": e, "wrong": w})
@@ -383,15 +381,17 @@ def test_no_payload_in_a_title_or_a_file_name_runs_script(browser, tmp_path, run
         source.mkdir()
         text = DEFAULT_NETWORK.read_text(encoding="utf-8")
         network = source / f"{payload[:20].replace('/', '_')}.toml"      # the ID is the file's stem
-        network.write_text(re.sub(r'(?m)^title = .*$', lambda _: f"title = {json.dumps(payload)}",
-                                  text), encoding="utf-8")
+        title = f"title = {json.dumps(payload)}"   # a function: re.sub reads no escapes in it
+        network.write_text(re.sub(r'(?m)^title = .*$', lambda _: title, text),  # noqa: B023 (at once)
+                           encoding="utf-8")
         assert load_network(network).title == payload
         status, _, err = run("page", str(network), "--out", str(tmp_path / f"page{n}"))
         assert (status, err) == (0, "")
         page = browser.new_page()
         dialogs, problems = [], []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("pageerror", lambda error: problems.append(str(error)))
+        # B023: the handlers belong to this iteration's page, closed before the next one.
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))  # noqa: B023
+        page.on("pageerror", lambda error: problems.append(str(error)))  # noqa: B023
         page.goto((tmp_path / f"page{n}" / "index.html").as_uri())
         page.wait_for_selector("#answer-net_h1")
         assert page.evaluate("window.__pwned") is None, payload

@@ -8,6 +8,7 @@ JavaScript) that must agree. axe-core (the npm package's axe.min.js, as
 shipped in the axe-playwright-python wheel) checks accessibility.
 """
 
+import itertools
 import json
 import math
 import random
@@ -53,9 +54,9 @@ def opened(browser, folder):
 def random_network(rng: random.Random, max_inputs=4, max_layers=3, max_units=4, max_outputs=3):
     """A network file (as a dict) of random shape, activations, loss, biases and numbers."""
     hidden = [rng.randint(1, max_units) for _ in range(rng.randint(0, max_layers))]
-    sizes = [rng.randint(1, max_inputs)] + hidden + [rng.randint(1, max_outputs)]
+    sizes = [rng.randint(1, max_inputs), *hidden, rng.randint(1, max_outputs)]
     layers = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
+    for n_in, n_out in itertools.pairwise(sizes):
         layer = {"activation": rng.choice(ACTIVATIONS),
                  "weights": [[rng.uniform(-1.5, 1.5) for _ in range(n_in)] for _ in range(n_out)]}
         if rng.random() < 0.8:
@@ -163,7 +164,7 @@ def test_step_equals_solve_on_random_networks(opened):
         playground.step();
         return {before, lines, shown, after: playground.values()};
     })""", [tomli_w.dumps(case) for case in cases])
-    for case, result in zip(cases, results):
+    for case, result in zip(cases, results, strict=True):
         network = network_from_dict(case)
         sheet = solve(network)
         assert result["lines"] == [[s.section, s.name, s.formula] for s in definitions(network)]
@@ -228,7 +229,7 @@ def test_stepping_through_highlights_each_formula_with_its_numbers(opened):
 def _csv(rows_in, rows_out) -> str:
     header = [f"i{k + 1}" for k in range(len(rows_in[0]))] + [f"t{k + 1}" for k in range(len(rows_out[0]))]
     return "\n".join([",".join(header)] + [",".join(repr(v) for v in x + t)
-                                           for x, t in zip(rows_in, rows_out)]) + "\n"
+                                           for x, t in zip(rows_in, rows_out, strict=True)]) + "\n"
 
 
 def test_training_equals_train_on_random_networks_and_data(opened, run, tmp_path):
@@ -236,7 +237,7 @@ def test_training_equals_train_on_random_networks_and_data(opened, run, tmp_path
     page, problems, _ = opened
     rng = random.Random(9)
     cases = []
-    for k in range(25):
+    for _ in range(25):
         network = random_network(rng, max_inputs=3, max_layers=2, max_units=5, max_outputs=2)
         n = rng.randint(2, 30)
         X = [[rng.uniform(-1, 1) for _ in network["inputs"]] for _ in range(n)]
@@ -252,7 +253,7 @@ def test_training_equals_train_on_random_networks_and_data(opened, run, tmp_path
         playground.load(text);
         return playground.train({data, batch, epochs});
     })""", [[tomli_w.dumps(net), data, batch, epochs] for net, data, batch, epochs in cases])
-    for k, ((network, data, batch, epochs), result) in enumerate(zip(cases, results)):
+    for k, ((network, data, batch, epochs), result) in enumerate(zip(cases, results, strict=True)):
         (tmp_path / f"{k}.toml").write_text(tomli_w.dumps(network))
         (tmp_path / f"{k}.csv").write_text(data)
         status, out, err = run("train", str(tmp_path / f"{k}.toml"), "--data", str(tmp_path / f"{k}.csv"),

@@ -1,5 +1,6 @@
 """Figures: valid files, written whole and reproducibly, showing numbers computed independently."""
 
+import itertools
 import math
 import subprocess
 import sys
@@ -149,8 +150,8 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_importing_the_command_line_does_not_import_matplotlib():
-    code = ("import sys, backprop_tutor.cli, backprop_tutor.output.figures, backprop_tutor.teaching.activation_cost;"
-            "print('matplotlib' in sys.modules)")
+    code = ("import sys, backprop_tutor.cli, backprop_tutor.output.figures, "
+            "backprop_tutor.teaching.activation_cost; print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
@@ -193,7 +194,7 @@ def test_deep_network_names_every_unit_and_weight():
 
 @pytest.mark.parametrize("updates", [-1, 2.5, True])
 def test_bad_training_settings_name_the_parameter(default, updates):
-    with pytest.raises(ValueError, match="^updates must be"):
+    with pytest.raises(ValueError, match=r"^updates must be"):
         experiments.learning_curves(default, updates=updates)
 
 
@@ -216,7 +217,7 @@ def test_relu_derivative_jumps_at_zero_without_a_vertical_segment():
     relu_lines = [line for line in right.get_lines() if line.get_color() == colour]
     for line in relu_lines:
         y = line.get_ydata()
-        assert all(abs(b - a) <= 0.5 for a, b in zip(y, y[1:]))
+        assert all(abs(b - a) <= 0.5 for a, b in itertools.pairwise(y))
     dots = {(float(line.get_xdata()[0]), float(line.get_ydata()[0]), line.get_markerfacecolor())
             for line in relu_lines if line.get_marker() == "o"}
     assert dots == {(0.0, 0.0, colour), (0.0, 1.0, "white")}

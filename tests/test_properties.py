@@ -7,14 +7,16 @@ differences must agree; and ``solve`` (the formulas compiled into one function)
 gives bit for bit the floats of evaluating them one by one.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.core.network import Layer, Network
 from backprop_tutor.core.worksheet import solve, solve_formula_by_formula
+from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
@@ -25,7 +27,7 @@ numbers = st.floats(-1, 1, allow_nan=False).map(lambda x: round(x, 3))
 def networks(draw, numbers=numbers):
     sizes = [draw(st.integers(1, 4)) for _ in range(draw(st.integers(2, 4)) + 1)]
     layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in itertools.pairwise(sizes):
         weights = tuple(tuple(draw(numbers) for _ in range(n_in)) for _ in range(n_out))
         bias_mode = draw(st.sampled_from(["trained", "frozen", "absent"]))
         biases = None if bias_mode == "absent" else tuple(draw(numbers) for _ in range(n_out))
@@ -41,7 +43,7 @@ def relu_kink_far(network: Network, margin: float = 1e-3) -> bool:
     """True unless a relu unit's net is within ``margin`` of 0, where relu' jumps."""
     nets, _ = NumpyNetwork.from_network(network).forward([network.inputs])
     return all(layer.activation != "relu" or np.all(np.abs(net) > margin)
-               for layer, net in zip(network.layers, nets))
+               for layer, net in zip(network.layers, nets, strict=True))
 
 
 @settings(max_examples=150, deadline=None)

@@ -12,9 +12,10 @@ import mpmath
 import numpy as np
 import pytest
 
-from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
+from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.initialisers import INITIALISERS
 from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.core.worksheet import evaluate
 from backprop_tutor.networks import numpy_network
 from backprop_tutor.symbolic import exact
 
@@ -30,10 +31,9 @@ def test_the_network_has_the_registrys_activations():
 def test_each_activation_and_its_derivative_agree_on_a_grid(name):
     """f(net) and f'(net) of the network's arrays = the worksheet's formulas on single numbers."""
     spec, array = ACTIVATIONS[name], numpy_network.ARRAY_ACTIVATIONS[name]
-    outputs = [eval(spec.output_of("u"), dict(FORMULA_FUNCTIONS), {"net_u": net})
-               for net in GRID.tolist()]
-    slopes = [eval(spec.derivative_of("u"), dict(FORMULA_FUNCTIONS),
-                   {"net_u": net, "out_u": out}) for net, out in zip(GRID.tolist(), outputs, strict=True)]
+    outputs = [evaluate(spec.output_of("u"), {"net_u": net}) for net in GRID.tolist()]
+    slopes = [evaluate(spec.derivative_of("u"), {"net_u": net, "out_u": out})
+              for net, out in zip(GRID.tolist(), outputs, strict=True)]
     # NumPy's tanh and math's may differ in the last bit, an ulp of 1 (2.2e-16), which
     # sigmoid = (1 + tanh(x/2)) / 2 keeps as an absolute error where it is near 0.
     assert array.function(GRID).tolist() == pytest.approx(outputs, rel=1e-15, abs=2.3e-16)

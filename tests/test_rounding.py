@@ -223,7 +223,7 @@ def test_check_variant_marks_the_hand_work_of_40_variants_right(kit, run, tmp_pa
             answers_file = tmp_path / "answers.toml"
             answers_file.write_text(f"variant = '{variant.id}'\nhidden_activation = '{activation}'\n"
                                     + "".join(f'{k} = "{written(x)}"\n' for k, x in values.items()))
-            status, out, err = run("check", str(answers_file), "--format", "json")
+            _, out, _ = run("check", str(answers_file), "--format", "json")
             marks = json.loads(out)["marks"]
             wrong += [(variant.id, activation, m["name"], m["answer"], m["rule"])
                       for m in marks if m["verdict"] != "right"]

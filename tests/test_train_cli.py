@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from backprop_tutor.cli.training import keras_command, train
-from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve
+from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import INIT_NAMES
 
 XOR = [((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)]

@@ -29,12 +29,15 @@ def near_ratio(a: float, b: float) -> bool:
 
 
 def constraint_breaks(network, inactive_relu="one") -> list[str]:
-    """The documented constraints (docs/commands/variants.md), checked on the NumPy network (matrix form), for each activation."""
+    """The documented constraints (docs/commands/variants.md), for each activation.
+
+    Checked on the NumPy network (matrix form).
+    """
     broken = []
     inputs = list(network.inputs)
     if len(set(inputs)) < len(inputs) or 1.0 in inputs:
         broken.append("inputs not distinct, or an input is 1")
-    if any(near_ratio(a, b) for a, b in itertools.permutations(inputs + [1.0], 2)):
+    if any(near_ratio(a, b) for a, b in itertools.permutations([*inputs, 1.0], 2)):
         broken.append("inputs in a simple ratio")
     given = [*network.inputs, *network.targets, *network.parameters().values()]
     if any(v == 0 or round(v, 1) != v for v in given):
@@ -45,7 +48,7 @@ def constraint_breaks(network, inactive_relu="one") -> list[str]:
         nets, outs = ([row[0] for row in rows] for rows in model.forward(net.inputs))  # 1 sample
         if min(abs(v) for layer in nets for v in layer) < 0.05:
             broken.append(f"{activation}: |net| < 0.05")
-        for layer, out in zip(net.layers, outs[1:]):
+        for layer, out in zip(net.layers, outs[1:], strict=True):
             if layer.activation == "sigmoid" and not all(0.05 <= v <= 0.95 for v in out):
                 broken.append(f"{activation}: saturated sigmoid")
         if activation == "relu" and inactive_relu != "any":
@@ -61,7 +64,7 @@ def constraint_breaks(network, inactive_relu="one") -> list[str]:
             broken.append(f"{activation}: E does not fall")
         # Quantities a student writes (one output: E is E_o1; dE/db is the delta: not twice).
         arrays = [*nets, *outs[1:], *deltas, *weight_grads, *model.weights,
-                  *(b for b, layer in zip(model.biases, net.layers)
+                  *(b for b, layer in zip(model.biases, net.layers, strict=True)
                     if b is not None and layer.train_biases)]   # a frozen bias is a given
         quantities = [before, *(v for a in arrays for v in np.ravel(a))]
         nonzero = [float(q) for q in quantities if q != 0]
@@ -101,7 +104,7 @@ def test_same_seed_same_networks_other_seed_other_networks():
     first = [v.network for v in generate_variants(TEMPLATE, 20, seed=9)]
     assert first == [v.network for v in generate_variants(TEMPLATE, 20, seed=9)]
     other = [v.network for v in generate_variants(TEMPLATE, 20, seed=10)]
-    assert all(a.parameters() != b.parameters() for a, b in zip(first, other))
+    assert all(a.parameters() != b.parameters() for a, b in zip(first, other, strict=True))
 
 
 def test_variant_ids_are_short_and_checked():
@@ -115,7 +118,7 @@ def test_variant_ids_are_short_and_checked():
     with pytest.raises(VariantError, match="check character"):
         variant_network(variant_id(3, 1), load_network(EXAMPLES / "mazur.toml"))
     for bad in ("", "K7Q", "K7Q-", "K7Q-0", "K!Q-03M", "K7Q-03",
-                "000-¹²A", "000-١٢A", "０００-01A",          # digits, but not ASCII ones
+                "000-¹²A", "000-١٢A", "０００-01A",  # noqa: RUF001 -- digits, but not ASCII ones
                 "000-" + "1" * 5000 + "A",                  # beyond int()'s 4,300 digits
                 "1" * 14 + "-01A", "7" * 200_000):          # long: refused before it is read
         with pytest.raises(VariantError, match="not a variant ID"):
@@ -131,7 +134,7 @@ def test_ranges_that_admit_no_network_end_with_an_error_not_a_hang():
     settings = Settings(weights=(0.3, 0.3), biases=(0.2, 0.2))
     with pytest.raises(VariantError, match="no network met the constraints in 2000 draws"):
         generate_variants(TEMPLATE, 1, seed=0, settings=settings)
-    with pytest.raises(VariantError, match="--weights: the range 0.01,0.04 holds no non-zero"):
+    with pytest.raises(VariantError, match=r"--weights: the range 0\.01,0\.04 holds no non-zero"):
         Settings(weights=(0.01, 0.04))
     with pytest.raises(VariantError, match="--biases: expected LOW,HIGH"):
         Settings(biases=(0.5, -0.5))
@@ -190,7 +193,7 @@ def test_answers_round_as_you_go_with_a_tolerance_that_covers_the_exact_value():
     assert abs(found["w1_new"].exact - 0.302791) < 5e-7
     for answer in found.values():
         assert abs(answer.expected - answer.exact) <= answer.tolerance
-        assert round(answer.tolerance / 1e-4, 9) == int(round(answer.tolerance / 1e-4))
+        assert round(answer.tolerance / 1e-4, 9) == round(answer.tolerance / 1e-4)
 
 
 def test_errors_are_input_errors():

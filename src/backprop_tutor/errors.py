@@ -97,7 +97,7 @@ class InputError(click.ClickException, ValueError):
         return _rebuilt, (type(self), self.message)
 
 
-def _rebuilt(kind: type, message: str) -> InputError:
+def _rebuilt(kind: type[InputError], message: str) -> InputError:
     error = InputError.__new__(kind)
     click.ClickException.__init__(error, message)
     return error

@@ -83,11 +83,11 @@ def forward(net: dict) -> tuple[list[list], list[list], mpf, list]:
     for layer in net["layers"]:
         f = FUNCTIONS[layer["activation"]][0]
         biases = layer["biases"] or [mpf(0)] * len(layer["weights"])
-        s = [mpmath.fsum(w * o for w, o in zip(row, outs[-1])) + b
-             for row, b in zip(layer["weights"], biases)]
+        s = [mpmath.fsum(w * o for w, o in zip(row, outs[-1], strict=True)) + b
+             for row, b in zip(layer["weights"], biases, strict=True)]
         nets.append(s)
         outs.append([f(x) for x in s])
-    errors = [(t - o) ** 2 for t, o in zip(net["targets"], outs[-1])]
+    errors = [(t - o) ** 2 for t, o in zip(net["targets"], outs[-1], strict=True)]
     k = len(errors)
     shares = [e / 2 for e in errors] if net["loss"] == "half_sse" else [e / k for e in errors]
     return nets, outs, mpmath.fsum(shares), shares
@@ -131,26 +131,26 @@ def one_step(net: dict) -> dict[str, mpf]:
     units = unit_names(net)
     nets, outs, loss, shares = forward(net)
     values = {}
-    for names, n, o in zip(units[1:], nets[1:], outs[1:]):
-        for name, x, y in zip(names, n, o):
+    for names, n, o in zip(units[1:], nets[1:], outs[1:], strict=True):
+        for name, x, y in zip(names, n, o, strict=True):
             values[f"net_{name}"], values[f"out_{name}"] = x, y
-    for name, share in zip(units[-1], shares):
+    for name, share in zip(units[-1], shares, strict=True):
         values[f"E_{name}"] = share
     values["E"] = loss
 
     # Backward: dE/dout of the outputs, then delta = dE/dout * f'(net) layer by layer.
     k = len(net["targets"])
     scale = 1 if net["loss"] == "half_sse" else mpf(2) / k
-    d_out = [scale * (o - t) for o, t in zip(outs[-1], net["targets"])]
+    d_out = [scale * (o - t) for o, t in zip(outs[-1], net["targets"], strict=True)]
     deltas = [None] * len(net["layers"])
     for number in range(len(net["layers"]) - 1, -1, -1):
         derivative = FUNCTIONS[net["layers"][number]["activation"]][1]
-        deltas[number] = [g * derivative(x) for g, x in zip(d_out, nets[number + 1])]
+        deltas[number] = [g * derivative(x) for g, x in zip(d_out, nets[number + 1], strict=True)]
         weights = net["layers"][number]["weights"]
         d_out = [mpmath.fsum(weights[r][c] * deltas[number][r] for r in range(len(weights)))
                  for c in range(len(weights[0]))]
     for number in range(len(net["layers"]) - 1, -1, -1):   # output deltas first, as worked
-        for name, delta in zip(units[number + 1], deltas[number]):
+        for name, delta in zip(units[number + 1], deltas[number], strict=True):
             values[f"delta_{name}"] = delta
 
     slots = parameter_slots(net)

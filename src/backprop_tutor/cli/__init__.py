@@ -41,7 +41,9 @@ class Program(ProblemOrder):
       file cannot move the cursor or recolour the terminal (``printable``).
     """
 
-    def main(self, args=None, prog_name="backprop-tutor", **extra):
+    # Not click's signature: this main always exits (click's standalone mode), so it takes no
+    # complete_var or standalone_mode.
+    def main(self, args=None, prog_name="backprop-tutor", **extra):  # type: ignore[override]
         """Run the command named in ``args`` (``sys.argv[1:]`` if None) and exit.
 
         Status 0: done; 1: an answer wrong, a proof failed, or interrupted

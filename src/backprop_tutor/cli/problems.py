@@ -39,9 +39,11 @@ def tutorial(file, out, force):
     network = load_network(DEFAULT_NETWORK if file is None else file)
     require_finite_step(network, TUTORIAL_ACTIVATIONS)
     # Progress where somebody watches: the pack takes several seconds.
-    shown = sys.stderr.isatty()
-    summary = build_pack(network, out, force=force,
-                         progress=lambda step: shown and click.echo(f"  {step} ...", err=True))
+    def progress(step: str) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"  {step} ...", err=True)
+
+    summary = build_pack(network, out, force=force, progress=progress)
     click.echo(f"Wrote {len(summary.files)} files to {summary.out}/:")
     for name in summary.files:
         if "/" not in name:
@@ -92,7 +94,6 @@ def solve(networks, output_format, decimals, round_as_you_go, check):
     """
     from backprop_tutor.core.worksheet import solve as solve_step
     from backprop_tutor.output.reports.worksheet import Case, render, render_json
-
     from backprop_tutor.teaching.rounding import rounded_sheet
 
     cases = []

@@ -53,10 +53,10 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
     their gradients. A run whose E becomes non-finite (or a million times its
     start) stops at that epoch and says so.
     """
+    from backprop_tutor.networks.datasets import load_dataset
     from backprop_tutor.networks.training import train_network
     from backprop_tutor.output.reports.training import training_blocks
     from backprop_tutor.output.writers import to_text
-    from backprop_tutor.networks.datasets import load_dataset
 
     for option, value in (("--batch-size", batch_size), ("--shuffle-seed", shuffle_seed),
                           ("--validation", validation),
@@ -77,7 +77,7 @@ def train(network, epochs, data, batch_size, shuffle_seed, validation, init, see
     if output_format == "json":
         click.echo(json_data.dumps(_json(run)), nl=False)   # a non-finite E (diverged) is null
         return
-    click.echo(to_text(training_blocks(network, run, data and dataset.name, batch_size,
+    click.echo(to_text(training_blocks(network, run, None if dataset is None else dataset.name, batch_size,
                                        shuffle_seed)), nl=False)
 
 

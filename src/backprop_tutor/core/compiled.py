@@ -33,10 +33,19 @@ networks of one shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 from backprop_tutor.core import names
 
+if TYPE_CHECKING:
+    from backprop_tutor.core.network import Network
 
-def step_source(sizes: list[int], has_biases: list[bool], formulas: list[tuple[str, str]],
+#: worked_step(network) -> (the given numbers, the computed numbers), in the order of the names.
+WorkedStep = Callable[["Network"], tuple[tuple[float, ...], tuple[float, ...]]]
+
+
+def step_source(sizes: Sequence[int], has_biases: Sequence[bool], formulas: Sequence[tuple[str, str]],
                 round_to: int | None = None) -> str:
     """The source of ``worked_step(network)``: the given numbers, then ``name = formula`` lines.
 
@@ -53,7 +62,7 @@ def step_source(sizes: list[int], has_biases: list[bool], formulas: list[tuple[s
              "    layers = network.layers",
              f"    {_tuple(units[0])} = network.inputs",
              f"    {_tuple(targets)} = network.targets"]
-    for layer, (matrix, bias) in enumerate(zip(weights, biases)):
+    for layer, (matrix, bias) in enumerate(zip(weights, biases, strict=True)):
         lines.append(f"    {_tuple([_tuple(row) for row in matrix])} = layers[{layer}].weights")
         if bias:
             lines.append(f"    {_tuple(bias)} = layers[{layer}].biases")
@@ -66,7 +75,7 @@ def step_source(sizes: list[int], has_biases: list[bool], formulas: list[tuple[s
     return "\n".join(lines) + "\n"
 
 
-def given_names(sizes: list[int], has_biases: list[bool]) -> list[str]:
+def given_names(sizes: Sequence[int], has_biases: Sequence[bool]) -> list[str]:
     """The names of the given numbers, in the order of ``worksheet.given_values``.
 
     Inputs, targets, every weight (layer by layer), every bias, then ``eta``:
@@ -80,7 +89,7 @@ def given_names(sizes: list[int], has_biases: list[bool]) -> list[str]:
             + [b for layer in _bias_names(units, has_biases) for b in layer] + ["eta"])
 
 
-def compile_step(source: str, functions: dict):
+def compile_step(source: str, functions: dict) -> WorkedStep:
     """The function ``worked_step`` defined by ``source``, calling the given ``functions``."""
     # As for ``evaluate``: no builtins but round, which ``solve``'s rounding calls.
     namespace = {"__builtins__": {}, "round": round, **functions}
@@ -88,9 +97,9 @@ def compile_step(source: str, functions: dict):
     return namespace["worked_step"]
 
 
-def _bias_names(units: list[list[str]], has_biases: list[bool]) -> list[list[str]]:
+def _bias_names(units: list[list[str]], has_biases: Sequence[bool]) -> list[list[str]]:
     return [[f"b_{u}" for u in layer] if present else []
-            for layer, present in zip(units[1:], has_biases)]
+            for layer, present in zip(units[1:], has_biases, strict=True)]
 
 
 def _tuple(items: list[str]) -> str:

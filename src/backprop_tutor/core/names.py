@@ -16,8 +16,11 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 
-def unit_names(sizes: list[int]) -> list[list[str]]:
+
+def unit_names(sizes: Sequence[int]) -> list[list[str]]:
     """Names of the units of every layer, input layer first."""
     names = [[f"i{j + 1}" for j in range(sizes[0])]]
     hidden = 0
@@ -28,10 +31,10 @@ def unit_names(sizes: list[int]) -> list[list[str]]:
     return names
 
 
-def weight_names(sizes: list[int]) -> list[list[list[str]]]:
+def weight_names(sizes: Sequence[int]) -> list[list[list[str]]]:
     """Names of the weights of every layer, as matrices shaped like the weights."""
     names, k = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in itertools.pairwise(sizes):
         names.append([[f"w{k + r * n_in + c + 1}" for c in range(n_in)] for r in range(n_out)])
         k += n_in * n_out
     return names

@@ -28,17 +28,22 @@ is the first row of the second ``[[layers]]`` table.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NoReturn
 
 from backprop_tutor.core import names
-from backprop_tutor.io import files
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.errors import NetworkFileError, shown
+from backprop_tutor.io import files
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 DEFAULT_NETWORK = EXAMPLES / "tutorial.toml"
+
+#: Reports a bad key of the file (None: the whole file) with its message, and never returns.
+Fail = Callable[[str | None, str], NoReturn]
 
 
 @dataclass(frozen=True)
@@ -84,19 +89,19 @@ class Network:
         """Every weight and bias by name: ``w1 ... wN`` first, then ``b_h1 ...``, ``b_o1 ...``."""
         weight_names = names.weight_names(self.sizes)
         values = {name: w
-                  for layer, layer_names in zip(self.layers, weight_names)
-                  for row, name_row in zip(layer.weights, layer_names)
-                  for w, name in zip(row, name_row)}
-        for layer, units in zip(self.layers, names.unit_names(self.sizes)[1:]):
+                  for layer, layer_names in zip(self.layers, weight_names, strict=True)
+                  for row, name_row in zip(layer.weights, layer_names, strict=True)
+                  for w, name in zip(row, name_row, strict=True)}
+        for layer, units in zip(self.layers, names.unit_names(self.sizes)[1:], strict=True):
             if layer.biases is not None:
-                values.update({f"b_{unit}": b for unit, b in zip(units, layer.biases)})
+                values.update({f"b_{unit}": b for unit, b in zip(units, layer.biases, strict=True)})
         return values
 
     def with_parameters(self, values: dict[str, float]) -> Network:
         """A copy whose weights and biases are taken, by name, from ``values``."""
         layers = []
         for layer, layer_names, units in zip(self.layers, names.weight_names(self.sizes),
-                                             names.unit_names(self.sizes)[1:]):
+                                             names.unit_names(self.sizes)[1:], strict=True):
             weights = tuple(tuple(float(values[n]) for n in row) for row in layer_names)
             biases = None if layer.biases is None else tuple(float(values[f"b_{u}"]) for u in units)
             layers.append(replace(layer, weights=weights, biases=biases))
@@ -139,7 +144,7 @@ def load_network(path) -> Network:
 
 def network_from_dict(document: dict, source="network") -> Network:
     """Check a parsed network file and build the Network; ``source`` names it in errors."""
-    def fail(key, message):
+    def fail(key: str | None, message: str) -> NoReturn:
         raise NetworkFileError(source, key, message)
 
     if not document:
@@ -176,7 +181,7 @@ def network_from_dict(document: dict, source="network") -> Network:
                    source=str(source))
 
 
-def _layer(table: dict, key: str, n_previous: int, fail) -> Layer:
+def _layer(table: dict, key: str, n_previous: int, fail: Fail) -> Layer:
     _reject_unknown(table, {"activation", "weights", "biases", "train_biases"}, f"{key}.", fail)
     for required in ("activation", "weights"):
         if required not in table:
@@ -196,14 +201,15 @@ def _layer(table: dict, key: str, n_previous: int, fail) -> Layer:
     if "biases" in table:
         biases = _numbers(table["biases"], f"{key}.biases", fail)
         if len(biases) != len(weights):
-            fail(f"{key}.biases", f"expected {counted(len(weights), 'number')} (one per unit), got {len(biases)}")
+            fail(f"{key}.biases",
+                 f"expected {counted(len(weights), 'number')} (one per unit), got {len(biases)}")
     train_biases = table.get("train_biases", True)
     if not isinstance(train_biases, bool):
         fail(f"{key}.train_biases", f"must be true or false, got {shown(train_biases)}")
     return Layer(activation, tuple(weights), biases, train_biases)
 
 
-def _reject_unknown(table: dict, allowed: set[str], prefix: str, fail) -> None:
+def _reject_unknown(table: dict, allowed: set[str], prefix: str, fail: Fail) -> None:
     for key in table:
         if key not in allowed:
             fail(f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -218,21 +224,21 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _choice(value, allowed: dict, key: str, fail) -> str:
+def _choice(value, allowed: dict, key: str, fail: Fail) -> str:
     # isinstance first: a list or table is not hashable, so `in allowed` would raise.
     if not isinstance(value, str) or value not in allowed:
         fail(key, f"must be one of {', '.join(allowed)}; got {shown(value)}")
     return value
 
 
-def _number(value, key: str, fail) -> float:
+def _number(value, key: str, fail: Fail) -> float:
     try:
         return files.finite_number(value)
     except ValueError as why:
         fail(key, str(why))
 
 
-def _numbers(values, key: str, fail) -> tuple[float, ...]:
+def _numbers(values, key: str, fail: Fail) -> tuple[float, ...]:
     if not isinstance(values, list) or not values:
         fail(key, f"expected a non-empty list of numbers, got {shown(values)}")
     return tuple(_number(v, f"{key}[{n}]", fail) for n, v in enumerate(values, start=1))

@@ -148,7 +148,7 @@ class Quantities(Sequence):
 
     def by_name(self) -> dict[str, float]:
         """Every value by its quantity's name."""
-        return dict(zip(self.names, self.numbers))
+        return dict(zip(self.names, self.numbers, strict=True))
 
 
 class Shape(NamedTuple):
@@ -171,8 +171,8 @@ class Shape(NamedTuple):
 
 def given_values(network: Network) -> dict[str, float]:
     """The numbers a student starts from: inputs, targets, weights, biases and ``eta``."""
-    inputs = dict(zip(names.unit_names(network.sizes)[0], network.inputs))
-    targets = dict(zip(names.target_names(len(network.targets)), network.targets))
+    inputs = dict(zip(names.unit_names(network.sizes)[0], network.inputs, strict=True))
+    targets = dict(zip(names.target_names(len(network.targets)), network.targets, strict=True))
     return {**inputs, **targets, **network.parameters(), "eta": network.learning_rate}
 
 
@@ -199,7 +199,7 @@ def _definitions(shape: Shape) -> tuple[Definition, ...]:
     result = []
 
     for activation, has_biases, w, previous, current in zip(activations, shape.has_biases,
-                                                             weights, units, units[1:]):
+                                                             weights, units[:-1], units[1:], strict=True):
         for r, unit in enumerate(current):
             terms = [f"{w[r][c]} * {sent_by(s)}" for c, s in enumerate(previous)]
             if has_biases:
@@ -207,11 +207,11 @@ def _definitions(shape: Shape) -> tuple[Definition, ...]:
             result.append(Definition("forward", f"net_{unit}", " + ".join(terms)))
             result.append(Definition("forward", f"out_{unit}", activation.output_of(unit)))
 
-    for o, t in zip(outputs, targets):
+    for o, t in zip(outputs, targets, strict=True):
         result.append(Definition("loss", f"E_{o}", loss.share_formula(f"out_{o}", t, len(outputs))))
     result.append(Definition("loss", "E", " + ".join(f"E_{o}" for o in outputs)))
 
-    for o, t in zip(outputs, targets):
+    for o, t in zip(outputs, targets, strict=True):
         factors = [loss.gradient_formula(f"out_{o}", t, len(outputs)),
                    activations[-1].derivative_of(o)]
         result.append(Definition("deltas", f"delta_{o}", _product(factors)))
@@ -224,17 +224,17 @@ def _definitions(shape: Shape) -> tuple[Definition, ...]:
             factors = [paths, activations[index].derivative_of(unit)]
             result.append(Definition("deltas", f"delta_{unit}", _product(factors)))
 
-    for w, previous, current in zip(weights, units, units[1:]):
+    for w, previous, current in zip(weights, units[:-1], units[1:], strict=True):
         for r, unit in enumerate(current):
             for c, s in enumerate(previous):
                 result.append(Definition("gradients", f"dE_d{w[r][c]}", f"delta_{unit} * {sent_by(s)}"))
-    for has_biases, current in zip(shape.has_biases, units[1:]):
+    for has_biases, current in zip(shape.has_biases, units[1:], strict=True):
         if has_biases:
             result.extend(Definition("gradients", f"dE_db_{u}", f"delta_{u}") for u in current)
 
-    for w in (name for layer in weights for row in layer for name in row):
-        result.append(Definition("update", f"{w}_new", f"{w} - eta * dE_d{w}"))
-    for has_biases, trained, current in zip(shape.has_biases, shape.train_biases, units[1:]):
+    for weight in (name for layer in weights for row in layer for name in row):
+        result.append(Definition("update", f"{weight}_new", f"{weight} - eta * dE_d{weight}"))
+    for has_biases, trained, current in zip(shape.has_biases, shape.train_biases, units[1:], strict=True):
         if has_biases:
             for u in current:
                 # A frozen bias keeps its value: its update is the identity.
@@ -321,7 +321,7 @@ def solve(network: Network, round_to: int | None = None) -> Worksheet:
     except OverflowError:
         # A square too large for a float: evaluate() makes it inf, as a calculator would.
         return solve_formula_by_formula(network, round_to)
-    return Worksheet(network, dict(zip(step.given_names, given)),
+    return Worksheet(network, dict(zip(step.given_names, given, strict=True)),
                      Quantities(step.definitions, step.names, numbers))
 
 
@@ -339,7 +339,7 @@ def solve_formula_by_formula(network: Network, round_to: int | None = None) -> W
 
 
 class _CompiledStep(NamedTuple):
-    function: object            # worked_step(network) -> (given numbers, computed numbers)
+    function: compiled.WorkedStep
     definitions: tuple[Definition, ...]
     names: tuple[str, ...]      # of the computed quantities
     given_names: list[str]

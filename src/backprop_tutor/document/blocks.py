@@ -19,7 +19,7 @@ The loss is E = 0.5.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 
@@ -94,8 +94,8 @@ class Table:
     ignore both.
     """
 
-    header: tuple[str, ...]
-    rows: tuple[tuple[Inline, ...], ...]
+    header: Sequence[str]
+    rows: Sequence[Sequence[Inline]]
     align: str = ""
     row_height: float = 0
     stretch: tuple[int, ...] = ()

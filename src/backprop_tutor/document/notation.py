@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from backprop_tutor.core.activations import ACTIVATIONS
 
@@ -66,7 +66,8 @@ def _scientific(value: float, digits: int) -> str:
 class Notation:
     """How one notation writes operators, names, numbers and powers.
 
-    Without ``subscript`` names are written as they are (the text notation).
+    Without ``subscript`` (and ``upright``, ``partial``, ``updated``, which go with it) names
+    are written as they are (the text notation).
     """
 
     symbols: dict[str, str]                 # operators, function names, eta
@@ -80,7 +81,8 @@ class Notation:
 
     def name(self, name: str) -> str:
         """A contract name: net_h1, delta_o1, dE_dw5, w5_new, ..."""
-        if self.subscript is None:
+        if (self.subscript is None or self.upright is None or self.partial is None
+                or self.updated is None):
             return name
         if name.endswith("_new"):
             return self.updated(self.name(name[:-4]))

@@ -227,7 +227,7 @@ def read_csv(path) -> Dataset:
         if len(row) != len(header):
             raise DataFileError(path, f"line {line}",
                                 f"expected {len(header)} values, got {len(row)}")
-        values.append([_number(path, line, name, text) for name, text in zip(header, row)])
+        values.append([_number(path, line, name, text) for name, text in zip(header, row, strict=True)])
     if not values:
         raise DataFileError(path, None, "no samples after the header")
     data = np.array(values)

@@ -35,7 +35,7 @@ def finite_difference_gradients(network: Network, h: float = 1e-6) -> dict[str, 
     # A saturated or overflowing network gives inf or nan here: that is the estimate, not a fault.
     with np.errstate(over="ignore", invalid="ignore"):
         nets, outs = model.forward([network.inputs])
-        for layer, (W, b) in enumerate(zip(model.weights, model.biases)):
+        for layer, (W, b) in enumerate(zip(model.weights, model.biases, strict=True)):
             units, inputs = W.shape
             # Row k moves unit ``moved[k]`` by ``by[k]``: first the weights in the order of
             # their names (row by row), then the biases.
@@ -61,7 +61,7 @@ def _losses_above(model: NumpyNetwork, layer: int, net, moved, by, targets):
     nets[np.arange(len(moved)), moved] += by
     out = model.activations[layer].function(nets)
     for W, b, activation in zip(model.weights[layer + 1:], model.biases[layer + 1:],
-                                model.activations[layer + 1:]):
+                                model.activations[layer + 1:], strict=True):
         net_above = out @ W.T
         if b is not None:
             net_above += b

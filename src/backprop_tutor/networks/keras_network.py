@@ -48,7 +48,7 @@ from backprop_tutor.extras import require
 from backprop_tutor.networks.numpy_fit import batches
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 
-#: Keras loss convention -> the name of the same loss in losses.py.
+#: The float types Keras can run in (keras_precision); float64 agrees with NumPy to rounding.
 PRECISIONS = ("float64", "float32")
 
 
@@ -146,9 +146,9 @@ def model_of(numpy_network: NumpyNetwork, learning_rate: float):
     """
     layers = [(len(W), name, b is not None, trained) for W, b, name, trained in
               zip(numpy_network.weights, numpy_network.biases, numpy_network.activation_names,
-                  numpy_network.train_biases)]
+                  numpy_network.train_biases, strict=True)]
     model = _sequential(numpy_network.sizes[0], layers, seed=0)
-    for dense, W, b in zip(model.layers, numpy_network.weights, numpy_network.biases):
+    for dense, W, b in zip(model.layers, numpy_network.weights, numpy_network.biases, strict=True):
         dense.kernel.assign(W.T)
         if b is not None:
             dense.bias.assign(b)
@@ -166,7 +166,7 @@ def _sequential(inputs: int, layers, seed: int):
                                        name="output" if k == len(layers) else f"hidden{k}")
                     for k, (units, activation, use_bias, _) in enumerate(layers, start=1)]
     model = keras.Sequential([keras.Input(shape=(inputs,)), *dense_layers])
-    for dense, (_, _, use_bias, train_bias) in zip(model.layers, layers):
+    for dense, (_, _, use_bias, train_bias) in zip(model.layers, layers, strict=True):
         if use_bias and not train_bias:
             # A non-trainable variable is left out of model.trainable_variables,
             # so Keras neither computes its gradient nor lets the optimizer touch it.
@@ -204,7 +204,7 @@ def fit_keras(model, X, T, *, epochs: int, batch_size: int | None = None,
 
 def load_weights(model, network: Network) -> None:
     """Copy the network's weights into the model: each kernel is the file's matrix transposed."""
-    for dense, layer in zip(model.layers, network.layers):
+    for dense, layer in zip(model.layers, network.layers, strict=True):
         dense.kernel.assign(np.array(layer.weights).T)
         if layer.biases is not None:
             dense.bias.assign(np.array(layer.biases))
@@ -215,7 +215,7 @@ def network_from_model(model, network: Network) -> Network:
     layers = tuple(replace(layer,
                            weights=tuple(map(tuple, dense.kernel.numpy().T.tolist())),
                            biases=tuple(dense.bias.numpy().tolist()) if dense.use_bias else None)
-                   for dense, layer in zip(model.layers, network.layers))
+                   for dense, layer in zip(model.layers, network.layers, strict=True))
     return replace(network, layers=layers)
 
 

@@ -99,11 +99,12 @@ def _epochs_full(model: NumpyNetwork, X, T, learning_rate, epochs, batch_size, r
     """fit with the whole set's loss before each epoch: (losses, val_losses, diverged_at)."""
     n = X.shape[0]
     full = batch_size is None or batch_size >= n  # reshuffling one full batch changes nothing
-    losses, val_losses = [], None if validation is None else []
+    losses: list[float] = []
+    val_losses: list[float] | None = None if validation is None else []
     for epoch in range(epochs + 1):
         _, outs = model._forward(X)
         losses.append(mean_loss(outs[-1], T, model.loss))
-        if validation is not None:
+        if val_losses is not None:   # with validation
             val_losses.append(model.loss_value(*validation))
         if diverged(losses):
             return losses, val_losses, epoch
@@ -123,14 +124,15 @@ def _epochs_batches(model: NumpyNetwork, X, T, learning_rate, epochs, batch_size
                     progress):
     """fit with the mean of each epoch's batch losses: (losses, val_losses, diverged_at)."""
     n = X.shape[0]
-    losses, val_losses = [], None if validation is None else []
+    losses: list[float] = []
+    val_losses: list[float] | None = None if validation is None else []
     for epoch in range(1, epochs + 1):
         total = 0.0
         for rows in batches(n, batch_size, rng):
             X_batch = X[rows]
             total += model._sgd_step(X_batch, T[rows], learning_rate) * X_batch.shape[0]
         losses.append(total / n)
-        if validation is not None:
+        if val_losses is not None:   # with validation
             val_losses.append(model.loss_value(*validation))
         if diverged(losses):
             return losses, val_losses, epoch

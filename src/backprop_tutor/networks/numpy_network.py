@@ -35,6 +35,7 @@ Mazur's published example ("A Step by Step Backpropagation Example", 2015):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -239,7 +240,7 @@ class NumpyNetwork:
                              f"got {len(activations)}")
         rng = np.random.default_rng(seed)
         weights = [initial_weights(rng, n_out, n_in, init, scale)
-                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+                   for n_in, n_out in itertools.pairwise(sizes)]
         return cls(weights, [np.zeros(len(W)) if biases else None for W in weights],
                    activations, loss, dtype=dtype)
 
@@ -271,7 +272,7 @@ class NumpyNetwork:
 
     def _forward(self, X):   # forward() on a batch already checked (fit checks its data once)
         outs, nets = [X], []
-        for W, b, activation in zip(self.weights, self.biases, self.activations):
+        for W, b, activation in zip(self.weights, self.biases, self.activations, strict=True):
             net = outs[-1] @ W.T
             if b is not None:
                 net += b
@@ -336,7 +337,7 @@ class NumpyNetwork:
     def _descend(self, outs, error, learning_rate: float) -> None:
         """p <- p - learning_rate * dE/dp, the steps found scaled by the learning rate."""
         for layer, (dW, db) in enumerate(zip(*self._backpropagate(outs, error, learning_rate,
-                                                                  every_bias=False))):
+                                                                  every_bias=False), strict=True)):
             self.weights[layer] -= dW
             if db is not None:
                 self.biases[layer] -= db
@@ -352,7 +353,7 @@ class NumpyNetwork:
 
     def update(self, gradients, learning_rate: float) -> None:
         """Formula: p <- p - learning_rate * dE/dp, for every weight and every trained bias."""
-        for layer, (dW, db) in enumerate(zip(*gradients)):
+        for layer, (dW, db) in enumerate(zip(*gradients, strict=True)):
             dW *= learning_rate  # in place: the gradient is not needed after this
             self.weights[layer] -= dW
             if self._trains_bias(layer):
@@ -380,7 +381,7 @@ class NumpyNetwork:
                 units = [f"h{hidden + k}" for k in range(1, len(self.weights[layer]) + 1)]
                 hidden += len(units)
             if b is not None:
-                values.update({f"b_{u}": value for u, value in zip(units, b.tolist())})
+                values.update({f"b_{u}": value for u, value in zip(units, b.tolist(), strict=True)})
         return values
 
 

@@ -16,6 +16,7 @@ import contextlib
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from backprop_tutor.core.network import Network, counted
 from backprop_tutor.errors import DataFileError
@@ -48,7 +49,8 @@ def starting_model(network: Network, init: str | None = None, seed: int = 0) -> 
     if init is not None:
         rng = np.random.default_rng(seed)
         for layer, W in enumerate(model.weights):
-            model.weights[layer] = initial_weights(rng, *W.shape, init)
+            units_out, units_in = W.shape
+            model.weights[layer] = initial_weights(rng, units_out, units_in, init)
             if model.biases[layer] is not None:
                 model.biases[layer] = np.zeros_like(model.biases[layer])
     return model
@@ -72,6 +74,8 @@ def train_network(network: Network, *, epochs: int, data=None, batch_size: int |
     from backprop_tutor.networks.datasets import split
 
     model = starting_model(network, init, seed)
+    X: ArrayLike
+    T: ArrayLike
     if data is None:
         X, T, held_out = [network.inputs], [network.targets], None
     else:

@@ -35,11 +35,20 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import definitions, given_values, solve
 from backprop_tutor.document import notation
-from backprop_tutor.document.blocks import Block, Figure, Heading, PageBreak, Paragraph, Space, Table
-from backprop_tutor.io.folder import files_in, output_folder
+from backprop_tutor.document.blocks import (
+    Block,
+    Figure,
+    Heading,
+    Inline,
+    PageBreak,
+    Paragraph,
+    Space,
+    Table,
+)
 from backprop_tutor.document.formulas import formula
-from backprop_tutor.output.reports.worksheet import NOTE, given_table
+from backprop_tutor.io.folder import files_in, output_folder
 from backprop_tutor.output.drawing import network_svg
+from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.output.writers import to_markdown, typst_document
 from backprop_tutor.teaching.class_answers import answers_template
 from backprop_tutor.teaching.exercise import (
@@ -130,9 +139,9 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
         with _pool(len(variants)) as pool:
             shares = [(variants[k::SHARES], ask, answer_decimals, work) for k in range(SHARES)]
-            done = {}
-            for share, written in zip(shares, pool.map(_write_variants, shares)):
-                done.update(zip((v.id for v in share[0]), written))
+            done: dict[str, _Written] = {}
+            for share, written in zip(shares, pool.map(_write_variants, shares), strict=True):
+                done.update(zip((v.id for v in share[0]), written, strict=True))
             written = [done[variant.id] for variant in variants]
             groups = [slice(start, start + CLASS_DOCUMENT)
                       for start in range(0, len(variants), CLASS_DOCUMENT)]
@@ -146,7 +155,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             for name in DOCUMENTS:
                 text = "\n\n".join(getattr(w, f"{name}_markdown").rstrip("\n") for w in written)
                 (work / f"{name}s.md").write_text(text + "\n", encoding="utf-8")
-            boxes = {variant.id: w.answers for variant, w in zip(variants, written)}
+            boxes = {variant.id: w.answers for variant, w in zip(variants, written, strict=True)}
             (work / "keys.csv").write_text(keys_csv(variants, boxes), encoding="utf-8")
             (work / "index.csv").write_text(_csv([["student", "variant"]] + [
                 [v.student, v.id] for v in variants]), encoding="utf-8")
@@ -217,7 +226,7 @@ def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path
     pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, group)
     (work / group).write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
-    for vid, first, last in zip(ids, starts, starts[1:] + [len(reader.pages)]):
+    for vid, first, last in zip(ids, starts, [*starts[1:], len(reader.pages)], strict=True):
         writer = PdfWriter()
         for page in reader.pages[first:last]:
             writer.add_page(page)
@@ -240,7 +249,7 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
     path.write_text(source, encoding="utf-8")
     try:
         compiler = typst.Compiler(str(path), root=str(work))
-        pdf = _for_poppler(compiler.compile())
+        pdf = _for_poppler(compiler.compile())   # type: ignore[arg-type]  # one PDF, not images
         starts = [page - 1 for page in json.loads(compiler.eval(PART_PAGES))]
     finally:
         path.unlink()
@@ -296,7 +305,7 @@ def write_blank_sheet(network: Network, path, ask="default",
         blocks = sheet_blocks(network, _Exercise(network, ask, answer_decimals), "network.svg",
                               label="", student="", note=note)
         pdf = typst.compile(typst_document(blocks, "Question sheet", paper).encode("utf-8"),
-                            root=str(work))
+                            root=str(work))  # type: ignore[type-var]  # the stub wants one type for both
         Path(path).write_bytes(_for_poppler(pdf))
 
 
@@ -320,6 +329,7 @@ def sheet_blocks(network: Network, exercise: _Exercise, figure: str, label: str,
     """The question sheet: Problem 1 and room to derive (page 1); Problem 2, the network and its
     given numbers (page 2); per hidden activation room to work and a box per asked quantity
     (the first activation a page, the others two to a page)."""
+    blocks: list[Block]
     blocks = [Heading(1, f"Backpropagation by hand{f': variant {label}' if label else ''}"),
               Paragraph(f"Name: ______________________   Student: {student or '______________'}"
                         + (f"   Variant: {label}" if label else ""))]
@@ -372,6 +382,7 @@ def _boxes(names: list[str]) -> Table:
 def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) -> list[Block]:
     """The answer key: each asked quantity worked out, rounded as you go, unrounded beside."""
     who = f" (student {student})" if student else ""
+    blocks: list[Block]
     blocks = [Heading(1, f"Answer key: variant {label}{who}"),
               Paragraph(f"Every value is rounded to {exercise.decimals} decimals as it is "
                         f"worked out, as the sheet asks ({rounding_rule(exercise.decimals).sentence}), "
@@ -379,7 +390,7 @@ def key_blocks(network: Network, exercise: _Exercise, label: str, student: str) 
                         f"it. {NOTE} Quantities in brackets are not asked: they are worked out "
                         f"on the way."),
               given_table(given_values(network), DIGITS)]
-    by_case = {}
+    by_case: dict[str, dict[str, Answer]] = {}
     for answer in exercise.answers:
         by_case.setdefault(answer.activation, {})[answer.quantity] = answer
     for activation, case in exercise.cases.items():
@@ -403,7 +414,7 @@ def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decima
     values = {**given, **{name: float(by_hand[name]) for name in formulas}}
     rows = []
     for name in key_lines(network, asked):
-        worked = formula(formulas[name])
+        worked: Inline = formula(formulas[name])
         if len(notation.tokens(formulas[name])) > 1:
             # The numbers as plain text: typeset as math, each line would cost a conversion
             # to Typst (about 4 ms), more than the rest of the key.

@@ -11,6 +11,8 @@ sheets draws its networks in well under a second.
 
 from __future__ import annotations
 
+import itertools
+
 from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import given_values
@@ -57,25 +59,26 @@ def network_svg(network: Network, standalone: bool = False) -> str:
     values = given_values(network)
     notes = _unit_notes(units, values)
     height = ROW * max(network.sizes)
-    label_weights = sum(a * b for a, b in zip(network.sizes, network.sizes[1:])) <= 40
+    label_weights = sum(a * b for a, b in itertools.pairwise(network.sizes)) <= 40
     fractions = [0.5 if len(layer) == 1 else max(LABEL_GAP, min(0.35, (1 - LABEL_GAP) / len(layer)))
                  for layer in units[1:]]
     columns = []
-    for source, target, layer, t in zip(units, units[1:], weights, fractions):
-        label = max(len(_label(name, values)) for row in layer for name in row) * CHAR / 2
-        note = max(len(notes.get(unit, "")) for unit in source + target) * VALUE_CHAR / 2
-        clear = (max(RADIUS, note) + 6 + label) / min(t, 1 - t) if label_weights else 0
+    for source, target, into, t in zip(units[:-1], units[1:], weights, fractions, strict=True):
+        half_label = max(len(_label(name, values)) for row in into for name in row) * CHAR / 2
+        half_note = max(len(notes.get(unit, "")) for unit in source + target) * VALUE_CHAR / 2
+        clear = (max(RADIUS, half_note) + 6 + half_label) / min(t, 1 - t) if label_weights else 0
         columns.append(max(MIN_COLUMN, clear))
     x = [float(LEFT)]
     for column in columns:
         x.append(x[-1] + column)
-    place = {}
-    for c, layer in enumerate(units):
-        offset = (height - ROW * len(layer)) / 2 + ROW / 2
-        for r, unit in enumerate(layer):
+    place: dict[str, tuple[float, float]] = {}
+    for c, column_units in enumerate(units):
+        offset = (height - ROW * len(column_units)) / 2 + ROW / 2
+        for r, unit in enumerate(column_units):
             place[unit] = (x[c], offset + r * ROW)
     parts, labels = [], []
-    for layer_weights, previous, current, t in zip(weights, units, units[1:], fractions):
+    for layer_weights, previous, current, t in zip(weights, units[:-1], units[1:], fractions,
+                                                   strict=True):
         for r, unit in enumerate(current):
             for c, src in enumerate(previous):
                 (x1, y1), (x2, y2) = place[src], place[unit]
@@ -88,7 +91,7 @@ def network_svg(network: Network, standalone: bool = False) -> str:
                     labels.append(f'<rect x="{lx - CHAR * len(label) / 2:.1f}" y="{ly - 9:.1f}" '
                                   f'width="{CHAR * len(label):.1f}" height="18" rx="3" class="halo"/>')
                     labels.append(_text(lx, ly + 5, label, "weight"))
-    targets = dict(zip(units[-1], names.target_names(len(units[-1]))))
+    targets = dict(zip(units[-1], names.target_names(len(units[-1])), strict=True))
     for unit, (ux, uy) in place.items():
         parts.append(f'<circle cx="{ux:g}" cy="{uy:g}" r="{RADIUS}" class="unit"/>')
         parts.append(_text(ux, uy + 5, unit, "name"))
@@ -126,10 +129,12 @@ Learning rate η = 0.5.
     values = given_values(network)
     inputs = ", ".join(f"{unit} = {_number(values[unit])}" for unit in units[0])
     sentences = [f"Inputs {inputs}."]
-    for layer_weights, previous, current in zip(names.weight_names(network.sizes), units, units[1:]):
-        for unit, row in zip(current, layer_weights):
+    for layer_weights, previous, current in zip(names.weight_names(network.sizes), units[:-1], units[1:],
+                                               strict=True):
+        for unit, row in zip(current, layer_weights, strict=True):
             bias = f" (bias b_{unit} = {_number(values[f'b_{unit}'])})" if f"b_{unit}" in values else ""
-            edges = ", ".join(f"{w} = {_number(values[w])} from {src}" for w, src in zip(row, previous))
+            edges = ", ".join(f"{w} = {_number(values[w])} from {src}"
+                              for w, src in zip(row, previous, strict=True))
             sentences.append(f"Into {unit}{bias}: {edges}.")
     targets = ", ".join(f"{t} = {_number(values[t])}" for t in names.target_names(len(units[-1])))
     sentences += [f"Target{'s' if len(units[-1]) > 1 else ''} {targets}.",

@@ -27,11 +27,12 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Layer, Network
 from backprop_tutor.core.worksheet import Worksheet
-from backprop_tutor.networks.numpy_network import ARRAY_ACTIVATIONS
 from backprop_tutor.document import notation
+from backprop_tutor.networks.numpy_network import ARRAY_ACTIVATIONS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 
 #: One colour per activation in every figure (Okabe–Ito palette, safe for colour blindness).
@@ -39,7 +40,7 @@ COLORS = {name: activation.colour for name, activation in activation_registry.AC
 
 DPI = 150
 
-_STYLE = {
+_STYLE: dict[RcKeyType, object] = {
     "font.size": 12,
     "axes.titlesize": 14,
     "axes.labelsize": 13,
@@ -177,19 +178,19 @@ def plot_network(worksheet: Worksheet, path=None, decimals: int = 4) -> Figure:
         ax.set_ylim(bottom, top)
         ax.set_aspect("equal")
         for layer_weights, sources, targets in zip(names.weight_names(network.sizes),
-                                                  units, units[1:]):
-            for row, target in zip(layer_weights, targets):
-                for c, (weight, source) in enumerate(zip(row, sources)):
+                                                  units[:-1], units[1:], strict=True):
+            for row, target in zip(layer_weights, targets, strict=True):
+                for c, (weight, source) in enumerate(zip(row, sources, strict=True)):
                     # Labels sit further along for later sources, so that the labels
                     # of crossing connections do not meet where the lines cross.
                     along = 0.5 if len(sources) == 1 else 0.3 + 0.4 * c / (len(sources) - 1)
                     _draw_connection(ax, position[source], position[target],
                                      f"{weight} = {number(weight)}", along)
-        for layer, layer_units in zip((None, *network.layers), units):
+        for layer, layer_units in zip((None, *network.layers), units, strict=True):
             for unit in layer_units:
                 activation = None if layer is None else layer.activation
                 _draw_unit(ax, position[unit], unit, activation, _unit_notes(unit, layer, number))
-        for unit, target in zip(units[-1], names.target_names(len(units[-1]))):
+        for unit, target in zip(units[-1], names.target_names(len(units[-1])), strict=True):
             x, y = position[unit]
             ax.annotate(f"{target} = {number(target)}\nE_{unit} = {number(f'E_{unit}')}",
                         (x + _RADIUS, y), (x + 1.0, y), va="center", ha="left", fontsize=11,
@@ -241,7 +242,7 @@ def _draw_unit(ax, centre, name: str, activation: str | None,
     from matplotlib.patches import Circle
 
     x, y = centre
-    color = COLORS.get(activation, "0.6")
+    color = "0.6" if activation is None else COLORS.get(activation, "0.6")
     ax.add_patch(Circle(centre, _RADIUS, facecolor="white", edgecolor=color, linewidth=2.5,
                         zorder=4))
     ax.text(x, y, name, ha="center", va="center", fontsize=13, fontweight="bold", zorder=5)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
+
 # The drawing helpers of `figures`: the same canvas, style and saving as every figure.
 from backprop_tutor.output.figures import COLORS, _figure, _style, save
 from backprop_tutor.teaching.grading import ClassGrades
@@ -75,7 +76,7 @@ def plot_class_network(network: Network, shares: dict[str, float], path=None) ->
         fig, axes = _figure(columns * width * 0.5, rows * (height * 0.5 + 0.5) + 0.9, nrows=rows,
                             ncols=columns, squeeze=False)
         panels = axes.ravel()
-        for ax, (case, case_shares) in zip(panels, by_case.items()):
+        for ax, (case, case_shares) in zip(panels, by_case.items(), strict=False):  # spare panels: below
             _draw_case(ax, network, units, position, case_shares, colour_map)
             ax.set_title(f"{case} hidden units" if len(network.layers) > 1 else f"{case} output")
         for ax in panels[len(by_case):]:
@@ -108,9 +109,10 @@ def _draw_case(ax, network, units, position, shares, colour_map) -> None:
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": colour_map(share),
                           "edgecolor": "none"}, **where)
 
-    for weights, sources, targets in zip(names.weight_names(network.sizes), units, units[1:]):
-        for row, target in zip(weights, targets):
-            for c, (weight, source) in enumerate(zip(row, sources)):
+    for weights, sources, targets in zip(names.weight_names(network.sizes), units[:-1], units[1:],
+                                         strict=True):
+        for row, target in zip(weights, targets, strict=True):
+            for c, (weight, source) in enumerate(zip(row, sources, strict=True)):
                 (x0, y0), (x1, y1) = position[source], position[target]
                 ax.plot([x0, x1], [y0, y1], color="0.75", linewidth=1.2, zorder=1)
                 along = 0.5 if len(sources) == 1 else 0.4 + 0.2 * c / (len(sources) - 1)

@@ -90,9 +90,9 @@ def plot_curves(groups: list[CurveGroup], path=None, title: str = "Learning curv
         which: ``val_loss`` or ``train_loss``.
         x: ``epochs``, or ``updates`` (weight updates: epochs × batches per epoch).
     """
-    from matplotlib import colormaps
+    from matplotlib import color_sequences
 
-    palette = colormaps["tab10"].colors
+    palette = color_sequences["tab10"]
     with _style():
         fig, ax = _figure(9, 5.4)
         for number, group in enumerate(groups):
@@ -173,28 +173,28 @@ def plot_batch_size(result: BatchSizes, path=None) -> Figure:
     Updates and seconds are on log axes from the first update on, so per-sample SGD's many
     steps and the full batch's few both show; the dotted lines mark the points compared.
     """
-    from matplotlib import colormaps
+    from matplotlib import color_sequences
 
-    palette = colormaps["tab10"].colors
+    palette = color_sequences["tab10"]
     with _style():
         fig, axes = _figure(15, 5.2, ncols=3, sharey=True)
         for number, r in enumerate(result.compared):
             mean, low, high = r.curve()
             updates = np.array(r.updates[:len(mean)], dtype=float)
             xs = (updates / r.updates_per_epoch, updates, r.seconds_at()[:len(mean)])
-            for ax, x in zip(axes, xs):
+            for ax, x in zip(axes, xs, strict=True):
                 keep = slice(0, None) if ax is axes[0] else slice(1, None)   # no 0 on a log axis
                 ax.fill_between(x[keep], _finite(low)[keep], _finite(high)[keep],
                                 color=palette[number], alpha=0.15, linewidth=0)
                 ax.plot(x[keep], _finite(mean)[keep], color=palette[number], linewidth=2,
                         label=f"{r.label}, η = {r.best:g}")
-        for ax, mark in zip(axes, (result.epochs, result.equal_updates, result.equal_seconds)):
+        for ax, mark in zip(axes, (result.epochs, result.equal_updates, result.equal_seconds), strict=True):
             ax.axvline(mark, color="0.3", linestyle=":", linewidth=1.5)
         axes[0].set_yscale("log")
         axes[1].set_xscale("log")
         axes[2].set_xscale("log")
         for ax, label in zip(axes, ("epochs (equal gradient evaluations)", "weight updates",
-                                    "training seconds (measured)")):
+                                    "training seconds (measured)"), strict=True):
             ax.set_xlabel(label)
         axes[0].set_ylabel("validation loss")
         handles, labels = axes[0].get_legend_handles_labels()
@@ -236,7 +236,8 @@ def plot_activation(summary: Groups, path=None) -> Figure:
         if rows == 2:
             setting = groups[0].setting
             train_rows, _ = data(setting.dataset, setting.samples, setting.noise, setting.validation)
-            for group, grid in zip(groups, grids):
+            for group, grid in zip(groups, grids, strict=True):
+                assert grid is not None   # two rows: every group has a grid
                 ax = panels[group.label]
                 ax.contourf(grid["x"], grid["y"], np.clip(grid["out"], 0, 1),
                             levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)

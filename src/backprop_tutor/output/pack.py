@@ -82,7 +82,8 @@ def build_pack(network: Network, out, force: bool = False,
 def _write_pdf(blocks: list[Block], work: Path, title: str) -> None:
     import typst
 
-    pdf = typst.compile(typst_document(blocks, title).encode("utf-8"), root=str(work))
+    # type-var: typst's stub wants input and root of one type (bytes and str here).
+    pdf = typst.compile(typst_document(blocks, title).encode("utf-8"), root=str(work))  # type: ignore[type-var]
     (work / "tutorial.pdf").write_bytes(pdf)
 
 
@@ -105,7 +106,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
     # longest step, overlaps everything else, which runs in this process.
     keras = worker_pool(1)   # spawned, and it ends with this process
-    problem4 = keras.submit(_problem4, network, sheets)
+    keras_run = keras.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
@@ -124,7 +125,7 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
     progress("Problem 4: Keras")
     with keras:
-        problem4 = problem4.result()
+        problem4 = keras_run.result()
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
     body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
             *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
@@ -171,6 +172,7 @@ def _problem1(network: Network) -> list[Block]:
 
 
 def _problem2(sheets: dict, drawn_in_problem1: bool) -> list[Block]:
+    blocks: list[Block]
     blocks = [Heading(1, "Problem 2: one SGD update by hand"),
               Paragraph("One update for each hidden activation, the output unit a sigmoid. Each "
                         "line gives the formula, the formula with the numbers, and the result. "
@@ -214,7 +216,7 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
     if misfit is not None:
         from backprop_tutor.networks import from_scratch
 
-        return blocks[:2] + [
+        return [*blocks[:2],
             Code(pack_code.source_code(from_scratch)),
             Paragraph(f"This network does not fit that short code: {misfit}. The numbers "
                       f"below come from the package's general NumPy network (any depth, both "
@@ -227,7 +229,8 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
                   notation.format_number(sheets[a]["E"], 10),
                   f"{pack_code.largest_gradient_gap(shown['gradients'][a], sheets[a], network):.1e}")
                  for a in TUTORIAL_ACTIVATIONS)
-    return blocks + [
+    return [
+        *blocks,
         Code(pack_code.problem3_code(network)),
         Paragraph("Against Problem 2: the loss before the update, and the largest difference "
                   "between any gradient of the code and the worked one (they differ by rounding "
@@ -285,13 +288,14 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
     falls = tuple((str(n + 1), notation.format_number(half[n], 8), notation.format_number(mse[n], 8),
                    notation.format_number(mse[n] / factor, 8)) for n in range(updates))
     hidden = network.layers[0].activation
-    numpy_losses = from_scratch.train(*shown["random_start"], np.asarray(network.inputs),
+    W1, b1, W2, b2 = shown["random_start"]
+    numpy_losses = from_scratch.train(W1, b1, W2, b2, np.asarray(network.inputs),
                                       np.asarray(network.targets), hidden,
                                       network.learning_rate, updates)
     random_rows = tuple((str(n + 1), notation.format_number(shown["random_losses"][n], 8),
                          notation.format_number(float(numpy_losses[n]), 8))
                         for n in range(updates))
-    gap = max(abs(a - float(b)) for a, b in zip(shown["random_losses"], numpy_losses))
+    gap = max(abs(a - float(b)) for a, b in zip(shown["random_losses"], numpy_losses, strict=True))
     return [
         heading,
         Paragraph("A `keras.Sequential` of two `Dense` layers with the file's activations; "

@@ -44,7 +44,8 @@ def numbers_code(network: Network) -> str:
     hidden, output = network.layers
 
     def array(values) -> str:
-        return f"np.array({[list(row) for row in values] if isinstance(values[0], tuple) else list(values)!r})"
+        listed = [list(row) for row in values] if isinstance(values[0], tuple) else list(values)
+        return f"np.array({listed!r})"
 
     return (f"W1, b1 = {array(hidden.weights)}, {array(hidden.biases)}\n"
             f"W2, b2 = {array(output.weights)}, {array(output.biases)}\n"
@@ -129,7 +130,7 @@ def largest_gradient_gap(gradients, sheet, network: Network) -> float:
     """max |gradient by the code − Problem 2's| over every weight and bias."""
     mine = np.concatenate([np.ravel(g) for g in gradients])
     return float(max(abs(value - sheet[name])
-                     for value, name in zip(mine, gradient_names(network))))
+                     for value, name in zip(mine, gradient_names(network), strict=True)))
 
 
 # ---------------------------------------------------------------- Problem 4
@@ -166,4 +167,4 @@ def largest_weight_gap(updated, sheet, network: Network) -> float:
     """max |weight or bias after the update by the code − Problem 2's| (W1, b1, W2, b2)."""
     mine = np.concatenate([np.ravel(w) for w in updated])
     names = [name.removeprefix("dE_d") + "_new" for name in gradient_names(network)]
-    return float(max(abs(value - sheet[name]) for value, name in zip(mine, names)))
+    return float(max(abs(value - sheet[name]) for value, name in zip(mine, names, strict=True)))

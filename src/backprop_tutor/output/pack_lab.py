@@ -18,7 +18,7 @@ from backprop_tutor.teaching.activation_cost import END_TO_END, END_TO_END_SEEDS
 
 #: The pack's learning-rate sweeps: data set → (lab options, seeds). Small, so the pack stays quick.
 #: The digits sweep is the one whose best η the measured cost's end-to-end race uses.
-SWEEPS = {"moons": ({"samples": 500, "epochs": 100}, (0, 1, 2)),
+SWEEPS: dict[str, tuple[dict, tuple[int, ...]]] = {"moons": ({"samples": 500, "epochs": 100}, (0, 1, 2)),
           "digits": (END_TO_END, END_TO_END_SEEDS)}
 #: The pack's depth runs: the deepest network only, as few epochs as show the dead units.
 DEPTH = ({"samples": 500, "epochs": 100}, (0, 1))

@@ -93,7 +93,7 @@ def dataset_data() -> dict:
     """
     from backprop_tutor.networks.datasets import load_dataset, split
 
-    result = {}
+    result: dict[str, dict[str, object]] = {}
     for name in DATASETS:
         result[name] = {}
         for seed in SEEDS[:1] if name == "xor" else SEEDS:

@@ -129,10 +129,11 @@ def derive(network: Network, every_weight: bool | None = None) -> Derivation:
     defined = sheet.names_of("net_", "out_", "E")
     worked_back = sheet.names_of("delta_", "dE_d")
     return Derivation(network, written,
-                      loss=str(primitive["E"]) if small else None,
+                      loss=str(primitive["E"]) if primitive is not None else None,
                       definitions={n: str(sheet.symbolic[n]) for n in defined},
                       delta_form={n: str(sheet.symbolic[n]) for n in worked_back},
-                      gradients={n: str(primitive[n]) for n in sheet.names_of("dE_d")} if small else None,
+                      gradients=({n: str(primitive[n]) for n in sheet.names_of("dE_d")}
+                                 if primitive is not None else None),
                       proofs=proofs, deltas=deltas, points=points, every_weight=every_weight)
 
 

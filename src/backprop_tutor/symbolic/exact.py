@@ -12,19 +12,28 @@ mpmath is imported inside the functions that use it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from typing import Any
 
 from backprop_tutor.core import names
-from backprop_tutor.core.activations import ACTIVATIONS
+from backprop_tutor.core.activations import ACTIVATIONS, Activation
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import evaluate
 from backprop_tutor.symbolic.reading import SymbolicWorksheet
 
-#: Each function's f'(a) (from a and f(a), the registry's derivative formula) and the rounding
-#: of its own result (see value_and_error): 0 for an exact f, else 1. step's slope is 0.
-_SLOPES = {**{name: lambda a, f, spec=spec: (evaluate(spec.derivative_of("u"), {"net_u": a, "out_u": f}),
-                                              0 if spec.exact else 1)
-              for name, spec in ACTIVATIONS.items()},
-           "step": lambda a, f: (0, 0)}
+Slope = Callable[[Any, Any], tuple[Any, int]]
+
+
+def _slope(spec: Activation) -> Slope:
+    """f'(a) from a and f = f(a) by the registry's derivative formula, and the rounding of f's
+    own result: 0 where f is exact, else 1."""
+    rounding = 0 if spec.exact else 1
+    return lambda a, f: (evaluate(spec.derivative_of("u"), {"net_u": a, "out_u": f}), rounding)
+
+
+#: Each function's f'(a) and the rounding of its own result (see value_and_error); step's slope is 0.
+_SLOPES: dict[str, Slope] = {**{name: _slope(spec) for name, spec in ACTIVATIONS.items()},
+                             "step": lambda a, f: (0, 0)}
 
 
 def compiled(sheet: SymbolicWorksheet) -> dict:
@@ -66,7 +75,7 @@ def value_and_error(node, known: dict, functions: dict):
     if isinstance(node, ast.UnaryOp):
         value, error = value_and_error(node.operand, known, functions)
         return -value, error
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         a, error = value_and_error(node.args[0], known, functions)
         value = functions[node.func.id](a)
         slope, rounding = _SLOPES[node.func.id](a, value)
@@ -123,9 +132,12 @@ def loss_at(network: Network, values: dict):
     functions = _mp_functions()
     units = names.unit_names(network.sizes)
     outs = [values[i] for i in units[0]]
-    for layer, rows, layer_units in zip(network.layers, names.weight_names(network.sizes), units[1:]):
-        nets = [mpmath.fsum(values[w] * out for w, out in zip(row, outs))
-                + (values[f"b_{u}"] if layer.biases is not None else 0) for row, u in zip(rows, layer_units)]
+    for layer, rows, layer_units in zip(network.layers, names.weight_names(network.sizes), units[1:],
+                                        strict=True):
+        nets = [mpmath.fsum(values[w] * out for w, out in zip(row, outs, strict=True))
+                + (values[f"b_{u}"] if layer.biases is not None else 0)
+                for row, u in zip(rows, layer_units, strict=True)]
         outs = [functions[layer.activation](net) for net in nets]
-    squares = mpmath.fsum((values[t] - out) ** 2 for t, out in zip(names.target_names(len(outs)), outs))
+    targets = names.target_names(len(outs))
+    squares = mpmath.fsum((values[t] - out) ** 2 for t, out in zip(targets, outs, strict=True))
     return squares / (2 if network.loss == "half_sse" else len(outs))

@@ -128,7 +128,7 @@ class PointCheck:
 def how_proven(count: int, digits: int) -> list[tuple[str | Math, ...]]:
     """What was proven and how, one sentence per part of the proof (see ``proof.py``).
 
-    Each sentence is words and formulas (``Math``); ``plain`` writes it as text.
+    Each sentence is words and formulas (``Math``); ``sentence_text`` writes it as text.
     """
     delta_u, chain = Math("δ_u", r"\delta_u"), Math("f′(net_h)", r"f'(\mathrm{net}_h)")
     return [
@@ -299,8 +299,9 @@ def random_points(sheet: SymbolicWorksheet) -> tuple[PointCheck, ...]:
             chain = mpmath.fsum(known[g][0] * direction[g[4:]] for g in gradients)
             scale = mpmath.fsum((abs(known[g][0]) + known[g][1]) * abs(direction[g[4:]]) for g in gradients)
             exact = {n: mpmath.mpf(v) for n, v in given.items()}
-            independent = mpmath.diff(lambda e: loss_at(network, {**exact, **{
-                p: exact[p] + e * v for p, v in direction.items()}}), 0)
+            # B023: mpmath.diff calls the lambda here, with this point's exact and direction.
+            independent = mpmath.diff(lambda e: loss_at(network, {**exact, **{  # noqa: B023
+                p: exact[p] + e * v for p, v in direction.items()}}), 0)  # noqa: B023
             holds = abs(chain - independent) <= AGREEMENT * (scale + 1)
             checks.append(PointCheck(point, float(chain), float(independent), bool(holds)))
     return tuple(checks)

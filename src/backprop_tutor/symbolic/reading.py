@@ -69,7 +69,7 @@ def _rebuilt(node, values: dict, functions: dict):
         return values[node.id]
     if isinstance(node, ast.UnaryOp):
         return -again(node.operand)
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         return functions[node.func.id](*map(again, node.args))
     if isinstance(node.op, (ast.Add, ast.Sub)):
         terms = []

@@ -282,14 +282,14 @@ def hidden_section(sheet: SymbolicWorksheet, layer: int, every_weight: bool) -> 
     weight, sender = sheet.weights[layer][0][0], sheet.units[layer][0]
     out, net, delta, gradient = f"out_{unit}", f"net_{unit}", f"delta_{unit}", f"dE_d{weight}"
     by_output = [sympy.diff(sheet.symbolic[f"net_{u}"], sympy.Symbol(out)) for u in fed]
-    path_sum = sum(sympy.Symbol(f"delta_{u}") * d for u, d in zip(fed, by_output))
+    path_sum = sum(sympy.Symbol(f"delta_{u}") * d for u, d in zip(fed, by_output, strict=True))
     chain = path_sum * symbolic(sheet.derivative(unit)) * sympy.Symbol(sent_by(sender))
     require(equal(sheet.with_delta(gradient), chain), f"{delta} = {sheet.formulas[delta]}")
     paths = [product(partial("E", f"net_{u}"), partial(f"net_{u}", out)) for u in fed]
     common = [partial(out, net), partial(net, weight)]
     path_rows = (equation(partial("E", f"net_{u}"), (formula(f"delta_{u}"), "found above")) for u in fed)
     weight_rows = (equation(partial(f"net_{u}", out), partial_of(out, sheet.formulas[f"net_{u}"]),
-                            expression(d)) for u, d in zip(fed, by_output))
+                            expression(d)) for u, d in zip(fed, by_output, strict=True))
     listed = ", ".join(f"`{u}`" for u in fed)
     return Section(f"Hidden layer {', '.join(sheet.units[layer + 1])}", (
         f"Take the weight `{weight}` from `{sender}` to `{unit}`. It changes `{net}` and so "
@@ -335,9 +335,9 @@ def proof_section(sheet: SymbolicWorksheet, proofs: tuple[Proof, ...],
     wrong_points = [c.point for c in points if not c.holds]
     verdict = (f"All {len(proofs)} gradients proven." if not failed and not wrong_points else
                "NOT proven: " + "; ".join(
-                   [f"{', '.join(p.gradient for p in failed)}" if failed else ""]
-                   + [f"the gradient at random point {', '.join(map(str, wrong_points))} disagrees "
-                      f"with mpmath's derivative of E" if wrong_points else ""]).strip("; ") + ".")
+                   [f"{', '.join(p.gradient for p in failed)}" if failed else "",
+                    f"the gradient at random point {', '.join(map(str, wrong_points))} disagrees "
+                    f"with mpmath's derivative of E" if wrong_points else ""]).strip("; ") + ".")
     if lossy:
         example = lossy[0]
         verdict += (f" At the file's numbers the worked solution has lost digits to rounding in "

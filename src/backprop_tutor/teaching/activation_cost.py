@@ -66,25 +66,27 @@ class ElementCost:
 #: The operations counted per element (tanh stands for the exponential inside it).
 OPERATIONS = ("tanh", "mul", "add", "compare")
 
+Elementwise = Callable[[np.ndarray], np.ndarray]
+
+
 class ElementFormulas(NamedTuple):
     """One activation's f and f′ per element: as text, their operations, and as array functions."""
 
     forward: str                      # f as computed
-    forward_operations: dict
+    forward_operations: dict[str, int]
     backward: str                     # f′ from the stored out
-    backward_operations: dict
-    f: Callable
-    f_prime_from_output: Callable
+    backward_operations: dict[str, int]
+    f: Elementwise
+    f_prime_from_output: Elementwise
 
 
 #: activation → its ElementFormulas: the text and counts from the registry of activations, the
 #: functions the NumPy network trains with.
-FORMULAS = {name: ElementFormulas(ACTIVATIONS[name].computed, ACTIVATIONS[name].computed_operations,
-                                  ACTIVATIONS[name].computed_derivative,
-                                  ACTIVATIONS[name].derivative_operations,
-                                  ARRAY_ACTIVATIONS[name].function,
-                                  ARRAY_ACTIVATIONS[name].derivative_from_output)
-            for name in TUTORIAL_ACTIVATIONS}
+FORMULAS: dict[str, ElementFormulas] = {
+    name: ElementFormulas(ACTIVATIONS[name].computed, ACTIVATIONS[name].computed_operations,
+                          ACTIVATIONS[name].computed_derivative, ACTIVATIONS[name].derivative_operations,
+                          ARRAY_ACTIVATIONS[name].function, ARRAY_ACTIVATIONS[name].derivative_from_output)
+    for name in TUTORIAL_ACTIVATIONS}
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,9 @@ def element_costs(size: int = 1_000_000, repeats: int = 15, seed: int = 0) -> li
         forward, forward_ops, backward, backward_ops, f, f_prime = FORMULAS[name]
         out = f(x)
         per_element = 1e9 / size
-        fwd = median_interval([s * per_element for s in timings(lambda: f(x), repeats)])
-        bwd = median_interval([s * per_element for s in timings(lambda: f_prime(out), repeats)])
+        # B023: timings() calls each lambda at once, with this activation's f, f′ and out.
+        fwd = median_interval([s * per_element for s in timings(lambda: f(x), repeats)])  # noqa: B023
+        bwd = median_interval([s * per_element for s in timings(lambda: f_prime(out), repeats)])  # noqa: B023
         costs.append(ElementCost(name, forward, forward_ops, backward, backward_ops, fwd, bwd))
     return costs
 
@@ -188,7 +191,7 @@ def numpy_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
         activations = [name] * (len(sizes) - 2) + [output]
         model = NumpyNetwork.initialised(list(sizes), activations, seed=0)
         with threadpool_limits(limits=1):
-            samples = timings(lambda: model.sgd_step(X, T, 0.01), repeats, calls)
+            samples = timings(lambda: model.sgd_step(X, T, 0.01), repeats, calls)  # noqa: B023 (at once)
         costs.append(StepCost(name, "NumPy", median_interval(samples)))
     return costs
 
@@ -208,7 +211,7 @@ def keras_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
             model = keras.Sequential([keras.Input(shape=(sizes[0],)), *layers,
                                       keras.layers.Dense(sizes[-1], activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
-            samples = timings(lambda: model.train_on_batch(X, T), repeats, calls)
+            samples = timings(lambda: model.train_on_batch(X, T), repeats, calls)  # noqa: B023 (at once)
             costs.append(StepCost(name, "Keras", median_interval(samples)))
     return costs
 
@@ -253,7 +256,7 @@ def end_to_end(runs: list, repeats: int = 15) -> EndToEnd:
 
     sweep = learning_rate.summarise(runs)
     base, seeds = runs[0].setting, {run.setting.seed for run in runs}
-    rates = {a: sweep.best(a).learning_rate for a in sweep.by_activation if sweep.best(a)}
+    rates = {a: best.learning_rate for a in sweep.by_activation if (best := sweep.best(a))}
     curves = {a: np.mean([run.val_loss for run in runs if run.setting.hidden_activation == a
                           and run.setting.learning_rate == rate], axis=0)
               for a, rate in rates.items()}

@@ -21,12 +21,12 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from backprop_tutor.io import files
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import definitions
 from backprop_tutor.errors import AnswerFileError, shown
+from backprop_tutor.io import files
 from backprop_tutor.teaching.marking import (
     Mark,
     check_answers,
@@ -102,7 +102,8 @@ def _pick_case(cases: list, path, hidden_activation: str | None) -> dict:
     """The case of ``solve``'s several-case JSON for the chosen hidden activation."""
     found = [c.get("hidden_activation") for c in cases if isinstance(c, dict)]
     for case in cases:
-        if isinstance(case, dict) and hidden_activation and case.get("hidden_activation") == hidden_activation:
+        if (isinstance(case, dict) and hidden_activation
+                and case.get("hidden_activation") == hidden_activation):
             return case
     raise AnswerFileError(path, "cases", f"{len(cases)} cases ({', '.join(map(str, found))}): "
                           "pick one with --hidden-activation")
@@ -190,7 +191,7 @@ def check_file(network: Network, answer_file: AnswerFile, options: dict, source=
              for a in dict.fromkeys([network.hidden_activation, *TUTORIAL_ACTIVATIONS])}
     marks = {a: check_answers(net, answers, source=source, **rule) for a, net in tried.items()}
     fits = {a: sum(m.right for m in found) for a, found in marks.items()}
-    best = max(fits, key=fits.get)
+    best = max(fits, key=lambda a: fits[a])
     return Checked(tried[best], marks[best], fits, rounding)
 
 

@@ -175,7 +175,7 @@ class Problems:
         ClassAnswersError.raise_all(self.found)
 
 
-def check_student(kit: Kit, student: str, variant: str, where: str, seen: dict,
+def check_student(kit: Kit, student: str, variant: str, where: str, seen: dict[str, str],
                   problems: Problems, columns: list[str]) -> str | None:
     """The student's variant, after checking student and variant; None (noted) if either is bad.
 
@@ -221,7 +221,8 @@ def read_typed(path, kit: Kit) -> list[Submission]:
     for column in dict.fromkeys(c for c in header if header.count(c) > 1):
         problems.add(f"row 1, column {column}", "named twice")
     problems.raise_all()
-    submissions, seen = [], {}
+    submissions: list[Submission] = []
+    seen: dict[str, str] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -229,7 +230,7 @@ def read_typed(path, kit: Kit) -> list[Submission]:
         if len(row) > len(header):
             problems.add(where, f"{len(row)} cells, but the header names {len(header)}")
             continue
-        cells = dict(zip(header, row))
+        cells = dict(zip(header, row, strict=False))   # not strict: a short row's missing cells are empty
         answers = {}
         for column in header[2:]:
             typed = typed_number(cells.get(column, ""))
@@ -267,7 +268,8 @@ def read_answer_files(folder, kit: Kit) -> list[Submission]:
     if not paths:
         raise ClassAnswersError(folder, None, "holds no answer files (.toml or .json)")
     cases = {box.case for boxes in kit.boxes.values() for box in boxes}
-    problems, submissions, seen = Problems(folder), [], {}
+    problems, submissions = Problems(folder), []
+    seen: dict[str, str] = {}
     for path in paths:
         text = files.read_text(path, ClassAnswersError, "answer file")
         document = (files.parse_json(text, path, ClassAnswersError) if path.suffix == ".json"

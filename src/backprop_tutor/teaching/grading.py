@@ -86,7 +86,7 @@ class StudentGrade:
 
     def departures(self) -> list[str]:
         """Per case, the column of the first wrong box (where the work departs), in sheet order."""
-        first = {}
+        first: dict[str, str] = {}
         for m in self.marks:
             if m.verdict == "wrong":
                 first.setdefault(m.box.case, m.box.column)
@@ -97,7 +97,8 @@ def mark_student(network: Network, boxes: tuple[Box, ...], submission: Submissio
                  decimals: int) -> StudentGrade:
     """Mark one student's answers to the ``boxes`` of their variant's ``network``, rounded
     to ``decimals`` as they went (the sheet's rule, as ``check --variant`` marks it)."""
-    networks, by_case = cases(network), {}
+    networks = cases(network)
+    by_case: dict[str, list[Box]] = {}
     for box in boxes:
         by_case.setdefault(box.case, []).append(box)
     marks = []
@@ -111,6 +112,7 @@ def mark_student(network: Network, boxes: tuple[Box, ...], submission: Submissio
             answer = submission.answers.get(box.column, "")
             m = marked.get(box.quantity)
             if m is None:
+                assert exact is not None   # a box unanswered: solved above
                 marks.append(BoxMark(box, "", "unanswered", "", None, exact[box.quantity]))
                 continue
             marks.append(BoxMark(box, answer, m.verdict, m.rule, m.expected, m.exact,
@@ -178,7 +180,7 @@ class ClassGrades:
 
     def box_stats(self) -> list[BoxStats]:
         """How the class did on each box, in sheet order."""
-        tally = {column: Counter() for column in self.columns}
+        tally: dict[str, Counter[str]] = {column: Counter() for column in self.columns}
         for grade in self.students:
             departures = set(grade.departures())
             for m in grade.marks:

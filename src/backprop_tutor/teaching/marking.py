@@ -193,11 +193,11 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
         follows = worked_from if verdict == "right" and by_exact[0] != "right" else []
         # A slip explains an answer that departs from the student's own numbers; one that
         # follows from them (a 0 worked from a wrong 0) needs no slip.
-        found = (list(_slips_giving(answer, line, own, hand, computed))
-                 if verdict == "wrong" and by_own[0] != "right" and rule != "no finite value"
-                 else [])
-        keys = list(dict.fromkeys(slip.key for slip in found))
-        hints = list(dict.fromkeys(slip.hint for slip in found))
+        explaining = (list(_slips_giving(answer, line, own, hand, computed))
+                      if verdict == "wrong" and by_own[0] != "right" and rule != "no finite value"
+                      else [])
+        keys = list(dict.fromkeys(slip.key for slip in explaining))
+        hints = list(dict.fromkeys(slip.hint for slip in explaining))
         note = f"read as {answer.text}: write a decimal point, not a comma" if answer.comma else ""
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],
                           verdict == "right", joined_hints(hints), verdict, rule, follows, keys, note))
@@ -286,7 +286,7 @@ def slip_summary(marks: list[Mark]) -> dict | None:
     """The slip that explains most of the wrong answers (first in SLIPS order on a tie)."""
     wrong = [m for m in marks if m.verdict == "wrong"]
     counts = {key: sum(key in m.slips for m in wrong) for key in SLIPS}
-    key = max(counts, key=counts.get)
+    key = max(counts, key=lambda k: counts[k])
     if not counts[key]:
         return None
     return {"slip": key, "description": SLIPS[key], "explains": counts[key], "wrong": len(wrong)}

@@ -74,11 +74,13 @@ def read_responses(path, kit: Kit) -> list[Submission]:
                                 "the students with (show them in the report: Site administration "
                                 "> Users > Show user identity)")
     slot = _kit_slot(rows, header, slots, path)
-    problems, submissions, seen = Problems(path), [], {}
+    problems, submissions = Problems(path), []
+    seen: dict[str, str] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = dict(zip(header, row))
+        # Not strict: a short row's missing cells are empty, a long row's extra ones unread.
+        cells = dict(zip(header, row, strict=False))
         where = f"row {line}"
         question = cells.get(f"Question {slot}", "")
         variant = tagged_variant(question)
@@ -97,7 +99,7 @@ def read_responses(path, kit: Kit) -> list[Submission]:
                              f"variant {variant}'s question: a report from another quiz?")
                 continue
             answers = {box.column: typed_number(part) or part
-                       for box, part in zip(boxes, parts) if part}
+                       for box, part in zip(boxes, parts, strict=True) if part}
         variant = check_student(kit, student, variant, where, seen, problems, list(answers))
         if variant:
             submissions.append(Submission(student, variant, answers, f"{path}: {where}"))
@@ -149,7 +151,7 @@ def response_parts(summary: str, count: int) -> list[str] | None:
     if _part(count + 1).search(summary, position):
         return None
     ends = [found.start() for found in starts[1:]] + [len(summary)]
-    return [summary[found.end():end].strip() for found, end in zip(starts, ends)]
+    return [summary[found.end():end].strip() for found, end in zip(starts, ends, strict=True)]
 
 
 def _part(number: int) -> re.Pattern:

@@ -144,8 +144,8 @@ def mark(network, got: dict, label: str = "") -> bool:
     """Mark the student's values of named quantities (``check_answers``); print the wrong ones."""
     wrong = [m for m in check_answers(network, got) if not m.right]
     for m in wrong:
-        print(f"✗ {m.name}{label}: expected {number(m.exact)}, got {number(m.answer)} "
-              f"(off by {number(m.answer - m.exact)})")
+        off = "" if m.answer is None else f" (off by {number(m.answer - m.exact)})"
+        print(f"✗ {m.name}{label}: expected {number(m.exact)}, got {number(m.answer)}{off}")
         if m.hint:
             print(f"  hint: {m.hint}")
     return not wrong
@@ -161,7 +161,8 @@ def close(got, expected) -> bool:
 
 def differ(label: str, got, expected, hint: str = "") -> bool:
     """Print the first entry where ``got`` differs from ``expected``; True if one does."""
-    for k, (g, e) in enumerate(zip(np.ravel(got), np.ravel(expected))):
+    # Not strict: a run of the package that diverged stops early, so ``expected`` may be shorter.
+    for k, (g, e) in enumerate(zip(np.ravel(got), np.ravel(expected), strict=False)):
         if not close(g, e):
             print(f"✗ {label.format(k + 1)}: expected {number(e)}, got {number(g)} "
                   f"(off by {number(g - e)})" + (f"\n  hint: {hint}" if hint else ""))
@@ -214,7 +215,7 @@ class Problem3:
             out, derivative = _parts(call(activation, "activation", name, net.copy()), 2,
                                      f"activation({name!r}, net)", activation)
             out = _floats(out, net.shape, f"{symbol}(net)")
-            if not mark(sheet.network, dict(zip([f"out_{u}" for u in hidden], out)),
+            if not mark(sheet.network, dict(zip([f"out_{u}" for u in hidden], out, strict=True)),
                         f" = {symbol}(net) at Problem 2's net"):
                 continue
             derivative = _floats(given(derivative, activation, "activation"), net.shape,
@@ -239,11 +240,11 @@ class Problem3:
         for name in TUTORIAL_ACTIVATIONS:
             W1, b1, W2, b2, x, _ = self.arrays()
             result = _parts(call(forward, "forward", W1, b1, W2, b2, x, name), 4, "forward", forward)
-            got = {}
-            for what, value in zip(("net_h", "out_h", "net_o", "out_o"), result):
+            got: dict[str, float] = {}
+            for what, value in zip(("net_h", "out_h", "net_o", "out_o"), result, strict=True):
                 units = hidden if what.endswith("h") else outputs
                 got |= zip([f"{what[:3]}_{u}" for u in units],
-                           _floats(value, (len(units),), f"{what} (hidden {name})"))
+                           _floats(value, (len(units),), f"{what} (hidden {name})"), strict=True)
             if not mark(self.sheets[name].network, got, f" (hidden {name})"):
                 return
             print(f"✓ hidden {name}: {' '.join(got)} as Problem 2 "
@@ -257,12 +258,13 @@ class Problem3:
             arrays = self.arrays()
             result = _parts(call(backward, "backward", *arrays, name), 4, "backward", backward)
             dW1, db1, dW2, db2 = (_floats(g, a.shape, f"dE/d{n} (hidden {name})")
-                                  for g, a, n in zip(result, arrays, ("W1", "b1", "W2", "b2")))
+                                  for g, a, n in zip(result, arrays[:4], ("W1", "b1", "W2", "b2"),
+                                                     strict=True))
             # dE/db_u is delta_u: marked as both, so that a slip in a delta gets its hint.
-            got = {f"delta_{u}": d for u, d in zip(units, [*db1, *db2])}
-            for matrix, names in zip((dW1, dW2), self.weights):
-                got |= zip([f"dE_d{n}" for row in names for n in row], matrix.ravel())
-            got |= {f"dE_db_{u}": d for u, d in zip(units, [*db1, *db2])}
+            got = {f"delta_{u}": d for u, d in zip(units, [*db1, *db2], strict=True)}
+            for matrix, names in zip((dW1, dW2), self.weights, strict=True):
+                got |= zip([f"dE_d{n}" for row in names for n in row], matrix.ravel(), strict=True)
+            got |= {f"dE_db_{u}": d for u, d in zip(units, [*db1, *db2], strict=True)}
             if not mark(self.sheets[name].network, got, f" (hidden {name})"):
                 return
             print(f"✓ hidden {name}: {len(got) - len(units)} gradients as Problem 2 "
@@ -318,14 +320,15 @@ class Problem4:
         except (AttributeError, TypeError):
             print(f"✗ the model is {type(model).__name__}, not a keras.Sequential")
             raise _Stop from None
-        expected = [((n_in, n), (n,)) for n_in, n in zip(self.network.sizes, sizes)]
+        expected = [((n_in, n), (n,)) for n_in, n in zip(self.network.sizes[:-1], sizes, strict=True)]
         if shapes != expected:
             print(f"✗ the model's (kernel, bias) shapes are {shapes}; expected {expected}")
             raise _Stop
         weights = [w for kernel, _ in got for w in kernel.T.ravel()]
         units = [u for layer in unit_names(self.network.sizes)[1:] for u in layer]
         biases = [b for _, bias in got for b in bias]
-        return {**dict(zip(self.names, weights)), **{f"b_{u}": b for u, b in zip(units, biases)}}
+        return {**dict(zip(self.names, weights, strict=True)),
+                **{f"b_{u}": b for u, b in zip(units, biases, strict=True)}}
 
     @_run_check
     def weights(self, build_model):
@@ -356,7 +359,7 @@ class Problem4:
         if loss == "mse" and differ("Keras' loss before the update (E with Keras' MSE)",
                                     before, sheet["E"]):
             return None
-        print(f"✓ Keras' loss before the update: {format_number(before)}; after it "
+        print(f"✓ Keras' loss before the update: {format_number(float(before))}; after it "
               f"{', '.join(after)} as the step worked by hand with {LOSSES[loss].formula} "
               f"(w5_new = {format_number(after['w5'])})")
         return after

@@ -30,6 +30,7 @@ import decimal
 import functools
 import io
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -209,7 +210,7 @@ def _code(formula: str):
     return compile(text, "<formula>", "eval")
 
 
-def exact_value(formula: str, values: dict) -> Decimal:
+def exact_value(formula: str, values: Mapping[str, Decimal]) -> Decimal:
     """``formula`` worked in decimal arithmetic on ``values`` (names → Decimals)."""
     with localcontext(_EXACT):
         return eval(_code(formula), _NAMESPACE, values)  # noqa: S307 (the worksheet's formulas)

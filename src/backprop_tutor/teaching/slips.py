@@ -103,7 +103,7 @@ def slips(network: Network) -> dict[str, list[Slip]]:
     """The slips that can happen on each step of ``network``'s worksheet, by step name."""
     shape = _Shape.of(network)
     units = shape.units
-    activation = {u: layer.activation for layer, layer_units in zip(network.layers, units[1:])
+    activation = {u: layer.activation for layer, layer_units in zip(network.layers, units[1:], strict=True)
                   for u in layer_units}
     given, found = given_values(network), {}
     # Each source's layer, as the gradients name them (i1, out_h1): one look-up per gradient.

@@ -197,7 +197,7 @@ def problems(network: Network, inactive_relu: str = "one") -> list[str]:
     """
     # 1 joins the inputs: with an input of ±1/2, ±1 or ±2, dE_dw = delta · input would be in
     # a simple ratio with delta. Checked first, as it costs nothing.
-    inputs = dict(zip(names.unit_names(network.sizes)[0], network.inputs))
+    inputs = dict(zip(names.unit_names(network.sizes)[0], network.inputs, strict=True))
     found = _ratio_problems("inputs", {**inputs, "1": 1.0})
     if len(set(network.inputs)) < len(network.inputs):
         found.append("two inputs are equal")
@@ -224,7 +224,7 @@ def read_roster(path) -> list[str]:
     if len(rows) < 2:
         raise RosterFileError(path, None, "has no students (expected a header row, then one "
                                           "student ID per row in the first column)")
-    first_row = {}
+    first_row: dict[str, int] = {}
     for line, row in rows[1:]:   # rows[0] is the header
         student = row[0].strip()
         if not student:
@@ -240,7 +240,7 @@ def _case_problems(sheet: Worksheet, inactive_relu: str) -> list[str]:
     network, values = sheet.network, sheet.values
     units = [u for layer in names.unit_names(network.sizes)[1:] for u in layer]
     activation = {u: layer.activation for layer, layer_units in
-                  zip(network.layers, names.unit_names(network.sizes)[1:]) for u in layer_units}
+                  zip(network.layers, names.unit_names(network.sizes)[1:], strict=True) for u in layer_units}
     found = [f"|net_{u}| < {NET_MARGIN}" for u in units if abs(values[f"net_{u}"]) < NET_MARGIN]
     low, high = SIGMOID_BAND
     found += [f"out_{u} saturated" for u in units

@@ -23,7 +23,7 @@ def derivation_blocks(derivation: Derivation) -> list[Block]:
     hidden = "/".join(dict.fromkeys(layer.activation for layer in network.layers[:-1]))
     summary = ", ".join(([f"hidden {hidden}"] if hidden else [])
                         + [f"output {network.output_activation}", f"loss {network.loss}"])
-    blocks = [Heading(1, f"{HEADING}: {network.title or 'Network'}"), Paragraph(summary + ".")]
+    blocks: list[Block] = [Heading(1, f"{HEADING}: {network.title or 'Network'}"), Paragraph(summary + ".")]
     for index, section in enumerate(derivation.sections, start=1):
         blocks += section_blocks(section, f"{index}. ")
     return blocks
@@ -31,7 +31,7 @@ def derivation_blocks(derivation: Derivation) -> list[Block]:
 
 def section_blocks(section: Section, number: str = "") -> list[Block]:
     """One section of the board: its heading, paragraphs with formulas, equations and tables."""
-    blocks = [Heading(2, number + section.heading)]
+    blocks: list[Block] = [Heading(2, number + section.heading)]
     for block in section.blocks:
         if isinstance(block, str):
             blocks.append(Paragraph(prose(block)))

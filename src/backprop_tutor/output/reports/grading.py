@@ -16,12 +16,13 @@ def grading_blocks(grades: ClassGrades, source: str, figures: dict[str, str]) ->
     """The report: ``source`` says where the answers came from; ``figures`` the files of
     ``scores`` and ``network`` (relative to the report)."""
     boxes = len(grades.columns)
-    blocks = [Heading(1, "Class grades: backpropagation by hand"), Paragraph(_method(grades, source))]
+    blocks: list[Block] = [Heading(1, "Class grades: backpropagation by hand"),
+                           Paragraph(_method(grades, source))]
     if grades.without_answers:
         blocks.append(Paragraph(f"Not graded, without a single answer ({len(grades.without_answers)}): "
                                 + _named(grades.without_answers) + "."))
     if not grades.students:
-        return blocks + [Paragraph("No student answered a box: nothing to grade.")]
+        return [*blocks, Paragraph("No student answered a box: nothing to grade.")]
     blocks += [Heading(2, "Scores"), Figure(figures["scores"], "Right boxes per student, with "
                                             "follow-through and by Moodle's all-or-nothing marking."),
                _score_table(grades)]
@@ -58,7 +59,7 @@ def _score_table(grades: ClassGrades) -> Table:
     moodle = [grades.moodle_score(g) for g in grades.students]
     theirs = (statistics.fmean(moodle), statistics.median(moodle), min(moodle), max(moodle))
     rows = tuple((name, format_score(value), format_score(other))
-                 for (name, value), other in zip(ours.items(), theirs))
+                 for (name, value), other in zip(ours.items(), theirs, strict=True))
     return Table(("score", "with follow-through", "Moodle's marking"), rows)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from backprop_tutor.core.losses import LOSSES
+from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
+from backprop_tutor.document.notation import format_number
 from backprop_tutor.networks.keras_network import (
     KerasComparison,
     same_step_learning_rates,
 )
-from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
-from backprop_tutor.document.notation import format_number
 from backprop_tutor.output.reports.training import shown_updates
 from backprop_tutor.output.reports.worksheet import describe
 from backprop_tutor.output.writers import to_text
@@ -24,6 +24,7 @@ def comparison_blocks(result: KerasComparison, decimals: int = 10) -> list[Block
     start = ("the file's weights" if result.seed is None
              else f"Keras' random weights (seed {result.seed})")
     updates = "update" if result.steps == 1 else "updates"
+    by_hand = result.by_hand_max_abs_diff()   # None after several updates
     return [
         Heading(1, f"Keras beside the NumPy network: {result.start.title or 'network'}"),
         Paragraph(f"{describe(result.start)}."),
@@ -40,9 +41,9 @@ def comparison_blocks(result: KerasComparison, decimals: int = 10) -> list[Block
         Paragraph(f"Largest difference |Keras − NumPy|: {_difference(result.max_abs_diff)} "
                   f"({result.precision})."),
         *([Paragraph(f"Largest difference |Keras − worked by hand|: "
-                     f"{_difference(result.by_hand_max_abs_diff())} "
+                     f"{_difference(by_hand)} "
                      f"(`backprop-tutor solve --loss {result.start.loss}`).")]
-          if result.steps == 1 else []),
+          if by_hand is not None else []),
         *convention_blocks(result, decimals),
     ]
 

@@ -74,7 +74,8 @@ def _stretch_text(stretch: list[RateResult]) -> str:
              f"η = {rate_text(first.learning_rate)} to {rate_text(last.learning_rate)}")
     text = f"{rates}: {first.region}"
     if first.region == "diverging":
-        return text + f" (first at epoch {min(r.first_diverged_at for r in stretch)})"
+        first_at = min(r.first_diverged_at for r in stretch if r.first_diverged_at is not None)
+        return text + f" (first at epoch {first_at})"
     notes = []
     for result in stretch:
         for count, what in ((result.diverged, "diverged"), (result.dead, "ended with every "
@@ -99,8 +100,8 @@ def activation_sentence(sweep: Sweep, activation: str) -> str:
     text = head + "; " + "; ".join(_stretch_text(s) for s in _stretches(results)) + "."
     extended = sweep.extended(activation)
     if extended:
-        text += (f" The grid was extended to η = {rate_text(min(extended + [LEARNING_RATES[0]]))}"
-                 f" to {rate_text(max(extended + [LEARNING_RATES[-1]]))} for it.")
+        text += (f" The grid was extended to η = {rate_text(min([*extended, LEARNING_RATES[0]]))}"
+                 f" to {rate_text(max([*extended, LEARNING_RATES[-1]]))} for it.")
     why_not = sweep.why_not(activation)
     if why_not:
         text += f" The curve has not turned: {why_not}."
@@ -218,7 +219,7 @@ def activation_blocks(summary) -> list[Block]:
 
 def init_blocks(summary) -> list[Block]:
     units = summary.groups[0].setting.hidden_units
-    return groups_blocks(summary, "Initialisation") + [Paragraph(
+    return [*groups_blocks(summary, "Initialisation"), Paragraph(
         f"Distinct hidden units: of the {units} hidden units, how many differ after training "
         f"(mean over the seeds); with zeros every unit gets the same gradient and stays a copy.")]
 
@@ -262,5 +263,5 @@ def depth_blocks(result, heading: str | None = None, figure: str | None = None) 
     dead = Table(("relu, η", "dead at the start", "dead at the end", "epochs"),
                  tuple((f"{rate:g}", f"{fractions[0]:.0%}", f"{fractions[-1]:.0%}",
                         str(len(fractions) - 1)) for rate, fractions in result.dead.items()))
-    return blocks + [Table(("activation", "hidden layers", "‖dE/dW‖ per layer"), rows,
-                           align="lrl"), dead, *map(Paragraph, depth_sentences(result))]
+    return [*blocks, Table(("activation", "hidden layers", "‖dE/dW‖ per layer"), rows, align="lrl"),
+            dead, *map(Paragraph, depth_sentences(result))]

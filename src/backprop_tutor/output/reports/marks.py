@@ -34,8 +34,8 @@ def marks_blocks(marks: list[Mark], network: Network, rounding: Rounding = DEFAU
     ``fits`` (right answers per hidden activation) says the activation was
     chosen as the one the answers fit best.
     """
-    blocks = [Paragraph(f"{network.title or 'Network'}, {describe(network)}.")]
-    if fits:
+    blocks: list[Block] = [Paragraph(f"{network.title or 'Network'}, {describe(network)}.")]
+    if fits and network.hidden_activation is not None:   # fits: the activation was chosen
         blocks.append(Paragraph(_fit(network.hidden_activation, fits)))
     blocks.append(Paragraph("Each answer is compared with the exact value and with what its "
                             "formula gives from your own earlier answers, worked with every digit "

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 from backprop_tutor.core.network import Network
-from backprop_tutor.networks.numpy_fit import DIVERGED_FACTOR
-from backprop_tutor.networks.training import TrainingRun
 from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
 from backprop_tutor.document.notation import format_number
+from backprop_tutor.networks.numpy_fit import DIVERGED_FACTOR
+from backprop_tutor.networks.training import TrainingRun
 from backprop_tutor.output.reports.worksheet import describe
 
 #: Above this many weights and biases the report points to the JSON instead of listing them.
@@ -30,15 +30,16 @@ def shown_updates(updates: int) -> list[int]:
 def training_blocks(network: Network, run: TrainingRun, data: str | None = None,
                     batch_size: int | None = None, shuffle_seed: int | None = None) -> list[Block]:
     """The run on the file's one sample (``data`` None) or on the data set named ``data``."""
-    blocks = [Heading(1, f"Training {network.title or 'network'}"), Paragraph(describe(network) + ".")]
+    blocks: list[Block] = [Heading(1, f"Training {network.title or 'network'}"),
+                           Paragraph(describe(network) + ".")]
     blocks += _sample_run(run) if data is None else _data_run(run, data, batch_size, shuffle_seed)
     parameters = run.model.parameters()
     if len(parameters) > LISTED_PARAMETERS:
-        return blocks + [Paragraph(f"{len(parameters)} weights and biases after training: "
+        return [*blocks, Paragraph(f"{len(parameters)} weights and biases after training: "
                                    "see `--format json`.")]
-    return blocks + [Heading(2, "Weights and biases after training"),
-                     Table(("name", "value"), tuple((name, format_number(value, 6))
-                                                    for name, value in parameters.items()))]
+    return [*blocks, Heading(2, "Weights and biases after training"),
+            Table(("name", "value"), tuple((name, format_number(value, 6))
+                                           for name, value in parameters.items()))]
 
 
 def _sample_run(run: TrainingRun) -> list[Block]:
@@ -62,7 +63,7 @@ def _data_run(run: TrainingRun, data: str, batch_size, shuffle_seed) -> list[Blo
     # "batches": loss[e] is the mean batch loss during epoch e + 1 (History).
     first = 0 if history.epoch_loss == "full" else 1
     if first:
-        header = ("epoch", "mean batch E") + header[2:]
+        header = ("epoch", "mean batch E", *header[2:])
     rows = tuple((str(epoch + first), format_number(history.loss[epoch], 8),
                   *([format_number(history.val_loss[epoch], 8)] if history.val_loss is not None
                     else []))
@@ -70,6 +71,7 @@ def _data_run(run: TrainingRun, data: str, batch_size, shuffle_seed) -> list[Blo
     measured = ("" if not first else " The training E of an epoch is the mean of its batch "
                 "losses, each taken before its batch's update; the validation E is taken after "
                 "the epoch.")
+    blocks: list[Block]
     blocks = [Paragraph(f"Data: {data}, {run.training_size} training samples{held_out}; batches "
                         f"of {'all of them' if batch_size is None else batch_size}, {order}."
                         + measured),

@@ -20,7 +20,6 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import SECTIONS, Quantity, Worksheet
 from backprop_tutor.document import notation
-from backprop_tutor.io import json_data
 from backprop_tutor.document.blocks import (
     Block,
     Equation,
@@ -30,6 +29,7 @@ from backprop_tutor.document.blocks import (
     Paragraph,
     Table,
 )
+from backprop_tutor.io import json_data
 from backprop_tutor.output.writers import WRITERS
 
 if TYPE_CHECKING:  # only for the annotations: gradcheck needs NumPy, solve does not
@@ -99,7 +99,7 @@ def case_blocks(case: Case, decimals: int = 6, label: str = "") -> list[Block]:
     """One worked solution: what is given, then each section of the step, then the check."""
     sheet = case.worksheet
     network = sheet.network
-    blocks = [Heading(1, f"{label}{network.title or 'Network'}"), Paragraph(describe(network)),
+    blocks: list[Block] = [Heading(1, f"{label}{network.title or 'Network'}"), Paragraph(describe(network)),
               Paragraph(f"Loss: {LOSSES[network.loss].description}.")]
     if case.round_to is not None:
         blocks.append(Paragraph(f"Every intermediate value is rounded to {case.round_to} decimals "
@@ -189,7 +189,7 @@ def case_json(case: Case) -> dict:
     """One case as a JSON-ready dict; numbers in full double precision."""
     sheet = case.worksheet
     network = sheet.network
-    result = {
+    result: dict[str, object] = {
         "title": network.title,
         "hidden_activation": network.hidden_activation,
         "output_activation": network.output_activation,

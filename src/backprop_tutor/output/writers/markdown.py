@@ -30,7 +30,6 @@ from backprop_tutor.document.blocks import (
 )
 from backprop_tutor.output.writers.latex import aligned_rows
 
-
 #: Markup inside a line: emphasis, links and images, HTML tags and entities, maths, strikethrough,
 #: headings' closing #s, and the backslash itself. (A | is escaped in table cells, where it counts.)
 _SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>&$~#"})
@@ -101,7 +100,8 @@ def _block(block: Block, document: list[Block]) -> str:
             return "$$\n\\begin{aligned}\n" + aligned_rows(rows) + "\n\\end{aligned}\n$$"
         case Table(header, rows):
             rule = ["---:" if a == "r" else "---" for a in block.alignment()]
-            lines = [_row([inline(h) for h in header]), _row(rule)] + [_row([inline(cell) for cell in row]) for row in rows]
+            lines = [_row([inline(h) for h in header]), _row(rule),
+                     *(_row([inline(cell) for cell in row]) for row in rows)]
             return "\n".join(lines)
         case Items(items):
             return "\n".join(f"- {_paragraph(item.text)}"

@@ -112,12 +112,12 @@ def _table(table: Table) -> list[str]:
     widths[-1] = min(widths[-1], max(WIDTH - last, 10))
     rule = ["-" * w for w in widths]
     lines = []
-    for n, row in enumerate([cells[0], rule] + cells[1:]):
-        padded = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align)]
+    for n, row in enumerate([cells[0], rule, *cells[1:]]):
+        padded = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align, strict=True)]
         line = ("  " + "  ".join(padded)).rstrip()
         if len(line) > WIDTH and align[-1] == "l" and n >= 2:
             wrapped = _wrap(table.rows[n - 2][-1], width=WIDTH - last)
-            line = ("  " + "  ".join(padded[:-1] + [wrapped[0]])).rstrip()
+            line = ("  " + "  ".join([*padded[:-1], wrapped[0]])).rstrip()
             lines += [line] + [" " * last + more for more in wrapped[1:]]
         else:
             lines.append(line)

@@ -136,7 +136,8 @@ def _block(block: Block) -> str:
             return (f"#table(columns: {columns}, align: ({align},), {rows}"
                     f"stroke: 0.5pt + luma(180),\n  " + ", ".join(cells) + ")")
         case Items(items):
-            return "\n".join(f"- {inline(item.text)}" + "".join(f"\n  - {inline(note)}" for note in item.notes)
+            return "\n".join(f"- {inline(item.text)}"
+                             + "".join(f"\n  - {inline(note)}" for note in item.notes)
                              for item in items)
         case Code(text, language):
             return f"```{language}\n{text.rstrip()}\n```"

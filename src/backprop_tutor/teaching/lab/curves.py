@@ -50,8 +50,8 @@ class CurveGroup:
 
     @property
     def accuracy(self) -> float | None:
-        values = [run.accuracy for run in self.runs]
-        return None if None in values else statistics.fmean(values)
+        values = [run.accuracy for run in self.runs if run.accuracy is not None]
+        return None if len(values) < len(self.runs) else statistics.fmean(values)
 
     @property
     def diverged(self) -> int:

@@ -101,7 +101,8 @@ class DepthResult:
 def summarise(runs: list[Run]) -> DepthResult:
     base = [run for run in runs if run.setting.learning_rate == runs[0].setting.learning_rate]
     deepest = max(run.setting.hidden_layers for run in runs)
-    start, first = {}, {}
+    start: dict[tuple[str, int], list[list[float]]] = {}
+    first: dict[str, list[float]] = {}
     for run in base:
         key = (run.setting.hidden_activation, run.setting.hidden_layers)
         start.setdefault(key, []).append(run.extra["gradient_norms"][0])
@@ -113,7 +114,7 @@ def summarise(runs: list[Run]) -> DepthResult:
                   if (run.setting.hidden_activation, run.setting.hidden_layers) == (activation,
                                                                                      deepest)]
         first[activation] = _mean_curve(curves)
-    dead = {}
+    dead: dict[float, list[list[float]]] = {}
     for run in runs:
         if run.setting.hidden_activation == "relu" and run.setting.hidden_layers == deepest:
             dead.setdefault(run.setting.learning_rate, []).append(run.extra["dead"])

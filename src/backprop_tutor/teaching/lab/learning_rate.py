@@ -114,7 +114,7 @@ class RateResult:
     def failure(self) -> str | None:
         """diverging, dead or collapsed (see the module), or None."""
         return next((name for name, count in zip(FAILURES, (self.diverged, self.dead,
-                                                            self.collapsed))
+                                                            self.collapsed), strict=True)
                      if self.most(count)), None)
 
 
@@ -255,7 +255,7 @@ class Sweep:
                 "collapsed_threshold": COLLAPSED,
                 "learning_rates": {a: [r.__dict__ for r in results]
                                    for a, results in self.by_activation.items()},
-                "best": {a: None if self.best(a) is None else self.best(a).learning_rate
+                "best": {a: None if (best := self.best(a)) is None else best.learning_rate
                          for a in self.by_activation},
                 "turned": {a: turned(results) for a, results in self.by_activation.items()},
                 "why_not": {a: self.why_not(a) for a in self.by_activation}}
@@ -289,7 +289,7 @@ def extension(runs: list[Run]) -> list[Setting]:
         if best is None or turned(results):
             continue
         steps = sorted(_step(r.learning_rate) for r in results)
-        new = []
+        new: list[int] = []
         if _step(best.learning_rate) == steps[0] and steps[0] > lowest:
             new += range(steps[0] - STEPS_PER_DECADE, steps[0])
         if not any(r.region == "diverging" and r.learning_rate > best.learning_rate

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from backprop_tutor.io import json_data
@@ -44,7 +45,7 @@ def _csv(rows) -> str:
 
 
 def runs_csv(runs: list[Run]) -> str:
-    rows = [RUN_COLUMNS]
+    rows: list[Sequence[object]] = [RUN_COLUMNS]
     for index, run in enumerate(runs):
         setting = run.setting.to_dict()
         rows.append([_cell(value) for value in
@@ -54,10 +55,10 @@ def runs_csv(runs: list[Run]) -> str:
 
 
 def curves_csv(runs: list[Run]) -> str:
-    rows = [("run", "epoch", "train_loss", "val_loss")]
+    rows: list[Sequence[object]] = [("run", "epoch", "train_loss", "val_loss")]
     for index, run in enumerate(runs):
         rows += [(index, epoch, _cell(train), _cell(val))
-                 for epoch, (train, val) in enumerate(zip(run.train_loss, run.val_loss))]
+                 for epoch, (train, val) in enumerate(zip(run.train_loss, run.val_loss, strict=True))]
     return _csv(rows)
 
 

@@ -115,7 +115,7 @@ def read_config(path) -> list[Setting]:
     runs = math.prod(len(values) for values in grid.values()) * len(seeds)
     if runs > MAX_RUNS:
         raise ConfigFileError(path, None, f"{runs:,} runs; at most {MAX_RUNS:,} are allowed")
-    combinations = [dict(zip(grid, chosen)) for chosen in itertools.product(*grid.values())]
+    combinations = [dict(zip(grid, chosen, strict=True)) for chosen in itertools.product(*grid.values())]
     return [Setting(**chosen, seed=seed) for chosen in combinations for seed in seeds]
 
 
