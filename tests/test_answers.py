@@ -317,3 +317,58 @@ def test_a_tie_between_activations_is_said(run, tmp_path):
     status, out, _ = run("check", str(answers))
     assert status == 0
     assert "fit sigmoid, tanh and relu equally (1 right each); marked for sigmoid" in " ".join(out.split())
+
+
+# ---------------------------------------------------------------- found by mutation testing
+# (benchmarks/mutation.py): faults no test noticed before, each now caught.
+
+def test_an_answer_that_is_not_a_number_is_marked_and_the_next_still_is():
+    from backprop_tutor.teaching.marking import Mark
+
+    marks = check_answers(load_network(DEFAULT_NETWORK), {"net_h1": "abc", "out_h1": "0.6570"})
+    # By hand: net_h1 = 0.3·0.5 + 0.4·1 + 0.1 = 0.65, from the given numbers and exactly.
+    assert marks[0] == Mark("net_h1", "w1 * i1 + w2 * i2 + b_h1", None, 0.65, 0.65, False,
+                            verdict="wrong", rule="not a number")
+    assert (marks[1].name, marks[1].verdict, marks[1].rule) == ("out_h1", "right", "rounded")
+
+
+def test_only_an_answer_right_by_the_students_numbers_alone_follows_from_a_slip():
+    """out_h1 slipped (0.675). net_o1 = 0.4224 is right by the exact values: it follows from
+    nothing; net_o1 = 0.435 is right only from the student's out_h1 (by hand, as above); a
+    wrong out_o1 worked from it is wrong, not one that follows."""
+    network = load_network(DEFAULT_NETWORK)
+    exact = check_answers(network, {"out_h1": 0.675, "out_h2": 0.475, "net_o1": 0.4224})
+    assert (exact[2].verdict, exact[2].follows_from) == ("right", [])
+    carried = check_answers(network, {"out_h1": 0.675, "out_h2": 0.475, "net_o1": 0.435,
+                                      "out_o1": 0.9})
+    assert [(m.verdict, m.follows_from) for m in carried[2:]] == [("right", ["out_h1"]),
+                                                                  ("wrong", [])]
+
+
+def test_the_rule_words_name_the_precision_needed():
+    from backprop_tutor.teaching.marking import rule_words
+
+    assert rule_words()["too imprecise"] == "too imprecise: 4 decimals needed"
+    assert rule_words(Rounding("sig_figs", 3))["too imprecise"] == (
+        "too imprecise: at least 3 significant figures needed")
+
+
+@pytest.mark.parametrize("key, shown", [
+    ("x" * 40, "x" * 40),                    # 40 characters: whole
+    ("y" * 41, "y" * 37 + "..."),            # longer: 37 and an ellipsis, 40 in all
+    ("δ_o1\nE", "\\u03b4_o1\\nE"),           # escaped: one line of ASCII
+])
+def test_an_unknown_key_is_shown_short_and_on_one_line(key, shown):
+    with pytest.raises(AnswerFileError) as error:
+        check_answers(load_network(DEFAULT_NETWORK), {key: 1.0}, source="a.toml")
+    assert str(error.value).startswith(f"a.toml: {shown}: not a quantity of this network")
+
+
+def test_the_slip_summary_names_the_slip_and_counts():
+    from backprop_tutor.teaching.marking import slip_summary
+    from backprop_tutor.teaching.slips import SLIPS
+
+    # Mazur's delta_o1 is 0.138498562; his E is 0.298371109 (right).
+    marks = check_answers(load_network(EXAMPLES / "mazur.toml"), {"delta_o1": -0.138499, "E": 0.298371})
+    assert slip_summary(marks) == {"slip": "sign", "description": SLIPS["sign"], "explains": 1,
+                                   "wrong": 1}

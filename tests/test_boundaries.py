@@ -55,3 +55,21 @@ def test_relative_error_has_a_floor_for_gradients_near_zero():
 def test_a_validation_share_is_strictly_between_0_and_1(run, value, status):
     """The option fuzz found it: click's FloatRange let nan through to a traceback."""
     assert run("train", "--data", "xor", "--validation", value, "--epochs", "1")[0] == status
+
+
+def test_the_unit_limit_names_the_file_and_the_layer(run, tmp_path):
+    """Inputs are counted under `inputs`; a layer's units under its weights, layers from 1."""
+    wide = tmp_path / "wide.toml"
+    wide.write_text(network_with_inputs(LIMIT + 1), encoding="utf-8")
+    status, out, err = run("solve", str(wide))
+    assert (status, out) == (2, "")
+    assert err.endswith(f"{wide}: inputs: {LIMIT + 1} units; a worked step has at most {LIMIT} "
+                        "per layer (train has no such limit)\n")
+    deep = tmp_path / "deep.toml"
+    column, row = ", ".join(["[0.1]"] * (LIMIT + 1)), ", ".join(["0.1"] * (LIMIT + 1))
+    deep.write_text("learning_rate = 0.5\ninputs = [0.1]\ntargets = [0.5]\n"
+                    f"[[layers]]\nactivation = \"relu\"\nweights = [{column}]\n"
+                    f"[[layers]]\nactivation = \"linear\"\nweights = [[{row}]]\n", encoding="utf-8")
+    status, out, err = run("solve", str(deep))
+    assert (status, out) == (2, "")
+    assert f"{deep}: layers[1].weights: {LIMIT + 1} units;" in err

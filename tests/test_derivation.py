@@ -25,7 +25,7 @@ import sympy
 
 from backprop_tutor.core import names
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network, network_from_dict
-from backprop_tutor.core.worksheet import Step, steps
+from backprop_tutor.core.worksheet import Definition, definitions
 from backprop_tutor.networks.numpy_network import NumpyNetwork
 from backprop_tutor.output.reports.derivation import render_derivation
 from backprop_tutor.symbolic import proof as proof_module
@@ -217,9 +217,9 @@ def test_every_difference_is_zero_and_matches_the_worksheet():
 
 def test_a_wrong_gradient_is_not_proven(monkeypatch):
     def wrong_steps(network):
-        return [Step(s.section, s.name, "delta_h1 * i2" if s.name == "dE_dw1" else s.formula)
-                for s in steps(network)]
-    monkeypatch.setattr(symbolic, "steps", wrong_steps)
+        return [Definition(s.section, s.name, "delta_h1 * i2" if s.name == "dE_dw1" else s.formula)
+                for s in definitions(network)]
+    monkeypatch.setattr(symbolic, "definitions", wrong_steps)
     proofs = {p.gradient: p for p in prove(SymbolicWorksheet.of(load_network(DEFAULT_NETWORK)))}
     assert not proofs["dE_dw1"].holds and proofs["dE_dw1"].difference != "0"
     assert proofs["dE_dw2"].holds
@@ -406,12 +406,12 @@ def test_a_value_too_small_to_resolve_is_bounded(network_file):
 def wrong(formulas: dict):
     """The worksheet's steps with some formulas replaced, as a slip in the code would."""
     def wrong_steps(network):
-        return [Step(s.section, s.name, formulas.get(s.name, s.formula)) for s in steps(network)]
+        return [Definition(s.section, s.name, formulas.get(s.name, s.formula)) for s in definitions(network)]
     return wrong_steps
 
 
 def test_a_wrong_delta_fails_every_gradient_that_relies_on_it(monkeypatch):
-    monkeypatch.setattr(symbolic, "steps", wrong({"delta_h1": "w5 * delta_o1 * out_h1"}))
+    monkeypatch.setattr(symbolic, "definitions", wrong({"delta_h1": "w5 * delta_o1 * out_h1"}))
     sheet = SymbolicWorksheet.of(load_network(DEFAULT_NETWORK))
     proofs = prove(sheet)
     assert {p.gradient for p in proofs if not p.holds} == {"dE_dw1", "dE_dw2", "dE_db_h1"}
@@ -420,14 +420,14 @@ def test_a_wrong_delta_fails_every_gradient_that_relies_on_it(monkeypatch):
 
 
 def test_a_wrong_gradient_fails_the_command(run, monkeypatch):
-    monkeypatch.setattr(symbolic, "steps", wrong({"dE_dw2": "delta_h1 * i1"}))
+    monkeypatch.setattr(symbolic, "definitions", wrong({"dE_dw2": "delta_h1 * i1"}))
     status, out, err = run("derive")
     assert (status, err) == (1, "")
     assert "NOT proven: dE_dw2; the gradient at random point 1, 2, 3 disagrees" in " ".join(out.split())
 
 
 def test_a_weight_read_by_two_nets_breaks_the_proof(monkeypatch):
-    monkeypatch.setattr(symbolic, "steps", wrong({"net_h2": "w3 * i1 + w4 * i2 + b_h2 + w1 * i1"}))
+    monkeypatch.setattr(symbolic, "definitions", wrong({"net_h2": "w3 * i1 + w4 * i2 + b_h2 + w1 * i1"}))
     proofs = {p.gradient: p for p in prove(SymbolicWorksheet.of(load_network(DEFAULT_NETWORK)))}
     assert not proofs["dE_dw1"].holds
     assert proofs["dE_dw1"].difference == "w1 is read by ['net_h1', 'net_h2'], not by one net"

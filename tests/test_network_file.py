@@ -123,3 +123,15 @@ def test_with_options_validates_its_arguments():
         network.with_options(hidden_activation="softplus")
     with pytest.raises(ValueError, match="learning_rate must be a positive finite number"):
         network.with_options(learning_rate=float("nan"))
+
+
+def test_with_parameters_takes_weights_and_biases_by_name():
+    """tutorial.toml is 2-2-1 with biases; no_biases.toml has none, and keeps none."""
+    network = load_network(EXAMPLES / "tutorial.toml")
+    values = {f"w{k}": k / 10 for k in range(1, 7)} | {"b_h1": -1.0, "b_h2": -2.0, "b_o1": -3.0}
+    changed = network.with_parameters(values)
+    assert [layer.weights for layer in changed.layers] == [((0.1, 0.2), (0.3, 0.4)), ((0.5, 0.6),)]
+    assert [layer.biases for layer in changed.layers] == [(-1.0, -2.0), (-3.0,)]
+    bare = load_network(EXAMPLES / "no_biases.toml")
+    weights = {name: 1.0 for name in bare.parameters()}
+    assert [layer.biases for layer in bare.with_parameters(weights).layers] == [None] * len(bare.layers)

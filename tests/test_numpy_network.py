@@ -12,14 +12,15 @@ import shutil
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve
-from backprop_tutor.networks import numpy_network
-from backprop_tutor.networks.numpy_network import ACTIVATIONS, NumpyNetwork, sigmoid
+from backprop_tutor.networks import numpy_fit, numpy_network
+from backprop_tutor.networks.numpy_network import ARRAY_ACTIVATIONS, NumpyNetwork, sigmoid
 
 #: Four samples for the tutorial's 2-2-1 network (its own sample first).
 X4 = [[0.5, 1.0], [0.2, -0.4], [-1.0, 0.3], [0.8, 0.6]]
@@ -218,8 +219,13 @@ def test_the_file_runs_alone_with_numpy_only(tmp_path):
     assert result.stderr == ""
     imports = re.findall(r"^(?:from|import) (\S+)", (tmp_path / "numpy_network.py").read_text(),
                          re.M)
-    assert set(imports) <= {"__future__", "collections.abc", "dataclasses", "itertools", "time", "typing",
-                            "numpy"}
+    assert set(imports) <= {"__future__", "collections.abc", "itertools", "typing", "numpy"}
+
+
+def test_the_training_loop_needs_numpy_and_the_network_only():
+    imports = re.findall(r"^(?:from|import) (\S+)", Path(numpy_fit.__file__).read_text(), re.M)
+    assert set(imports) <= {"__future__", "time", "dataclasses", "numpy",
+                            "backprop_tutor.networks.numpy_network"}
 
 
 def test_sigmoid_is_stable_for_large_inputs():
@@ -237,7 +243,7 @@ def test_sigmoid_equals_the_textbook_formula():
 
 
 def test_relu_derivative_at_zero_is_zero_as_in_tensorflow():
-    assert ACTIVATIONS["relu"].derivative(np.array([-1.0, 0.0, 2.0])).tolist() == [0.0, 0.0, 1.0]
+    assert ARRAY_ACTIVATIONS["relu"].derivative(np.array([-1.0, 0.0, 2.0])).tolist() == [0.0, 0.0, 1.0]
 
 
 def test_derivatives_from_the_output_equal_the_textbook_derivatives():
@@ -247,7 +253,7 @@ def test_derivatives_from_the_output_equal_the_textbook_derivatives():
                 "tanh": [1 / math.cosh(x) ** 2 for x in net],
                 "relu": [1.0 if x > 0 else 0.0 for x in net], "linear": [1.0] * len(net)}
     for name, expected in textbook.items():
-        activation = ACTIVATIONS[name]
+        activation = ARRAY_ACTIVATIONS[name]
         from_output = activation.derivative_from_output(activation.function(net))
         assert from_output.tolist() == pytest.approx(expected, rel=1e-12, abs=1e-15), name
         assert activation.derivative(net).tolist() == from_output.tolist()

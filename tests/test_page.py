@@ -17,9 +17,9 @@ import mpmath
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.core.worksheet import evaluate, given_values, steps
+from backprop_tutor.core.worksheet import definitions, evaluate, given_values
 from backprop_tutor.output.page import write_page
-from backprop_tutor.teaching.marking import check_answers, exact_values, lines, slip_sentence
+from backprop_tutor.teaching.marking import check_answers, exact_values, marking_lines, slip_sentence
 from backprop_tutor.teaching.precision import written
 from backprop_tutor.teaching.rounding import Rounding, exact_value, round_half_away
 from backprop_tutor.teaching.slips import SLIPS
@@ -73,7 +73,7 @@ def test_the_page_data_is_the_worksheet(tutorial_page):
                                 html, re.S)[1])
     network = load_network(DEFAULT_NETWORK)
     case = data["networks"]["tutorial"]["cases"]["tanh"]
-    tanh_steps = steps(network.with_options(hidden_activation="tanh"))
+    tanh_steps = definitions(network.with_options(hidden_activation="tanh"))
     assert [(line["name"], line["formula"]) for line in case["lines"]] == [
         (step.name, step.formula) for step in tanh_steps]
     assert data["networks"]["tutorial"]["activations"] == ["sigmoid", "tanh", "relu"]
@@ -188,7 +188,7 @@ def test_every_example_and_a_network_without_hidden_units(browser, tmp_path, net
     for key, network in networks.items():
         page.fill("#variant", key)
         page.press("#variant", "Enter")
-        assert page.locator("input.answer").count() == len(steps(network)), key
+        assert page.locator("input.answer").count() == len(definitions(network)), key
         assert (page.locator("#activation").count() == 1) == (network.hidden_activation is not None)
     assert problems == []
     page.close()
@@ -232,7 +232,7 @@ def _hand_work(network, decimals: int):
     """Each line worked by hand at ``decimals``: its rounded value and whether it was a tie."""
     rule, values, found = Rounding("decimals", decimals), dict(given_values(network)), {}
     values = {k: Decimal(repr(v)) for k, v in values.items()}
-    for step in steps(network):
+    for step in definitions(network):
         worked = exact_value(step.formula, values)
         values[step.name] = rule.round(worked)
         found[step.name] = (values[step.name], abs(worked.scaleb(decimals)) % 1 == Decimal("0.5"))
@@ -244,7 +244,7 @@ def answer_sets(cases, rng, count):
     kinds = ["right", "slip", "rounded", "truncated", "junk", "mixed", "as you go", "tie"]
     for n in range(count):
         key, activation, network = cases[n % len(cases)]
-        marked = lines(network)
+        marked = marking_lines(network)
         given = given_values(network)
         exact = exact_values(marked, given)
         names = [line.name for line in marked]

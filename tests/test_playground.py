@@ -23,7 +23,7 @@ import tomli_w
 from playwright.sync_api import expect
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network, network_from_dict
-from backprop_tutor.core.worksheet import solve, steps
+from backprop_tutor.core.worksheet import definitions, solve
 from backprop_tutor.document import notation
 from backprop_tutor.output.playground import write_playground
 
@@ -167,7 +167,7 @@ def test_step_equals_solve_on_random_networks(opened):
     for case, result in zip(cases, results, strict=True):
         network = network_from_dict(case)
         sheet = solve(network)
-        assert result["lines"] == [[s.section, s.name, s.formula] for s in steps(network)]
+        assert result["lines"] == [[s.section, s.name, s.formula] for s in definitions(network)]
         expected = {**sheet.given, **sheet.values}
         assert result["before"].keys() == expected.keys()
         for name, value in expected.items():

@@ -246,3 +246,73 @@ def test_the_tutorial_worked_as_the_sheet_says_is_right_without_options(run, tmp
         marks = json.loads(out)["marks"]
         assert status == 0, [m for m in marks if m["verdict"] != "right"]
         assert not any(m["rule"] == "truncated" for m in marks)
+
+
+# ---------------------------------------------------------------- found by mutation testing
+# (benchmarks/mutation.py): faults no test noticed before, each now caught.
+
+@pytest.mark.parametrize("rule, example", [
+    (Rounding("decimals", 0), "(2.5 → 3, −2.5 → −3)"),
+    (Rounding("sig_figs", 3), "(1.235 → 1.24, −1.235 → −1.24)"),
+    (Rounding("sig_figs", 1), "(1.5 → 2, −1.5 → −2)"),
+])
+def test_each_rule_shows_a_tie_of_its_own_precision(rule, example):
+    # By hand: the tie is a 5 just after the last digit kept, rounded away from zero.
+    assert rule.sentence.endswith(f"rounds away from zero {example}.")
+
+
+def test_tanh_saturates_to_plus_or_minus_one_far_out():
+    # |tanh(x) − sign(x)| < 2·e^(−2|x|) = 2·e^(−1600) at |x| = 800: 1 to every digit kept.
+    assert tanh(Decimal(800)) == Decimal(1) and tanh(Decimal(-800)) == Decimal(-1)
+
+
+@pytest.mark.parametrize("x", ["1e-30", "-2.5e-12", "3e-7"])
+def test_tanh_of_a_small_number_keeps_every_working_digit(x):
+    """tanh(x) ≈ x for small x: the digits must not be lost to the leading zeros."""
+    with mpmath.workdps(200):
+        exact = mpmath.tanh(mpmath.mpf(x))
+        assert abs(mpmath.mpf(str(tanh(Decimal(x)))) / exact - 1) < mpmath.mpf("1e-115")
+
+
+def test_the_step_of_zero_is_zero_as_in_tensorflow():
+    """relu'(0) = 0: a relu hidden unit whose net is exactly 0 passes no delta back."""
+    from backprop_tutor.teaching.rounding import exact_value
+
+    assert exact_value("step(x)", {"x": Decimal(0)}) == 0
+    assert exact_value("step(x)", {"x": Decimal("1e-30")}) == 1
+    assert exact_value("relu(x)", {"x": Decimal("-0.5")}) == 0
+
+
+def test_the_rounded_sheet_is_the_network_worked_to_its_decimals():
+    """2 decimals, by hand: out_h1 = σ(0.65) = 0.657 → 0.66; out_h2 = σ(−0.1) = 0.475 → 0.48
+    (0.47502…); net_o1 = 0.7·0.66 − 0.5·0.48 + 0.2 = 0.422 → 0.42."""
+    network = load_network(DEFAULT_NETWORK)
+    sheet = rounded_sheet(network, decimals=2)
+    assert sheet.network is network
+    assert [sheet[name] for name in ("out_h1", "out_h2", "net_o1")] == [0.66, 0.48, 0.42]
+    first = sheet.quantities[0]
+    assert (first.section, first.name, first.formula) == ("forward", "net_h1", "w1 * i1 + w2 * i2 + b_h1")
+
+
+def test_sigmoid_saturates_to_one_and_zero_far_out():
+    # σ(800) = 1 − e^(−800): 1 to the 120 digits kept. σ(−800) = e^(−800) ≈ 3.7e-348 is past
+    # the saturation at |x| = 700 and written 0, below every rounding rule's last digit.
+    assert sigmoid(Decimal(800)) == Decimal(1) and sigmoid(Decimal(-800)) == Decimal(0)
+
+
+@pytest.mark.parametrize("x", ["-30", "-0.5", "0", "2.25"])
+def test_sigmoid_keeps_every_working_digit_on_both_sides(x):
+    with mpmath.workdps(200):
+        exact = 1 / (1 + mpmath.exp(-mpmath.mpf(x)))
+        assert abs(mpmath.mpf(str(sigmoid(Decimal(x)))) / exact - 1) < mpmath.mpf("1e-115")
+
+
+def test_a_rule_keeps_decimals_or_significant_figures_not_both():
+    from backprop_tutor.teaching.rounding import rounding_rule
+
+    with pytest.raises(ValueError, match="not both"):
+        rounding_rule(decimals=2, sig_figs=3)
+    assert rounding_rule(sig_figs=3) == Rounding("sig_figs", 3)
+    assert rounding_rule() == Rounding("decimals", 4)
+    with pytest.raises(ValueError):
+        Rounding("places", 2)

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from backprop_tutor.core.network import DEFAULT_NETWORK, load_network
-from backprop_tutor.core.worksheet import steps
+from backprop_tutor.core.worksheet import definitions
 from backprop_tutor.teaching.marking import check_answers, slip_sentence
 from backprop_tutor.teaching.slips import SLIPS, slips
 
@@ -122,8 +122,8 @@ def test_slips_grow_with_the_network_not_with_its_square(network_file):
         weights = [[0.1, 0.2, 0.3, 0.4]]
         """))
     found = slips(network)
-    assert len(steps(network)) == 1625    # 10 forward, 2 loss, 5 deltas, 804 + 804
-    assert sum(len(s) for s in found.values()) <= 6 * len(steps(network))
+    assert len(definitions(network)) == 1625    # 10 forward, 2 loss, 5 deltas, 804 + 804
+    assert sum(len(s) for s in found.values()) <= 6 * len(definitions(network))
     assert [s.hint for s in found["dE_dw7"] if s.key == "wrong_source"] == [
         f"the wrong source in the gradient: {i} instead of i7" for i in ("i5", "i6", "i8", "i9")]
 
@@ -144,9 +144,21 @@ def test_check_on_a_network_of_a_thousand_inputs(run, network_file, tmp_path):
         activation = "sigmoid"
         weights = [[0.1, 0.2]]
         """)
-    names = [step.name for step in steps(load_network(path))]
+    names = [step.name for step in definitions(load_network(path))]
     answers = tmp_path / "answers.toml"
     answers.write_text("hidden_activation = 'sigmoid'\n" + "".join(f"{n} = 0.1234\n" for n in names))
     status, out, err = run("check", str(answers), str(path), "--format", "json")
     assert status == 1 and err == ""
     assert len(json.loads(out)["marks"]) == len(names) == 4015   # 6 + 2 + 3 + 2002 + 2002
+
+
+@pytest.mark.parametrize("line, answer, slip", [
+    # Keras' loss with K = 1: δ_o1 = 2·(out − t)·σ′ = 2·(−0.0707814) = −0.1415628 (mpmath, above)
+    ("delta_o1", 0.14156, "sign"),               # 2·(t − out)·σ′
+    ("delta_o1", -0.070781, "loss_factor"),      # the tutorial's (out − t)·σ′
+    ("E_o1", 0.043791, "loss_factor"),           # ½(t − out)² instead of (t − out)²
+])
+def test_slips_under_keras_loss(line, answer, slip):
+    network = load_network(DEFAULT_NETWORK).with_options(loss="mse")
+    [mark] = check_answers(network, {line: answer})
+    assert mark.verdict == "wrong" and slip in mark.slips

@@ -12,11 +12,11 @@ import warnings
 import numpy as np
 import pytest
 
-from backprop_tutor.cli.training import INITS as CLI_INITS
+from backprop_tutor.cli.training import keras_command, train
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.networks.gradcheck import finite_difference_gradients
-from backprop_tutor.networks.numpy_network import INITS
+from backprop_tutor.networks.numpy_network import INIT_NAMES
 
 XOR = [((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)]
 
@@ -155,8 +155,12 @@ def test_a_bad_csv_is_one_line_naming_the_file_and_place(run, tmp_path):
     assert err == f"backprop-tutor: error: {path}: line 3, i2: expected a number, got 'x'\n"
 
 
-def test_the_command_line_offers_the_networks_initialisers():
-    assert CLI_INITS == INITS
+def test_the_command_line_offers_the_networks_initialisers_and_losses():
+    """--init: what the NumPy network draws; keras --loss: both losses and their old names."""
+    choices = {option.name: option.type.choices for command in (train, keras_command)
+               for option in command.params if option.name in ("init", "loss")}
+    assert tuple(choices["init"]) == INIT_NAMES
+    assert sorted(choices["loss"]) == ["half_sse", "keras-mse", "mse", "tutorial"]
 
 
 def test_mazur_file_without_data_is_unchanged(run):

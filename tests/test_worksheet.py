@@ -14,7 +14,7 @@ import pytest
 
 from backprop_tutor.core import compiled
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
-from backprop_tutor.core.worksheet import solve, steps
+from backprop_tutor.core.worksheet import definitions, solve
 
 MAZUR = {
     "net_h1": 0.3775, "out_h1": 0.593269992, "out_h2": 0.596884378,
@@ -102,10 +102,10 @@ def test_round_as_you_go_matches_hand_work():
 
 
 def test_deltas_come_after_the_forward_pass_and_use_old_weights():
-    formulas = {s.name: s.formula for s in steps(load_network(EXAMPLES / "mazur.toml"))}
+    formulas = {s.name: s.formula for s in definitions(load_network(EXAMPLES / "mazur.toml"))}
     assert formulas["delta_h1"] == "(w5 * delta_o1 + w7 * delta_o2) * out_h1 * (1 - out_h1)"
     assert formulas["w5_new"] == "w5 - eta * dE_dw5"
-    order = [s.section for s in steps(load_network(EXAMPLES / "mazur.toml"))]
+    order = [s.section for s in definitions(load_network(EXAMPLES / "mazur.toml"))]
     assert order == sorted(order, key=["forward", "loss", "deltas", "gradients", "update"].index)
 
 
@@ -115,14 +115,14 @@ def test_two_hidden_layers_number_units_on():
         ["out_h1", "out_h2", "out_h3", "out_h4", "out_h5", "out_o1"]
     # w1..w6 into h1..h3, w7..w12 into h4, h5, w13, w14 into o1.
     assert [n for n in sheet.values if n.startswith("dE_dw")][-1] == "dE_dw14"
-    formulas = {s.name: s.formula for s in steps(load_network(EXAMPLES / "deep.toml"))}
+    formulas = {s.name: s.formula for s in definitions(load_network(EXAMPLES / "deep.toml"))}
     assert formulas["delta_h1"] == "(w7 * delta_h4 + w10 * delta_h5) * step(net_h1)"
 
 
 def test_the_compiled_step_is_the_worksheets_formulas_line_by_line():
     """One source: each line of the generated function is a formula exactly as the sheet shows it."""
     network = load_network(EXAMPLES / "deep.toml")
-    formulas = [(s.name, s.formula) for s in steps(network)]
+    formulas = [(s.name, s.formula) for s in definitions(network)]
     source = compiled.step_source(network.sizes, [True] * len(network.layers), formulas)
     body = source.splitlines()[-len(formulas) - 1:-1]
     assert body == [f"    {name} = {formula}" for name, formula in formulas]
@@ -138,3 +138,68 @@ def test_a_square_beyond_floating_point_is_inf_and_the_rest_is_still_worked():
     out_o1, out_h1 = MAZUR["out_o1"], MAZUR["out_h1"]
     assert sheet["w5_new"] == pytest.approx(0.5e200 * out_o1 * (1 - out_o1) * out_h1, rel=1e-7)
     assert sheet["E_o2"] == pytest.approx(0.023560026, abs=6e-9)
+
+
+# ---------------------------------------------------------------- found by mutation testing
+# (benchmarks/mutation.py): faults no test noticed before, each now caught.
+
+def test_quantities_keep_section_name_formula_and_value_also_when_sliced():
+    """By hand, tutorial.toml: net_h1 = 0.3·0.5 + 0.4·1 + 0.1 = 0.65, out_h1 = σ(0.65)."""
+    from backprop_tutor.core.worksheet import Quantity
+
+    first_two = solve(load_network(DEFAULT_NETWORK)).quantities[:2]
+    assert first_two[0] == Quantity("forward", "net_h1", "w1 * i1 + w2 * i2 + b_h1", 0.65)
+    assert (first_two[1].section, first_two[1].name, first_two[1].formula) == (
+        "forward", "out_h1", "sigmoid(net_h1)")
+    assert first_two[1].value == pytest.approx(0.657010462673499, rel=1e-14)   # mpmath
+
+
+def test_solving_formula_by_formula_rounds_as_it_goes():
+    """round_to=3, by hand: out_h1 = σ(0.65) = 0.657010 → 0.657; net_h2 = −0.3 + 0.1 + 0.1 = −0.1,
+    out_h2 = σ(−0.1) = 0.475021 → 0.475; net_o1 = 0.7·0.657 − 0.5·0.475 + 0.2 = 0.4224 → 0.422."""
+    from backprop_tutor.core.worksheet import Quantity, solve_formula_by_formula
+
+    sheet = solve_formula_by_formula(load_network(DEFAULT_NETWORK), round_to=3)
+    assert [sheet[name] for name in ("out_h1", "out_h2", "net_o1")] == [0.657, 0.475, 0.422]
+    assert sheet.quantities[2] == Quantity("forward", "net_h2", "w3 * i1 + w4 * i2 + b_h2", -0.1)
+
+
+def test_a_linear_output_leaves_its_factor_of_one_out():
+    """f'(net) = 1 for a linear unit: delta_o1 = (out_o1 − t1), with no `* 1`, as by hand."""
+    network = load_network(DEFAULT_NETWORK).with_options(output_activation="linear")
+    formulas = {d.name: d.formula for d in definitions(network)}
+    assert formulas["out_o1"] == "net_o1"
+    assert formulas["delta_o1"] == "(out_o1 - t1)"
+
+
+def test_formulas_see_no_builtins_whichever_functions_they_are_given():
+    from backprop_tutor.core.worksheet import evaluate
+
+    with pytest.raises(NameError):
+        evaluate("abs(x)", {"x": -1.0})
+    with pytest.raises(NameError):
+        evaluate("abs(x)", {"x": -1.0}, functions={"exp": math.exp})
+
+
+def test_an_overflowing_square_is_inf_beside_a_function_call():
+    """(1e200)**2 overflows; the formula is then evaluated with the square as a product (inf),
+    its functions still known: sigmoid(0) + inf = inf."""
+    from backprop_tutor.core.worksheet import evaluate
+
+    assert evaluate("sigmoid(x) + y**2", {"x": 0.0, "y": 1e200}) == math.inf
+    assert evaluate("exp(x) + y**2", {"x": 0.0, "y": 1e200}, functions={"exp": math.exp}) == math.inf
+
+
+def test_a_loss_of_outputs_and_targets_of_different_lengths_is_an_error():
+    from backprop_tutor.core.losses import LOSSES
+
+    with pytest.raises(ValueError):
+        LOSSES["half_sse"].value([0.5, 0.5], [1.0])
+
+
+def test_hidden_units_are_numbered_on_across_three_hidden_layers():
+    """The naming contract: 2-3-2-2-1 has h1–h3, then h4, h5, then h6, h7."""
+    from backprop_tutor.core.names import unit_names
+
+    assert unit_names([2, 3, 2, 2, 1]) == [["i1", "i2"], ["h1", "h2", "h3"], ["h4", "h5"],
+                                           ["h6", "h7"], ["o1"]]

@@ -7,11 +7,12 @@ import sys
 import click
 
 from backprop_tutor.cli.options import BatchSize, PositiveFloat, network_options
+from backprop_tutor.core.initialisers import INITIALISERS
+from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.io import json_data
 
-#: numpy_network.INITS, written out: importing it would import NumPy, which solve must not wait for.
-INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
-
+#: Keras' loss by the names ``keras --loss`` accepted before it took the registry's.
+_OLD_LOSS_NAMES = {"keras-mse": "mse", "tutorial": "half_sse"}
 
 
 @click.command()
@@ -29,7 +30,7 @@ INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_n
 @click.option("--validation", type=PositiveFloat(below=1),
               metavar="F", help="Hold out this fraction of the data (a seeded split) and "
                                 "report its loss too.")
-@click.option("--init", type=click.Choice(INITS),
+@click.option("--init", type=click.Choice(list(INITIALISERS)),
               help="Start from random weights drawn like Keras' initialiser (biases 0) "
                    "instead of the file's.")
 @click.option("--seed", type=click.IntRange(0), help="Seed of --init  [default: 0]")
@@ -99,7 +100,7 @@ def _json(run) -> dict:
 # Here --loss chooses the Keras loss; the file's loss is not used.
 @network_options("hidden_activation", "output_activation", "learning_rate")
 @click.option("--loss", default="mse", show_default=True,
-              type=click.Choice(["mse", "half_sse", "keras-mse", "tutorial"]),
+              type=click.Choice([*LOSSES, *_OLD_LOSS_NAMES]),
               help="mse (alias keras-mse): Keras' MeanSquaredError, E = mean (t − out)²; "
                    "half_sse (alias tutorial): E = ½ Σ (t − out)². The file's loss is not used.")
 @click.option("--steps", default=1, show_default=True, type=click.IntRange(1),
@@ -126,7 +127,7 @@ def keras_command(network, loss, steps, precision, random_weights, seed, output_
 
     if seed is not None and not random_weights:
         raise click.UsageError("--seed needs --random-weights")
-    keras_loss = {"keras-mse": "mse", "tutorial": "half_sse"}.get(loss, loss)   # old names
+    keras_loss = _OLD_LOSS_NAMES.get(loss, loss)
     result = compare_with_numpy(network, keras_loss, steps, precision,
                                 seed=(seed or 0) if random_weights else None)
     if output_format == "json":

@@ -174,7 +174,7 @@ def network_from_dict(document: dict, source="network") -> Network:
 
     targets = _numbers(document["targets"], "targets", fail)
     if len(targets) != n_previous:
-        fail("targets", f"expected {_count(n_previous)} (one per output unit), got {len(targets)}")
+        fail("targets", f"expected {counted(n_previous, 'number')} (one per output unit), got {len(targets)}")
     return Network(inputs=inputs, targets=targets, layers=tuple(layers),
                    learning_rate=learning_rate, loss=loss,
                    title=document.get("title", ""), description=document.get("description", ""),
@@ -195,13 +195,14 @@ def _layer(table: dict, key: str, n_previous: int, fail: Fail) -> Layer:
         row_key = f"{key}.weights[{r}]"
         weights.append(_numbers(row, row_key, fail))
         if len(row) != n_previous:
-            fail(row_key, f"expected {_count(n_previous)} (one per unit of the previous layer), "
+            fail(row_key, f"expected {counted(n_previous, 'number')} (one per unit of the previous layer), "
                           f"got {len(row)}")
     biases = None
     if "biases" in table:
         biases = _numbers(table["biases"], f"{key}.biases", fail)
         if len(biases) != len(weights):
-            fail(f"{key}.biases", f"expected {_count(len(weights))} (one per unit), got {len(biases)}")
+            fail(f"{key}.biases",
+                 f"expected {counted(len(weights), 'number')} (one per unit), got {len(biases)}")
     train_biases = table.get("train_biases", True)
     if not isinstance(train_biases, bool):
         fail(f"{key}.train_biases", f"must be true or false, got {shown(train_biases)}")
@@ -214,8 +215,13 @@ def _reject_unknown(table: dict, allowed: set[str], prefix: str, fail: Fail) -> 
             fail(f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-def _count(n: int) -> str:
-    return f"{n} number" if n == 1 else f"{n} numbers"
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural but for 1, as an error message says it.
+
+    >>> counted(1, "number"), counted(3, "input")
+    ('1 number', '3 inputs')
+    """
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _choice(value, allowed: dict, key: str, fail: Fail) -> str:

@@ -68,8 +68,8 @@ MAX_UNITS = 1000
 
 
 @dataclass(frozen=True)
-class Step:
-    """A quantity's definition: its section, name and formula (no number yet)."""
+class Definition:
+    """A quantity's definition, one line of the worksheet: its section, name and formula (no number yet)."""
 
     section: str
     name: str
@@ -77,8 +77,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Quantity(Step):
-    """A step with its value."""
+class Quantity(Definition):
+    """A definition with its value."""
 
     value: float = float("nan")
 
@@ -121,14 +121,15 @@ class Worksheet:
 
 
 class Quantities(Sequence):
-    """The quantities of a worked step, each made from its step and value when it is read.
+    """The quantities of a worked step, each made from its definition and value when it is read.
 
     ``solve`` gets a step's values as one tuple; making a Quantity for each
     of them would cost more than the arithmetic that found them.
     """
 
-    def __init__(self, steps: Sequence[Step], names: Sequence[str], numbers: Sequence[float]):
-        self.steps, self.names, self.numbers = steps, names, numbers
+    def __init__(self, definitions: Sequence[Definition], names: Sequence[str],
+                 numbers: Sequence[float]):
+        self.definitions, self.names, self.numbers = definitions, names, numbers
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -136,8 +137,8 @@ class Quantities(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[k] for k in range(len(self))[index]]
-        step = self.steps[index]
-        return Quantity(step.section, step.name, step.formula, self.numbers[index])
+        line = self.definitions[index]
+        return Quantity(line.section, line.name, line.formula, self.numbers[index])
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -175,20 +176,20 @@ def given_values(network: Network) -> dict[str, float]:
     return {**inputs, **targets, **network.parameters(), "eta": network.learning_rate}
 
 
-def source(unit: str) -> str:
+def sent_by(unit: str) -> str:
     """What a unit sends on: an input unit its input, any other unit its output."""
     return unit if unit.startswith("i") else f"out_{unit}"
 
 
-def steps(network: Network) -> list[Step]:
+def definitions(network: Network) -> list[Definition]:
     """The formulas of one SGD step on ``network``, in the order they are worked out."""
     shape = Shape.of(network)
     _check_size(shape, network.source)
-    return list(_steps(shape))
+    return list(_definitions(shape))
 
 
 @functools.lru_cache(maxsize=64)
-def _steps(shape: Shape) -> tuple[Step, ...]:
+def _definitions(shape: Shape) -> tuple[Definition, ...]:
     # Written once per shape: variants and marking ask again for networks of the same shape.
     units = names.unit_names(shape.sizes)
     weights = names.weight_names(shape.sizes)
@@ -200,20 +201,20 @@ def _steps(shape: Shape) -> tuple[Step, ...]:
     for activation, has_biases, w, previous, current in zip(activations, shape.has_biases,
                                                              weights, units[:-1], units[1:], strict=True):
         for r, unit in enumerate(current):
-            terms = [f"{w[r][c]} * {source(s)}" for c, s in enumerate(previous)]
+            terms = [f"{w[r][c]} * {sent_by(s)}" for c, s in enumerate(previous)]
             if has_biases:
                 terms.append(f"b_{unit}")
-            result.append(Step("forward", f"net_{unit}", " + ".join(terms)))
-            result.append(Step("forward", f"out_{unit}", activation.output_of(unit)))
+            result.append(Definition("forward", f"net_{unit}", " + ".join(terms)))
+            result.append(Definition("forward", f"out_{unit}", activation.output_of(unit)))
 
     for o, t in zip(outputs, targets, strict=True):
-        result.append(Step("loss", f"E_{o}", loss.share_formula(f"out_{o}", t, len(outputs))))
-    result.append(Step("loss", "E", " + ".join(f"E_{o}" for o in outputs)))
+        result.append(Definition("loss", f"E_{o}", loss.share_formula(f"out_{o}", t, len(outputs))))
+    result.append(Definition("loss", "E", " + ".join(f"E_{o}" for o in outputs)))
 
     for o, t in zip(outputs, targets, strict=True):
         factors = [loss.gradient_formula(f"out_{o}", t, len(outputs)),
                    activations[-1].derivative_of(o)]
-        result.append(Step("deltas", f"delta_{o}", _product(factors)))
+        result.append(Definition("deltas", f"delta_{o}", _product(factors)))
     for index in range(len(activations) - 2, -1, -1):
         downstream, w_next = units[index + 2], weights[index + 1]
         for c, unit in enumerate(units[index + 1]):
@@ -221,24 +222,24 @@ def _steps(shape: Shape) -> tuple[Step, ...]:
             if len(downstream) > 1:
                 paths = f"({paths})"
             factors = [paths, activations[index].derivative_of(unit)]
-            result.append(Step("deltas", f"delta_{unit}", _product(factors)))
+            result.append(Definition("deltas", f"delta_{unit}", _product(factors)))
 
     for w, previous, current in zip(weights, units[:-1], units[1:], strict=True):
         for r, unit in enumerate(current):
             for c, s in enumerate(previous):
-                result.append(Step("gradients", f"dE_d{w[r][c]}", f"delta_{unit} * {source(s)}"))
+                result.append(Definition("gradients", f"dE_d{w[r][c]}", f"delta_{unit} * {sent_by(s)}"))
     for has_biases, current in zip(shape.has_biases, units[1:], strict=True):
         if has_biases:
-            result.extend(Step("gradients", f"dE_db_{u}", f"delta_{u}") for u in current)
+            result.extend(Definition("gradients", f"dE_db_{u}", f"delta_{u}") for u in current)
 
     for weight in (name for layer in weights for row in layer for name in row):
-        result.append(Step("update", f"{weight}_new", f"{weight} - eta * dE_d{weight}"))
+        result.append(Definition("update", f"{weight}_new", f"{weight} - eta * dE_d{weight}"))
     for has_biases, trained, current in zip(shape.has_biases, shape.train_biases, units[1:], strict=True):
         if has_biases:
             for u in current:
                 # A frozen bias keeps its value: its update is the identity.
                 update = f"b_{u} - eta * dE_db_{u}" if trained else f"b_{u}"
-                result.append(Step("update", f"b_{u}_new", update))
+                result.append(Definition("update", f"b_{u}_new", update))
     return tuple(result)
 
 
@@ -321,32 +322,32 @@ def solve(network: Network, round_to: int | None = None) -> Worksheet:
         # A square too large for a float: evaluate() makes it inf, as a calculator would.
         return solve_formula_by_formula(network, round_to)
     return Worksheet(network, dict(zip(step.given_names, given, strict=True)),
-                     Quantities(step.steps, step.names, numbers))
+                     Quantities(step.definitions, step.names, numbers))
 
 
 def solve_formula_by_formula(network: Network, round_to: int | None = None) -> Worksheet:
-    """``solve`` by the definition: each formula of ``steps`` evaluated in turn."""
+    """``solve`` by the definition: each formula of ``definitions`` evaluated in turn."""
     values = given_values(network)
     given, quantities = dict(values), []
-    for step in steps(network):
-        value = float(evaluate(step.formula, values))
+    for line in definitions(network):
+        value = float(evaluate(line.formula, values))
         if round_to is not None:
             value = round(value, round_to)
-        values[step.name] = value
-        quantities.append(Quantity(step.section, step.name, step.formula, value))
+        values[line.name] = value
+        quantities.append(Quantity(line.section, line.name, line.formula, value))
     return Worksheet(network, given, quantities)
 
 
 class _CompiledStep(NamedTuple):
     function: compiled.WorkedStep
-    steps: tuple[Step, ...]
+    definitions: tuple[Definition, ...]
     names: tuple[str, ...]      # of the computed quantities
     given_names: list[str]
 
 
 @functools.lru_cache(maxsize=64)
 def _compiled_step(shape: Shape, round_to: int | None) -> _CompiledStep:
-    formulas = _steps(shape)
+    formulas = _definitions(shape)
     source_code = compiled.step_source(shape.sizes, shape.has_biases,
                                        [(s.name, s.formula) for s in formulas], round_to)
     return _CompiledStep(compiled.compile_step(source_code, FORMULA_FUNCTIONS), formulas,

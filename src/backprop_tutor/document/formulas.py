@@ -17,8 +17,6 @@ import re
 from backprop_tutor.document import notation
 from backprop_tutor.document.blocks import NEWLINE, Equation, Math
 
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 def formula(text: str) -> Math:
     """A worksheet formula or name as the worked solutions show it; ``dE_dw5`` as ∂E/∂w5.
@@ -51,7 +49,7 @@ def expression(expr) -> Math:
     """A SymPy expression, its symbols named as in the worked solutions."""
     import sympy
 
-    text = re.sub(r"\*\*(\d+)", lambda m: m[1].translate(_SUPERSCRIPTS),
+    text = re.sub(r"\*\*(\d+)", lambda m: m[1].translate(notation.SUPERSCRIPTS),
                   sympy.sstr(expr, order="old"))
     text = text.replace("*", " · ").replace("-", "−").replace("Max(", "max(")
     latex_names = {s: notation.latex_name(s.name) for s in expr.free_symbols if s.name != "x"}

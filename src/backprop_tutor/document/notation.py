@@ -23,7 +23,9 @@ from backprop_tutor.core.activations import ACTIVATIONS
 
 _TOKEN = re.compile(r"\s*([A-Za-z_]\w*|\d+\.?\d*(?:e-?\d+)?|\*\*|[-+*/()])")
 _NAME = re.compile(r"(net|out|delta|E|b)_([a-z]+\d+)|([a-z])(\d+)")
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+#: Digits and minus as superscripts: "-20" → "⁻²⁰".
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def tokens(formula: str) -> list[str]:
@@ -142,7 +144,7 @@ TEXT = Notation(
     symbols={"*": " · ", "-": " − ", "+": " + ", "/": "/", "eta": "η",
              **{a.name: a.symbol for a in ACTIVATIONS.values() if a.symbol}},
     scientific=lambda mantissa, exponent: f"{mantissa}e{exponent:+03d}",
-    power=lambda exponent: exponent.translate(_SUPERSCRIPTS),
+    power=lambda exponent: exponent.translate(SUPERSCRIPTS),
 )
 
 LATEX = Notation(

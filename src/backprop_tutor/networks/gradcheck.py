@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_tutor.core.network import Network
-from backprop_tutor.networks.numpy_network import NumpyNetwork, loss_per_sample
+from backprop_tutor.networks.numpy_network import NumpyNetwork, array_loss_per_sample
 
 
 def finite_difference_gradients(network: Network, h: float = 1e-6) -> dict[str, float]:
@@ -66,7 +66,7 @@ def _losses_above(model: NumpyNetwork, layer: int, net, moved, by, targets):
         if b is not None:
             net_above += b
         out = activation.function(net_above)
-    return loss_per_sample(out, targets, model.loss)
+    return array_loss_per_sample(out, targets, model.loss)
 
 
 def _chunks(rows: int, width: int, size: int = 1 << 20):

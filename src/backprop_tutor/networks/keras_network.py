@@ -45,7 +45,8 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import solve
 from backprop_tutor.extras import require
-from backprop_tutor.networks.numpy_network import NumpyNetwork, batches
+from backprop_tutor.networks.numpy_fit import batches
+from backprop_tutor.networks.numpy_network import NumpyNetwork
 
 #: The float types Keras can run in (keras_precision); float64 agrees with NumPy to rounding.
 PRECISIONS = ("float64", "float32")
@@ -192,7 +193,7 @@ def fit_keras(model, X, T, *, epochs: int, batch_size: int | None = None,
     """Train a Keras model with the batches :meth:`NumpyNetwork.fit` uses, in the same order.
 
     Keras' own ``fit`` shuffles with its own generator; here every batch is
-    given to ``train_on_batch``, as :func:`numpy_network.batches` orders them.
+    given to ``train_on_batch``, as :func:`numpy_fit.batches` orders them.
     X and T must already be in the model's dtype.
     """
     rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)

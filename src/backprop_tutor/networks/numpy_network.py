@@ -2,6 +2,7 @@
 
 This file needs nothing but NumPy: copy it into an empty folder and run
 ``python numpy_network.py`` to see the tutorial's worked step come out of it.
+Training on a data set in epochs of batches (``fit``) is ``numpy_fit.py``.
 
 The network takes a batch of samples at once: ``X`` has one row per sample
 (shape n × inputs), ``T`` one row of targets per sample (n × outputs). For
@@ -35,12 +36,13 @@ Mazur's published example ("A Step by Step Backpropagation Example", 2015):
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from backprop_tutor.networks.numpy_fit import History
 
 # ---------------------------------------------------------------- activations on arrays
 
@@ -62,14 +64,18 @@ def sigmoid(x):
     return out
 
 
-def step(x):
-    """Formula: step(x) = 1 if x > 0 else 0"""
+def heaviside(x):
+    """Heaviside step, elementwise: relu's derivative (relu'(0) = 0, as in TensorFlow).
+
+    Formula:
+        heaviside(x) = 1 if x > 0 else 0
+    """
     x = np.asarray(x)
     return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
 
-class Activation(NamedTuple):
-    """An activation f, and its derivative f' written with the output out = f(net).
+class ArrayActivation(NamedTuple):
+    """An activation f on arrays, and its derivative f' written with the output out = f(net).
 
     Backpropagation stores out in the forward pass; for these four activations
     f' is a cheap function of it, so net need not be kept or f computed again.
@@ -83,23 +89,27 @@ class Activation(NamedTuple):
         return self.derivative_from_output(self.function(net))
 
 
-ACTIVATIONS = {
+#: This file's own table of activations, on arrays (the package's registry of activations,
+#: core/activations.py, works on single numbers; tests/test_registries.py holds the two together).
+ARRAY_ACTIVATIONS = {
     # sigmoid' = sigmoid (1 - sigmoid)
-    "sigmoid": Activation(sigmoid, lambda out: out * (1 - out)),
+    "sigmoid": ArrayActivation(sigmoid, lambda out: out * (1 - out)),
     # tanh' = 1 - tanh²
-    "tanh": Activation(np.tanh, lambda out: 1 - out * out),
-    # relu' = step(net) = step(out), as relu(net) > 0 exactly where net > 0; relu'(0) = 0 as in TF
-    "relu": Activation(lambda net: np.maximum(net, 0), step),
-    "linear": Activation(lambda net: np.asarray(net), np.ones_like),
+    "tanh": ArrayActivation(np.tanh, lambda out: 1 - out * out),
+    # relu' = heaviside(net) = heaviside(out), as relu(net) > 0 exactly where net > 0
+    "relu": ArrayActivation(lambda net: np.maximum(net, 0), heaviside),
+    "linear": ArrayActivation(lambda net: np.asarray(net), np.ones_like),
 }
 
 # ---------------------------------------------------------------- losses over a batch
 
-#: dE/dout = c * (out - t) for one sample with K outputs: c = 1 (half_sse) or 2/K (mse).
-LOSS_FACTORS = {"half_sse": lambda k: 1.0, "mse": lambda k: 2.0 / k}
+#: This file's own table of losses (core/losses.py's, as a test holds them): for one sample
+#: with K outputs E = 1/d * sum_k (t_k - out_k)**2 and dE/dout_k = 2/d * (out_k - t_k), with
+#: the divisor d = 2 (half_sse) or K (mse).
+ARRAY_LOSS_DIVISORS = {"half_sse": lambda k: 2, "mse": lambda k: k}
 
 
-def loss_per_sample(outputs, targets, loss: str):
+def array_loss_per_sample(outputs, targets, loss: str):
     """E of every sample (one value per row).
 
     Formula:
@@ -108,12 +118,12 @@ def loss_per_sample(outputs, targets, loss: str):
     """
     error = targets - outputs
     squares = (error * error).sum(axis=1)
-    return squares / (2 if loss == "half_sse" else outputs.shape[1])
+    return squares / ARRAY_LOSS_DIVISORS[loss](outputs.shape[1])
 
 
 def mean_loss(outputs, targets, loss: str) -> float:
     """E of a batch: the mean over its samples of the per-sample E."""
-    per_sample = loss_per_sample(outputs, targets, loss)
+    per_sample = array_loss_per_sample(outputs, targets, loss)
     return float(per_sample.sum()) / len(per_sample)
 
 
@@ -148,10 +158,12 @@ def initial_weights(rng, units_out: int, units_in: int, init: str, scale: float 
         return rng.normal(0.0, scale, shape)
     if init == "zeros":
         return np.zeros(shape)
-    raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    raise ValueError(f"init must be one of {', '.join(INIT_NAMES)}; got {init!r}")
 
 
-INITS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
+#: The initialisers ``initial_weights`` draws from, by name (the package's registry is
+#: core/initialisers.py; a test holds the two together).
+INIT_NAMES = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "random_normal", "zeros")
 
 
 def truncated_normal(rng, shape):
@@ -165,40 +177,6 @@ def truncated_normal(rng, shape):
 
 
 # ---------------------------------------------------------------- the network
-
-
-@dataclass
-class History:
-    """What :meth:`NumpyNetwork.fit` saw.
-
-    With ``epoch_loss="full"`` (the default), ``loss[e]`` is the training-set
-    loss after e epochs, from a pass over the whole set: ``loss[0]`` before
-    training, ``loss[-1]`` after the last epoch (epochs + 1 values when
-    training ran to the end). With ``epoch_loss="batches"``, ``loss[e]`` is the
-    mean over epoch e + 1's samples of their E, each taken in its batch's step
-    before that batch's update (what Keras and a PyTorch loop report; epochs
-    values). ``val_loss`` is the validation set's loss at the same moments
-    ("full") or after each epoch ("batches"); None without one.
-
-    ``diverged_at`` is the epoch whose loss is non-finite or above
-    ``DIVERGED_FACTOR`` times ``loss[0]`` ("full": after that many epochs, 0
-    being before training; "batches": during that epoch, counted from 1);
-    training stopped there, so ``loss`` ends with that value. ``seconds`` is
-    the wall time of ``fit``.
-    """
-
-    loss: list
-    val_loss: list | None
-    diverged_at: int | None
-    seconds: float
-    epoch_loss: str = "full"
-
-
-#: Training stops as diverged when the loss exceeds this multiple of its starting value.
-DIVERGED_FACTOR = 1e6
-
-#: What ``fit`` records as an epoch's loss (see :class:`History`).
-EPOCH_LOSSES = ("full", "batches")
 
 
 class NumpyNetwork:
@@ -217,13 +195,13 @@ class NumpyNetwork:
                  dtype="float64"):
         if dtype not in ("float64", "float32"):
             raise ValueError(f"dtype must be float64 or float32; got {dtype!r}")
-        if loss not in LOSS_FACTORS:
+        if loss not in ARRAY_LOSS_DIVISORS:
             raise ValueError(f"loss must be half_sse or mse; got {loss!r}")
         self.dtype = np.dtype(dtype)
         self.weights = [np.array(w, dtype=self.dtype, ndmin=2) for w in weights]
         self.biases = [None if b is None else np.array(b, dtype=self.dtype) for b in biases]
         self.activation_names = list(activations)
-        self.activations = [ACTIVATIONS[name] for name in self.activation_names]
+        self.activations = [ARRAY_ACTIVATIONS[name] for name in self.activation_names]
         self.loss = loss
         self.train_biases = [True] * len(weights) if train_biases is None else list(train_biases)
         for layer, W in enumerate(self.weights):
@@ -237,11 +215,8 @@ class NumpyNetwork:
 
     @classmethod
     def from_network(cls, network, dtype="float64") -> NumpyNetwork:
-        """The NumPy network with the weights, biases, activations and loss of a network file.
-
-        Only ``network.loss`` and ``network.layers`` (each with ``weights``,
-        ``biases``, ``activation``, ``train_biases``) are read: no import needed.
-        """
+        """The NumPy network of a network file: only ``network.loss`` and ``network.layers``
+        (``weights``, ``biases``, ``activation``, ``train_biases``) are read, no import needed."""
         layers = network.layers
         return cls([layer.weights for layer in layers], [layer.biases for layer in layers],
                    [layer.activation for layer in layers], network.loss,
@@ -255,7 +230,7 @@ class NumpyNetwork:
         Args:
             sizes: units per layer, inputs first: (2, 16, 1) is 2 inputs, 16 hidden, 1 output.
             activations: one name per layer after the inputs.
-            init: one of ``INITS``, the names of Keras' initialisers.
+            init: one of ``INIT_NAMES``, the names of Keras' initialisers.
             seed: seed of the one generator that draws every layer, first to last.
             scale: standard deviation of ``random_normal``.
             biases: False for layers without biases.
@@ -295,8 +270,7 @@ class NumpyNetwork:
         """
         return self._forward(self.batch(X, self.sizes[0]))
 
-    def _forward(self, X):
-        # forward() on a batch already checked: fit checks its data once, not at every step.
+    def _forward(self, X):   # forward() on a batch already checked (fit checks its data once)
         outs, nets = [X], []
         for W, b, activation in zip(self.weights, self.biases, self.activations, strict=True):
             net = outs[-1] @ W.T
@@ -315,11 +289,8 @@ class NumpyNetwork:
         return mean_loss(self.predict(X), self.batch(T, self.sizes[-1], "T"), self.loss)
 
     def backward(self, outs, T):
-        """Gradients of the batch's E, (dE/dW per layer, dE/db per layer), from a forward pass.
-
-        ``outs`` are the forward pass's outputs; each gradient is the mean of
-        the per-sample gradients.
-        """
+        """Gradients (dE/dW per layer, dE/db per layer) of the batch's E from the outputs ``outs``
+        of its forward pass: each the mean of the per-sample gradients."""
         return self._backpropagate(outs, outs[-1] - T, scale=1.0, every_bias=True)
 
     def _backpropagate(self, outs, error, scale: float, every_bias: bool):
@@ -332,7 +303,7 @@ class NumpyNetwork:
         frozen) gets None for dE/db: the update does not need it.
         """
         out, n = outs[-1], error.shape[0]
-        delta = (scale * LOSS_FACTORS[self.loss](out.shape[1]) / n) * error
+        delta = (scale * (2.0 / ARRAY_LOSS_DIVISORS[self.loss](out.shape[1])) / n) * error
         delta *= self.activations[-1].derivative_from_output(out)
         weight_grads, bias_grads = [None] * len(self.weights), [None] * len(self.weights)
         for layer in range(len(self.weights) - 1, -1, -1):
@@ -352,16 +323,12 @@ class NumpyNetwork:
         return self.backward(self.forward(X)[1], self.batch(T, self.sizes[-1], "T"))
 
     def sgd_step(self, X, T, learning_rate: float) -> float:
-        """One SGD update on a batch: every gradient first, then every weight.
-
-        Returns E of the batch before the update, read from the forward pass
-        the update needs anyway.
-        """
+        """One SGD update on a batch, every gradient first, then every weight; returns E of the
+        batch before the update, from the forward pass the update needs anyway."""
         return self._sgd_step(self.batch(X, self.sizes[0]), self.batch(T, self.sizes[-1], "T"),
                               learning_rate)
 
-    def _sgd_step(self, X, T, learning_rate: float) -> float:
-        # sgd_step() on a batch already checked: fit's inner loop.
+    def _sgd_step(self, X, T, learning_rate: float) -> float:   # on a batch already checked
         _, outs = self._forward(X)
         error = outs[-1] - T
         self._descend(outs, error, learning_rate)
@@ -382,7 +349,7 @@ class NumpyNetwork:
             E = sum of error**2 / (d * n)      d = 2 (half_sse) or K (mse), n samples
         """
         n, k = error.shape
-        return float(np.vdot(error, error)) / ((2 if self.loss == "half_sse" else k) * n)
+        return float(np.vdot(error, error)) / (ARRAY_LOSS_DIVISORS[self.loss](k) * n)
 
     def update(self, gradients, learning_rate: float) -> None:
         """Formula: p <- p - learning_rate * dE/dp, for every weight and every trained bias."""
@@ -392,82 +359,11 @@ class NumpyNetwork:
             if self._trains_bias(layer):
                 self.biases[layer] -= learning_rate * db
 
-    def fit(self, X, T, *, learning_rate, epochs, batch_size=None, shuffle_seed=None,
-            validation=None, progress=None, epoch_loss="full") -> History:
-        """Train for ``epochs`` passes over (X, T) in batches; see :class:`History` for the result.
+    def fit(self, X, T, **options) -> History:
+        """Train in epochs of batches of (X, T): ``numpy_fit.fit(self, X, T, **options)``."""
+        from backprop_tutor.networks.numpy_fit import fit  # a file of its own: needed here only
 
-        An epoch is one pass over the rows in batches of ``batch_size`` (None
-        or n: the whole set, full-batch gradient descent; 1: per-sample SGD),
-        in the rows' order, or reshuffled every epoch by a generator seeded
-        with ``shuffle_seed``; the last batch may be smaller. ``validation`` is
-        (Xv, Tv); ``progress`` is called with the number of epochs done.
-
-        ``epoch_loss`` says what an epoch's loss is. "full": the training
-        loss before each epoch, from a forward pass over the whole set (which
-        full-batch training then uses for its update); losses at equal epochs
-        are then comparable across batch sizes. "batches": the mean of the
-        batch losses the epoch's steps compute anyway, each batch weighted by
-        its samples, as Keras reports it: no extra pass.
-
-        Overflow is a possible result here, not a fault: a run that diverges
-        stops at the epoch where it did, without warnings.
-        """
-        if epoch_loss not in EPOCH_LOSSES:
-            raise ValueError(f"epoch_loss must be full or batches; got {epoch_loss!r}")
-        started = time.perf_counter()
-        X, T = self.batch(X, self.sizes[0]), self.batch(T, self.sizes[-1], "T")
-        if validation is not None:
-            Xv, Tv = validation
-            validation = self.batch(Xv, self.sizes[0]), self.batch(Tv, self.sizes[-1], "T")
-        rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
-        run = self._epochs_full if epoch_loss == "full" else self._epochs_batches
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            losses, val_losses, diverged_at = run(X, T, learning_rate, epochs, batch_size, rng,
-                                                  validation, progress)
-        return History(losses, val_losses, diverged_at, time.perf_counter() - started, epoch_loss)
-
-    def _epochs_full(self, X, T, learning_rate, epochs, batch_size, rng, validation, progress):
-        """fit with the whole set's loss before each epoch: (losses, val_losses, diverged_at)."""
-        n = X.shape[0]
-        full = batch_size is None or batch_size >= n  # reshuffling one full batch changes nothing
-        losses: list[float] = []
-        val_losses: list[float] | None = None if validation is None else []
-        for epoch in range(epochs + 1):
-            _, outs = self._forward(X)
-            losses.append(mean_loss(outs[-1], T, self.loss))
-            if val_losses is not None:   # with validation
-                val_losses.append(self.loss_value(*validation))
-            if diverged(losses):
-                return losses, val_losses, epoch
-            if epoch == epochs:
-                break
-            if full:
-                self._descend(outs, outs[-1] - T, learning_rate)
-            else:
-                for rows in batches(n, batch_size, rng):
-                    self._sgd_step(X[rows], T[rows], learning_rate)
-            if progress is not None:
-                progress(epoch + 1)
-        return losses, val_losses, None
-
-    def _epochs_batches(self, X, T, learning_rate, epochs, batch_size, rng, validation, progress):
-        """fit with the mean of each epoch's batch losses: (losses, val_losses, diverged_at)."""
-        n = X.shape[0]
-        losses: list[float] = []
-        val_losses: list[float] | None = None if validation is None else []
-        for epoch in range(1, epochs + 1):
-            total = 0.0
-            for rows in batches(n, batch_size, rng):
-                X_batch = X[rows]
-                total += self._sgd_step(X_batch, T[rows], learning_rate) * X_batch.shape[0]
-            losses.append(total / n)
-            if val_losses is not None:   # with validation
-                val_losses.append(self.loss_value(*validation))
-            if diverged(losses):
-                return losses, val_losses, epoch
-            if progress is not None:
-                progress(epoch)
-        return losses, val_losses, None
+        return fit(self, X, T, **options)
 
     def parameters(self) -> dict[str, float]:
         """Every weight and bias by its name: ``w1 ... wN``, then ``b_h1 ...``, ``b_o1 ...``.
@@ -487,33 +383,6 @@ class NumpyNetwork:
             if b is not None:
                 values.update({f"b_{u}": value for u, value in zip(units, b.tolist(), strict=True)})
         return values
-
-
-def diverged(losses: list) -> bool:
-    """Whether the last loss is non-finite or more than ``DIVERGED_FACTOR`` times the first.
-
-    (A run that starts at E = 0 can only diverge to a non-finite E.)
-    """
-    return not np.isfinite(losses[-1]) or losses[-1] > DIVERGED_FACTOR * losses[0] > 0
-
-
-def batches(n: int, batch_size: int | None, rng=None):
-    """The rows of each batch of one epoch over n rows, in order or shuffled by ``rng``.
-
-    A batch_size of None (or >= n) is one full batch, in order: reshuffling
-    it changes nothing, so ``rng`` is not drawn from. In order the batches are
-    slices, so a batch of X is a view, not a copy.
-
-    >>> [list(range(5))[rows] for rows in batches(5, 2)]
-    [[0, 1], [2, 3], [4]]
-    """
-    if batch_size is None or batch_size >= n:
-        yield slice(0, n)
-        return
-    order = None if rng is None else rng.permutation(n)
-    for start in range(0, n, batch_size):
-        stop = min(start + batch_size, n)
-        yield slice(start, stop) if order is None else order[start:stop]
 
 
 if __name__ == "__main__":

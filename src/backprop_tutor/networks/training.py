@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from backprop_tutor.core.network import Network
+from backprop_tutor.core.network import Network, counted
 from backprop_tutor.errors import DataFileError
-from backprop_tutor.networks.numpy_network import History, NumpyNetwork, initial_weights
+from backprop_tutor.networks.numpy_fit import History
+from backprop_tutor.networks.numpy_network import NumpyNetwork, initial_weights
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,10 @@ def train_network(network: Network, *, epochs: int, data=None, batch_size: int |
         sizes = network.sizes
         if (len(data.input_names), len(data.target_names)) != (sizes[0], sizes[-1]):
             raise DataFileError(data.name, None,
-                                f"has {_count(len(data.input_names), 'input')} and "
-                                f"{_count(len(data.target_names), 'target')}; the network takes "
-                                f"{_count(sizes[0], 'input')} and gives "
-                                f"{_count(sizes[-1], 'output')}")
+                                f"has {counted(len(data.input_names), 'input')} and "
+                                f"{counted(len(data.target_names), 'target')}; the network takes "
+                                f"{counted(sizes[0], 'input')} and gives "
+                                f"{counted(sizes[-1], 'output')}")
         training, held_out = split(data, validation, seed=0) if validation else (data, None)
         X, T = training.X, training.T
     with blas_threads(threads):
@@ -111,7 +112,3 @@ def blas_threads(threads: int | None):
 
     with threadpool_limits(limits=threads, user_api="blas"):
         yield
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import given_values, solve, steps
+from backprop_tutor.core.worksheet import definitions, given_values, solve
 from backprop_tutor.document import notation
 from backprop_tutor.document.blocks import (
     Block,
@@ -410,7 +410,7 @@ def _worked(network: Network, asked: list[str], boxes: dict[str, Answer], decima
     """
     exact = solve(network)
     given = given_values(network)
-    formulas = {step.name: step.formula for step in steps(network)}
+    formulas = {line.name: line.formula for line in definitions(network)}
     values = {**given, **{name: float(by_hand[name]) for name in formulas}}
     rows = []
     for name in key_lines(network, asked):

@@ -28,7 +28,7 @@ from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import Layer, Network
 from backprop_tutor.core.worksheet import Worksheet
 from backprop_tutor.document import notation
-from backprop_tutor.networks.numpy_network import ACTIVATIONS
+from backprop_tutor.networks.numpy_network import ARRAY_ACTIVATIONS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -276,7 +276,7 @@ def plot_activations(path=None, activations=TUTORIAL_ACTIVATIONS) -> Figure:
     with _style():
         fig, (left, right) = _figure(12, 4.8, ncols=2)
         for name in activations:
-            activation = ACTIVATIONS[name]
+            activation = ARRAY_ACTIVATIONS[name]
             left.plot(x, activation.function(x), color=COLORS[name], linewidth=2.5, label=name)
             _plot_with_jumps(right, x, activation.derivative(x), color=COLORS[name],
                              label=f"{name}′")

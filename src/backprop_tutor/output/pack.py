@@ -217,7 +217,7 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
         from backprop_tutor.networks import from_scratch
 
         return [*blocks[:2],
-            Code(pack_code.source(from_scratch)),
+            Code(pack_code.source_code(from_scratch)),
             Paragraph(f"This network does not fit that short code: {misfit}. The numbers "
                       f"below come from the package's general NumPy network (any depth, both "
                       f"losses), trained on the file's one sample with η = "

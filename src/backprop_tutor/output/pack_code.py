@@ -53,7 +53,7 @@ def numbers_code(network: Network) -> str:
             f"eta = {network.learning_rate!r}\n")
 
 
-def source(module) -> str:
+def source_code(module) -> str:
     """A module's source without its docstring (the pack says what it does in words)."""
     text = inspect.getsource(module)
     docstring = f'"""{module.__doc__}"""'
@@ -82,7 +82,7 @@ def problem3_code(network: Network) -> str:
     """from_scratch.py, then the lines that run it on the file's network."""
     from backprop_tutor.networks import from_scratch
 
-    return source(from_scratch) + PROBLEM3_RUN.format(
+    return source_code(from_scratch) + PROBLEM3_RUN.format(
         numbers=numbers_code(network), updates=max(CHECKPOINTS),
         activations=tuple(TUTORIAL_ACTIVATIONS))
 
@@ -158,7 +158,7 @@ def problem4_code(network: Network) -> str:
     """keras_from_scratch.py, then the lines that run it on the file's network."""
     from backprop_tutor.networks import keras_from_scratch
 
-    return (source(keras_from_scratch) + PROBLEM4_RUN.format(
+    return (source_code(keras_from_scratch) + PROBLEM4_RUN.format(
         numbers=numbers_code(network), activations=tuple(TUTORIAL_ACTIVATIONS),
         hidden=network.layers[0].activation, updates=KERAS_UPDATES, seed=RANDOM_SEED))
 

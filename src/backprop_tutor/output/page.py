@@ -31,7 +31,7 @@ from backprop_tutor.document import notation
 from backprop_tutor.errors import NetworkFileError
 from backprop_tutor.output.drawing import network_svg
 from backprop_tutor.output.reports.worksheet import describe, given_kinds
-from backprop_tutor.teaching.marking import exact_values, lines, rule_words
+from backprop_tutor.teaching.marking import exact_values, marking_lines, rule_words
 from backprop_tutor.teaching.rounding import rounding_rule
 from backprop_tutor.teaching.slips import SLIPS
 
@@ -49,7 +49,7 @@ _SCRIPT_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029
 
 def case_data(network: Network, reveal: bool = True) -> dict:
     """One network with one set of activations: the lines to mark (and, with ``reveal``, to show)."""
-    marked = lines(network)
+    marked = marking_lines(network)
     given = given_values(network)
     if reveal:
         exact = exact_values(marked, given)

@@ -28,7 +28,7 @@ written out in the inputs, targets, weights and biases (that expression grows
 with the product of the layer sizes). Larger networks show one representative
 unit and weight per layer, and say so.
 
-Every formula on the board is the worksheet's own (``worksheet.steps``), read
+Every formula on the board is the worksheet's own (``worksheet.definitions``), read
 by SymPy instead of evaluated on floats, so that the derivation, the worked
 solution and the answer checker cannot drift apart. Where the board derives a
 step with SymPy, the result is checked against the worksheet's formula.
@@ -55,9 +55,9 @@ from backprop_tutor.symbolic.proof import (
     Proof,
     how_proven,
     identities,
-    plain,
     prove,
     random_points,
+    sentence_text,
 )
 from backprop_tutor.symbolic.reading import SymbolicWorksheet
 from backprop_tutor.symbolic.sections import FULL_LIMIT, Section
@@ -165,7 +165,7 @@ def derivation_json(derivation: Derivation) -> dict:
         "definitions": derivation.definitions,
         "proof": {
             "proven": derivation.proven,
-            "how": [plain(sentence) for sentence in how_proven(len(proofs), proofs[0].digits)],
+            "how": [sentence_text(sentence) for sentence in how_proven(len(proofs), proofs[0].digits)],
             "tolerance": TOLERANCE,
             "underflow": UNDERFLOW,
             "digits": proofs[0].digits,

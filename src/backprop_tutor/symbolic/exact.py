@@ -12,14 +12,28 @@ mpmath is imported inside the functions that use it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from typing import Any
 
 from backprop_tutor.core import names
+from backprop_tutor.core.activations import ACTIVATIONS, Activation
 from backprop_tutor.core.network import Network
+from backprop_tutor.core.worksheet import evaluate
 from backprop_tutor.symbolic.reading import SymbolicWorksheet
 
-#: Each function's f'(a) (from a and f(a)) and the rounding of its own result (see value_and_error).
-_SLOPES = {"sigmoid": lambda a, f: (f * (1 - f), 1), "tanh": lambda a, f: (1 - f**2, 1),
-           "relu": lambda a, f: (int(a > 0), 0), "step": lambda a, f: (0, 0)}
+Slope = Callable[[Any, Any], tuple[Any, int]]
+
+
+def _slope(spec: Activation) -> Slope:
+    """f'(a) from a and f = f(a) by the registry's derivative formula, and the rounding of f's
+    own result: 0 where f is exact, else 1."""
+    rounding = 0 if spec.exact else 1
+    return lambda a, f: (evaluate(spec.derivative_of("u"), {"net_u": a, "out_u": f}), rounding)
+
+
+#: Each function's f'(a) and the rounding of its own result (see value_and_error); step's slope is 0.
+_SLOPES: dict[str, Slope] = {**{name: _slope(spec) for name, spec in ACTIVATIONS.items()},
+                             "step": lambda a, f: (0, 0)}
 
 
 def compiled(sheet: SymbolicWorksheet) -> dict:
@@ -30,9 +44,11 @@ def compiled(sheet: SymbolicWorksheet) -> dict:
 def _mp_functions() -> dict:
     import mpmath
 
-    return {"sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)), "tanh": mpmath.tanh,
-            "relu": lambda x: max(mpmath.mpf(0), x), "step": lambda x: mpmath.mpf(x > 0),
-            "linear": lambda x: x}
+    # The registry's textbook definitions, read by mpmath.
+    library = {"exp": mpmath.exp, "tanh": mpmath.tanh, "max": max}
+    return {**{name: lambda x, text=spec.definition: mpmath.mpf(evaluate(text, {"x": x}, library))
+               for name, spec in ACTIVATIONS.items()},
+            "step": lambda x: mpmath.mpf(x > 0)}
 
 
 def value_and_error(node, known: dict, functions: dict):

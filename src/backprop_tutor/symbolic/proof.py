@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 from backprop_tutor.core.worksheet import given_values, solve
 from backprop_tutor.document.blocks import Math
+from backprop_tutor.document.notation import SUPERSCRIPTS
 from backprop_tutor.symbolic.exact import chain_rule_at, compiled, loss_at
 from backprop_tutor.symbolic.reading import SymbolicWorksheet, zero_by
 
@@ -127,7 +128,7 @@ class PointCheck:
 def how_proven(count: int, digits: int) -> list[tuple[str | Math, ...]]:
     """What was proven and how, one sentence per part of the proof (see ``proof.py``).
 
-    Each sentence is words and formulas (``Math``); ``plain`` writes it as text.
+    Each sentence is words and formulas (``Math``); ``sentence_text`` writes it as text.
     """
     delta_u, chain = Math("δ_u", r"\delta_u"), Math("f′(net_h)", r"f'(\mathrm{net}_h)")
     return [
@@ -165,7 +166,7 @@ def how_proven(count: int, digits: int) -> list[tuple[str | Math, ...]]:
     ]
 
 
-def plain(sentence: tuple[str | Math, ...]) -> str:
+def sentence_text(sentence: tuple[str | Math, ...]) -> str:
     """A sentence of ``how_proven`` as plain text."""
     return "".join(part.text if isinstance(part, Math) else part for part in sentence)
 
@@ -177,10 +178,7 @@ def _power(value: float) -> tuple[str, str]:
     ('10⁻¹²', '10^{-12}')
     """
     exponent = round(math.log10(value))
-    return f"10{str(exponent).translate(_SUPERSCRIPT)}", f"10^{{{exponent}}}"
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"10{str(exponent).translate(SUPERSCRIPTS)}", f"10^{{{exponent}}}"
 
 
 # ---------------------------------------------------------------- 1. the chain rule, unit by unit
@@ -194,7 +192,7 @@ def _readers(sheet: SymbolicWorksheet) -> dict[str, list[str]]:
     return readers
 
 
-def _shown(name: str, claim: str, lhs, rhs, relies_on=()) -> Identity:
+def _identity(name: str, claim: str, lhs, rhs, relies_on=()) -> Identity:
     import sympy
 
     # SymPy's derivative of Max(0, x) is Heaviside(x), open at 0; the worksheet's relu'(0) = 0.
@@ -232,14 +230,14 @@ def _delta_identity(sheet: SymbolicWorksheet, unit: str, readers: dict) -> Ident
         shares = {sympy.Symbol(s): sheet.symbolic[s] for s in sheet.names_of("E_")}
         in_outputs = sheet.symbolic["E"].xreplace(shares)
         claim = f"d/d{net} E(outputs) with {out} = {f_of_net}"
-        return _shown(delta.name, claim, sympy.diff(in_outputs.xreplace({out: f_of_net}), net), worksheet)
+        return _identity(delta.name, claim, sympy.diff(in_outputs.xreplace({out: f_of_net}), net), worksheet)
     if not reading or not all(r.startswith("net_") for r in reading):
         return _broken(delta.name, "", f"{out} is read by {reading}, not by nets alone")
     fed = [r[4:] for r in reading]
     paths = sympy.Add(*(sympy.Symbol(f"delta_{u}") * _partial(sheet.symbolic[f"net_{u}"], out)
                         for u in fed))
     claim = f"Σ_u delta_u · ∂net_u/∂{out} · d/d{net} {f_of_net}, u = {', '.join(fed)}"
-    return _shown(delta.name, claim, paths * sympy.diff(f_of_net, net), worksheet,
+    return _identity(delta.name, claim, paths * sympy.diff(f_of_net, net), worksheet,
                   [f"delta_{u}" for u in fed])
 
 
@@ -252,7 +250,7 @@ def _gradient_identity(sheet: SymbolicWorksheet, gradient: str, readers: dict) -
         return _broken(gradient, "", f"{parameter} is read by {reading}, not by one net")
     unit = reading[0][4:]
     chain = sympy.Symbol(f"delta_{unit}") * _partial(sheet.symbolic[reading[0]], sympy.Symbol(parameter))
-    return _shown(gradient, f"delta_{unit} · ∂net_{unit}/∂{parameter}", chain, sheet.symbolic[gradient],
+    return _identity(gradient, f"delta_{unit} · ∂net_{unit}/∂{parameter}", chain, sheet.symbolic[gradient],
                   [f"delta_{unit}"])
 
 

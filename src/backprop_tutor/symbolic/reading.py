@@ -1,7 +1,7 @@
 """The worksheet's formulas read by SymPy: the symbolic side of the derivation.
 
 ``SymbolicWorksheet.of(network)`` reads every formula of the worksheet
-(``worksheet.steps``) as a SymPy expression over symbols of the names it
+(``worksheet.definitions``) as a SymPy expression over symbols of the names it
 reads (its delta form, e.g. delta_o1 * out_h1); ``written_out()`` writes
 each quantity out in the inputs, targets, weights and biases (the primitive
 form), which is only sensible for small networks: its size grows with the
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import given_values, steps
+from backprop_tutor.core.worksheet import definitions, given_values
 from backprop_tutor.document.blocks import Equation
 from backprop_tutor.document.formulas import equation, formula
 
@@ -180,7 +180,7 @@ class SymbolicWorksheet:
 
     @classmethod
     def of(cls, network: Network) -> SymbolicWorksheet:
-        worked = [s for s in steps(network) if s.section != "update"]
+        worked = [s for s in definitions(network) if s.section != "update"]
         return cls(network, {s.name: s.formula for s in worked},
                    {s.name: symbolic(s.formula) for s in worked})
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
-from backprop_tutor.core.worksheet import source
+from backprop_tutor.core.worksheet import sent_by
 from backprop_tutor.document import notation
 from backprop_tutor.document.blocks import Equation, Math, Paragraph, Table
 from backprop_tutor.document.formulas import (
@@ -250,7 +250,7 @@ def output_section(sheet: SymbolicWorksheet, every_weight: bool) -> Section:
     loss_gradient = LOSSES[sheet.network.loss].gradient_formula(out, target, len(outputs))
     by_output = sympy.diff(sheet.symbolic[share], sympy.Symbol(out))
     require(equal(by_output, symbolic(loss_gradient)), f"∂E/∂{out} = {loss_gradient}")
-    factors = [f for f in (loss_gradient, sheet.derivative(unit), source(sender)) if f != "1"]
+    factors = [f for f in (loss_gradient, sheet.derivative(unit), sent_by(sender)) if f != "1"]
     require(equal(sheet.with_delta(gradient), symbolic(" * ".join(factors))),
              f"{gradient} = {' * '.join(factors)}")
     only = f" (of `E`, only the share `{share}` depends on `{out}`)" if len(outputs) > 1 else ""
@@ -283,7 +283,7 @@ def hidden_section(sheet: SymbolicWorksheet, layer: int, every_weight: bool) -> 
     out, net, delta, gradient = f"out_{unit}", f"net_{unit}", f"delta_{unit}", f"dE_d{weight}"
     by_output = [sympy.diff(sheet.symbolic[f"net_{u}"], sympy.Symbol(out)) for u in fed]
     path_sum = sum(sympy.Symbol(f"delta_{u}") * d for u, d in zip(fed, by_output, strict=True))
-    chain = path_sum * symbolic(sheet.derivative(unit)) * sympy.Symbol(source(sender))
+    chain = path_sum * symbolic(sheet.derivative(unit)) * sympy.Symbol(sent_by(sender))
     require(equal(sheet.with_delta(gradient), chain), f"{delta} = {sheet.formulas[delta]}")
     paths = [product(partial("E", f"net_{u}"), partial(f"net_{u}", out)) for u in fed]
     common = [partial(out, net), partial(net, weight)]
@@ -301,7 +301,7 @@ def hidden_section(sheet: SymbolicWorksheet, layer: int, every_weight: bool) -> 
         "Each factor in turn:",
         (*path_rows, *weight_rows, *_unit_factor_rows(sheet, unit, weight)),
         "Together:",
-        (equation(partial("E", weight), product(formula(sheet.formulas[delta]), formula(source(sender))),
+        (equation(partial("E", weight), product(formula(sheet.formulas[delta]), formula(sent_by(sender))),
                   formula(sheet.formulas[gradient])),),
         f"All but the last factor are the same for every weight into `{unit}` and for its bias: "
         f"they are its delta, the deltas of the units it feeds, weighted by the connecting "

@@ -40,10 +40,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
+from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
+from backprop_tutor.networks.numpy_network import ARRAY_ACTIVATIONS, NumpyNetwork
 
 # ---------------------------------------------------------------- (a) per element
 
@@ -66,16 +68,25 @@ OPERATIONS = ("tanh", "mul", "add", "compare")
 
 Elementwise = Callable[[np.ndarray], np.ndarray]
 
-#: activation → (f as computed, its operations, f′ from out, its operations, f, f′ from out)
-FORMULAS: dict[str, tuple[str, dict[str, int], str, dict[str, int], Elementwise, Elementwise]] = {
-    "sigmoid": ("(1 + tanh(x/2))/2", {"tanh": 1, "mul": 2, "add": 1},
-                "out·(1 − out)", {"mul": 1, "add": 1},
-                lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)), lambda out: out * (1.0 - out)),
-    "tanh": ("tanh(x)", {"tanh": 1}, "1 − out²", {"mul": 1, "add": 1},
-             np.tanh, lambda out: 1.0 - out * out),
-    "relu": ("max(0, x)", {"compare": 1}, "out > 0", {"compare": 1},
-             lambda x: np.maximum(x, 0.0), lambda out: (out > 0.0).astype(out.dtype)),
-}
+
+class ElementFormulas(NamedTuple):
+    """One activation's f and f′ per element: as text, their operations, and as array functions."""
+
+    forward: str                      # f as computed
+    forward_operations: dict[str, int]
+    backward: str                     # f′ from the stored out
+    backward_operations: dict[str, int]
+    f: Elementwise
+    f_prime_from_output: Elementwise
+
+
+#: activation → its ElementFormulas: the text and counts from the registry of activations, the
+#: functions the NumPy network trains with.
+FORMULAS: dict[str, ElementFormulas] = {
+    name: ElementFormulas(ACTIVATIONS[name].computed, ACTIVATIONS[name].computed_operations,
+                          ACTIVATIONS[name].computed_derivative, ACTIVATIONS[name].derivative_operations,
+                          ARRAY_ACTIVATIONS[name].function, ARRAY_ACTIVATIONS[name].derivative_from_output)
+    for name in TUTORIAL_ACTIVATIONS}
 
 
 @dataclass(frozen=True)
@@ -173,8 +184,6 @@ def numpy_step_costs(sizes=STEP_SIZES, batch: int = STEP_BATCH, repeats: int = 1
     machine, threads waiting for each other would time the other work too.
     """
     from threadpoolctl import threadpool_limits
-
-    from backprop_tutor.networks.numpy_network import NumpyNetwork
 
     X, T = _digits_batch(batch)
     costs = []

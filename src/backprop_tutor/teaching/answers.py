@@ -24,7 +24,7 @@ from pathlib import Path
 from backprop_tutor.core.activations import ACTIVATIONS, TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import steps
+from backprop_tutor.core.worksheet import definitions
 from backprop_tutor.errors import AnswerFileError, shown
 from backprop_tutor.io import files
 from backprop_tutor.teaching.marking import (
@@ -198,7 +198,7 @@ def check_file(network: Network, answer_file: AnswerFile, options: dict, source=
 def unanswered(marks: list[Mark], network: Network) -> list[str]:
     """The quantities of the network that were not answered, in worksheet order."""
     answered = {m.name for m in marks}
-    return [step.name for step in steps(network) if step.name not in answered]
+    return [step.name for step in definitions(network) if step.name not in answered]
 
 
 def marks_json(checked: Checked) -> dict:

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from backprop_tutor.core import names
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import solve, steps
+from backprop_tutor.core.worksheet import definitions, solve
 from backprop_tutor.errors import VariantError
 from backprop_tutor.teaching.rounding import Rounding, decimal_of, exact_value, worked_by_hand
 from backprop_tutor.teaching.slips import names_read
@@ -43,7 +43,7 @@ def parse_ask(text: str, network: Network) -> str | tuple[str, ...]:
     if text in ASK_PRESETS:
         return text
     asked = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
-    known = [step.name for step in steps(network)]
+    known = [step.name for step in definitions(network)]
     unknown = [name for name in asked if name not in known]
     if unknown or not asked:
         named = ", ".join(unknown) if unknown else "nothing"
@@ -55,7 +55,7 @@ def parse_ask(text: str, network: Network) -> str | tuple[str, ...]:
 
 def asked_quantities(network: Network, ask, activations: tuple[str, ...]) -> dict[str, list[str]]:
     """The asked names per hidden activation, in the order of the worked solution."""
-    order = [step.name for step in steps(network)]
+    order = [step.name for step in definitions(network)]
     if ask == "all":
         return {a: order for a in activations}
     if ask != "default":
@@ -73,7 +73,7 @@ def asked_quantities(network: Network, ask, activations: tuple[str, ...]) -> dic
 
 def key_lines(network: Network, asked: list[str]) -> list[str]:
     """The asked quantities and every quantity they need on the way, in worksheet order."""
-    formulas = {step.name: step.formula for step in steps(network)}
+    formulas = {step.name: step.formula for step in definitions(network)}
     needed, todo = set(), list(asked)
     while todo:
         name = todo.pop()
@@ -131,7 +131,7 @@ def answers(cases: dict[str, Network], asked: dict[str, list[str]], decimals: in
     for activation, network in cases.items():
         hand = by_hand[activation] if by_hand else worked_by_hand(network, rule)
         exact = solve(network)
-        formulas = {step.name: step.formula for step in steps(network)}
+        formulas = {line.name: line.formula for line in definitions(network)}
         for name in asked[activation]:
             expected = hand[name]
             # The inputs of this line that are not asked may go unrounded (one step).

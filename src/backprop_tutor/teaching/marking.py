@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from backprop_tutor.core.activations import FORMULA_FUNCTIONS
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import evaluate, given_values, steps
+from backprop_tutor.core.worksheet import definitions, evaluate, given_values
 from backprop_tutor.errors import AnswerFileError
 from backprop_tutor.teaching.precision import (
     SLIP_FIGURES,
@@ -99,11 +99,11 @@ class Line:
     slips: tuple[Slip, ...]
 
 
-def lines(network: Network) -> list[Line]:
+def marking_lines(network: Network) -> list[Line]:
     """The marker's view of ``network``'s worksheet, in worksheet order."""
     found = slips(network)
     return [Line(s.name, s.section, s.formula, names_read(s.formula), old_value_name(s),
-                 tuple(found[s.name])) for s in steps(network)]
+                 tuple(found[s.name])) for s in definitions(network)]
 
 
 _FLOATS = {"__builtins__": {}, **FORMULA_FUNCTIONS}
@@ -200,7 +200,7 @@ def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
         hints = list(dict.fromkeys(slip.hint for slip in explaining))
         note = f"read as {answer.text}: write a decimal point, not a comma" if answer.comma else ""
         marks.append(Mark(line.name, line.formula, answer.value, expected, exact[line.name],
-                          verdict == "right", either(hints), verdict, rule, follows, keys, note))
+                          verdict == "right", joined_hints(hints), verdict, rule, follows, keys, note))
         # An imprecise answer is not a wrong one: what is worked from it follows from nothing.
         roots[line.name] = [line.name] if verdict == "wrong" else follows
         own[line.name], hand[line.name] = answer.value, answer.decimal
@@ -237,7 +237,7 @@ def _slips_giving(answer: Written, line: Line, own: dict, hand: dict, computed: 
             yield slip
 
 
-def either(hints: list[str]) -> str:
+def joined_hints(hints: list[str]) -> str:
     """One hint, or "either A, or B" when several slips give the number."""
     if len(hints) < 2:
         return "".join(hints)
@@ -260,18 +260,18 @@ def check_answers(network: Network, answers: dict, decimals: int | None = None,
     ('right', 'rounded', 'read as 0.6570: write a decimal point, not a comma')
     """
     rounding = rounding_rule(decimals, sig_figs)
-    marked = lines(network)
+    marked = marking_lines(network)
     known = {line.name for line in marked}
     for name in answers:
         if name not in known:
             order = [line.name for line in marked]
-            raise AnswerFileError(source, _shown(name), "not a quantity of this network "
+            raise AnswerFileError(source, _short_key(name), "not a quantity of this network "
                                   f"(names like {', '.join(_similar(name, order))}, ...)")
     given = given_values(network)
     return mark_lines(marked, given, exact_values(marked, given), answers, rounding)
 
 
-def _shown(name: str) -> str:
+def _short_key(name: str) -> str:
     # A long or multi-line key is shortened: the error stays one short line.
     name = name.encode("unicode_escape").decode("ascii")
     return name if len(name) <= 40 else name[:37] + "..."

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import Quantity, Worksheet, given_values, steps
+from backprop_tutor.core.worksheet import Quantity, Worksheet, definitions, given_values
 
 #: Decimals a sheet asks for by default, and ``check``'s default rule.
 DEFAULT_DECIMALS = 4
@@ -231,7 +231,7 @@ def worked_by_hand(network: Network, rounding: Rounding = DEFAULT_ROUNDING) -> d
     Decimal('0.6570')
     """
     values = given_decimals(network)
-    for step in steps(network):
+    for step in definitions(network):
         values[step.name] = rounding.round(exact_value(step.formula, values))
     return values
 
@@ -244,5 +244,5 @@ def rounded_sheet(network: Network, decimals: int = DEFAULT_DECIMALS) -> Workshe
     """
     values = worked_by_hand(network, Rounding("decimals", decimals))
     quantities = [Quantity(s.section, s.name, s.formula, float(values[s.name]))
-                  for s in steps(network)]
+                  for s in definitions(network)]
     return Worksheet(network, given_values(network), quantities)

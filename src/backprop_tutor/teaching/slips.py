@@ -23,7 +23,7 @@ from backprop_tutor.core import names
 from backprop_tutor.core.activations import ACTIVATIONS, FORMULA_FUNCTIONS
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import Step, given_values, source, steps
+from backprop_tutor.core.worksheet import Definition, definitions, given_values, sent_by
 
 #: Every slip the marker recognises, by key, in the order hints are given.
 SLIPS = {
@@ -107,9 +107,9 @@ def slips(network: Network) -> dict[str, list[Slip]]:
                   for u in layer_units}
     given, found = given_values(network), {}
     # Each source's layer, as the gradients name them (i1, out_h1): one look-up per gradient.
-    sources = [[source(u) for u in layer] for layer in units[:-1]]
+    sources = [[sent_by(u) for u in layer] for layer in units[:-1]]
     layers = {src: layer for layer in sources for src in layer}
-    for step in steps(network):
+    for step in definitions(network):
         kind, _, rest = step.name.partition("_")
         if step.section == "forward" and kind == "out":
             candidates = _output_slips(rest, activation[rest])
@@ -196,7 +196,7 @@ def _hidden_weight_slips(shape: _Shape, unit: str) -> list:
     downstream, w_next = shape.units[layer + 1], shape.weights[layer]
     own = {w_next[r][column]: u for r, u in enumerate(downstream)}
     found = [("updated_weights", "the backward pass must use the weights from before the update",
-              _rename({w: f"({w} - eta * delta_{u} * {source(unit)})" for w, u in own.items()}))]
+              _rename({w: f"({w} - eta * delta_{u} * {sent_by(unit)})" for w, u in own.items()}))]
     row = shape.units[layer]
     for other in range(max(0, column - NEIGHBOURS), min(len(row), column + NEIGHBOURS + 1)):
         if other != column:
@@ -235,6 +235,6 @@ def names_read(formula: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def old_value_name(step: Step) -> str | None:
+def old_value_name(step: Definition) -> str | None:
     """The parameter an update step replaces (``w5`` for ``w5_new``), None for other steps."""
     return step.name.removesuffix("_new") if step.section == "update" else None

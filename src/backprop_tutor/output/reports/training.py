@@ -7,7 +7,7 @@ import math
 from backprop_tutor.core.network import Network
 from backprop_tutor.document.blocks import Block, Heading, Paragraph, Table
 from backprop_tutor.document.notation import format_number
-from backprop_tutor.networks.numpy_network import DIVERGED_FACTOR
+from backprop_tutor.networks.numpy_fit import DIVERGED_FACTOR
 from backprop_tutor.networks.training import TrainingRun
 from backprop_tutor.output.reports.worksheet import describe
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_tutor.networks.numpy_network import DIVERGED_FACTOR, batches
+from backprop_tutor.networks.numpy_fit import DIVERGED_FACTOR, batches
 from backprop_tutor.teaching.lab import learning_rate
 from backprop_tutor.teaching.lab.runs import (
     Run,

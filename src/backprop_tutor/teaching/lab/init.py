@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from backprop_tutor.networks.numpy_network import INITS
+from backprop_tutor.core.initialisers import INITIALISERS
 from backprop_tutor.teaching.lab.curves import CurveGroup, Groups, group_runs
 from backprop_tutor.teaching.lab.experiment import each
 from backprop_tutor.teaching.lab.runs import Run, Setting, train
@@ -23,7 +23,7 @@ BASE = Setting(dataset="moons", samples=500, hidden_activation="tanh", learning_
                epochs=150)
 
 
-def settings(base: Setting = BASE, inits=INITS, seeds=SEEDS) -> list[Setting]:
+def settings(base: Setting = BASE, inits=tuple(INITIALISERS), seeds=SEEDS) -> list[Setting]:
     return [base.with_(init=init, seed=seed) for init in inits for seed in seeds]
 
 

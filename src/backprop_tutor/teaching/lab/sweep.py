@@ -25,9 +25,10 @@ import itertools
 import math
 
 from backprop_tutor.core.activations import ACTIVATIONS
+from backprop_tutor.core.initialisers import INITIALISERS
+from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.errors import ConfigFileError, shown
 from backprop_tutor.io import files
-from backprop_tutor.networks.numpy_network import INITS
 from backprop_tutor.teaching.lab.curves import Groups, group_runs
 from backprop_tutor.teaching.lab.experiment import each
 from backprop_tutor.teaching.lab.runs import Setting, train
@@ -87,8 +88,8 @@ KEYS = {
     "output_activation": _one_of(tuple(ACTIVATIONS)),
     "hidden_units": _whole(*BOUNDS["hidden_units"]),
     "hidden_layers": _whole(*BOUNDS["hidden_layers"]),
-    "init": _one_of(INITS),
-    "loss": _one_of(("half_sse", "mse")),
+    "init": _one_of(tuple(INITIALISERS)),
+    "loss": _one_of(tuple(LOSSES)),
 }
 
 
