@@ -1,4 +1,4 @@
-"""The notebooks' check cells (teaching/notebook_checks.py), called in-process.
+"""The notebooks' check cells (teaching/notebook_checks/), called in-process.
 
 The expected numbers are worked by hand from examples/tutorial.toml, as in
 tests/test_notebooks.py's docstring: out_h1 = σ(0.65) = 0.657010, σ′(0.65) =
