@@ -28,7 +28,7 @@ from backprop_tutor.teaching.rounding import (
     tanh,
     worked_by_hand,
 )
-from backprop_tutor.teaching.variants import cases, generate_variants
+from backprop_tutor.teaching.variants import by_hidden_activation, generate_variants
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 PLACES = 4
@@ -125,7 +125,8 @@ def written(x: Fraction) -> str:
 def kit():
     """40 variants (seed 2026) worked by hand: {(variant ID, activation): (values, ties)}."""
     variants = generate_variants(n=40, seed=2026)
-    worked = {(v.id, a): by_hand(net, a) for v in variants for a, net in cases(v.network).items()}
+    worked = {(v.id, a): by_hand(net, a)
+              for v in variants for a, net in by_hidden_activation(v.network).items()}
     return variants, worked
 
 
@@ -180,7 +181,7 @@ def test_the_tutorial_worked_by_hand():
 def test_the_keys_of_40_variants_equal_the_hand_work(kit):
     variants, worked = kit
     asked = {v.id: asked_quantities(v.network, "all", ACTIVATIONS) for v in variants}
-    boxes = {v.id: answers(cases(v.network), asked[v.id], PLACES) for v in variants}
+    boxes = {v.id: answers(by_hidden_activation(v.network), asked[v.id], PLACES) for v in variants}
     rows = list(csv.DictReader(io.StringIO(keys_csv(variants, boxes))))
     differences = [(row["variant"], row["hidden_activation"], row["quantity"], row["expected"])
                    for row in rows
@@ -196,9 +197,9 @@ def test_the_tolerance_covers_a_weight_updated_in_one_step(kit):
     covered = 0
     for variant in variants[:10]:
         asked = asked_quantities(variant.network, "default", ACTIVATIONS)
-        for box in answers(cases(variant.network), asked, PLACES):
+        for box in answers(by_hidden_activation(variant.network), asked, PLACES):
             if box.quantity.endswith("_new"):
-                network = cases(variant.network)[box.activation]
+                network = by_hidden_activation(variant.network)[box.activation]
                 one_step = by_hand(network, box.activation, one_step=True)[0][box.quantity]
                 assert abs(float(one_step) - box.expected) <= box.tolerance + 1e-12
                 covered += one_step != Fraction(box.written)
@@ -213,7 +214,7 @@ def test_check_variant_marks_the_hand_work_of_40_variants_right(kit, run, tmp_pa
     wrong, rules = [], set()
     for variant in variants:
         boxes = asked_quantities(variant.network, "default", ACTIVATIONS)
-        for activation, network in cases(variant.network).items():
+        for activation, network in by_hidden_activation(variant.network).items():
             values = worked[variant.id, activation][0]
             if written_down == "the boxes":
                 values = {k: values[k] for k in boxes[activation]}

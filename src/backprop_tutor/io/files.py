@@ -69,12 +69,12 @@ def read_text(path, error: type, what: str, limit: int = MAX_BYTES) -> str:
     try:
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
-            raise error(path, None, f"is a folder, not {_a(what)}")
+            raise error(path, None, f"is a folder, not {_with_article(what)}")
         if not stat.S_ISREG(status.st_mode):
             raise error(path, None, f"is not a regular file (a device, FIFO or socket), "
-                                    f"not {_a(what)}")
+                                    f"not {_with_article(what)}")
         if status.st_size > limit:
-            raise error(path, None, f"is {status.st_size:,} bytes; {_a(what)} has at most "
+            raise error(path, None, f"is {status.st_size:,} bytes; {_with_article(what)} has at most "
                                     f"{limit:,}")
         data = _read(fd, limit + 1)
     except OSError as failure:
@@ -113,7 +113,7 @@ def _read(fd: int, most: int) -> bytes:
     return b"".join(chunks)
 
 
-def _a(what: str) -> str:
+def _with_article(what: str) -> str:
     return f"an {what}" if what[0] in "aeiou" else f"a {what}"
 
 
@@ -124,10 +124,11 @@ def parse_toml(text: str, source, error: type) -> dict:
     except RecursionError:
         raise error(source, None, "is not valid TOML: brackets nested too deeply") from None
     except ValueError as failure:   # TOMLDecodeError, and int() beyond 4,300 digits
-        raise error(source, None, f"is not valid TOML: {_why(failure)}") from None
+        raise error(source, None, f"is not valid TOML: {_reason(failure)}") from None
 
 
-def _why(failure: ValueError) -> str:
+def _reason(failure: ValueError) -> str:
+    """Why the parser refused the text, in words a user acts on."""
     # Python's own advice (sys.set_int_max_str_digits) means nothing to the user.
     if "integer string conversion" in str(failure):
         return "an integer has more than 4,300 digits"
@@ -160,7 +161,7 @@ def parse_json(text: str, source, error: type):
     except RecursionError:
         raise error(source, None, "is not valid JSON: brackets nested too deeply") from None
     except ValueError as failure:   # JSONDecodeError, NaN/Infinity, int() beyond 4,300 digits
-        raise error(source, None, f"is not valid JSON: {_why(failure)}") from None
+        raise error(source, None, f"is not valid JSON: {_reason(failure)}") from None
 
 
 def finite_number(value) -> float:

@@ -18,14 +18,14 @@ import math
 import re
 
 
-def plain(data):
+def _finite_or_none(data):
     """``data`` with every non-finite float replaced by None (through dicts, lists, tuples)."""
     if isinstance(data, float) and not math.isfinite(data):
         return None
     if isinstance(data, dict):
-        return {key: plain(value) for key, value in data.items()}
+        return {key: _finite_or_none(value) for key, value in data.items()}
     if isinstance(data, (list, tuple)):
-        return [plain(value) for value in data]
+        return [_finite_or_none(value) for value in data]
     return data
 
 
@@ -38,7 +38,7 @@ def dumps(data, indent: int | None = 2) -> str:
     >>> dumps({"title": "a\x1b[31m\x9b"}, indent=None)
     '{"title": "a\\u001b[31m\\u009b"}\n'
     """
-    text = json.dumps(plain(data), indent=indent, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(_finite_or_none(data), indent=indent, ensure_ascii=False, allow_nan=False)
     # Outside strings JSON has no such character: escaping them everywhere is safe.
     return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
 

@@ -96,7 +96,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / folder).mkdir()
         copy_assets(work / "page", ("choose.js", "formulas.js", "marking.js", "page.js", "page.css"))
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
-        with _pool(len(variants)) as pool:
+        with _executor_for(len(variants)) as pool:
             shares = [(variants[k::SHARES], ask, answer_decimals, work) for k in range(SHARES)]
             done: dict[str, _Written] = {}
             for share, written in zip(shares, pool.map(_write_variants, shares), strict=True):
@@ -236,7 +236,7 @@ def _join(files: list[str], name: str, work: Path) -> None:
         (work / file).unlink()
 
 
-def _pool(jobs: int):
+def _executor_for(jobs: int):
     """Two worker processes for many jobs; for a few, this process (a pool costs ~0.3 s)."""
     from concurrent.futures import ThreadPoolExecutor
 

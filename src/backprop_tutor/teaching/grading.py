@@ -50,7 +50,7 @@ from backprop_tutor.teaching.moodle_responses import (
     read_responses,
 )
 from backprop_tutor.teaching.slips import SLIPS
-from backprop_tutor.teaching.variants import cases
+from backprop_tutor.teaching.variants import by_hidden_activation
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def mark_student(network: Network, boxes: tuple[Box, ...], submission: Submissio
                  decimals: int) -> StudentGrade:
     """Mark one student's answers to the ``boxes`` of their variant's ``network``, rounded
     to ``decimals`` as they went (the sheet's rule, as ``check --variant`` marks it)."""
-    networks = cases(network)
+    networks = by_hidden_activation(network)
     by_case: dict[str, list[Box]] = {}
     for box in boxes:
         by_case.setdefault(box.case, []).append(box)

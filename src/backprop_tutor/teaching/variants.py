@@ -109,7 +109,7 @@ class Variant:
     student: str = ""
 
 
-def cases(network: Network) -> dict[str, Network]:
+def by_hidden_activation(network: Network) -> dict[str, Network]:
     """The network once per hidden activation a sheet works through (sigmoid, tanh, relu).
 
     A network without hidden layers has one case, keyed by its output activation.
@@ -204,7 +204,7 @@ def problems(network: Network, inactive_relu: str = "one") -> list[str]:
     found += [f"input {name} is 1" for name, value in inputs.items() if value == 1]
     if found:
         return found
-    for activation, net in cases(network).items():
+    for activation, net in by_hidden_activation(network).items():
         sheet = solve(net)
         found += [f"{activation}: {p}" for p in _case_problems(sheet, inactive_relu)]
         if found:    # one broken case is enough to draw again

@@ -29,7 +29,7 @@ from backprop_tutor.document.formulas import formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.teaching.exercise import Answer, answers, asked_quantities, key_lines
 from backprop_tutor.teaching.rounding import Rounding, rounding_rule, worked_by_hand
-from backprop_tutor.teaching.variants import cases
+from backprop_tutor.teaching.variants import by_hidden_activation
 
 #: Digits shown of a given number: enough for any grid of ``Settings.decimals``.
 DIGITS = 6
@@ -60,7 +60,7 @@ class Exercise:
 
     def __init__(self, network: Network, ask, decimals: int):
         self.decimals = decimals
-        self.cases = cases(network)
+        self.cases = by_hidden_activation(network)
         self.asked = asked_quantities(network, ask, tuple(self.cases))
         rule = Rounding("decimals", decimals)
         self.by_hand = {a: worked_by_hand(case, rule) for a, case in self.cases.items()}

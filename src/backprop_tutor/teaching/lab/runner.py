@@ -62,7 +62,7 @@ def run_all(task: Callable, settings: Iterable, jobs: int = 1,
                 progress(1)
             return results
     results = [None] * len(settings)
-    futures = {_pool(jobs).submit(task, setting): index for index, setting in enumerate(settings)}
+    futures = {_kept_pool(jobs).submit(task, setting): index for index, setting in enumerate(settings)}
     try:
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -81,7 +81,8 @@ def run_all(task: Callable, settings: Iterable, jobs: int = 1,
 _POOLS: dict[int, Executor] = {}
 
 
-def _pool(jobs: int) -> Executor:
+def _kept_pool(jobs: int) -> Executor:
+    """A pool of ``jobs`` single-threaded workers, started once and kept for the next runs."""
     if jobs not in _POOLS:
         _POOLS[jobs] = worker_pool(jobs, initializer=_start_worker)
     return _POOLS[jobs]
