@@ -17,9 +17,10 @@
 * ``figures/ID.svg``: each variant's drawing, made once and used by its
   sheet in every document.
 
-Sheets and keys are document blocks. Typst typesets the class's sheets as one
-document and its keys as another, side by side on two cores, and pypdf splits
-each student's pages out of them. The folder is written whole or not at all.
+Sheets and keys are document blocks. Typst typesets the sheets of a group of
+students as one document and their keys as another, a group on each core, and
+pypdf splits each student's pages out of them and joins the groups' documents
+into the class's. The folder is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -59,11 +60,9 @@ class ClassKit:
 
 @dataclass(frozen=True)
 class _Written:
-    """One variant's part of the class documents, made by a worker: the Typst markup and the
-    Markdown of its sheet and key, and its answers."""
+    """One variant's part of the class's Markdown and CSV files, made by a worker: the Markdown
+    of its sheet and key, and its answers."""
 
-    sheet: str
-    key: str
     sheet_markdown: str
     key_markdown: str
     answers: list[Answer]
@@ -79,14 +78,15 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
 
     ``reveal``: the pages have Show buttons. ``paper``: ``a4`` or ``letter``.
 
-    Each worker writes the files of its share of the variants (drawing and
-    network file) and returns their sheets and keys as Typst markup. Typst then
-    typesets the sheets of ``CLASS_DOCUMENT`` students at a time as one document,
-    and their keys as another, the two cores taking the documents in turn; each
-    student's ``sheet-ID.pdf`` and ``key-ID.pdf`` are their pages, split out by
-    pypdf, and the class's ``sheets.pdf`` and ``keys.pdf`` the documents one
-    after the other (for a class of up to ``CLASS_DOCUMENT``: the document itself).
-    The practice pages are written meanwhile, by whichever worker is free.
+    The class is cut into groups of ``CLASS_DOCUMENT`` students. A worker takes a
+    group: writes each student's drawing and network file, typesets the group's
+    keys as one document and its sheets as another, and splits each student's
+    ``key-ID.pdf`` and ``sheet-ID.pdf`` out of them with pypdf. The practice
+    pages come after the groups, in small shares, so that both workers finish
+    close together. Meanwhile this process appends each group's documents to the
+    class's ``sheets.pdf`` and ``keys.pdf`` as soon as they are typeset, in
+    roster order (for a class of one group: the group's documents themselves),
+    and writes the class's Markdown, CSV and Moodle files.
     """
     from backprop_tutor.output.moodle import moodle_xml
     from backprop_tutor.output.page import ASSETS, copy_assets
@@ -96,21 +96,18 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / folder).mkdir()
         copy_assets(work / "page", ("choose.js", "formulas.js", "marking.js", "page.js", "page.css"))
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
+        starts = range(0, len(variants), CLASS_DOCUMENT)
         with _executor_for(len(variants)) as pool:
-            shares = [(variants[k::SHARES], ask, answer_decimals, work) for k in range(SHARES)]
-            done: dict[str, _Written] = {}
-            for share, written in zip(shares, pool.map(_write_variants, shares), strict=True):
-                done.update(zip((v.id for v in share[0]), written, strict=True))
-            written = [done[variant.id] for variant in variants]
-            groups = [slice(start, start + CLASS_DOCUMENT)
-                      for start in range(0, len(variants), CLASS_DOCUMENT)]
-            # The keys take longest to typeset: each group's go first.
-            documents = [pool.submit(_typeset, name, [v.id for v in variants[group]],
-                                     [getattr(w, name) for w in written[group]], paper, work,
-                                     f".{name}s-{group.start}.pdf")
-                         for group in groups for name in reversed(DOCUMENTS)]
-            jobs = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
-                    for k in range(SHARES)]
+            typeset = [pool.submit(_write_group, variants[start:start + CLASS_DOCUMENT], start, ask,
+                                   answer_decimals, paper, work) for start in starts]
+            pages = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
+                     for k in range(SHARES)]
+            class_documents = [_ClassDocument(name, work, len(starts)) for name in DOCUMENTS]
+            written: list[_Written] = []
+            for start, job in zip(starts, typeset, strict=True):
+                written += job.result()
+                for document in class_documents:
+                    document.append(_group_file(document.name, start))
             for name in DOCUMENTS:
                 text = "\n\n".join(getattr(w, f"{name}_markdown").rstrip("\n") for w in written)
                 (work / f"{name}s.md").write_text(text + "\n", encoding="utf-8")
@@ -122,11 +119,9 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / "answers-template.csv").write_text(_csv(
                 answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
                 encoding="utf-8")
-            for document in documents:
-                document.result()
-            jobs += [pool.submit(_join, [f".{name}s-{group.start}.pdf" for group in groups],
-                                 f"{name}s.pdf", work) for name in DOCUMENTS]
-            for job in jobs:
+            for document in class_documents:
+                document.write()
+            for job in pages:
                 job.result()
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
@@ -137,18 +132,21 @@ WORKERS = 2
 #: in memory while it typesets it, about 7 MB per key and 4 MB per sheet: 50 keep each worker
 #: under half a gigabyte.
 CLASS_DOCUMENT = 50
-#: The variants are dealt out in this many shares (every eighth variant to a share), so that
-#: the workers finish close together.
+#: The practice pages are dealt out in this many shares (every eighth variant to a share): the
+#: worker that is done with its groups first takes more of them.
 SHARES = 4 * WORKERS
 
 
-def _write_variants(job) -> list[_Written]:
-    """Each variant of a share: its drawing and network file written; its sheet and key."""
+def _write_group(group: list[Variant], start: int, ask, answer_decimals: int, paper: str,
+                 work: Path) -> list[_Written]:
+    """A group of students (from the ``start``-th of the class on): each one's drawing and
+    network file written; their keys typeset as one document and their sheets as another, and
+    each student's pages split out of them (``_typeset``)."""
     from backprop_tutor.output.writers.typst import part
 
-    share, ask, answer_decimals, work = job
     written = []
-    for variant in share:
+    parts: dict[str, list[str]] = {name: [] for name in DOCUMENTS}
+    for variant in group:
         exercise = Exercise(variant.network, ask, answer_decimals)
         figure = f"figures/{variant.id}.svg"
         (work / figure).write_text(network_svg(variant.network, standalone=True), encoding="utf-8")
@@ -156,9 +154,17 @@ def _write_variants(job) -> list[_Written]:
         key = key_blocks(variant.network, exercise, variant.id, variant.student)
         (work / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network),
                                                               encoding="utf-8")
-        written.append(_Written(part(sheet), part(key), to_markdown(sheet), to_markdown(key),
-                                exercise.answers))
+        parts["sheet"].append(part(sheet))
+        parts["key"].append(part(key))
+        written.append(_Written(to_markdown(sheet), to_markdown(key), exercise.answers))
+    for name in DOCUMENTS:
+        _typeset(name, [v.id for v in group], parts[name], paper, work, _group_file(name, start))
     return written
+
+
+def _group_file(name: str, start: int) -> str:
+    """The file of a group's sheets or keys (``name``), until they join the class's."""
+    return f".{name}s-{start}.pdf"
 
 
 def _write_pages(share: list[Variant], answer_decimals: int, reveal: bool, work: Path) -> None:
@@ -215,25 +221,37 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
     # Typst keeps what it worked out for a document (about 7 MB a key) until ten further
     # compilations have not used it: ten empty ones let the next group reuse that memory.
     for _ in range(10):
-        typst.compile(b"")
+        typst.compile(b"", ignore_system_fonts=True)   # no fonts needed: no time to find them
     return pdf, starts
 
 
-def _join(files: list[str], name: str, work: Path) -> None:
-    """The documents ``files`` in ``work`` one after the other as ``name``; ``files`` removed."""
-    from pypdf import PdfWriter
+class _ClassDocument:
+    """The class's ``sheets.pdf`` or ``keys.pdf`` (``name``: ``sheet`` or ``key``): its groups'
+    documents one after the other, appended as each is typeset. A class of one group has its
+    group's document itself."""
 
-    if len(files) == 1:
-        (work / files[0]).rename(work / name)
-        return
-    writer = PdfWriter()
-    for file in files:
-        writer.append(work / file)
-    writer.add_metadata({"/Title": DOCUMENTS[name.removesuffix("s.pdf")][0]})
-    with open(work / name, "wb") as output:
-        writer.write(output)
-    for file in files:
-        (work / file).unlink()
+    def __init__(self, name: str, work: Path, groups: int):
+        from pypdf import PdfWriter
+
+        self.name, self.work = name, work
+        self.writer = PdfWriter() if groups > 1 else None
+        self.files: list[Path] = []
+
+    def append(self, file: str) -> None:
+        if self.writer is None:
+            (self.work / file).rename(self.work / f"{self.name}s.pdf")
+        else:
+            self.writer.append(self.work / file)
+            self.files.append(self.work / file)
+
+    def write(self) -> None:
+        if self.writer is None:
+            return
+        self.writer.add_metadata({"/Title": DOCUMENTS[self.name][0]})
+        with open(self.work / f"{self.name}s.pdf", "wb") as output:
+            self.writer.write(output)
+        for file in self.files:
+            file.unlink()
 
 
 def _executor_for(jobs: int):
