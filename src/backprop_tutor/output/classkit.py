@@ -190,7 +190,7 @@ def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path
     class_title, title = DOCUMENTS[name]
     pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, group)
     (work / group).write_bytes(pdf)
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)   # see _ClassDocument.append
     for vid, first, last in zip(ids, starts, [*starts[1:], len(reader.pages)], strict=True):
         writer = PdfWriter()
         for page in reader.pages[first:last]:
@@ -241,7 +241,11 @@ class _ClassDocument:
         if self.writer is None:
             (self.work / file).rename(self.work / f"{self.name}s.pdf")
         else:
-            self.writer.append(self.work / file)
+            from pypdf import PdfReader
+
+            # Typst writes a well-formed PDF: read strictly, pypdf does not look up every
+            # object to check the file's table of their offsets (a third of its reading).
+            self.writer.append(PdfReader(self.work / file, strict=True))
             self.files.append(self.work / file)
 
     def write(self) -> None:
