@@ -18,9 +18,9 @@
   sheet in every document.
 
 Sheets and keys are document blocks. Typst typesets the sheets of a group of
-students as one document and their keys as another, a group on each core, and
-pypdf splits each student's pages out of them and joins the groups' documents
-into the class's. The folder is written whole or not at all.
+students as one document and their keys as another, on two cores, and pypdf
+splits each student's pages out of them and joins the groups' documents into
+the class's. The folder is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ class ClassKit:
 
 @dataclass(frozen=True)
 class _Written:
-    """One variant's part of the class's Markdown and CSV files, made by a worker: the Markdown
-    of its sheet and key, and its answers."""
+    """One variant's part of the class documents, made by a worker: the Typst markup and the
+    Markdown of its sheet and key, and its answers."""
 
+    sheet: str
+    key: str
     sheet_markdown: str
     key_markdown: str
     answers: list[Answer]
@@ -79,12 +81,13 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
     ``reveal``: the pages have Show buttons. ``paper``: ``a4`` or ``letter``.
 
     The class is cut into groups of ``CLASS_DOCUMENT`` students. A worker takes a
-    group: writes each student's drawing and network file, typesets the group's
-    keys as one document and its sheets as another, and splits each student's
-    ``key-ID.pdf`` and ``sheet-ID.pdf`` out of them with pypdf. The practice
-    pages come after the groups, in small shares, so that both workers finish
-    close together. Meanwhile this process appends each group's documents to the
-    class's ``sheets.pdf`` and ``keys.pdf`` as soon as they are typeset, in
+    group and writes each student's drawing and network file, and returns their
+    sheets and keys as Typst markup. Typst then typesets a group's keys as one
+    document and its sheets as another, the two cores taking the documents in
+    turn, and pypdf splits each student's ``key-ID.pdf`` and ``sheet-ID.pdf`` out
+    of them; the practice pages come last, in small shares, so that both workers
+    finish close together. Meanwhile this process appends each group's documents
+    to the class's ``keys.pdf`` and ``sheets.pdf`` as soon as they are typeset, in
     roster order (for a class of one group: the group's documents themselves),
     and writes the class's Markdown, CSV and Moodle files.
     """
@@ -98,16 +101,20 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
         starts = range(0, len(variants), CLASS_DOCUMENT)
         with _executor_for(len(variants)) as pool:
-            typeset = [pool.submit(_write_group, variants[start:start + CLASS_DOCUMENT], start, ask,
-                                   answer_decimals, paper, work) for start in starts]
+            groups = [pool.submit(_write_variants, variants[start:start + CLASS_DOCUMENT], ask,
+                                  answer_decimals, work) for start in starts]
+            written: list[_Written] = []
+            typeset = []
+            for start, job in zip(starts, groups, strict=True):
+                group = job.result()
+                written += group
+                ids = [v.id for v in variants[start:start + len(group)]]
+                # The keys take longest to typeset: each group's go first.
+                typeset.append({name: pool.submit(_typeset, name, ids, [getattr(w, name) for w in group],
+                                                  paper, work, _group_file(name, start))
+                                for name in ("key", "sheet")})
             pages = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
                      for k in range(SHARES)]
-            class_documents = [_ClassDocument(name, work, len(starts)) for name in DOCUMENTS]
-            written: list[_Written] = []
-            for start, job in zip(starts, typeset, strict=True):
-                written += job.result()
-                for document in class_documents:
-                    document.append(_group_file(document.name, start))
             for name in DOCUMENTS:
                 text = "\n\n".join(getattr(w, f"{name}_markdown").rstrip("\n") for w in written)
                 (work / f"{name}s.md").write_text(text + "\n", encoding="utf-8")
@@ -119,8 +126,13 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / "answers-template.csv").write_text(_csv(
                 answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
                 encoding="utf-8")
-            for document in class_documents:
-                document.write()
+            class_documents = {name: _ClassDocument(name, work, len(starts)) for name in DOCUMENTS}
+            for start, documents in zip(starts, typeset, strict=True):
+                for name, document in documents.items():
+                    document.result()
+                    class_documents[name].append(_group_file(name, start))
+            for class_document in class_documents.values():
+                class_document.write()
             for job in pages:
                 job.result()
     return ClassKit(Path(out), files_in(Path(out)), variants)
@@ -132,20 +144,15 @@ WORKERS = 2
 #: in memory while it typesets it, about 7 MB per key and 4 MB per sheet: 50 keep each worker
 #: under half a gigabyte.
 CLASS_DOCUMENT = 50
-#: The practice pages are dealt out in this many shares (every eighth variant to a share): the
-#: worker that is done with its groups first takes more of them.
+#: The practice pages are dealt out in this many shares (every eighth variant to a share).
 SHARES = 4 * WORKERS
 
 
-def _write_group(group: list[Variant], start: int, ask, answer_decimals: int, paper: str,
-                 work: Path) -> list[_Written]:
-    """A group of students (from the ``start``-th of the class on): each one's drawing and
-    network file written; their keys typeset as one document and their sheets as another, and
-    each student's pages split out of them (``_typeset``)."""
+def _write_variants(group: list[Variant], ask, answer_decimals: int, work: Path) -> list[_Written]:
+    """Each variant of a group: its drawing and network file written; its sheet and key."""
     from backprop_tutor.output.writers.typst import part
 
     written = []
-    parts: dict[str, list[str]] = {name: [] for name in DOCUMENTS}
     for variant in group:
         exercise = Exercise(variant.network, ask, answer_decimals)
         figure = f"figures/{variant.id}.svg"
@@ -154,11 +161,8 @@ def _write_group(group: list[Variant], start: int, ask, answer_decimals: int, pa
         key = key_blocks(variant.network, exercise, variant.id, variant.student)
         (work / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network),
                                                               encoding="utf-8")
-        parts["sheet"].append(part(sheet))
-        parts["key"].append(part(key))
-        written.append(_Written(to_markdown(sheet), to_markdown(key), exercise.answers))
-    for name in DOCUMENTS:
-        _typeset(name, [v.id for v in group], parts[name], paper, work, _group_file(name, start))
+        written.append(_Written(part(sheet), part(key), to_markdown(sheet), to_markdown(key),
+                                exercise.answers))
     return written
 
 
