@@ -106,10 +106,12 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
-    # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
-    # longest step, overlaps everything else, which runs in this process.
-    keras = worker_pool(1, initializer=_keras_process)   # spawned; it ends with this process
-    keras_run = keras.submit(_problem4, network, sheets)
+    # Keras (Problem 4), then SymPy's derivation (Problem 1), run in a second process:
+    # TensorFlow's start-up, the longest step, overlaps everything else, which runs in this
+    # process, and the two processes have about as much work each.
+    beside = worker_pool(1, initializer=_second_process)   # spawned; it ends with this process
+    keras_run = beside.submit(_problem4, network, sheets)
+    derivation_run = beside.submit(_problem1, network)
     for activation, sheet in sheets.items():
         save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
@@ -122,13 +124,11 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
     progress("activations compared: the lab's experiments and the activation cost")
     comparison, measured = comparison_blocks(work)
 
-    progress("Problem 1: derivation")
-    problem1 = _problem1(network)
     progress("writing worksheet.pdf")
     write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
-    progress("Problem 4: Keras")
-    with keras:
-        problem4 = keras_run.result()
+    progress("Problems 4 and 1: Keras and the derivation")
+    with beside:
+        problem4, problem1 = keras_run.result(), derivation_run.result()
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
     body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
             *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
@@ -156,6 +156,7 @@ NOTEBOOK_LEVELS = [
 
 
 def _problem1(network: Network) -> list[Block]:
+    """SymPy's derivation, proven step by step; runs in the second process (see ``_content``)."""
     from backprop_tutor.output.reports.derivation import section_blocks
     from backprop_tutor.symbolic.derivation import derive
 
@@ -260,15 +261,16 @@ def _curves_figure() -> Figure:
                   "on data sets.")
 
 
-def _keras_process() -> None:
-    """Prepare the process of Problem 4 as it starts: a third of its CPU time is not Keras' work.
+def _second_process() -> None:
+    """Prepare the process of Problems 4 and 1 as it starts: a third of its CPU time is not
+    Keras' work.
 
     Keras imports scikit-learn, IPython and matplotlib when they are installed, for
     wrappers, notebook display and image galleries this process never uses (about 1.5 s
     of CPU): None in ``sys.modules`` makes those imports fail as if the libraries were
     absent, and Keras goes on without them. At its end the process exits at once, after
     the exit handlers, instead of tearing TensorFlow's modules down one by one (about
-    0.5 s): its result is already sent.
+    0.5 s): its results are already sent.
     """
     sys.modules.update(sklearn=None, IPython=None, matplotlib=None)
     atexit.register(os._exit, 0)    # the first registered, so it runs last
@@ -277,7 +279,7 @@ def _keras_process() -> None:
 def _problem4(network: Network, sheets: dict) -> list[Block]:
     """Keras: the student's code run on the file, one update, 1..N updates, random weights.
 
-    Runs in its own process (see ``_content``).
+    Runs in the second process (see ``_content``).
     """
     from backprop_tutor.networks.keras_network import compare_with_numpy, import_keras
     from backprop_tutor.output.reports.keras import convention_blocks
