@@ -48,7 +48,7 @@ from backprop_tutor.output import pack_code
 from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.pack_lab import comparison_blocks, save_figure
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
-from backprop_tutor.output.writers import to_markdown, typst_document
+from backprop_tutor.output.writers import to_markdown, to_typst, typst_document
 
 #: The tutorial's problems state no numbers: the pack's are those of its network file.
 EXAMPLE_NOTE = ("The tutorial's problems give no numbers: those here are backprop-tutor's own "
@@ -106,12 +106,12 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
-    # Keras (Problem 4), then SymPy's derivation (Problem 1), run in a second process:
+    # SymPy's derivation (Problem 1), then Keras (Problem 4), run in a second process:
     # TensorFlow's start-up, the longest step, overlaps everything else, which runs in this
     # process, and the two processes have about as much work each.
     beside = worker_pool(1, initializer=_second_process)   # spawned; it ends with this process
-    keras_run = beside.submit(_problem4, network, sheets)
     derivation_run = beside.submit(_problem1, network)
+    keras_run = beside.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
@@ -126,12 +126,16 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("writing worksheet.pdf")
     write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
-    progress("Problems 4 and 1: Keras and the derivation")
-    with beside:
-        problem4, problem1 = keras_run.result(), derivation_run.result()
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
-    body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
-            *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
+    problem1, problem2 = derivation_run.result(), _problem2(sheets, drawn_in_problem1=twice)
+    # While Keras runs: Problems 1 to 3 made Typst markup, which translates their formulas.
+    # tex2typst keeps each translation (an LRU cache), so the PDF, at the end, waits for
+    # Problem 4's formulas only.
+    to_typst([*problem1, *problem2, *problem3])
+    progress("Problem 4: Keras")
+    with beside:
+        problem4 = keras_run.result()
+    body = [*problem1, *problem2, *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
