@@ -116,10 +116,10 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
         save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
     save_figure(figures.plot_activations(), work, "activations")
-    curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
-    losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
-    problem3, shown_curves = _problem3(network, sheets, curves)
+    after = experiments.learning_curves(network, updates=1)
+    losses = {a: (sheet["E"], after[a][1]) for a, sheet in sheets.items()}
+    problem3, shown_curves = _problem3(network, sheets)
     save_figure(figures.plot_learning_curves(shown_curves), work, "learning_curves")
     progress("activations compared: the lab's experiments and the activation cost")
     comparison, measured = comparison_blocks(work)
@@ -204,8 +204,7 @@ def _problem2(sheets: dict, drawn_in_problem1: bool) -> list[Block]:
     return blocks
 
 
-def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
-              ) -> tuple[list[Block], dict[str, list[float]]]:
+def _problem3(network: Network, sheets: dict) -> tuple[list[Block], dict[str, list[float]]]:
     """The matrix form, the student's NumPy code run on the file, and its numbers; and the
     learning curves its table and figure show (those the code made, where it fits)."""
     misfit = pack_code.student_code_fits(network)
@@ -223,7 +222,9 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
     ]
     if misfit is not None:
         from backprop_tutor.networks import from_scratch
+        from backprop_tutor.teaching import experiments
 
+        curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
         return [*blocks[:2],
             Code(pack_code.source_code(from_scratch)),
             Paragraph(f"This network does not fit that short code: {misfit}. The numbers "
@@ -276,7 +277,8 @@ def _second_process() -> None:
     the exit handlers, instead of tearing TensorFlow's modules down one by one (about
     0.5 s): its results are already sent.
     """
-    sys.modules.update(sklearn=None, IPython=None, matplotlib=None)
+    for unused in ("sklearn", "IPython", "matplotlib"):
+        sys.modules[unused] = None   # type: ignore[assignment]  # None: "not installed"
     atexit.register(os._exit, 0)    # the first registered, so it runs last
 
 
