@@ -126,13 +126,13 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("writing worksheet.pdf")
     write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
+    progress("Problems 1 and 4: SymPy's derivation and Keras, in the second process")
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
     problem1, problem2 = derivation_run.result(), _problem2(sheets, drawn_in_problem1=twice)
     # While Keras runs: Problems 1 to 3 made Typst markup, which translates their formulas.
     # tex2typst keeps each translation (an LRU cache), so the PDF, at the end, waits for
     # Problem 4's formulas only.
     to_typst([*problem1, *problem2, *problem3])
-    progress("Problem 4: Keras")
     with beside:
         problem4 = keras_run.result()
     body = [*problem1, *problem2, *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
