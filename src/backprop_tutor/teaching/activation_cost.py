@@ -316,7 +316,7 @@ def measure(size: int = 1_000_000, repeats: int = 15, keras: bool = False,
     """(a), (b) and (c); (b) in Keras too with ``keras``; no (c) with ``epochs=0``.
 
     ``runs``: the learning-rate sweep of (c) if already run (``sweep_runs``). ``calls``: the
-    steps averaged in each timing of (b) and (c) (the interval of the median needs no more).
+    steps averaged in each timing of (b) and (c) (the 95 % interval of the median holds for any).
     """
     _check_whole("repeats", repeats)
     _check_whole("calls", calls)
