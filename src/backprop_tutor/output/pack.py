@@ -267,8 +267,7 @@ def _curves_figure() -> Figure:
 
 
 def _second_process() -> None:
-    """Prepare the process of Problems 4 and 1 as it starts: a third of its CPU time is not
-    Keras' work.
+    """Prepare the second process (Problems 1 and 4) as it starts: spare it work not its own.
 
     Keras imports scikit-learn, IPython and matplotlib when they are installed, for
     wrappers, notebook display and image galleries this process never uses (about 1.5 s

@@ -82,8 +82,8 @@ def comparison_blocks(work: Path) -> tuple[list[Block], list[Block]]:
     figure = save_figure(plot_depth(result), work, "depth")
     blocks += [Heading(2, "Depth: vanishing gradients and dead units"),
                *depth_blocks(result, figure=figure)]
-    # Nine timings of four steps each: the 95 % interval of the median holds for any number
-    # of steps per timing, and the pack spends a tenth of a second, not a third.
+    # Nine timings of four steps each (ten by default): the 95 % interval of the median holds
+    # for any number of steps per timing, and the pack spends half as long timing.
     cost = measure(size=200_000, repeats=9, calls=4, runs=runs["digits"])
     figure = save_figure(plot_cost(cost), work, "activation_cost")
     blocks += [
