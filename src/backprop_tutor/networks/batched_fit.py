@@ -16,7 +16,8 @@ As in ``NumpyNetwork._backpropagate``, the deltas carry the learning rate
 eta[r], so the gradients come out as the update's steps. Every run keeps its
 own learning rate, initial weights and shuffling order (its ``shuffle_seed``),
 and gets the numbers ``numpy_fit.fit`` gives it alone: the same operations on
-the same numbers in the same order. A run that diverges leaves the stack at
+the same numbers in the same order, each run's arrays laid out as alone (so
+that every product of a run is the same BLAS call on the same layout). A run that diverges leaves the stack at
 the epoch where it would have stopped alone; the others go on.
 
 >>> from backprop_tutor.networks.numpy_network import NumpyNetwork
@@ -72,7 +73,7 @@ class _Stack:
         """The outputs of every layer, ``outs[0]`` = X: shared (n, inputs) or one per run."""
         outs = [X]
         for W, b, activation in zip(self.weights, self.biases, self.activations, strict=True):
-            net = _product(outs[-1], W.transpose(0, 2, 1))
+            net = outs[-1] @ W.transpose(0, 2, 1)
             if b is not None:
                 net += b[:, np.newaxis, :]
             outs.append(activation.function(net))
@@ -91,29 +92,12 @@ class _Stack:
             db = delta.sum(axis=1) if self.trains_bias[layer] else None
             steps.append((layer, dW, db))
             if layer > 0:
-                delta = _product(delta, self.weights[layer])
+                delta = delta @ self.weights[layer]
                 delta *= self.activations[layer - 1].derivative_from_output(outs[layer])
         for layer, dW, db in steps:
             self.weights[layer] -= dW
             if db is not None:
                 self.biases[layer] -= db
-
-
-def _product(A, B):
-    """A @ B for every run, shape (R, n, units); laid out sample by sample when units > 1.
-
-    Why the layout: dE/db sums delta over the samples. For one run NumPy adds
-    the rows of an (n, units) array one after the other, each a short loop over
-    the units. Laid out (n, R, units) in memory, the stack's rows are added in
-    the same order, each a loop over R · units numbers: R times fewer loops and
-    the very same sums. With one unit NumPy sums the column pairwise instead,
-    as it does each run's own rows of an (R, n, 1) stack, so that one stays.
-    """
-    n, runs, units = A.shape[-2], B.shape[0], B.shape[-1]
-    if units == 1:
-        return A @ B
-    out = np.empty((n, runs, units), dtype=np.result_type(A, B))
-    return np.matmul(A, B, out=out.transpose(1, 0, 2))
 
 
 def mean_losses(outputs, targets, loss: str) -> np.ndarray:
@@ -124,8 +108,6 @@ def mean_losses(outputs, targets, loss: str) -> np.ndarray:
     """
     error = targets - outputs
     per_sample = (error * error).sum(axis=2) / ARRAY_LOSS_DIVISORS[loss](outputs.shape[2])
-    # each run's E in a row of its own, summed pairwise as mean_loss sums one run's
-    per_sample = np.ascontiguousarray(per_sample)
     return per_sample.sum(axis=1).astype(float) / per_sample.shape[1]
 
 
