@@ -36,7 +36,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from backprop_tutor.networks.numpy_fit import EPOCH_LOSSES, History, batches, diverged
+from backprop_tutor.networks.numpy_fit import (
+    EPOCH_LOSSES,
+    History,
+    batches,
+    diverged,
+    keep_freed_memory,
+)
 from backprop_tutor.networks.numpy_network import ARRAY_LOSS_DIVISORS, NumpyNetwork
 
 
@@ -140,24 +146,6 @@ def fit_runs(models: Sequence[NumpyNetwork], X, T, *, learning_rates, epochs, ba
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         return _Epochs(models, learning_rates, X, T, validation, rngs).run(
             epochs, batch_size, epoch_loss, progress)
-
-
-def keep_freed_memory(pad: int = 64 << 20) -> None:
-    """Let the C library keep up to ``pad`` bytes it frees, for the arrays of the next epoch.
-
-    Why: a stack's arrays are around a megabyte each, made and freed every
-    epoch. By default glibc gives freed memory at the top of the heap back to
-    the system and gets it back zeroed, a page fault every 4 KB: that doubled
-    the time of an epoch. ``M_TOP_PAD`` keeps that much. Elsewhere than glibc
-    (where ``mallopt`` is missing) nothing changes.
-    """
-    import ctypes
-    import sys
-
-    if sys.platform == "linux":
-        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
-        if mallopt is not None:
-            mallopt(-2, pad)   # M_TOP_PAD in malloc.h
 
 
 def _check_alike(models, learning_rates, shuffle_seeds) -> None:
