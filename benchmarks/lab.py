@@ -204,6 +204,18 @@ def training(runs: int) -> dict:
     return result
 
 
+def rows(runs: int = 3) -> list[dict]:
+    """The training's ratio (issue 21) as a row of the benchmark table (see report.py)."""
+    t = training(runs)
+    ratio = t["jax"] / t["stacked"]
+    return [{"script": "benchmarks/lab.py",
+             "measures": "JAX vmap+scan ÷ the stacked NumPy trainer, seconds of training, "
+                         "`lab learning-rate`'s 195 runs, float64, one thread",
+             "figure": f"{ratio:.2f} ({t['jax']:.2f} s ÷ {t['stacked']:.2f} s; JAX compile "
+                       f"{t['compile']:.2f} s apart; one run at a time {t['alone']:.2f} s)",
+             "target": f"≥ {JAX_GOAL:.1f}", "met": ratio >= JAX_GOAL}]
+
+
 def print_training(runs: int) -> None:
     import jax
     import numpy as np
