@@ -25,7 +25,7 @@ from backprop_tutor.output.classkit import keys_csv, network_toml
 from backprop_tutor.teaching.class_answers import answers_template, load_kit, read_typed
 from backprop_tutor.teaching.exercise import answers, asked_quantities
 from backprop_tutor.teaching.grading import grade_class
-from backprop_tutor.teaching.variants import cases, generate_variants
+from backprop_tutor.teaching.variants import by_hidden_activation, generate_variants
 
 N = 300
 
@@ -35,7 +35,7 @@ def write_kit(folder: Path) -> None:
     boxes = {}
     (folder / "networks").mkdir(parents=True)
     for variant in variants:
-        by_case = cases(variant.network)
+        by_case = by_hidden_activation(variant.network)
         boxes[variant.id] = answers(by_case, asked_quantities(variant.network, "default",
                                                               tuple(by_case)), 4)
         (folder / "networks" / f"{variant.id}.toml").write_text(network_toml(variant.network))

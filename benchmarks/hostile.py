@@ -6,13 +6,14 @@ file or option value, in a fresh temporary folder, and checks the contract:
 * status 0 or 1 (an answer wrong, a proof failed): nothing on stderr but
   progress, no control character on stdout, strict JSON for --format json;
 * status 2: nothing on stdout, one line on stderr starting with
-  ``backprop-tutor: error:``, under 400 characters;
+  ``backprop-tutor: error:``, under 400 characters (``grade``: one such line
+  per bad row or cell, at most 20 and a line that counts the rest);
 * never a traceback (an exception out of the command), never a hang (a try
   stopped after ``--timeout`` seconds counts as broken);
 * no temporary folder left beside an output folder, and no output folder
   after an error.
 
-Run: .venv/bin/python benchmarks/hostile.py [--seed 7] [--tries 3000] [--show 20]
+Run: .venv/bin/python benchmarks/hostile.py [--seed 7] [--tries 3000] [--show 20] [--only grade ...]
 It prints how many inputs were tried and how many broke the contract, by
 command, and the first broken tries (command line and what went wrong).
 """
@@ -20,10 +21,13 @@ command, and the first broken tries (command line and what went wrong).
 from __future__ import annotations
 
 import argparse
+import atexit
+import csv
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import tempfile
 import time
@@ -136,6 +140,88 @@ def config_file(rng: Dice, folder: Path) -> str:
     return write(folder, rng.choice(["sweep.toml", "sw$\\foo$.toml"]), _mutate(rng, text.encode()))
 
 
+#: A small class kit made once per run (``variants``), copied into each try of ``grade``.
+_KIT: list[Path] = []
+#: The kit's files ``grade`` reads; the sheets, keys and pages are not copied.
+KIT_FILES = ("index.csv", "keys.csv", "answers-template.csv", "moodle.xml", "networks")
+
+
+def class_kit(rng: Dice, folder: Path) -> str:
+    """A copy of the run's kit in ``folder``, one of its files sometimes made hostile."""
+    if not _KIT:
+        made = Path(tempfile.mkdtemp(prefix="hostile-kit-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        roster = made / "roster.csv"
+        roster.write_text("student\ns1\ns2\ns3\n")
+        CliRunner().invoke(cli, ["variants", "--roster", str(roster), "--seed", "3",
+                                 "--out", str(made / "kit")])
+        _KIT.append(made / "kit")
+    kit = folder / "kit"
+    kit.mkdir()
+    for name in KIT_FILES:
+        (shutil.copytree if name == "networks" else shutil.copy)(_KIT[0] / name, kit / name)
+    if rng.hostile(0.3):
+        target = kit / rng.choice(["index.csv", "keys.csv", "networks"])
+        if target.name == "networks":
+            target = rng.choice(sorted(target.iterdir()))
+        data = target.read_bytes()
+        target.unlink()
+        if rng.hostile(0.3):
+            os.symlink("/dev/zero", target) if rng.random() < 0.5 else target.mkdir()
+        else:
+            target.write_bytes(_mutate(rng, data if rng.random() < 0.7 else
+                                       hostile_string(rng).encode("utf-8", "surrogatepass")))
+    return str(kit)
+
+
+def a_cell(rng: Dice, usual: str) -> str:
+    return rng.choice([*NUMBERS, hostile_string(rng), "x", "X", "0,5", "-"]) if rng.hostile() \
+        else usual
+
+
+def class_answers(rng: Dice, folder: Path, kit: Path) -> str:
+    """The class's answers: the template typed in, a folder of answer files, or Moodle's report."""
+    try:
+        with open(kit / "answers-template.csv", newline="", encoding="utf-8") as file:
+            template = list(csv.reader(file))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        template = [["student", "variant", "sigmoid.net_h1"], ["s1", "", ""]]
+    header, rows = template[0], template[1:]
+    kind = rng.choice(["typed", "files", "moodle"])
+    if kind == "typed":
+        if rng.hostile(0.3):
+            header = [a_cell(rng, c) if rng.hostile() else c for c in header]
+        lines = [header] + [[*row[:2], *(a_cell(rng, f"{rng.uniform(-1, 1):.4f}") for _ in row[2:])]
+                            for row in rows + ([[hostile_string(rng), "01A-99Z"]] if rng.hostile()
+                                               else [])]
+        text = "".join(",".join(csv_cell(c) for c in line) + "\n" for line in lines)
+        return write(folder, "answers.csv", _mutate(rng, text.encode("utf-8", "surrogatepass")))
+    if kind == "files":
+        answers = folder / "answers"
+        answers.mkdir()
+        for n, row in enumerate(rows):
+            boxes = "\n".join(f"{c.split('.')[1]} = {rng.choice(TOML_VALUES) if rng.hostile() else '0.5'}"
+                              for c in header[2:8] if c.startswith("sigmoid."))
+            text = f'student = {toml_string(row[0])}\nvariant = "{row[1]}"\n[sigmoid]\n{boxes}\n'
+            write(answers, f"s{n}.toml", _mutate(rng, text.encode()))
+        if rng.hostile(0.2):
+            special_file(rng, answers)
+        return str(answers)
+    lines = [["Last name", "First name", "ID number", "Email address", "State", "Started on",
+              "Completed", "Time taken", "Grade/10.00", "Question 1", "Response 1", "Right answer 1"]]
+    for row in rows:
+        parts = "; ".join(f"part {k}: {a_cell(rng, '0.5')}" for k in range(1, len(header) - 1))
+        lines.append(["X", "Y", row[0], f"{row[0]}@example.org", "Finished", "", "", "", "5.00",
+                      f"[variant {row[1] if not rng.hostile() else hostile_string(rng)}] _____",
+                      parts if not rng.hostile(0.3) else a_cell(rng, "-"), ""])
+    text = "\ufeff" + "".join(",".join(csv_cell(c) for c in line) + "\n" for line in lines)
+    return write(folder, "responses.csv", _mutate(rng, text.encode("utf-8", "surrogatepass")))
+
+
+def csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text
+
+
 def special_file(rng: Dice, folder: Path) -> str:
     kind = rng.choice(["fifo", "zero", "huge", "folder", "missing", "empty", "binary"])
     path = folder / f"special-{kind}.csv"
@@ -180,11 +266,15 @@ def a_file(rng: Dice, folder, make):
     return special_file(rng, folder) if rng.hostile(0.2) else make(rng, folder)
 
 
-def try_args(rng: Dice, folder: Path) -> tuple[str, list[str]]:
+#: The commands tried, and how often each is drawn.
+WEIGHTS = {"solve": 30, "check": 20, "train": 12, "data": 12, "page": 8, "variants": 3, "lab": 6,
+           "derive": 2, "grade": 10, "playground": 4}
+
+
+def try_args(rng: Dice, folder: Path, commands: list[str]) -> tuple[str, list[str]]:
     """One hostile command line: (command name, arguments)."""
     out = str(folder / "out")
-    command = rng.choices(["solve", "check", "train", "data", "page", "variants", "lab", "derive"],
-                          weights=[30, 20, 12, 12, 8, 3, 6, 2])[0]
+    command = rng.choices(commands, weights=[WEIGHTS[c] for c in commands])[0]
     if command == "solve":
         return command, ["solve", a_file(rng, folder, network_file), "--format",
                          rng.choice(["text", "json", "markdown", "latex", "typst"]),
@@ -216,6 +306,12 @@ def try_args(rng: Dice, folder: Path) -> tuple[str, list[str]]:
             ["--n", option(rng, "2")]
         return command, ["variants", *roster, "--seed", option(rng, "1"), "--out", out,
                          "--decimals", option(rng, "1"), "--weights", option(rng, "-1,1")]
+    if command == "grade":
+        kit = class_kit(rng, folder)
+        return command, ["grade", kit, a_file(rng, folder, lambda r, f: class_answers(r, f, Path(kit))),
+                         "--out", out, *(["--marks", option(rng, "2")] if rng.random() < 0.3 else [])]
+    if command == "playground":
+        return command, ["playground", a_file(rng, folder, network_file), "--out", out]
     if command == "lab":
         return "lab sweep", ["lab", "sweep", "--config", a_file(rng, folder, config_file),
                              "--jobs", "1", *(["--out", out] if rng.random() < 0.3 else [])]
@@ -236,7 +332,9 @@ def broken(result, args: list[str], folder: Path, seconds: float) -> str | None:
         return f"temporary folders left: {debris}"
     if status == 2:
         lines = err.splitlines()
-        if out or len(lines) != 1 or not err.startswith("backprop-tutor: error: ") or len(err) > 400:
+        most = 21 if args[0] == "grade" else 1     # grade names each bad row or cell (20, and a count)
+        if out or not 1 <= len(lines) <= most or len(max(lines, key=len)) > 400 or \
+                not all(line.startswith("backprop-tutor: error: ") for line in lines):
             return f"status 2 but stdout {out[:80]!r}, stderr {err[:300]!r}"
         if (folder / "out").exists():
             return "an output folder after an error"
@@ -263,6 +361,8 @@ def main() -> None:
     parser.add_argument("--tries", type=int, default=3000)
     parser.add_argument("--timeout", type=int, default=120, help="seconds before a try is a hang")
     parser.add_argument("--show", type=int, default=20, help="broken tries printed")
+    parser.add_argument("--only", nargs="+", choices=list(WEIGHTS), default=list(WEIGHTS),
+                        help="try these commands only")
     options = parser.parse_args()
     rng = Dice(options.seed)
     tried, broke, shown, statuses = Counter(), Counter(), [], Counter()
@@ -272,7 +372,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="hostile-") as name:
             folder = Path(name)
             rng.chaos = rng.choice([0.0, 0.1, 0.3, 0.6, 1.0])
-            command, args = try_args(rng, folder)
+            command, args = try_args(rng, folder, options.only)
             args = [arg.replace("\x00", "") for arg in args]   # no command line holds NUL
             signal.alarm(options.timeout)
             begin = time.perf_counter()

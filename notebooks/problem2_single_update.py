@@ -211,8 +211,9 @@ for label, net in (("the file's target", network), ("a target near out_o1", near
 
 # %% [markdown] tags=["solution"]
 # If you rounded every intermediate value as you went, your last digits may differ:
-# `bt.solve(network, round_to=4)` works the step as a calculator user rounding to 4 decimals
-# does, and the checker accepts numbers worked from your own rounded values.
+# `bt.rounded_sheet(network, 4)` works the step as a calculator user rounding to 4 decimals
+# does (a 5 rounds away from zero, as on the sheets), and the checker accepts numbers worked
+# from your own rounded values.
 #
 # ### How the checker marks a slip
 #
@@ -236,7 +237,7 @@ print(bt.render_marks(bt.check_answers(network, example_answers), network))
 # ## Exercises
 #
 # 1. Work the tanh case again rounding to 4 decimals at every step, and compare with
-#    `bt.solve(network.with_options(hidden_activation="tanh"), round_to=4)`.
+#    `bt.rounded_sheet(network.with_options(hidden_activation="tanh"), 4)`.
 # 2. Give the network a target close to the output it computes
 #    (`dataclasses.replace(network, targets=(...,))`) and find the largest learning rate for
 #    which one update still lowers $E$. Why can a gradient step raise the loss?

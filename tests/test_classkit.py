@@ -276,11 +276,10 @@ def test_a_non_empty_folder_needs_force(run, tmp_path):
 
 def test_a_student_who_rounds_as_the_sheet_asks_is_marked_right(run, tmp_path):
     # The sheet says: round every value to 4 decimals as you go. Answers worked that way (the
-    # worksheet with round_to=4, written with 4 decimals: 0.0064, not 0.00641) are right under
+    # worksheet rounded to 4 decimals as you go, written with 4 decimals: 0.0064, not 0.00641) are right under
     # check --variant, though some have fewer than 3 significant figures and some differ from
     # what the unrounded intermediates give by more than half a unit of the 4th decimal.
     from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
-    from backprop_tutor.core.worksheet import solve
     from backprop_tutor.teaching.exercise import asked_quantities
     from backprop_tutor.teaching.variants import generate_variants
 
@@ -288,7 +287,7 @@ def test_a_student_who_rounds_as_the_sheet_asks_is_marked_right(run, tmp_path):
     for variant in generate_variants(n=12, seed=5):
         asked = asked_quantities(variant.network, "default", TUTORIAL_ACTIVATIONS)
         for activation, names in asked.items():
-            rounded = solve(variant.network.with_options(hidden_activation=activation), round_to=4)
+            rounded = rounded_sheet(variant.network.with_options(hidden_activation=activation), 4)
             answers = tmp_path / "answers.toml"
             answers.write_text(f"hidden_activation = '{activation}'\n" + "".join(
                 f"{name} = {rounded[name] + 0.0:.4f}\n" for name in names))
@@ -322,7 +321,7 @@ def test_each_page_holds_its_own_variant_and_no_value_the_student_has_not_typed(
         tokens = {float(t) for t in NUMBER.findall(html)}
         for activation in TUTORIAL_ACTIVATIONS:
             exact = solve(network.with_options(hidden_activation=activation))
-            rounded = solve(network.with_options(hidden_activation=activation), round_to=4)
+            rounded = rounded_sheet(network.with_options(hidden_activation=activation), 4)
             for name in exact.values:
                 written = {round(exact[name], 6), round(exact[name], 4), rounded[name]}
                 assert not (written - given) & tokens, (vid, activation, name)

@@ -388,6 +388,16 @@ def test_bad_input_is_one_line_per_cell_and_nothing_is_written(kit, worked, tmp_
         "row 4: variant '007-99Q' is not a variant of this kit",
         "row 5: student 's01' again (first at row 2)"]]
     assert not (tmp_path / "grades").exists()
+    # A file typed all wrong: the first 20 bad cells named, the rest counted in one line.
+    header = (kit / "answers-template.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    path.write_text(",".join(header) + f"\ns01,{variant}," + ",".join(["0..5"] * (len(header) - 2))
+                    + "\n", encoding="utf-8")
+    status, out, err = run("grade", str(kit), str(path), "--out", str(tmp_path / "grades"))
+    lines, bad = err.splitlines(), len(header) - 2
+    assert (status, out, len(lines)) == (2, "", 21) and bad == 26
+    assert lines[19].startswith(f"backprop-tutor: error: {path}: row 2, column {header[21]}: '0..5'")
+    assert lines[20] == ("backprop-tutor: error: and 6 more bad rows or cells: correct these "
+                         "and run grade again to see them")
 
 
 def test_a_report_of_another_quiz_is_refused(kit, worked, tmp_path, run):

@@ -343,7 +343,7 @@ def test_the_page_rounds_ties_on_the_decimal_and_works_sigma_and_tanh_to_120_dig
     assert rounded == ["77e-4", "-8098e-4", "3077e-4", "76e-4", "3e0", "-3e0", "13e-2"]
     text = page.evaluate("""xs => xs.map(x => {
         const d = BackpropMarking.decimalOf(x);
-        const s = BackpropMarking.sigmoid(d), t = BackpropMarking.tanh(d);
+        const s = BackpropMarking.functions.sigmoid(d), t = BackpropMarking.functions.tanh(d);
         return [s.m.toString() + "e" + s.e, t.m.toString() + "e" + t.e];
     })""", ["0.65", "-0.1", "3.2", "-17.5", "1e-9"])
     sentences = page.evaluate("""pairs => pairs.map(([explains, wrong]) =>

@@ -159,8 +159,8 @@ def test_step_equals_solve_on_random_networks(opened):
         const before = playground.values();
         const file = BackpropToml.read(text, JSON.parse(
             document.getElementById("playground-data").textContent).registry);
-        const lines = BackpropWorksheet.steps(file).map(l => [l.section, l.name, l.formula]);
-        const shown = BackpropWorksheet.steps(file).map(l => BackpropWorksheet.text(l.formula, before));
+        const lines = BackpropWorksheet.definitions(file).map(l => [l.section, l.name, l.formula]);
+        const shown = BackpropWorksheet.definitions(file).map(l => BackpropWorksheet.text(l.formula, before));
         playground.step();
         return {before, lines, shown, after: playground.values()};
     })""", [tomli_w.dumps(case) for case in cases])

@@ -1,11 +1,29 @@
-"""The documented Python API examples run as written (in a fresh folder, as a reader would)."""
+"""The README and the documented Python API: links that lead somewhere, examples that run.
+
+The API examples run as written, in a fresh folder, as a reader would.
+"""
 
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-API_PAGE = Path(__file__).resolve().parents[1] / "docs" / "python-api.md"
+ROOT = Path(__file__).resolve().parents[1]
+API_PAGE = ROOT / "docs" / "python-api.md"
+
+
+def test_every_link_and_image_of_the_readme_is_a_file_of_the_project():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    assert len(targets) >= 15
+    assert not [t for t in targets if t.startswith(("http:", "https:"))]
+    assert not [t for t in targets if not (ROOT / t.split("#")[0]).exists()]
+
+
+def test_the_readme_is_short_and_its_quick_start_is_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = re.search(r"## Quick start\n.*?```sh\n(.*?)```", text, flags=re.S).group(1)
+    assert len(text.splitlines()) < 250 and len(quick_start.strip().splitlines()) == 2
 
 
 def test_the_python_api_examples_run(tmp_path):

@@ -96,7 +96,9 @@ def test_round_as_you_go_matches_hand_work():
     """By hand with 4 decimals: out_h1 = σ(0.65) = 0.6570, out_h2 = σ(-0.1) = 0.4750,
     net_o1 = 0.7·0.6570 − 0.5·0.4750 + 0.2 = 0.4224, out_o1 = σ(0.4224) = 0.6041,
     delta_o1 = (0.6041 − 0.9)·0.6041·(1 − 0.6041) = −0.0708, dE_dw5 = −0.0708·0.6570 = −0.0465."""
-    sheet = solve(load_network(DEFAULT_NETWORK), round_to=4)
+    from backprop_tutor.teaching.rounding import rounded_sheet
+
+    sheet = rounded_sheet(load_network(DEFAULT_NETWORK), 4)
     assert [sheet[n] for n in ("out_h1", "out_h2", "net_o1", "out_o1", "delta_o1", "dE_dw5")] \
         == [0.6570, 0.4750, 0.4224, 0.6041, -0.0708, -0.0465]
 
@@ -155,11 +157,12 @@ def test_quantities_keep_section_name_formula_and_value_also_when_sliced():
 
 
 def test_solving_formula_by_formula_rounds_as_it_goes():
-    """round_to=3, by hand: out_h1 = σ(0.65) = 0.657010 → 0.657; net_h2 = −0.3 + 0.1 + 0.1 = −0.1,
+    """3 decimals, by hand: out_h1 = σ(0.65) = 0.657010 → 0.657; net_h2 = −0.3 + 0.1 + 0.1 = −0.1,
     out_h2 = σ(−0.1) = 0.475021 → 0.475; net_o1 = 0.7·0.657 − 0.5·0.475 + 0.2 = 0.4224 → 0.422."""
-    from backprop_tutor.core.worksheet import Quantity, solve_formula_by_formula
+    from backprop_tutor.core.worksheet import Quantity
+    from backprop_tutor.teaching.rounding import rounded_sheet
 
-    sheet = solve_formula_by_formula(load_network(DEFAULT_NETWORK), round_to=3)
+    sheet = rounded_sheet(load_network(DEFAULT_NETWORK), 3)
     assert [sheet[name] for name in ("out_h1", "out_h2", "net_o1")] == [0.657, 0.475, 0.422]
     assert sheet.quantities[2] == Quantity("forward", "net_h2", "w3 * i1 + w4 * i2 + b_h2", -0.1)
 

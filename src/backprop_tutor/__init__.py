@@ -31,6 +31,7 @@ _API = {
     "Worksheet": "core.worksheet", "solve": "core.worksheet",
     "check_gradients": "networks.gradcheck",
     "check_answers": "teaching.marking", "render_marks": "output.reports.marks",
+    "rounded_sheet": "teaching.rounding",
     "compare_with_numpy": "networks.keras_network",
     "derive": "symbolic.derivation", "render_derivation": "output.reports.derivation",
     "build_pack": "output.pack",
@@ -66,6 +67,7 @@ if TYPE_CHECKING:  # the same names for type checkers and editors (tests/test_ap
     from .output.reports.worksheet import render_typst as render_typst
     from .symbolic.derivation import derive as derive
     from .teaching.marking import check_answers as check_answers
+    from .teaching.rounding import rounded_sheet as rounded_sheet
     from .teaching.variants import generate_variants as generate_variants
     from .teaching.variants import variant_network as variant_network
 

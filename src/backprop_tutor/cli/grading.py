@@ -11,6 +11,9 @@ from backprop_tutor.errors import ClassAnswersError, one_line
 #: Classes larger than this show a progress bar on a terminal instead of a line per student.
 LINES_UP_TO = 40
 
+#: Bad rows or cells named one per line, at most; the rest are counted in one more line.
+PROBLEMS_SHOWN = 20
+
 
 @click.command()
 @click.argument("kit", type=click.Path())
@@ -27,7 +30,7 @@ def grade(kit, answers, out, force, marks):
     with student and variant), or Moodle's Responses report (CSV) of the quiz
     imported from the kit's moodle.xml. Writes into --out grades.csv,
     moodle-grades.csv (gradebook import), marks.csv, class.json, report.md
-    and report.pdf. Bad input: one line per bad row or cell, nothing written.
+    and report.pdf. Bad input: one line per bad row or cell (the first 20), nothing written.
     """
     from backprop_tutor.extras import require
     from backprop_tutor.io.folder import check_output_folder
@@ -42,8 +45,11 @@ def grade(kit, answers, out, force, marks):
         loaded = load_kit(kit)
         submissions, source = read_answers(answers, loaded)
     except ClassAnswersError as error:
-        for line in error.problems:
+        for line in error.problems[:PROBLEMS_SHOWN]:
             click.echo(f"backprop-tutor: error: {line}", err=True)
+        if len(error.problems) > PROBLEMS_SHOWN:
+            click.echo(f"backprop-tutor: error: and {len(error.problems) - PROBLEMS_SHOWN} more bad "
+                       "rows or cells: correct these and run grade again to see them", err=True)
         sys.exit(2)
     lines = len(submissions) <= LINES_UP_TO or not sys.stdout.isatty()
     with click.progressbar(length=len(submissions), label="Marking", file=sys.stderr,

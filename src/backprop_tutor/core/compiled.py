@@ -45,15 +45,14 @@ if TYPE_CHECKING:
 WorkedStep = Callable[["Network"], tuple[tuple[float, ...], tuple[float, ...]]]
 
 
-def step_source(sizes: Sequence[int], has_biases: Sequence[bool], formulas: Sequence[tuple[str, str]],
-                round_to: int | None = None) -> str:
+def step_source(sizes: Sequence[int], has_biases: Sequence[bool],
+                formulas: Sequence[tuple[str, str]]) -> str:
     """The source of ``worked_step(network)``: the given numbers, then ``name = formula`` lines.
 
     Args:
         sizes: units per layer, inputs first.
         has_biases: for each layer after the inputs, whether it has biases.
         formulas: (name, formula) of every quantity, in the order they are worked out.
-        round_to: round every computed value to this many decimals, as ``solve`` does.
     """
     units, weights = names.unit_names(sizes), names.weight_names(sizes)
     biases = _bias_names(units, has_biases)
@@ -68,8 +67,7 @@ def step_source(sizes: Sequence[int], has_biases: Sequence[bool], formulas: Sequ
             lines.append(f"    {_tuple(bias)} = layers[{layer}].biases")
     lines.append("    eta = network.learning_rate")
     for name, formula in formulas:
-        value = formula if round_to is None else f"round({formula}, {round_to})"
-        lines.append(f"    {name} = {value}")
+        lines.append(f"    {name} = {formula}")
     given = given_names(sizes, has_biases)
     lines.append(f"    return {_tuple(given)}, {_tuple([name for name, _ in formulas])}")
     return "\n".join(lines) + "\n"

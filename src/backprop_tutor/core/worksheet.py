@@ -299,11 +299,11 @@ def _squares_as_products(formula: str):
     return compile(tree, "<formula>", "eval")
 
 
-def solve(network: Network, round_to: int | None = None) -> Worksheet:
-    """Work one SGD step on ``network``, quantity by quantity.
+def solve(network: Network) -> Worksheet:
+    """Work one SGD step on ``network``, quantity by quantity, in floats.
 
-    With ``round_to=N`` every computed value is rounded to N decimals before
-    it is used further, as a student does with a calculator.
+    The step as a student works it, rounding every value as they go, is
+    ``teaching.rounding.rounded_sheet`` (the sheets' one rounding rule).
 
     The numbers are those of ``solve_formula_by_formula``, bit for bit, found
     by the worksheet's formulas compiled into one function (``core/compiled.py``).
@@ -315,25 +315,22 @@ def solve(network: Network, round_to: int | None = None) -> Worksheet:
     """
     shape = Shape.of(network)
     _check_size(shape, network.source)
-    step = _compiled_step(shape, round_to)
+    step = _compiled_step(shape)
     try:
         given, numbers = step.function(network)
     except OverflowError:
         # A square too large for a float: evaluate() makes it inf, as a calculator would.
-        return solve_formula_by_formula(network, round_to)
+        return solve_formula_by_formula(network)
     return Worksheet(network, dict(zip(step.given_names, given, strict=True)),
                      Quantities(step.definitions, step.names, numbers))
 
 
-def solve_formula_by_formula(network: Network, round_to: int | None = None) -> Worksheet:
+def solve_formula_by_formula(network: Network) -> Worksheet:
     """``solve`` by the definition: each formula of ``definitions`` evaluated in turn."""
     values = given_values(network)
     given, quantities = dict(values), []
     for line in definitions(network):
-        value = float(evaluate(line.formula, values))
-        if round_to is not None:
-            value = round(value, round_to)
-        values[line.name] = value
+        value = values[line.name] = float(evaluate(line.formula, values))
         quantities.append(Quantity(line.section, line.name, line.formula, value))
     return Worksheet(network, given, quantities)
 
@@ -346,10 +343,10 @@ class _CompiledStep(NamedTuple):
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_step(shape: Shape, round_to: int | None) -> _CompiledStep:
+def _compiled_step(shape: Shape) -> _CompiledStep:
     formulas = _definitions(shape)
     source_code = compiled.step_source(shape.sizes, shape.has_biases,
-                                       [(s.name, s.formula) for s in formulas], round_to)
+                                       [(s.name, s.formula) for s in formulas])
     return _CompiledStep(compiled.compile_step(source_code, FORMULA_FUNCTIONS), formulas,
                          tuple(s.name for s in formulas),
                          compiled.given_names(shape.sizes, shape.has_biases))

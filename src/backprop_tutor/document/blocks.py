@@ -19,6 +19,7 @@ The loss is E = 0.5.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -36,6 +37,10 @@ class Math:
 
 #: Breaks a side of an equation (a Math) into lines.
 NEWLINE = "\n"
+
+#: Every line break CommonMark or a browser knows, and the other vertical spaces: in words from a
+#: file, a writer turns them into a space, so that no text starts a heading or a list of its own.
+LINE_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
 
 Inline = str | Math | tuple
 

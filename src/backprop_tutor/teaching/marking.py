@@ -33,11 +33,12 @@ import difflib
 import functools
 import math
 from collections import ChainMap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from backprop_tutor.core.activations import FORMULA_FUNCTIONS
 from backprop_tutor.core.network import Network
-from backprop_tutor.core.worksheet import definitions, evaluate, given_values
+from backprop_tutor.core.worksheet import Shape, definitions, evaluate, given_values
 from backprop_tutor.errors import AnswerFileError
 from backprop_tutor.teaching.precision import (
     SLIP_FIGURES,
@@ -99,11 +100,25 @@ class Line:
     slips: tuple[Slip, ...]
 
 
-def marking_lines(network: Network) -> list[Line]:
-    """The marker's view of ``network``'s worksheet, in worksheet order."""
-    found = slips(network)
-    return [Line(s.name, s.section, s.formula, names_read(s.formula), old_value_name(s),
-                 tuple(found[s.name])) for s in definitions(network)]
+def marking_lines(network: Network) -> tuple[Line, ...]:
+    """The marker's view of ``network``'s worksheet, in worksheet order.
+
+    Lines, like formulas, depend on the network's shape only (a class's
+    variants share one): they are made once per shape and kept.
+    """
+    shape = Shape.of(network)
+    if shape not in _LINES:
+        if len(_LINES) >= _SHAPES_KEPT:
+            _LINES.clear()
+        found = slips(network)
+        _LINES[shape] = tuple(Line(s.name, s.section, s.formula, names_read(s.formula),
+                                   old_value_name(s), tuple(found[s.name]))
+                              for s in definitions(network))
+    return _LINES[shape]
+
+
+_SHAPES_KEPT = 64
+_LINES: dict[Shape, tuple[Line, ...]] = {}
 
 
 _FLOATS = {"__builtins__": {}, **FORMULA_FUNCTIONS}
@@ -131,7 +146,7 @@ def value_of(formula: str, values) -> float:
         return math.nan
 
 
-def exact_values(marked: list[Line], given: dict) -> dict[str, float]:
+def exact_values(marked: Sequence[Line], given: dict) -> dict[str, float]:
     """Every quantity's exact value (inf where it overflows)."""
     values = dict(given)
     for line in marked:
@@ -157,7 +172,7 @@ class Mark:
     note: str = ""                     # how the answer was read, when it was not as written
 
 
-def mark_lines(marked: list[Line], given: dict, exact: dict, answers: dict,
+def mark_lines(marked: Sequence[Line], given: dict, exact: dict, answers: dict,
                rounding: Rounding = DEFAULT_ROUNDING) -> list[Mark]:
     """Mark ``answers`` (name → text or number) line by line, with follow-through."""
     own, marks = dict(given), []

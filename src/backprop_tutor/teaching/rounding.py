@@ -196,8 +196,10 @@ def _step(x: Decimal) -> Decimal:
     return Decimal(1) if x > 0 else Decimal(0)
 
 
-_NAMESPACE = {"__builtins__": {}, "_N": _Number,
-              "sigmoid": sigmoid, "tanh": tanh, "relu": _relu, "step": _step}
+#: The functions formulas call (core.activations.FORMULA_FUNCTIONS), on decimals.
+FUNCTIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": _relu, "step": _step}
+
+_NAMESPACE = {"__builtins__": {}, "_N": _Number, **FUNCTIONS}
 
 
 @functools.lru_cache(maxsize=8192)

@@ -21,7 +21,6 @@ var BackpropFormulas = (function () {
       tanh: Math.tanh,
       relu: function (x) { return x > 0 ? x : 0; },   // Python's max(0.0, x), NaN included
       step: function (x) { return x > 0 ? 1 : 0; },   // relu'(0) = 0
-      exp: Math.exp,
     },
   };
   /* Formulas: names, numbers, + - * / ** ( ) and the functions above, with Python's precedence

@@ -296,5 +296,5 @@ var BackpropMarking = (function () {
 
   return { valueOf: valueOf, exactValue: exactValue, written: written, judge: judge,
            markLines: markLines, slipSummary: slipSummary, slipSentence: slipSentence,
-           roundDecimal: roundDecimal, sigmoid: sigmoid, tanh: tanh, decimalOf: decimalOf };
+           roundDecimal: roundDecimal, functions: DECIMALS.functions, decimalOf: decimalOf };
 })();

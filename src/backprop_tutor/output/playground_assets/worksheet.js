@@ -2,7 +2,7 @@
  *
  * The playground loads any network file, so it cannot take the worksheet's
  * formula strings ready-made from Python as the practice page does: it writes
- * them here the way core/worksheet.py's steps() does, from the registries
+ * them here the way core/worksheet.py's definitions() does, from the registries
  * (activations, losses) that output/playground.py copies into the page.
  * A test holds every string equal to Python's on random networks, and every
  * value equal to `solve`'s. The strings are evaluated by formulas.js, the one
@@ -77,13 +77,14 @@ var BackpropWorksheet = (function () {
     return values;
   }
 
-  /* ------------------------------------------------------------ the formulas (steps) */
+  /* ------------------------------------------------------------ the formulas (definitions) */
 
   function fill(template, names) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return names[key]; });
   }
 
-  function source(unit) { return unit[0] === "i" ? unit : "out_" + unit; }
+  /* What a unit sends on: an input unit its input, any other its output (worksheet.py's sent_by). */
+  function sentBy(unit) { return unit[0] === "i" ? unit : "out_" + unit; }
 
   /* A product of factors; a factor of 1 (the linear activation's derivative) is left out. */
   function product(factors) {
@@ -95,7 +96,7 @@ var BackpropWorksheet = (function () {
   }
 
   /* The formulas of one SGD step, in the order they are worked out: [{section, name, formula}]. */
-  function steps(network) {
+  function definitions(network) {
     var s = sizes(network), units = unitNames(s), weights = weightNames(s);
     var layers = network.layers, outputs = units[units.length - 1], K = outputs.length;
     var loss = registry.losses[network.loss], result = [];
@@ -104,7 +105,7 @@ var BackpropWorksheet = (function () {
     // forward: net_u = sum_s w_us * out_s + b_u, out_u = f(net_u)
     layers.forEach(function (layer, l) {
       units[l + 1].forEach(function (unit, r) {
-        var terms = units[l].map(function (src, c) { return weights[l][r][c] + " * " + source(src); });
+        var terms = units[l].map(function (src, c) { return weights[l][r][c] + " * " + sentBy(src); });
         if (layer.biases) terms.push("b_" + unit);
         add("forward", "net_" + unit, terms.join(" + "));
         add("forward", "out_" + unit, fill(registry.activations[layer.activation].output, { net: "net_" + unit }));
@@ -135,7 +136,7 @@ var BackpropWorksheet = (function () {
     layers.forEach(function (layer, l) {
       units[l + 1].forEach(function (unit, r) {
         units[l].forEach(function (src, c) {
-          add("gradients", "dE_d" + weights[l][r][c], "delta_" + unit + " * " + source(src));
+          add("gradients", "dE_d" + weights[l][r][c], "delta_" + unit + " * " + sentBy(src));
         });
       });
     });
@@ -160,7 +161,7 @@ var BackpropWorksheet = (function () {
   /* Work the step: {given, lines: [{section, name, formula, value}], values: every name → number}. */
   function solve(network) {
     var start = given(network), values = Object.assign({}, start);
-    var lines = steps(network).map(function (line) {
+    var lines = definitions(network).map(function (line) {
       values[line.name] = BackpropFormulas.valueOf(line.formula, values);
       return Object.assign({ value: values[line.name] }, line);
     });
@@ -213,5 +214,5 @@ var BackpropWorksheet = (function () {
   }
 
   return { use: use, sizes: sizes, unitNames: unitNames, weightNames: weightNames, given: given,
-           steps: steps, solve: solve, text: text, formatNumber: formatNumber };
+           definitions: definitions, solve: solve, text: text, formatNumber: formatNumber };
 })();

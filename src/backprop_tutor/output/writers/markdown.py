@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from backprop_tutor.document.blocks import (
+    LINE_BREAKS,
     NEWLINE,
     Block,
     Code,
@@ -33,8 +34,6 @@ from backprop_tutor.output.writers.latex import aligned_rows
 #: Markup inside a line: emphasis, links and images, HTML tags and entities, maths, strikethrough,
 #: headings' closing #s, and the backslash itself. (A | is escaped in table cells, where it counts.)
 _SPECIALS = str.maketrans({c: "\\" + c for c in "\\*_[]<>&$~#"})
-#: Every line break CommonMark or a browser knows, and the other vertical spaces.
-_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
 #: What starts a block at the start of a line once the inline markup is escaped: a list item
 #: (- + or 1. 1)), a setext underline or thematic break (= -), an indented code block.
 _BLOCK_START = re.compile(r"^\s*(?:([-+=])|(\d+)([.)]))")
@@ -51,7 +50,7 @@ def words(text: str) -> str:
     >>> print(words("Net <img src=x onerror=alert(1)> *a_b*\n# $5"))
     Net \<img src=x onerror=alert(1)\> \*a\_b\* \# \$5
     """
-    return _BREAKS.sub(" ", text).translate(_SPECIALS)
+    return LINE_BREAKS.sub(" ", text).translate(_SPECIALS)
 
 
 def inline(content: Inline) -> str:

@@ -5,10 +5,9 @@ Typst math is made one way: the LaTeX of each formula translated by ``tex2typst`
 
 from __future__ import annotations
 
-import re
-
 from backprop_tutor import extras
 from backprop_tutor.document.blocks import (
+    LINE_BREAKS,
     Block,
     Code,
     Contents,
@@ -27,8 +26,6 @@ from backprop_tutor.document.blocks import (
 from backprop_tutor.output.writers.latex import aligned_lines
 
 _ESCAPES = str.maketrans({c: "\\" + c for c in "*_#$@<>[]`\\~/=+-"})
-#: A line break in words would let the next line start a heading, a list or a term: a space.
-_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]+")
 
 #: The paper sizes a document can be set on: the command line's name → Typst's, and the width in mm.
 PAPERS = {"a4": ("a4", 210.0), "letter": ("us-letter", 215.9)}
@@ -62,7 +59,7 @@ def typst_document(blocks: list[Block], title: str, paper: str = "a4") -> str:
 
     ``paper``: a key of ``PAPERS`` (``a4`` or ``letter``).
     """
-    title = _BREAKS.sub(" ", title).replace('"', "'").replace("\\", "")
+    title = LINE_BREAKS.sub(" ", title).replace('"', "'").replace("\\", "")
     return PREAMBLE.format(title=title, paper=PAPERS[paper][0], margin_x=MARGIN_X,
                            margin_y=MARGIN_Y) + "\n" + to_typst(blocks)
 
@@ -102,7 +99,7 @@ def math(latex: str) -> str:
 
 def words(text: str) -> str:
     r"""Plain words made safe for Typst markup: ``half_sse`` → ``half\_sse``."""
-    return _BREAKS.sub(" ", text).translate(_ESCAPES)
+    return LINE_BREAKS.sub(" ", text).translate(_ESCAPES)
 
 
 def inline(content: Inline) -> str:
