@@ -145,6 +145,21 @@ def test_measurement_has_every_part(measured):
                                                     * whole.step_seconds[activation].median)
 
 
+def test_timings_warm_up_once_then_time_repeats_of_calls():
+    from backprop_tutor.teaching.activation_cost import timings
+
+    called = []
+    samples = timings(lambda: called.append(1), repeats=3, calls=4)
+    assert len(samples) == 3 and len(called) == 1 + 3 * 4
+
+
+def test_measure_refuses_fewer_than_one_call_per_timing():
+    from backprop_tutor.teaching.activation_cost import measure
+
+    with pytest.raises(ValueError, match="calls must be a whole number of at least 1; got 0"):
+        measure(size=10, repeats=3, epochs=0, calls=0)
+
+
 def test_command_text_and_json(run):
     status, out, err = run("bench-activations", "--size", "1000", "--repeats", "3", "--epochs",
                            "0", "--jobs", "1")

@@ -18,6 +18,9 @@ at the end: the pack is written whole or not at all.
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +48,7 @@ from backprop_tutor.output import pack_code
 from backprop_tutor.output.classkit import write_blank_sheet
 from backprop_tutor.output.pack_lab import comparison_blocks, save_figure
 from backprop_tutor.output.reports.worksheet import Case, case_blocks, describe
-from backprop_tutor.output.writers import to_markdown, typst_document
+from backprop_tutor.output.writers import to_markdown, to_typst, typst_document
 
 #: The tutorial's problems state no numbers: the pack's are those of its network file.
 EXAMPLE_NOTE = ("The tutorial's problems give no numbers: those here are backprop-tutor's own "
@@ -103,32 +106,36 @@ def _content(network: Network, work: Path, progress: Callable[[str], None]):
 
     progress("Problem 2: worked solutions and network figures")
     sheets = {a: solve(network.with_options(hidden_activation=a)) for a in TUTORIAL_ACTIVATIONS}
-    # Keras (Problem 4) runs in a process beside the rest: TensorFlow's start-up, the
-    # longest step, overlaps everything else, which runs in this process.
-    keras = worker_pool(1)   # spawned, and it ends with this process
-    keras_run = keras.submit(_problem4, network, sheets)
+    # SymPy's derivation (Problem 1), then Keras (Problem 4), run in a second process:
+    # TensorFlow's start-up, the longest step, overlaps everything else, which runs in this
+    # process, and the two processes have about as much work each.
+    beside = worker_pool(1, initializer=_second_process)   # spawned; it ends with this process
+    derivation_run = beside.submit(_problem1, network)
+    keras_run = beside.submit(_problem4, network, sheets)
     for activation, sheet in sheets.items():
         save_figure(figures.plot_network(sheet, decimals=6), work, f"network_{activation}")
     progress("Problem 3: learning curves")
     save_figure(figures.plot_activations(), work, "activations")
-    curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
     # Entry 1 of a learning curve is E after the single update of Problem 2.
-    losses = {a: (sheet["E"], curves[a][1]) for a, sheet in sheets.items()}
-    problem3, shown_curves = _problem3(network, sheets, curves)
+    after = experiments.learning_curves(network, updates=1)
+    losses = {a: (sheet["E"], after[a][1]) for a, sheet in sheets.items()}
+    problem3, shown_curves = _problem3(network, sheets)
     save_figure(figures.plot_learning_curves(shown_curves), work, "learning_curves")
     progress("activations compared: the lab's experiments and the activation cost")
     comparison, measured = comparison_blocks(work)
 
-    progress("Problem 1: derivation")
-    problem1 = _problem1(network)
     progress("writing worksheet.pdf")
     write_blank_sheet(network, work / "worksheet.pdf", note=EXAMPLE_NOTE)
-    progress("Problem 4: Keras")
-    with keras:
-        problem4 = keras_run.result()
+    progress("Problems 1 and 4: SymPy's derivation and Keras, in the second process")
     twice = network.output_activation == "sigmoid"   # Problem 1's figure is the sigmoid case's
-    body = [*problem1, *_problem2(sheets, drawn_in_problem1=twice),
-            *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
+    problem1, problem2 = derivation_run.result(), _problem2(sheets, drawn_in_problem1=twice)
+    # While Keras runs: Problems 1 to 3 made Typst markup, which translates their formulas.
+    # tex2typst keeps each translation (an LRU cache), so the PDF, at the end, waits for
+    # Problem 4's formulas only.
+    to_typst([*problem1, *problem2, *problem3])
+    with beside:
+        problem4 = keras_run.result()
+    body = [*problem1, *problem2, *problem3, *problem4, *NOTEBOOK_LEVELS, *comparison]
     shape = "-".join(str(size) for size in network.sizes)
     blocks = [Title(_title(network)),
               Paragraph(f"The {shape} network of the file, {describe(network)}. "
@@ -153,6 +160,7 @@ NOTEBOOK_LEVELS = [
 
 
 def _problem1(network: Network) -> list[Block]:
+    """SymPy's derivation, proven step by step; runs in the second process (see ``_content``)."""
     from backprop_tutor.output.reports.derivation import section_blocks
     from backprop_tutor.symbolic.derivation import derive
 
@@ -196,8 +204,7 @@ def _problem2(sheets: dict, drawn_in_problem1: bool) -> list[Block]:
     return blocks
 
 
-def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
-              ) -> tuple[list[Block], dict[str, list[float]]]:
+def _problem3(network: Network, sheets: dict) -> tuple[list[Block], dict[str, list[float]]]:
     """The matrix form, the student's NumPy code run on the file, and its numbers; and the
     learning curves its table and figure show (those the code made, where it fits)."""
     misfit = pack_code.student_code_fits(network)
@@ -215,7 +222,9 @@ def _problem3(network: Network, sheets: dict, curves: dict[str, list[float]]
     ]
     if misfit is not None:
         from backprop_tutor.networks import from_scratch
+        from backprop_tutor.teaching import experiments
 
+        curves = experiments.learning_curves(network, updates=max(pack_code.CHECKPOINTS))
         return [*blocks[:2],
             Code(pack_code.source_code(from_scratch)),
             Paragraph(f"This network does not fit that short code: {misfit}. The numbers "
@@ -257,10 +266,25 @@ def _curves_figure() -> Figure:
                   "on data sets.")
 
 
+def _second_process() -> None:
+    """Prepare the second process (Problems 1 and 4) as it starts: spare it work not its own.
+
+    Keras imports scikit-learn, IPython and matplotlib when they are installed, for
+    wrappers, notebook display and image galleries this process never uses (about 1.5 s
+    of CPU): None in ``sys.modules`` makes those imports fail as if the libraries were
+    absent, and Keras goes on without them. At its end the process exits at once, after
+    the exit handlers, instead of tearing TensorFlow's modules down one by one (about
+    0.5 s): its results are already sent.
+    """
+    for unused in ("sklearn", "IPython", "matplotlib"):
+        sys.modules[unused] = None   # type: ignore[assignment]  # None: "not installed"
+    atexit.register(os._exit, 0)    # the first registered, so it runs last
+
+
 def _problem4(network: Network, sheets: dict) -> list[Block]:
     """Keras: the student's code run on the file, one update, 1..N updates, random weights.
 
-    Runs in its own process (see ``_content``).
+    Runs in the second process (see ``_content``).
     """
     from backprop_tutor.networks.keras_network import compare_with_numpy, import_keras
     from backprop_tutor.output.reports.keras import convention_blocks

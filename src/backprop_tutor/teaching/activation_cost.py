@@ -249,9 +249,10 @@ def sweep_runs(epochs: int | None = None, jobs: int = 1, seeds=END_TO_END_SEEDS)
     return learning_rate.run(learning_rate.settings(base, seeds=seeds), jobs)
 
 
-def end_to_end(runs: list, repeats: int = 15) -> EndToEnd:
+def end_to_end(runs: list, repeats: int = 15, calls: int = 10) -> EndToEnd:
     """(c): at each activation's best η in the learning-rate sweep ``runs`` (``sweep_runs``), the
-    steps to a common target × the measured cost per step of the same network."""
+    steps to a common target × the measured cost per step of the same network (each of
+    ``repeats`` timings the mean of ``calls`` steps)."""
     from backprop_tutor.teaching.lab import learning_rate
 
     sweep = learning_rate.summarise(runs)
@@ -264,7 +265,8 @@ def end_to_end(runs: list, repeats: int = 15) -> EndToEnd:
     per_epoch = runs[0].updates_per_epoch
     steps = {a: int(np.argmax(curve <= target)) * per_epoch for a, curve in curves.items()}
     sizes = (64, base.hidden_units, 10)    # digits: 8×8 pixels in, ten digits out
-    step_costs = numpy_step_costs(sizes, base.batch_size, repeats, output=base.output_activation)
+    step_costs = numpy_step_costs(sizes, base.batch_size, repeats, calls,
+                                  output=base.output_activation)
     return EndToEnd(target, base.epochs, base.batch_size,
                     f"{'-'.join(map(str, sizes))}, {base.output_activation} output", rates,
                     len(seeds), steps, {c.activation: c.seconds for c in step_costs
@@ -309,15 +311,19 @@ class ActivationCost:
 
 
 def measure(size: int = 1_000_000, repeats: int = 15, keras: bool = False,
-            epochs: int = 10, jobs: int = 1, runs: list | None = None) -> ActivationCost:
+            epochs: int = 10, jobs: int = 1, runs: list | None = None,
+            calls: int = 10) -> ActivationCost:
     """(a), (b) and (c); (b) in Keras too with ``keras``; no (c) with ``epochs=0``.
 
-    ``runs``: the learning-rate sweep of (c) if already run (``sweep_runs``).
+    ``runs``: the learning-rate sweep of (c) if already run (``sweep_runs``). ``calls``: the
+    steps averaged in each timing of (b) and (c) (the 95 % interval of the median holds for any).
     """
     _check_whole("repeats", repeats)
+    _check_whole("calls", calls)
     elements = element_costs(size, repeats)
-    steps = numpy_step_costs(repeats=repeats) + (keras_step_costs(repeats=repeats) if keras else [])
+    steps = (numpy_step_costs(repeats=repeats, calls=calls)
+             + (keras_step_costs(repeats=repeats, calls=calls) if keras else []))
     whole = None
     if epochs:
-        whole = end_to_end(runs or sweep_runs(epochs, jobs), repeats)
+        whole = end_to_end(runs or sweep_runs(epochs, jobs), repeats, calls)
     return ActivationCost(elements, steps, whole, size, repeats, np.__version__)

@@ -43,6 +43,10 @@ def comparison(timings: dict[str, Timing], cheaper: str = "cheaper than") -> str
     >>> t = lambda m, w: Timing(m, m - w, m + w, 9)
     >>> comparison({"relu": t(1.0, 0.1), "tanh": t(2.0, 0.1), "sigmoid": t(2.05, 0.1)})
     'relu is cheaper than tanh and sigmoid; tanh and sigmoid are indistinguishable on this machine'
+    >>> print(comparison({"relu": t(1.0, 0.3), "tanh": t(1.5, 0.3), "sigmoid": t(2.0, 0.3)}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    relu is cheaper than sigmoid; relu and tanh are indistinguishable on this machine,
+    and so are tanh and sigmoid
     >>> comparison({"relu": t(1.0, 0.5), "tanh": t(1.2, 0.5)})
     'relu and tanh are indistinguishable on this machine'
     """
@@ -58,7 +62,8 @@ def comparison(timings: dict[str, Timing], cheaper: str = "cheaper than") -> str
         return f"{', '.join(ordered[:-1])} and {ordered[-1]} are indistinguishable on this machine"
     parts = [f"{a} is {cheaper} {' and '.join(bs)}" for a, bs in apart.items()]
     if alike:
-        parts.append(f"{'; '.join(alike)} are indistinguishable on this machine")
+        parts.append(f"{alike[0]} are indistinguishable on this machine"
+                     + "".join(f", and so are {pair}" for pair in alike[1:]))
     return "; ".join(parts)
 
 

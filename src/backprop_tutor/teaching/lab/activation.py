@@ -14,8 +14,8 @@ import numpy as np
 
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.teaching.lab.curves import Groups, group_runs
-from backprop_tutor.teaching.lab.experiment import each
-from backprop_tutor.teaching.lab.runs import Run, Setting, data, train
+from backprop_tutor.teaching.lab.experiment import stacked
+from backprop_tutor.teaching.lab.runs import Run, Setting, data, train_together
 
 SEEDS = (0, 1, 2)
 BASE = Setting(dataset="moons", samples=500, learning_rate=0.5, epochs=200)
@@ -25,10 +25,14 @@ def settings(base: Setting = BASE, seeds=SEEDS, activations=TUTORIAL_ACTIVATIONS
     return [base.with_(hidden_activation=a, seed=seed) for a in activations for seed in seeds]
 
 
-def train_keeping_grid(setting: Setting) -> Run:
-    """Train; for the first seed on a 2-D data set keep the output over a grid (``extra["grid"]``)."""
-    run = train(setting, keep_model=True)
-    model = run.extra["model"]
+def train_keeping_grids(stack: tuple[Setting, ...]) -> list[Run]:
+    """Train a stack of settings together; for the first seed on a 2-D data set keep the output
+    over a grid (``extra["grid"]``)."""
+    return [_keeping_grid(run) for run in train_together(stack, keep_model=True)]
+
+
+def _keeping_grid(run: Run) -> Run:
+    setting, model = run.setting, run.extra["model"]
     train_rows, _ = data(setting.dataset, setting.samples, setting.noise, setting.validation)
     extra = {}
     if setting.seed == 0 and train_rows.X.shape[1] == 2 and train_rows.T.shape[1] == 1:
@@ -53,4 +57,4 @@ def summarise(runs: list[Run]) -> Groups:
     return Groups(group_runs(runs, lambda s: s.hidden_activation))
 
 
-run = each(train_keeping_grid)
+run = stacked(train_keeping_grids)

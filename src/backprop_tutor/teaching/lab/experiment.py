@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from backprop_tutor.document.blocks import Block
-from backprop_tutor.teaching.lab.runner import run_all
-from backprop_tutor.teaching.lab.runs import Run, Setting
+from backprop_tutor.teaching.lab.runner import run_all, run_stacked
+from backprop_tutor.teaching.lab.runs import Run, Setting, stack_key
 
 #: progress(runs just finished, runs planned so far)
 Progress = Callable[[int, int], None]
@@ -50,4 +50,16 @@ def each(task: Callable[[Setting], Run]):
         planned = len(settings)
         return run_all(task, settings, jobs,
                        None if progress is None else (lambda done: progress(done, planned)))
+    return run
+
+
+def stacked(task: Callable[[tuple[Setting, ...]], list[Run]]):
+    """The ``run`` of an experiment that trains every setting once, the settings that differ
+    only in learning rate and seed together: ``task`` takes a tuple of them, as
+    ``runs.train_together`` does, and returns their runs in its order."""
+    def run(settings: Sequence[Setting], jobs: int = 1,
+            progress: Progress | None = None) -> list[Run]:
+        planned = len(settings)
+        return run_stacked(task, settings, stack_key, jobs,
+                           None if progress is None else (lambda done: progress(done, planned)))
     return run

@@ -15,8 +15,8 @@ import numpy as np
 
 from backprop_tutor.core.initialisers import INITIALISERS
 from backprop_tutor.teaching.lab.curves import CurveGroup, Groups, group_runs
-from backprop_tutor.teaching.lab.experiment import each
-from backprop_tutor.teaching.lab.runs import Run, Setting, train
+from backprop_tutor.teaching.lab.experiment import stacked
+from backprop_tutor.teaching.lab.runs import Run, Setting, train_together
 
 SEEDS = (0, 1, 2)
 BASE = Setting(dataset="moons", samples=500, hidden_activation="tanh", learning_rate=0.5,
@@ -32,11 +32,11 @@ def distinct_rows(W, decimals: int = 9) -> int:
     return len(np.unique(np.round(np.asarray(W), decimals), axis=0))
 
 
-def train_counting_units(setting: Setting) -> Run:
-    """Train; ``extra["distinct_hidden_units"]`` counts the first hidden layer's distinct units."""
-    run = train(setting, keep_model=True)
-    return replace(run, extra={"distinct_hidden_units":
-                               distinct_rows(run.extra["model"].weights[0])})
+def train_counting_units(stack: tuple[Setting, ...]) -> list[Run]:
+    """Train a stack of settings together; ``extra["distinct_hidden_units"]`` counts the first
+    hidden layer's distinct units."""
+    return [replace(run, extra={"distinct_hidden_units": distinct_rows(run.extra["model"].weights[0])})
+            for run in train_together(stack, keep_model=True)]
 
 
 def distinct_units(group: CurveGroup) -> float:
@@ -48,4 +48,4 @@ def summarise(runs: list[Run]) -> Groups:
     return Groups(group_runs(runs, lambda s: s.init), {"distinct_hidden_units": distinct_units})
 
 
-run = each(train_counting_units)
+run = stacked(train_counting_units)

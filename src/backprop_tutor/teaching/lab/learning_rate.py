@@ -47,8 +47,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
-from backprop_tutor.teaching.lab.runner import run_all
-from backprop_tutor.teaching.lab.runs import Run, Setting, data, train
+from backprop_tutor.teaching.lab.runner import run_all, run_stacked
+from backprop_tutor.teaching.lab.runs import Run, Setting, data, stack_key, train_together
 
 #: η = 10^(k/3) for k = -6 ... 6: 10⁻² to 10², three per decade.
 STEPS_PER_DECADE = 3
@@ -306,12 +306,14 @@ def _step(learning_rate: float) -> int:
 
 
 def run(settings_: list[Setting], jobs: int = 1,
-        progress: Callable[[int, int], None] | None = None, task=train) -> list[Run]:
+        progress: Callable[[int, int], None] | None = None, task=None) -> list[Run]:
     """Every run of ``settings_``, then of each extension the curves still need.
 
     ``progress(done, planned)`` hears of every finished run; ``planned`` grows
     with each extension. The runs come back in the order of their settings,
     each extension's after the ones before, so any ``jobs`` gives the same list.
+    By default the runs of an activation train together, stacked
+    (``runs.train_together``); a ``task`` trains one setting at a time instead.
     """
     runs: list[Run] = []
     todo = list(settings_)
@@ -322,7 +324,10 @@ def run(settings_: list[Setting], jobs: int = 1,
             progress(finished, planned)
 
     while todo:
-        runs += run_all(task, todo, jobs=jobs, progress=tell)
+        if task is None:
+            runs += run_stacked(train_together, todo, stack_key, jobs=jobs, progress=tell)
+        else:
+            runs += run_all(task, todo, jobs=jobs, progress=tell)
         todo = extension(runs)
         planned += len(todo)
     return runs

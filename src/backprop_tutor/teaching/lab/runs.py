@@ -155,6 +155,40 @@ def train(setting: Setting, keep_model: bool = False) -> Run:
         history = model.fit(train_rows.X, train_rows.T, learning_rate=setting.learning_rate,
                             epochs=setting.epochs, batch_size=setting.batch_size,
                             shuffle_seed=setting.seed, validation=(val_rows.X, val_rows.T))
+    return _run(setting, model, history, keep_model)
+
+
+def stack_key(setting: Setting) -> Setting:
+    """What the settings trained together share: everything but the learning rate and the seed."""
+    return setting.with_(learning_rate=1.0, seed=0)
+
+
+def train_together(settings: tuple[Setting, ...], keep_model: bool = False) -> list[Run]:
+    """``[train(s, keep_model) for s in settings]``, the same numbers, trained as one stack of
+    networks (``networks.batched_fit``); the settings share their ``stack_key``."""
+    from backprop_tutor.networks.batched_fit import fit_runs
+
+    first = settings[0]
+    if any(stack_key(setting) != stack_key(first) for setting in settings):
+        raise ValueError("train_together trains settings that differ only in learning rate "
+                         "and seed")
+    train_rows, val_rows = data(first.dataset, first.samples, first.noise, first.validation)
+    models = [model_for(setting, train_rows.X.shape[1], train_rows.T.shape[1])
+              for setting in settings]
+    with np.errstate(all="ignore"):
+        histories = fit_runs(models, train_rows.X, train_rows.T,
+                             learning_rates=[setting.learning_rate for setting in settings],
+                             epochs=first.epochs, batch_size=first.batch_size,
+                             shuffle_seeds=[setting.seed for setting in settings],
+                             validation=(val_rows.X, val_rows.T))
+    return [_run(setting, model, history, keep_model)
+            for setting, model, history in zip(settings, models, histories, strict=True)]
+
+
+def _run(setting: Setting, model, history, keep_model: bool) -> Run:
+    """The Run of a trained setting: its losses, and the state its network ended in."""
+    train_rows, val_rows = data(setting.dataset, setting.samples, setting.noise, setting.validation)
+    with np.errstate(all="ignore"):
         right = accuracy(model.predict(val_rows.X), val_rows.T)
         spread, dead = end_state(model, train_rows.X)
     train_loss = _padded(history.loss, setting.epochs)

@@ -30,8 +30,8 @@ from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.errors import ConfigFileError, shown
 from backprop_tutor.io import files
 from backprop_tutor.teaching.lab.curves import Groups, group_runs
-from backprop_tutor.teaching.lab.experiment import each
-from backprop_tutor.teaching.lab.runs import Setting, train
+from backprop_tutor.teaching.lab.experiment import stacked
+from backprop_tutor.teaching.lab.runs import Setting, train_together
 
 #: A sweep larger than this is refused: it would not finish during a class.
 MAX_RUNS = 5000
@@ -150,7 +150,7 @@ def label(keys: list[str]):
     return name
 
 
-run = each(train)
+run = stacked(train_together)
 
 
 def summarise(runs) -> Groups:
