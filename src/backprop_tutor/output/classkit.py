@@ -17,9 +17,10 @@
 * ``figures/ID.svg``: each variant's drawing, made once and used by its
   sheet in every document.
 
-Sheets and keys are document blocks. Typst typesets the class's sheets as one
-document and its keys as another, side by side on two cores, and pypdf splits
-each student's pages out of them. The folder is written whole or not at all.
+Sheets and keys are document blocks. Typst typesets the sheets of a group of
+students as one document and their keys as another, on two cores, and pypdf
+splits each student's pages out of them and joins the groups' documents into
+the class's. The folder is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -79,14 +80,16 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
 
     ``reveal``: the pages have Show buttons. ``paper``: ``a4`` or ``letter``.
 
-    Each worker writes the files of its share of the variants (drawing and
-    network file) and returns their sheets and keys as Typst markup. Typst then
-    typesets the sheets of ``CLASS_DOCUMENT`` students at a time as one document,
-    and their keys as another, the two cores taking the documents in turn; each
-    student's ``sheet-ID.pdf`` and ``key-ID.pdf`` are their pages, split out by
-    pypdf, and the class's ``sheets.pdf`` and ``keys.pdf`` the documents one
-    after the other (for a class of up to ``CLASS_DOCUMENT``: the document itself).
-    The practice pages are written meanwhile, by whichever worker is free.
+    The class is cut into groups of ``CLASS_DOCUMENT`` students. A worker takes a
+    group and writes each student's drawing and network file, and returns their
+    sheets and keys as Typst markup. Typst then typesets a group's keys as one
+    document and its sheets as another, the two cores taking the documents in
+    turn, and pypdf splits each student's ``key-ID.pdf`` and ``sheet-ID.pdf`` out
+    of them; the practice pages come last, in small shares, so that both workers
+    finish close together. Meanwhile this process appends each group's documents
+    to the class's ``keys.pdf`` and ``sheets.pdf`` as soon as they are typeset, in
+    roster order (for a class of one group: the group's documents themselves),
+    and writes the class's Markdown, CSV and Moodle files.
     """
     from backprop_tutor.output.moodle import moodle_xml
     from backprop_tutor.output.page import ASSETS, copy_assets
@@ -96,21 +99,22 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / folder).mkdir()
         copy_assets(work / "page", ("choose.js", "formulas.js", "marking.js", "page.js", "page.css"))
         shutil.copyfile(ASSETS / "choose.html", work / "page" / "index.html")
+        starts = range(0, len(variants), CLASS_DOCUMENT)
         with _executor_for(len(variants)) as pool:
-            shares = [(variants[k::SHARES], ask, answer_decimals, work) for k in range(SHARES)]
-            done: dict[str, _Written] = {}
-            for share, written in zip(shares, pool.map(_write_variants, shares), strict=True):
-                done.update(zip((v.id for v in share[0]), written, strict=True))
-            written = [done[variant.id] for variant in variants]
-            groups = [slice(start, start + CLASS_DOCUMENT)
-                      for start in range(0, len(variants), CLASS_DOCUMENT)]
-            # The keys take longest to typeset: each group's go first.
-            documents = [pool.submit(_typeset, name, [v.id for v in variants[group]],
-                                     [getattr(w, name) for w in written[group]], paper, work,
-                                     f".{name}s-{group.start}.pdf")
-                         for group in groups for name in reversed(DOCUMENTS)]
-            jobs = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
-                    for k in range(SHARES)]
+            groups = [pool.submit(_write_variants, variants[start:start + CLASS_DOCUMENT], ask,
+                                  answer_decimals, work) for start in starts]
+            written: list[_Written] = []
+            typeset = []
+            for start, job in zip(starts, groups, strict=True):
+                group = job.result()
+                written += group
+                ids = [v.id for v in variants[start:start + len(group)]]
+                # The keys take longest to typeset: each group's go first.
+                typeset.append({name: pool.submit(_typeset, name, ids, [getattr(w, name) for w in group],
+                                                  paper, work, _group_file(name, start))
+                                for name in ("key", "sheet")})
+            pages = [pool.submit(_write_pages, variants[k::SHARES], answer_decimals, reveal, work)
+                     for k in range(SHARES)]
             for name in DOCUMENTS:
                 text = "\n\n".join(getattr(w, f"{name}_markdown").rstrip("\n") for w in written)
                 (work / f"{name}s.md").write_text(text + "\n", encoding="utf-8")
@@ -122,11 +126,14 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / "answers-template.csv").write_text(_csv(
                 answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
                 encoding="utf-8")
-            for document in documents:
-                document.result()
-            jobs += [pool.submit(_join, [f".{name}s-{group.start}.pdf" for group in groups],
-                                 f"{name}s.pdf", work) for name in DOCUMENTS]
-            for job in jobs:
+            class_documents = {name: _ClassDocument(name, work, len(starts)) for name in DOCUMENTS}
+            for start, documents in zip(starts, typeset, strict=True):
+                for name, document in documents.items():
+                    document.result()
+                    class_documents[name].append(_group_file(name, start))
+            for class_document in class_documents.values():
+                class_document.write()
+            for job in pages:
                 job.result()
     return ClassKit(Path(out), files_in(Path(out)), variants)
 
@@ -137,18 +144,16 @@ WORKERS = 2
 #: in memory while it typesets it, about 7 MB per key and 4 MB per sheet: 50 keep each worker
 #: under half a gigabyte.
 CLASS_DOCUMENT = 50
-#: The variants are dealt out in this many shares (every eighth variant to a share), so that
-#: the workers finish close together.
+#: The practice pages are dealt out in this many shares (every eighth variant to a share).
 SHARES = 4 * WORKERS
 
 
-def _write_variants(job) -> list[_Written]:
-    """Each variant of a share: its drawing and network file written; its sheet and key."""
+def _write_variants(group: list[Variant], ask, answer_decimals: int, work: Path) -> list[_Written]:
+    """Each variant of a group: its drawing and network file written; its sheet and key."""
     from backprop_tutor.output.writers.typst import part
 
-    share, ask, answer_decimals, work = job
     written = []
-    for variant in share:
+    for variant in group:
         exercise = Exercise(variant.network, ask, answer_decimals)
         figure = f"figures/{variant.id}.svg"
         (work / figure).write_text(network_svg(variant.network, standalone=True), encoding="utf-8")
@@ -159,6 +164,11 @@ def _write_variants(job) -> list[_Written]:
         written.append(_Written(part(sheet), part(key), to_markdown(sheet), to_markdown(key),
                                 exercise.answers))
     return written
+
+
+def _group_file(name: str, start: int) -> str:
+    """The file of a group's sheets or keys (``name``), until they join the class's."""
+    return f".{name}s-{start}.pdf"
 
 
 def _write_pages(share: list[Variant], answer_decimals: int, reveal: bool, work: Path) -> None:
@@ -184,7 +194,7 @@ def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path
     class_title, title = DOCUMENTS[name]
     pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, group)
     (work / group).write_bytes(pdf)
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf), strict=True)   # see _ClassDocument.append
     for vid, first, last in zip(ids, starts, [*starts[1:], len(reader.pages)], strict=True):
         writer = PdfWriter()
         for page in reader.pages[first:last]:
@@ -215,25 +225,41 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
     # Typst keeps what it worked out for a document (about 7 MB a key) until ten further
     # compilations have not used it: ten empty ones let the next group reuse that memory.
     for _ in range(10):
-        typst.compile(b"")
+        typst.compile(b"", ignore_system_fonts=True)   # no fonts needed: no time to find them
     return pdf, starts
 
 
-def _join(files: list[str], name: str, work: Path) -> None:
-    """The documents ``files`` in ``work`` one after the other as ``name``; ``files`` removed."""
-    from pypdf import PdfWriter
+class _ClassDocument:
+    """The class's ``sheets.pdf`` or ``keys.pdf`` (``name``: ``sheet`` or ``key``): its groups'
+    documents one after the other, appended as each is typeset. A class of one group has its
+    group's document itself."""
 
-    if len(files) == 1:
-        (work / files[0]).rename(work / name)
-        return
-    writer = PdfWriter()
-    for file in files:
-        writer.append(work / file)
-    writer.add_metadata({"/Title": DOCUMENTS[name.removesuffix("s.pdf")][0]})
-    with open(work / name, "wb") as output:
-        writer.write(output)
-    for file in files:
-        (work / file).unlink()
+    def __init__(self, name: str, work: Path, groups: int):
+        from pypdf import PdfWriter
+
+        self.name, self.work = name, work
+        self.writer = PdfWriter() if groups > 1 else None
+        self.files: list[Path] = []
+
+    def append(self, file: str) -> None:
+        if self.writer is None:
+            (self.work / file).rename(self.work / f"{self.name}s.pdf")
+        else:
+            from pypdf import PdfReader
+
+            # Typst writes a well-formed PDF: read strictly, pypdf does not look up every
+            # object to check the file's table of their offsets (a third of its reading).
+            self.writer.append(PdfReader(self.work / file, strict=True))
+            self.files.append(self.work / file)
+
+    def write(self) -> None:
+        if self.writer is None:
+            return
+        self.writer.add_metadata({"/Title": DOCUMENTS[self.name][0]})
+        with open(self.work / f"{self.name}s.pdf", "wb") as output:
+            self.writer.write(output)
+        for file in self.files:
+            file.unlink()
 
 
 def _executor_for(jobs: int):

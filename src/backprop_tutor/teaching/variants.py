@@ -30,6 +30,7 @@ the check letter catches a mistyped ID, or one made from another template.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import random
@@ -39,7 +40,7 @@ from dataclasses import dataclass, replace
 from backprop_tutor.core import names
 from backprop_tutor.core.activations import TUTORIAL_ACTIVATIONS
 from backprop_tutor.core.network import DEFAULT_NETWORK, Network, load_network
-from backprop_tutor.core.worksheet import Worksheet, solve
+from backprop_tutor.core.worksheet import Shape, Worksheet, definitions, given_values, solve
 from backprop_tutor.errors import RosterFileError, VariantError, shown
 from backprop_tutor.teaching.rounding import DEFAULT_DECIMALS
 
@@ -158,8 +159,9 @@ def variant_network(variant: str, template: Network | None = None,
 def draw_variant(template: Network, seed: int, index: int, settings: Settings) -> Network:
     """Variant ``index`` of ``seed``: numbers drawn until every constraint holds."""
     rng = random.Random(f"backprop-tutor variant {seed} {index}")
+    grids = {kind: settings.grid(kind) for kind in ("inputs", "targets", "weights", "biases")}
     for _ in range(MAX_TRIES):
-        candidate = _draw(template, rng, settings)
+        candidate = _draw(template, rng, grids, 10 ** settings.decimals)
         if not problems(candidate, settings.inactive_relu):
             vid = variant_id(seed, index, template, settings)
             return replace(candidate, title=f"Variant {vid}",
@@ -170,10 +172,8 @@ def draw_variant(template: Network, seed: int, index: int, settings: Settings) -
                        f"(--inputs, --targets, --weights, --biases) or allow --inactive-relu any")
 
 
-def _draw(template: Network, rng: random.Random, settings: Settings) -> Network:
-    scale = 10 ** settings.decimals
-    grids = {kind: settings.grid(kind) for kind in ("inputs", "targets", "weights", "biases")}
-
+def _draw(template: Network, rng: random.Random, grids: dict[str, list[int]], scale: int) -> Network:
+    """The template with numbers drawn from ``grids`` (of ``Settings.grid``), divided by ``scale``."""
     def pick(kind: str, count: int) -> tuple[float, ...]:
         return tuple(rng.choice(grids[kind]) / scale for _ in range(count))
 
@@ -236,28 +236,56 @@ def read_roster(path) -> list[str]:
     return list(first_row)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What the constraints look at in every network of one shape."""
+
+    units: list[str]            # every unit but the inputs
+    sigmoid: list[str]          # the units of them with sigmoid activation
+    hidden: list[str]
+    compared: list[str]         # the quantities compared for ratios: not just another's name
+
+
+#: What the constraints look at, by the shape of the network: worked out once per shape, as the
+#: constraints are checked on thousands of draws of one shape.
+_CHECKED: dict[Shape, _Checked] = {}
+
+
+def _checked(network: Network) -> _Checked:
+    shape = Shape.of(network)
+    if shape not in _CHECKED:
+        layers = names.unit_names(network.sizes)[1:]
+        units = [u for layer in layers for u in layer]
+        sigmoid = [u for layer, units_of in zip(network.layers, layers, strict=True)
+                   for u in units_of if layer.activation == "sigmoid"]
+        steps = definitions(network)
+        named = set(given_values(network)) | {step.name for step in steps}
+        # dE_db_h1 = delta_h1 is one number written twice: no slip to tell apart.
+        compared = [step.name for step in steps if step.formula not in named]
+        _CHECKED[shape] = _Checked(units, sigmoid, [u for u in units if u.startswith("h")],
+                                   compared)
+    return _CHECKED[shape]
+
+
 def _case_problems(sheet: Worksheet, inactive_relu: str) -> list[str]:
     network, values = sheet.network, sheet.values
-    units = [u for layer in names.unit_names(network.sizes)[1:] for u in layer]
-    activation = {u: layer.activation for layer, layer_units in
-                  zip(network.layers, names.unit_names(network.sizes)[1:], strict=True) for u in layer_units}
-    found = [f"|net_{u}| < {NET_MARGIN}" for u in units if abs(values[f"net_{u}"]) < NET_MARGIN]
+    checked = _checked(network)
+    found = [f"|net_{u}| < {NET_MARGIN}" for u in checked.units
+             if abs(values[f"net_{u}"]) < NET_MARGIN]
     low, high = SIGMOID_BAND
-    found += [f"out_{u} saturated" for u in units
-              if activation[u] == "sigmoid" and not low <= values[f"out_{u}"] <= high]
-    hidden = [u for u in units if u.startswith("h")]
-    if hidden and network.hidden_activation == "relu" and inactive_relu != "any":
-        inactive = sum(values[f"net_{u}"] <= 0 for u in hidden)
+    found += [f"out_{u} saturated" for u in checked.sigmoid
+              if not low <= values[f"out_{u}"] <= high]
+    if checked.hidden and network.hidden_activation == "relu" and inactive_relu != "any":
+        inactive = sum(values[f"net_{u}"] <= 0 for u in checked.hidden)
         wanted = 1 if inactive_relu == "one" else 0
         if inactive != wanted:
             found.append(f"{inactive} inactive relu units, not {wanted}")
-    found += [f"|delta_{u}| below {MIN_DELTA}" for u in units
+    found += [f"|delta_{u}| below {MIN_DELTA}" for u in checked.units
               if 0 < abs(values[f"delta_{u}"]) < MIN_DELTA]
     if found:
         return found
-    distinct = {q.name: q.value for q in sheet.quantities
-                if q.value != 0 and q.formula not in sheet.given and q.formula not in values}
-    found += _ratio_problems("quantities", distinct)
+    found += _ratio_problems("quantities", {name: values[name] for name in checked.compared
+                                            if values[name] != 0})
     after = solve(network.with_parameters({name[:-4]: v for name, v in values.items()
                                            if name.endswith("_new")}))
     if not after["E"] < values["E"]:
@@ -268,13 +296,14 @@ def _case_problems(sheet: Worksheet, inactive_relu: str) -> list[str]:
 def _ratio_problems(kind: str, values: dict) -> list[str]:
     """Pairs of ``values`` in a ratio of RATIOS, found among neighbours in log size."""
     ordered = sorted(values.items(), key=lambda item: abs(item[1]))
+    sizes = [abs(value) for _, value in ordered]
     found = []
     for k, (a, x) in enumerate(ordered):
-        multiples = [r * x for r in RATIOS]     # made once per x: this loop runs for every draw
-        for b, y in ordered[k + 1:]:
-            if abs(y) > 2.01 * abs(x):
-                break
-            # |y| >= |x|: a ratio of 1/2 shows as y = 2x.
+        # |y| >= |x|: y/x = 1/2 shows as x/y = 2 (x, y swapped), and no ratio is near past
+        # |y| = 2.01 |x|. A ratio of size < 1 cannot hold within RATIO_TOLERANCE.
+        end = bisect.bisect_right(sizes, 2.01 * sizes[k], k + 1)
+        multiples = [r * x for r in RATIOS if abs(r) >= 1]   # once per x: this runs every draw
+        for b, y in ordered[k + 1:end]:
             tolerance = RATIO_TOLERANCE * abs(y)
             for multiple in multiples:
                 if abs(y - multiple) <= tolerance:

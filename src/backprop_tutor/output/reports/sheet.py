@@ -11,6 +11,8 @@ value beside.
 
 from __future__ import annotations
 
+import functools
+
 from backprop_tutor.core.losses import LOSSES
 from backprop_tutor.core.network import Network
 from backprop_tutor.core.worksheet import definitions, given_values, solve
@@ -25,7 +27,7 @@ from backprop_tutor.document.blocks import (
     Space,
     Table,
 )
-from backprop_tutor.document.formulas import formula
+from backprop_tutor.document.formulas import formula as _formula
 from backprop_tutor.output.reports.worksheet import NOTE, given_table
 from backprop_tutor.teaching.exercise import Answer, answers, asked_quantities, key_lines
 from backprop_tutor.teaching.rounding import Rounding, rounding_rule, worked_by_hand
@@ -45,6 +47,10 @@ PROBLEM_1 = ("Take a network whose hidden and output units are sigmoids, with th
              "into an output unit and of a weight into a hidden unit. Write both with "
              "δ = ∂E/∂net, and show how the δ of a hidden unit is made from the δs of the "
              "units it feeds. Write your derivation in the box below.")
+
+#: A formula or name as the sheets and keys show it. Every student's sheet and key show the
+#: same formulas (only the numbers differ): each is written once per process.
+formula = functools.lru_cache(maxsize=4096)(_formula)
 
 #: Answer boxes are this high on paper, in mm: room for a handwritten number.
 BOX_HEIGHT = 9
