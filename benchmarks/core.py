@@ -115,7 +115,7 @@ def growth(runs: int) -> dict:
             cold, warm, check, cli = [], [], [], []
             for _ in range(runs):
                 worksheet._compiled_step.cache_clear()   # a shape not seen before
-                worksheet._steps.cache_clear()
+                worksheet._definitions.cache_clear()
                 # B023: each lambda is timed at once, with this iteration's network.
                 cold.append(_seconds(lambda: worksheet.solve(network)))  # noqa: B023
                 warm.append(per_call(lambda: worksheet.solve(network)))  # noqa: B023

@@ -29,7 +29,7 @@ import numpy as np
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 START, END = "<!-- report.py: start -->", "<!-- report.py: end -->"
 #: The scripts whose rows make the table, in its order.
-SCRIPTS = ("core.py", "train_throughput.py", "tutorial.py", "variants.py")
+SCRIPTS = ("core.py", "train_throughput.py", "lab.py", "tutorial.py", "variants.py", "grading.py")
 
 
 def table(rows: list[dict]) -> str:
@@ -77,6 +77,8 @@ def replaced(generated: str, scripts: list[str], lines: list[str], note: str) ->
 
 def run(script: str, quick: bool) -> list[dict]:
     import core
+    import grading
+    import lab
     import train_throughput
     import tutorial
     import variants
@@ -84,8 +86,10 @@ def run(script: str, quick: bool) -> list[dict]:
     return {"core.py": lambda: core.rows(runs=5 if quick else 15),
             "train_throughput.py": lambda: train_throughput.rows(
                 repeats=3 if quick else 7, seconds=0.2 if quick else 0.3),
+            "lab.py": lambda: lab.rows(runs=1 if quick else 3),
             "tutorial.py": lambda: tutorial.rows(runs=1 if quick else 3),
-            "variants.py": lambda: variants.rows(runs=1 if quick else 2)}[script]()
+            "variants.py": lambda: variants.rows(runs=1 if quick else 2),
+            "grading.py": grading.rows}[script]()
 
 
 def main() -> None:
