@@ -36,7 +36,7 @@ from backprop_tutor.core.activations import sigmoid
 from backprop_tutor.core.network import DEFAULT_NETWORK, EXAMPLES, load_network
 from backprop_tutor.networks.gradcheck import finite_difference_gradients
 from backprop_tutor.networks.numpy_network import NumpyNetwork
-from timing import command, network_file, wall_time
+from timing import command, network_file, row, wall_time
 
 SCRIPT = "benchmarks/core.py"
 GROWTH = ("50-50-10", "100-100-10")
@@ -179,8 +179,7 @@ def rows(runs: int = 15) -> list[dict]:
 
 
 def _row(measures: str, figure: str, target: str, met: bool | None) -> dict:
-    return {"script": SCRIPT, "measures": measures, "figure": figure, "target": target,
-            "met": met}
+    return row(SCRIPT, measures, figure, target, met)
 
 
 def main() -> None:
@@ -190,10 +189,10 @@ def main() -> None:
     before = os.getloadavg()[0]
     table = rows(runs)
     print(f"load average {before:.1f} before, {os.getloadavg()[0]:.1f} after")
-    for row in table:
-        verdict = "" if row["met"] is None else ("  met" if row["met"] else "  NOT met")
-        target = f"  (target {row['target']})" if row["target"] else ""
-        print(f"{row['measures']}\n    {row['figure']}{target}{verdict}")
+    for line in table:
+        verdict = "" if line["met"] is None else ("  met" if line["met"] else "  NOT met")
+        target = f"  (target {line['target']})" if line["target"] else ""
+        print(f"{line['measures']}\n    {line['figure']}{target}{verdict}")
 
 
 if __name__ == "__main__":

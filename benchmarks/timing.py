@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts: time whole commands in fresh processes, write networks."""
+"""Helpers shared by the benchmark scripts: time whole commands in fresh processes, write networks,
+and make and print the rows of the benchmark table (report.py)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,17 @@ def load() -> str:
     import os
 
     return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def row(script: str, measures: str, figure: str, target: str, met: bool | None) -> dict:
+    """A row of the benchmark table: what ``script`` measures, its figure, the target, met or not
+    (None: a figure without a target)."""
+    return {"script": script, "measures": measures, "figure": figure, "target": target, "met": met}
+
+
+def print_rows(rows: list[dict], before: str) -> None:
+    """Each row as a line, then the load average ``before`` the measurements and now."""
+    for one in rows:
+        print(f"{one['measures']}: {one['figure']} (target {one['target']}: "
+              f"{'met' if one['met'] else 'NOT met'})")
+    print(f"load average (1/5/15 min) {before} before, {load()} after, on 2 shared cores")

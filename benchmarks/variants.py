@@ -24,7 +24,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from timing import command, load, measured
+from timing import command, load, measured, print_rows, row
 
 SCRIPT = "benchmarks/variants.py"
 
@@ -67,8 +67,7 @@ def rows(runs: int = 2) -> list[dict]:
 
 
 def _row(measures: str, figure: str, target: str, met: bool | None) -> dict:
-    return {"script": SCRIPT, "measures": measures, "figure": figure, "target": target,
-            "met": met}
+    return row(SCRIPT, measures, figure, target, met)
 
 
 def main() -> None:
@@ -76,10 +75,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="runs of the kit of 300 and the pack")
     runs = parser.parse_args().runs
     before = load()
-    for row in rows(runs):
-        print(f"{row['measures']}: {row['figure']} (target {row['target']}: "
-              f"{'met' if row['met'] else 'NOT met'})")
-    print(f"load average (1/5/15 min) {before} before, {load()} after, on 2 shared cores")
+    print_rows(rows(runs), before)
 
 
 if __name__ == "__main__":
