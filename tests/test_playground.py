@@ -343,6 +343,12 @@ def test_export_is_a_file_the_cli_reads_with_the_same_numbers(opened, run, tmp_p
 # ---------------------------------------------------------------- the page as a whole
 
 
+def typed(page, selector: str, value: str) -> None:
+    """``value`` typed into a field and the field left, as a user does (its change event)."""
+    page.fill(selector, value)
+    page.dispatch_event(selector, "change")
+
+
 def test_every_control_used_no_error_no_request_and_axe_clean(opened, axe):
     page, problems, requests = opened
     assert axe(page) == []
@@ -353,20 +359,16 @@ def test_every_control_used_no_error_no_request_and_axe_clean(opened, axe):
         page.select_option("#dataset", name)
         page.click("#one-epoch")
     page.select_option("#data-seed", "2")
-    page.fill("#hidden-layers", "2")
-    page.dispatch_event("#hidden-layers", "change")
-    page.fill("#hidden-units", "8")
-    page.dispatch_event("#hidden-units", "change")
+    typed(page, "#hidden-layers", "2")
+    typed(page, "#hidden-units", "8")
     page.select_option("#hidden-activation", "tanh")
-    page.fill("#batch", "16")
-    page.dispatch_event("#batch", "change")
+    typed(page, "#batch", "16")
     page.click("#run")
     expect(page.locator("#train-status")).to_contain_text(re.compile(r"Epoch ([4-9]\d|\d{3})"))
     page.click("#run")                                            # pause
     assert axe(page) == []
     page.select_option("#dataset", "csv")
-    page.fill("#csv", "i1,i2,t1\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
-    page.dispatch_event("#csv", "change")
+    typed(page, "#csv", "i1,i2,t1\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
     page.click("#one-epoch")
     assert page.inner_text("#train-status").startswith("Epoch 1 of 500")
     page.click("#export")
@@ -389,15 +391,11 @@ def test_screenshots_at_phone_and_desktop_width(browser, folder):
         assert page.evaluate("document.documentElement.scrollWidth") <= width   # nothing wider
         page.screenshot(path=ARTIFACTS / f"playground-step-{name}.png", full_page=name == "desktop")
         page.click("#mode-train")
-        page.fill("#hidden-layers", "2")
-        page.dispatch_event("#hidden-layers", "change")
-        page.fill("#hidden-units", "8")
-        page.dispatch_event("#hidden-units", "change")
+        typed(page, "#hidden-layers", "2")
+        typed(page, "#hidden-units", "8")
         page.select_option("#hidden-activation", "tanh")
-        page.fill("#batch", "10")
-        page.dispatch_event("#batch", "change")
-        page.fill("#epochs", "300")
-        page.dispatch_event("#epochs", "change")
+        typed(page, "#batch", "10")
+        typed(page, "#epochs", "300")
         page.click("#run")
         expect(page.locator("#train-status")).to_contain_text("Done", timeout=30_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
