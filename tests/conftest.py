@@ -95,6 +95,19 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="session")
+def watch():
+    """watch(page): lists that fill as the page runs, its console errors and warnings and its
+    uncaught errors (``problems``), and every URL it requests (``requests``)."""
+    def watch(page):
+        problems, requests = [], []
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("request", lambda request: requests.append(request.url))
+        return problems, requests
+    return watch
+
+
+@pytest.fixture(scope="session")
 def axe():
     """The accessibility violations axe-core finds on a page, as (rule, [nodes]) pairs.
 

@@ -39,13 +39,10 @@ def tutorial_page(tmp_path_factory):
 
 
 @pytest.fixture
-def opened(browser, tutorial_page):
+def opened(browser, tutorial_page, watch):
     """The tutorial page opened from file:// at phone width, with its console and requests."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    problems, requests = [], []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", lambda request: requests.append(request.url))
+    problems, requests = watch(page)
     page.goto(tutorial_page.as_uri())
     yield page, problems, requests
     page.close()

@@ -39,13 +39,10 @@ def folder(tmp_path_factory):
 
 
 @pytest.fixture
-def opened(browser, folder):
+def opened(browser, folder, watch):
     """The playground opened from file:// on a desktop screen, with its console and requests."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems, requests = [], []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", lambda request: requests.append(request.url))
+    problems, requests = watch(page)
     page.goto((folder / "index.html").as_uri())
     yield page, problems, requests
     page.close()
