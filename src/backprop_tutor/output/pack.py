@@ -269,14 +269,16 @@ def _curves_figure() -> Figure:
 def _second_process() -> None:
     """Prepare the second process (Problems 1 and 4) as it starts: spare it work not its own.
 
-    Keras imports scikit-learn, IPython and matplotlib when they are installed, for
-    wrappers, notebook display and image galleries this process never uses (about 1.5 s
-    of CPU): None in ``sys.modules`` makes those imports fail as if the libraries were
-    absent, and Keras goes on without them. At its end the process exits at once, after
-    the exit handlers, instead of tearing TensorFlow's modules down one by one (about
-    0.5 s): its results are already sent.
+    Keras and TensorFlow import libraries when they are installed for work this process
+    never does: Keras scikit-learn, IPython and matplotlib (wrappers, notebook display,
+    image galleries; about 1.5 s of CPU), TensorFlow JAX (for TensorFlow Lite's
+    converter; 0.4 s), SciPy (sparse inputs to the old Keras) and h5py (saving models;
+    0.1 s together). None in ``sys.modules`` makes those imports fail as if the
+    libraries were absent, and both go on without them. At its end the process exits
+    at once, after the exit handlers, instead of tearing TensorFlow's modules down one
+    by one (about 0.5 s): its results are already sent.
     """
-    for unused in ("sklearn", "IPython", "matplotlib"):
+    for unused in ("sklearn", "IPython", "matplotlib", "jax", "scipy", "h5py"):
         sys.modules[unused] = None   # type: ignore[assignment]  # None: "not installed"
     atexit.register(os._exit, 0)    # the first registered, so it runs last
 
