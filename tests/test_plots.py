@@ -221,3 +221,12 @@ def test_relu_derivative_jumps_at_zero_without_a_vertical_segment():
     dots = {(float(line.get_xdata()[0]), float(line.get_ydata()[0]), line.get_markerfacecolor())
             for line in relu_lines if line.get_marker() == "o"}
     assert dots == {(0.0, 0.0, colour), (0.0, 1.0, "white")}
+
+
+def test_log_axes_label_their_ticks_in_numbers_not_in_maths(tmp_path):
+    # matplotlib labels a log axis in maths ($\mathdefault{10^{-2}}$), which the figures' style
+    # (text.parse_math off, so that a title is drawn as written) would print as written.
+    fig = plots.plot_learning_curves({"sigmoid": [1.0, 0.1, 0.01, 0.001]}, tmp_path / "curves")
+    shown = {label.get_text() for label in fig.axes[0].yaxis.get_ticklabels()}
+    assert {"1e\N{MINUS SIGN}03", "1e\N{MINUS SIGN}02", "1e\N{MINUS SIGN}01", "1"} <= shown
+    assert "$" not in texts(fig)

@@ -119,6 +119,21 @@ def _figure(width: float, height: float, layout="constrained", **subplots):
     return fig, fig.subplots(**subplots)
 
 
+def _log_scale(ax, which: str) -> None:
+    """A log scale on the ``x`` or ``y`` axis of ``ax``, its ticks labelled as plain numbers.
+
+    matplotlib's default labels are maths ($10^{-2}$), which the style's
+    ``text.parse_math = False`` would print as written; its ``LogFormatter``
+    picks the same ticks to label and writes 0.01, 2e-02, 10.
+    """
+    from matplotlib.ticker import LogFormatter
+
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_formatter(LogFormatter())
+    axis.set_minor_formatter(LogFormatter())
+
+
 def _finish(fig: Figure, path) -> Figure:
     if path is not None:
         save(fig, path)
@@ -323,7 +338,7 @@ def plot_learning_curves(curves: dict[str, list[float]], path=None,
         for label, losses in curves.items():
             ax.plot(range(len(losses)), losses, color=COLORS.get(label), linewidth=2.5,
                     label=f"hidden {label}")
-        ax.set_yscale("log")
+        _log_scale(ax, "y")
         ax.set_xlabel("updates (SGD steps)")
         ax.set_ylabel("loss E")
         ax.set_title(title)

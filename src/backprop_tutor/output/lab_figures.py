@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backprop_tutor.output.figures import COLORS, _figure, _finish, _style
+from backprop_tutor.output.figures import COLORS, _figure, _finish, _log_scale, _style
 from backprop_tutor.teaching.activation_cost import STEP_SIZES
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def plot_learning_rate(sweep: Sweep, path=None, title: str | None = None) -> Fig
                 markeredgewidth=2, color="0.3", label="best η")
         ax.axhline(top, color="0.4", linestyle=":", linewidth=1.5,
                    label="top edge: inf, or above 2 × the start")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        _log_scale(ax, "x")
+        _log_scale(ax, "y")
         ax.set_ylim(floor, top)
         ax.set_xlabel("learning rate η")
         ax.set_ylabel(f"validation loss after {sweep.epochs} epochs")
@@ -102,7 +102,7 @@ def plot_curves(groups: list[CurveGroup], path=None, title: str = "Learning curv
             ax.fill_between(steps, _finite(low), _finite(high), color=color, alpha=0.15,
                             linewidth=0)
             ax.plot(steps, _finite(mean), color=color, linewidth=2, label=group.label)
-        ax.set_yscale("log")
+        _log_scale(ax, "y")
         ax.set_xlabel("epochs" if x == "epochs" else "weight updates")
         ax.set_ylabel("validation loss" if which == "val_loss" else "training loss")
         ax.set_title(title)
@@ -190,9 +190,9 @@ def plot_batch_size(result: BatchSizes, path=None) -> Figure:
                         label=f"{r.label}, η = {r.best:g}")
         for ax, mark in zip(axes, (result.epochs, result.equal_updates, result.equal_seconds), strict=True):
             ax.axvline(mark, color="0.3", linestyle=":", linewidth=1.5)
-        axes[0].set_yscale("log")
-        axes[1].set_xscale("log")
-        axes[2].set_xscale("log")
+        _log_scale(axes[0], "y")
+        _log_scale(axes[1], "x")
+        _log_scale(axes[2], "x")
         for ax, label in zip(axes, ("epochs (equal gradient evaluations)", "weight updates",
                                     "training seconds (measured)"), strict=True):
             ax.set_xlabel(label)
@@ -229,7 +229,7 @@ def plot_activation(summary: Groups, path=None) -> Figure:
                                      alpha=0.15, linewidth=0)
                 top.plot(epochs, _finite(mean), style, color=color, linewidth=2,
                          label=f"{group.label} {'validation' if which == 'val_loss' else 'training'}")
-        top.set_yscale("log")
+        _log_scale(top, "y")
         top.set_xlabel("epochs")
         top.set_ylabel("loss")
         top.legend(fontsize=9, ncols=len(groups))
@@ -267,7 +267,7 @@ def plot_depth(result: DepthResult, path=None) -> Figure:
         axes[1].set_xlabel("epochs")
         axes[1].set_ylabel("‖dE/dW‖ of layer 1")
         for ax in axes[:2]:
-            ax.set_yscale("log")
+            _log_scale(ax, "y")
             ax.legend(fontsize=10)
         for number, (rate, dead) in enumerate(result.dead.items()):
             axes[2].plot(np.array(dead) * 100, color=COLORS["relu"], linewidth=2,
