@@ -230,3 +230,39 @@ def test_log_axes_label_their_ticks_in_numbers_not_in_maths(tmp_path):
     shown = {label.get_text() for label in fig.axes[0].yaxis.get_ticklabels()}
     assert {"1e\N{MINUS SIGN}03", "1e\N{MINUS SIGN}02", "1e\N{MINUS SIGN}01", "1"} <= shown
     assert "$" not in texts(fig)
+
+
+@pytest.fixture(scope="module")
+def laid_out_by_hand(default):
+    """The figures placed by fixed margins (figures.Margins), drawn from small runs of the lab."""
+    from backprop_tutor.output import lab_figures
+    from backprop_tutor.output.pack_lab import DEPTH
+    from backprop_tutor.teaching.activation_cost import END_TO_END, measure
+    from backprop_tutor.teaching.lab import depth, learning_rate
+
+    digits = learning_rate.run(learning_rate.settings(learning_rate.BASE.with_(**END_TO_END),
+                                                      seeds=(0,)))
+    deepest = depth.run(depth.settings(depth.BASE.with_(**DEPTH[0]), depths=(6,), seeds=(0,)))
+    return {"activations": plots.plot_activations(),
+            "learning curves": plots.plot_learning_curves(
+                experiments.learning_curves(default, updates=1000)),
+            "learning rate": lab_figures.plot_learning_rate(learning_rate.summarise(digits)),
+            "depth": lab_figures.plot_depth(depth.summarise(deepest)),
+            "cost": lab_figures.plot_cost(measure(size=10_000, repeats=3, calls=1, runs=digits))}
+
+
+@pytest.mark.parametrize("name", ["activations", "learning curves", "learning rate", "depth",
+                                  "cost"])
+def test_fixed_margins_leave_room_for_every_label(laid_out_by_hand, name):
+    # Every text and legend inside the figure, and each panel's labels clear of the panel
+    # on its left: the margins given by hand are wide enough for what the figure writes.
+    # At the SVG's 72 dots per inch (where hinted text is widest) and at the PNG's.
+    fig = laid_out_by_hand[name]
+    width, height = fig.get_size_inches()
+    for dpi in (72, plots.DPI):
+        fig.set_dpi(dpi)
+        renderer = fig.canvas.get_renderer()
+        drawn = fig.get_tightbbox(renderer)   # in inches: everything drawn, legends included
+        assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height, dpi
+        for left, right in itertools.pairwise(fig.axes):
+            assert right.get_tightbbox(renderer).x0 > left.bbox.x1, dpi

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backprop_tutor.output.figures import COLORS, _figure, _finish, _log_scale, _style
+from backprop_tutor.output.figures import (
+    COLORS,
+    Margins,
+    _figure,
+    _finish,
+    _log_scale,
+    _style,
+)
 from backprop_tutor.teaching.activation_cost import STEP_SIZES
 
 if TYPE_CHECKING:
@@ -40,7 +47,8 @@ def plot_learning_rate(sweep: Sweep, path=None, title: str | None = None) -> Fig
               if 0 < r.low < top]
     floor = min(finite, default=top / 100) / 2
     with _style():
-        fig, ax = _figure(9, 5.4)
+        # On the right, the legend: its longest line is the top edge's.
+        fig, ax = _figure(9, 5.4, margins=Margins(1.0, 3.1, 0.6, 0.35))
         for activation, results in sweep.by_activation.items():
             color = COLORS.get(activation)
             rates = np.array([r.learning_rate for r in results])
@@ -133,7 +141,8 @@ def plot_cost(cost: ActivationCost, path=None) -> Figure:
     each activation at its own best η."""
     whole = cost.end_to_end
     with _style():
-        fig, axes = _figure(11 if whole else 7, 4.8, ncols=2 if whole else 1, squeeze=False)
+        fig, axes = _figure(11 if whole else 7, 4.8, margins=Margins(0.85, 0.15, 0.55, 0.35, 1.0),
+                           ncols=2 if whole else 1, squeeze=False)
         ax = axes[0][0]
         labels = [f"{c.activation}\n{c.library}" for c in cost.steps]
         _bars(ax, [c.seconds.scaled(1e3) for c in cost.steps],
@@ -255,7 +264,7 @@ def plot_depth(result: DepthResult, path=None) -> Figure:
     """Left: each layer's gradient norm before training in the deepest network, per activation;
     middle: the first layer's gradient norm over training; right: dead relu units over training."""
     with _style():
-        fig, axes = _figure(15, 4.8, ncols=3)
+        fig, axes = _figure(15, 4.8, margins=Margins(1.0, 0.15, 0.6, 0.5, 1.05), ncols=3)
         for activation, by_depth in result.start_norms.items():
             norms = by_depth[result.deepest]
             axes[0].plot(range(1, len(norms) + 1), norms, marker="o", color=COLORS.get(activation),
