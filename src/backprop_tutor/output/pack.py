@@ -275,12 +275,18 @@ def _second_process() -> None:
     image galleries; about 1.5 s of CPU), TensorFlow JAX (for TensorFlow Lite's
     converter; 0.4 s), SciPy (sparse inputs to the old Keras) and h5py (saving models;
     0.1 s together). None in ``sys.modules`` makes those imports fail as if the
-    libraries were absent, and both go on without them. At its end the process exits
-    at once, after the exit handlers, instead of tearing TensorFlow's modules down one
-    by one (about 0.5 s): its results are already sent.
+    libraries were absent, and both go on without them.
+
+    Until Keras is imported (``_problem4``) the process collects no garbage: what
+    it makes by then, TensorFlow's hundreds of thousands of objects above all, is
+    kept to its end anyway, bar a few megabytes of SymPy's, and the collector would
+    only go through it again and again (0.1 s of CPU). At its end the process exits
+    at once, after the exit handlers, instead of tearing TensorFlow's modules down
+    one by one (about 0.5 s): its results are already sent.
     """
     for unused in ("sklearn", "IPython", "matplotlib", "jax", "scipy", "h5py"):
         sys.modules[unused] = None   # type: ignore[assignment]  # None: "not installed"
+    gc.disable()
     atexit.register(os._exit, 0)    # the first registered, so it runs last
 
 
@@ -293,10 +299,10 @@ def _problem4(network: Network, sheets: dict) -> list[Block]:
     from backprop_tutor.output.reports.keras import convention_blocks
 
     import_keras()      # quietly, before the student's code imports it
-    # TensorFlow's many objects live as long as this process: out of the cyclic
-    # collector's sight, they are not gone through again by each full collection while
-    # Keras builds its models (about 0.15 s of CPU).
+    # What the process made so far stays to its end (see _second_process): frozen, out of
+    # the collector's sight, while it collects the garbage of Keras' models.
     gc.freeze()
+    gc.enable()
     convention = compare_with_numpy(network, loss="mse", steps=1)
     misfit = pack_code.student_code_fits(network)
     heading = Heading(1, "Problem 4: the same network in Keras")
