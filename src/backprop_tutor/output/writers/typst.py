@@ -41,6 +41,7 @@ PREAMBLE = """\
 #set page(paper: "{paper}", margin: (x: {margin_x}mm, y: {margin_y}mm), numbering: "1")
 #set text(size: 10pt)
 #set par(justify: true)
+#show table: set par(justify: false)
 #set heading(numbering: none)
 #show math.equation: set block(breakable: true)
 #show table: set block(breakable: false)
