@@ -193,6 +193,11 @@ def test_each_students_pdfs_are_their_pages_of_the_class_pdfs(run, tmp_path, mon
         titles = {"sheet": "Question sheet", "key": "Answer key"}
         assert PdfReader(folder / f"{name}-{ids[0]}.pdf").metadata.title == f"{titles[name]} {ids[0]}"
         assert PdfReader(folder / f"{name}s.pdf").metadata.title == f"{titles[name]}s"
+        # a bookmark per student in the class's document, at their first page
+        reader = PdfReader(folder / f"{name}s.pdf")
+        starts = [sum(map(len, parts[:k])) for k in range(len(ids))]
+        assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] \
+            == [(f"{titles[name]} {vid}", start) for vid, start in zip(ids, starts, strict=True)]
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".backprop-tutor"]
 
 

@@ -18,7 +18,7 @@ EXTRAS = {
     "matplotlib": ("matplotlib", "plots"),
     "typst": ("Typst", "pdf"),
     "tex2typst": ("tex2typst", "pdf"),
-    "pypdf": ("pypdf", "pdf"),
+    "pikepdf": ("pikepdf", "pdf"),
     "threadpoolctl": ("threadpoolctl", "lab"),
 }
 

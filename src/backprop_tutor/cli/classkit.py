@@ -56,7 +56,7 @@ def variants(template, count, roster, seed, out, force, ask, decimals, answer_de
 
     if (count is None) == (roster is None):
         raise click.UsageError("give either --n N or --roster FILE.csv")
-    require("typst", "tex2typst", "pypdf", extra="pdf")
+    require("typst", "tex2typst", "pikepdf", extra="pdf")
     network = load_network(DEFAULT_NETWORK if template is None else template)
     settings = Settings(inputs=inputs, targets=targets, weights=weights, biases=biases,
                         decimals=decimals, inactive_relu=inactive_relu)

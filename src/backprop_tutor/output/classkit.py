@@ -18,9 +18,10 @@
   sheet in every document.
 
 Sheets and keys are document blocks. Typst typesets the sheets of a group of
-students as one document and their keys as another, on two cores, and pypdf
-splits each student's pages out of them and joins the groups' documents into
-the class's. The folder is written whole or not at all.
+students as one document and their keys as another, on two cores, and pikepdf
+(qpdf) splits each student's pages out of them and joins the groups' documents
+into the class's, with a bookmark per student. The folder is written whole or
+not at all.
 """
 
 from __future__ import annotations
@@ -84,12 +85,11 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
     group and writes each student's drawing and network file, and returns their
     sheets and keys as Typst markup. Typst then typesets a group's keys as one
     document and its sheets as another, the two cores taking the documents in
-    turn, and pypdf splits each student's ``key-ID.pdf`` and ``sheet-ID.pdf`` out
+    turn, and pikepdf splits each student's ``key-ID.pdf`` and ``sheet-ID.pdf`` out
     of them; the practice pages come last, in small shares, so that both workers
-    finish close together. Meanwhile this process appends each group's documents
-    to the class's ``keys.pdf`` and ``sheets.pdf`` as soon as they are typeset, in
-    roster order (for a class of one group: the group's documents themselves),
-    and writes the class's Markdown, CSV and Moodle files.
+    finish close together. Meanwhile this process writes the class's Markdown, CSV
+    and Moodle files, and joins the groups' documents, in roster order, into the
+    class's ``keys.pdf`` and ``sheets.pdf``.
     """
     from backprop_tutor.output.moodle import moodle_xml
     from backprop_tutor.output.page import ASSETS, copy_assets
@@ -126,11 +126,11 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
             (work / "answers-template.csv").write_text(_csv(
                 answers_template([(v.student, v.id) for v in variants], boxes[variants[0].id])),
                 encoding="utf-8")
-            class_documents = {name: _ClassDocument(name, work, len(starts)) for name in DOCUMENTS}
+            class_documents = {name: _ClassDocument(name, work, [v.id for v in variants])
+                               for name in DOCUMENTS}
             for start, documents in zip(starts, typeset, strict=True):
                 for name, document in documents.items():
-                    document.result()
-                    class_documents[name].append(_group_file(name, start))
+                    class_documents[name].append(_group_file(name, start), document.result())
             for class_document in class_documents.values():
                 class_document.write()
             for job in pages:
@@ -182,26 +182,24 @@ def _write_pages(share: list[Variant], answer_decimals: int, reveal: bool, work:
 
 
 def _typeset(name: str, ids: list[str], parts: list[str], paper: str, work: Path,
-             group: str) -> None:
+             group: str) -> list[int]:
     """A group of students' sheets or keys typeset as one document, written to the file
-    ``group`` in ``work``, and each student's pages of it as ``{name}-ID.pdf``."""
-    import io
-
-    from pypdf import PdfReader, PdfWriter
+    ``group`` in ``work``, and each student's pages of it as ``{name}-ID.pdf``; the index of
+    each student's first page in it."""
+    import pikepdf
 
     from backprop_tutor.output.writers.typst import document_of_parts
 
     class_title, title = DOCUMENTS[name]
     pdf, starts = _compile_parts(document_of_parts(parts, class_title, paper), work, group)
     (work / group).write_bytes(pdf)
-    reader = PdfReader(io.BytesIO(pdf), strict=True)   # see _ClassDocument.append
-    for vid, first, last in zip(ids, starts, [*starts[1:], len(reader.pages)], strict=True):
-        writer = PdfWriter()
-        for page in reader.pages[first:last]:
-            writer.add_page(page)
-        writer.add_metadata({"/Title": f"{title} {vid}"})
-        with open(work / f"{name}-{vid}.pdf", "wb") as file:
-            writer.write(file)
+    with pikepdf.open(work / group) as document:
+        for vid, first, last in zip(ids, starts, [*starts[1:], len(document.pages)], strict=True):
+            with pikepdf.new() as student:
+                student.pages.extend(document.pages[first:last])
+                student.docinfo["/Title"] = f"{title} {vid}"
+                student.save(work / f"{name}-{vid}.pdf", deterministic_id=True)
+    return starts
 
 
 def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]]:
@@ -218,7 +216,9 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
     path.write_text(source, encoding="utf-8")
     try:
         compiler = typst.Compiler(str(path), root=str(work))
-        pdf = _for_poppler(compiler.compile())   # type: ignore[arg-type]  # one PDF, not images
+        # Untagged: a student's pages split out of the group's document could not keep their
+        # share of its structure tree, and the tags would make the document six times larger.
+        pdf = _for_poppler(compiler.compile(pdf_tags=False))   # type: ignore[arg-type]  # one PDF
         starts = [page - 1 for page in json.loads(compiler.eval(PART_PAGES))]
     finally:
         path.unlink()
@@ -231,34 +231,38 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
 
 class _ClassDocument:
     """The class's ``sheets.pdf`` or ``keys.pdf`` (``name``: ``sheet`` or ``key``): its groups'
-    documents one after the other, appended as each is typeset. A class of one group has its
-    group's document itself."""
+    documents one after the other, appended as each is typeset, with a bookmark to each
+    student's first page."""
 
-    def __init__(self, name: str, work: Path, groups: int):
-        from pypdf import PdfWriter
+    def __init__(self, name: str, work: Path, ids: list[str]):
+        import pikepdf
 
-        self.name, self.work = name, work
-        self.writer = PdfWriter() if groups > 1 else None
+        self.name, self.work, self.ids = name, work, ids
+        self.document = pikepdf.new()
         self.files: list[Path] = []
+        self.groups: list = []   # kept open: their pages are copied when the class's is saved
+        self.starts: list[int] = []
 
-    def append(self, file: str) -> None:
-        if self.writer is None:
-            (self.work / file).rename(self.work / f"{self.name}s.pdf")
-        else:
-            from pypdf import PdfReader
+    def append(self, group: str, starts: list[int]) -> None:
+        """The group's document (the file ``group``), whose students start at pages ``starts``."""
+        import pikepdf
 
-            # Typst writes a well-formed PDF: read strictly, pypdf does not look up every
-            # object to check the file's table of their offsets (a third of its reading).
-            self.writer.append(PdfReader(self.work / file, strict=True))
-            self.files.append(self.work / file)
+        self.starts += [len(self.document.pages) + k for k in starts]
+        self.files.append(self.work / group)
+        self.groups.append(pikepdf.open(self.files[-1]))
+        self.document.pages.extend(self.groups[-1].pages)
 
     def write(self) -> None:
-        if self.writer is None:
-            return
-        self.writer.add_metadata({"/Title": DOCUMENTS[self.name][0]})
-        with open(self.work / f"{self.name}s.pdf", "wb") as output:
-            self.writer.write(output)
-        for file in self.files:
+        import pikepdf
+
+        class_title, title = DOCUMENTS[self.name]
+        self.document.docinfo["/Title"] = class_title
+        with self.document.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(f"{title} {vid}", page)
+                                for vid, page in zip(self.ids, self.starts, strict=True))
+        self.document.save(self.work / f"{self.name}s.pdf", deterministic_id=True)
+        for group, file in zip(self.groups, self.files, strict=True):
+            group.close()
             file.unlink()
 
 

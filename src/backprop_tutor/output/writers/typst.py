@@ -5,6 +5,8 @@ Typst math is made one way: the LaTeX of each formula translated by ``tex2typst`
 
 from __future__ import annotations
 
+import functools
+
 from backprop_tutor import extras
 from backprop_tutor.document.blocks import (
     LINE_BREAKS,
@@ -41,6 +43,7 @@ PREAMBLE = """\
 #set page(paper: "{paper}", margin: (x: {margin_x}mm, y: {margin_y}mm), numbering: "1")
 #set text(size: 10pt)
 #set par(justify: true)
+#show table: set par(justify: false)
 #set heading(numbering: none)
 #show math.equation: set block(breakable: true)
 #show table: set block(breakable: false)
@@ -89,8 +92,10 @@ def text_width(paper: str) -> float:
     return PAPERS[paper][1] - 2 * MARGIN_X
 
 
+@functools.lru_cache(maxsize=4096)
 def math(latex: str) -> str:
-    """LaTeX math as Typst math."""
+    """LaTeX math as Typst math. Cached: every student's sheet and key have the same names and
+    formulas."""
     extras.require("tex2typst")
     from tex2typst import tex2typst
 
