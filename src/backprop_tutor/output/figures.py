@@ -157,14 +157,19 @@ def _log_scale(ax, which: str) -> None:
 
     matplotlib's default labels are maths ($10^{-2}$), which the style's
     ``text.parse_math = False`` would print as written; its ``LogFormatter``
-    picks the same ticks to label and writes 0.01, 2e-02, 10.
+    picks the same ticks to label, here written as Python's ``g`` format does:
+    0.01, 0.3, 10, and 1e−05 below 0.0001.
     """
     from matplotlib.ticker import LogFormatter
 
+    class PlainNumbers(LogFormatter):
+        def __call__(self, x, pos=None):
+            return self.fix_minus(f"{x:g}") if super().__call__(x, pos) else ""
+
     getattr(ax, f"set_{which}scale")("log")
     axis = getattr(ax, f"{which}axis")
-    axis.set_major_formatter(LogFormatter())
-    axis.set_minor_formatter(LogFormatter())
+    axis.set_major_formatter(PlainNumbers())
+    axis.set_minor_formatter(PlainNumbers())
 
 
 def _finish(fig: Figure, path) -> Figure:
