@@ -141,7 +141,7 @@ def build_class_kit(variants: list[Variant], out, ask="default", answer_decimals
 #: Worker processes: one per core of the machine it was written for.
 WORKERS = 2
 #: Students whose sheets (and keys) are typeset as one document. Typst holds a whole document
-#: in memory while it typesets it, about 7 MB per key and 4 MB per sheet: 50 keep each worker
+#: in memory while it typesets it, about 7 MB per key and 3 MB per sheet: 50 keep each worker
 #: under half a gigabyte.
 CLASS_DOCUMENT = 50
 #: The practice pages are dealt out in this many shares (every eighth variant to a share).
