@@ -218,7 +218,8 @@ def _compile_parts(source: str, work: Path, name: str) -> tuple[bytes, list[int]
         compiler = typst.Compiler(str(path), root=str(work))
         # Untagged: a student's pages split out of the group's document could not keep their
         # share of its structure tree, and the tags would make the document six times larger.
-        pdf = _for_poppler(compiler.compile(pdf_tags=False))   # type: ignore[arg-type]  # one PDF
+        # (The split and joined files get catalogs of pikepdf's: _for_poppler is not needed.)
+        pdf: bytes = compiler.compile(pdf_tags=False)   # type: ignore[assignment]  # one PDF
         starts = [page - 1 for page in json.loads(compiler.eval(PART_PAGES))]
     finally:
         path.unlink()
