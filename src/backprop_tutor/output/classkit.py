@@ -240,7 +240,6 @@ class _ClassDocument:
 
         self.name, self.work, self.ids = name, work, ids
         self.document = pikepdf.new()
-        self.files: list[Path] = []
         self.groups: list = []   # kept open: their pages are copied when the class's is saved
         self.starts: list[int] = []
 
@@ -249,8 +248,7 @@ class _ClassDocument:
         import pikepdf
 
         self.starts += [len(self.document.pages) + k for k in starts]
-        self.files.append(self.work / group)
-        self.groups.append(pikepdf.open(self.files[-1]))
+        self.groups.append(pikepdf.open(self.work / group))
         self.document.pages.extend(self.groups[-1].pages)
 
     def write(self) -> None:
@@ -262,7 +260,8 @@ class _ClassDocument:
             outline.root.extend(pikepdf.OutlineItem(f"{title} {vid}", page)
                                 for vid, page in zip(self.ids, self.starts, strict=True))
         self.document.save(self.work / f"{self.name}s.pdf", deterministic_id=True)
-        for group, file in zip(self.groups, self.files, strict=True):
+        for group in self.groups:
+            file = Path(group.filename)
             group.close()
             file.unlink()
 
