@@ -58,14 +58,14 @@ def typesetting(groups: int = 3) -> float:
 
     from backprop_tutor.output.classkit import CLASS_DOCUMENT, _compile_parts, _write_variants
     from backprop_tutor.output.writers.typst import document_of_parts
-    from backprop_tutor.teaching.variants import generate_variants
+    from backprop_tutor.teaching.variants import ANSWER_DECIMALS, generate_variants
 
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for name in ("networks", "figures"):
             (work / name).mkdir()
         variants = generate_variants(n=(groups + 1) * CLASS_DOCUMENT, seed=2026)
-        written = _write_variants(variants, "default", 4, work)
+        written = _write_variants(variants, "default", ANSWER_DECIMALS, work)
         seconds = 0.0
         for group in range(groups + 1):
             share = written[group * CLASS_DOCUMENT:(group + 1) * CLASS_DOCUMENT]
